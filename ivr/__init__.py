@@ -1,0 +1,86 @@
+"""A Japanese phone triage line for people troubled by spam and scam email."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version as package_version
+
+from flask import Flask
+
+from .flow import CallFlow
+from .hours import JAPAN
+from .routes import load_routes
+from .speech import Reader
+
+log = logging.getLogger("ivr")
+
+
+class ConfigError(Exception):
+    """The app cannot start with the settings it was given."""
+
+
+@dataclass
+class Line:
+    """What the web layer serves: the call flow for the loaded routes."""
+
+    flow: CallFlow
+    reader: Reader
+    version: str
+
+
+def japan_now() -> datetime:
+    """The current moment on Japan's clock."""
+    return datetime.now(JAPAN)
+
+
+def japan_holidays():
+    """Japan's national holidays, substitute holidays and 国民の休日 included."""
+    import holidays
+
+    return holidays.country_holidays("JP")
+
+
+def _version() -> str:
+    try:
+        return package_version("meiwaku-ivr")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides."""
+    from .prompts import load_translations
+    from .web import bp
+
+    app = Flask(__name__)
+    app.config.update(
+        IVR_ROUTES=os.environ.get("IVR_ROUTES", "routes.yaml"),
+        TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        IVR_DEV=os.environ.get("IVR_DEV", "") == "1",
+        IVR_TRUSTED_PROXIES=int(os.environ.get("IVR_TRUSTED_PROXIES", "0") or 0),
+        CLOCK=japan_now,
+    )
+    app.config.update(overrides or {})
+    if not app.config["TWILIO_AUTH_TOKEN"] and not app.config["IVR_DEV"]:
+        raise ConfigError(
+            "TWILIO_AUTH_TOKEN is not set: the line cannot check that requests come from "
+            "Twilio. Set it, or run the local development mode (ivr serve --dev)."
+        )
+    if app.config["IVR_DEV"]:
+        log.warning("DEVELOPMENT MODE: requests are not checked against Twilio signatures "
+                    "when no TWILIO_AUTH_TOKEN is set. Never expose this server.")
+    routes = load_routes(app.config["IVR_ROUTES"])
+    reader = Reader(load_translations())
+    calendar = japan_holidays()
+    app.extensions["ivr"] = Line(CallFlow(routes, reader, calendar.__contains__), reader, _version())
+    proxies = app.config["IVR_TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_port=proxies, x_prefix=proxies)
+    app.register_blueprint(bp)
+    return app

@@ -1,0 +1,76 @@
+"""Telephone numbers and email addresses as published, checked with phonenumbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+SHORT_CODES = ("110", "119", "188", "189", "#9110")
+NAVI_DIAL_PREFIX = "0570"
+_GROUPED = re.compile(r"^\d+(-\d+)*$")
+_EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A number as the guide publishes it, with its grouping kept for speech."""
+
+    written: str
+    groups: tuple[str, ...]
+    e164: str | None
+    kind: str  # "short", "navi", "tollfree", "fixed", "mobile", "other"
+
+    @property
+    def dialable(self) -> bool:
+        """Whether Twilio can put a call through to this number."""
+        return self.e164 is not None and self.kind not in ("short", "navi")
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email address, spelled out to the caller."""
+
+    address: str
+
+
+_KINDS = {
+    PhoneNumberType.FIXED_LINE: "fixed",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.TOLL_FREE: "tollfree",
+    PhoneNumberType.UAN: "navi",
+}
+
+
+def parse_phone(text: str) -> Phone:
+    """Parse a published Japanese number, or raise ValueError saying what is wrong."""
+    text = str(text).strip()
+    if text in SHORT_CODES:
+        return Phone(text, (text,), None, "short")
+    if not _GROUPED.match(text):
+        raise ValueError(
+            f"'{text}' is not a number written as digit groups joined by hyphens "
+            f"(e.g. 03-5974-0068) nor a known short code ({', '.join(SHORT_CODES)})"
+        )
+    try:
+        parsed = phonenumbers.parse(text, "JP")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"'{text}' is not a telephone number: {exc}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f"'{text}' is not a valid Japanese telephone number")
+    kind = _KINDS.get(phonenumbers.number_type(parsed), "other")
+    if text.startswith(NAVI_DIAL_PREFIX):
+        kind = "navi"
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return Phone(text, tuple(text.split("-")), e164, kind)
+
+
+def parse_email(text: str) -> Email:
+    """Check an email address that callers will be told to write to."""
+    text = str(text).strip()
+    if not _EMAIL.match(text):
+        raise ValueError(f"'{text}' is not an email address in lower-case letters, digits and . _ -")
+    return Email(text)

@@ -1,0 +1,63 @@
+"""Render a flow Step as TwiML with twilio's VoiceResponse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from twilio.twiml.voice_response import Say, VoiceResponse
+
+from .flow import Position, Step
+from .routes import LANGUAGE
+from .speech import Segment, Slow, Words
+
+GROUP_PAUSE = "400ms"
+REPEAT_PAUSE = "700ms"
+
+UrlFor = Callable[[str, Position], str]
+
+
+def say(segments: tuple[Segment, ...], voice: str) -> Say:
+    """One <Say> in Japanese; numbers and addresses slowed down, with pauses between groups."""
+    element = Say(voice=voice, language=LANGUAGE)
+    text = ""
+    for segment in segments:
+        if isinstance(segment, Words):
+            text += segment.text
+            continue
+        if text:
+            element.append(text)
+            text = ""
+        element.break_(time=GROUP_PAUSE)
+        slow = element.prosody(rate="slow")
+        for i, group in enumerate(segment.groups):
+            if i:
+                slow.break_(time=GROUP_PAUSE)
+            slow.append(group)
+        element.break_(time=GROUP_PAUSE)
+    if text:
+        element.append(text)
+    return element
+
+
+def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
+    """The TwiML document for a step."""
+    response = VoiceResponse()
+    spoken = say(step.speech, voice)
+    if step.listen is not None:
+        action = url_for("ivr.step", step.listen)
+        gather = response.gather(
+            input="dtmf", num_digits=1, timeout=timeout, action=action, method="POST",
+            action_on_empty_result=True,
+        )
+        gather.append(spoken)
+        response.redirect(action, method="POST")
+    elif step.transfer is not None:
+        response.append(spoken)
+        response.dial(
+            step.transfer.number, timeout=step.transfer.timeout,
+            action=url_for("ivr.dialed", step.transfer.then), method="POST",
+        )
+    else:
+        response.append(spoken)
+        response.hangup()
+    return str(response)

@@ -1,0 +1,1 @@
+"""Gettext catalogs of the line's system phrases (installed as ivr.prompts)."""
