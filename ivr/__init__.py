@@ -52,8 +52,8 @@ def _version() -> str:
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides."""
+    from . import ops, web
     from .prompts import load_translations
-    from .web import bp
 
     app = Flask(__name__)
     app.config.update(
@@ -82,5 +82,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
                                 x_host=proxies, x_port=proxies, x_prefix=proxies)
-    app.register_blueprint(bp)
+    app.register_blueprint(web.bp)
+    app.register_blueprint(ops.bp)
     return app

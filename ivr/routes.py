@@ -26,11 +26,9 @@ DEFAULT_VOICE = "Polly.Mizuki"
 LANGUAGE = "ja-JP"
 JAPANESE_VOICES = (
     "Polly.Mizuki", "Polly.Takumi", "Polly.Takumi-Neural", "Polly.Kazuha-Neural",
-    "Polly.Tomoko-Neural",
-    "Google.ja-JP-Standard-A", "Google.ja-JP-Standard-B", "Google.ja-JP-Standard-C",
-    "Google.ja-JP-Standard-D", "Google.ja-JP-Wavenet-A", "Google.ja-JP-Wavenet-B",
-    "Google.ja-JP-Wavenet-C", "Google.ja-JP-Wavenet-D", "Google.ja-JP-Neural2-B",
-    "Google.ja-JP-Neural2-C", "Google.ja-JP-Neural2-D",
+    "Polly.Tomoko-Neural", "Google.ja-JP-Standard-B", "Google.ja-JP-Standard-C",
+    "Google.ja-JP-Standard-D", "Google.ja-JP-Wavenet-B", "Google.ja-JP-Wavenet-C",
+    "Google.ja-JP-Wavenet-D",
 )
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
@@ -160,21 +158,25 @@ def _check_schema(doc: Document) -> None:
     validator = jsonschema.Draft202012Validator(schema())
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
         path = tuple(error.absolute_path)
-        doc.problem(path, _explain(error, path, doc))
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            path = (*path, unknown[0])
+        doc.problem(path, _explain(error, path))
 
 
-def _explain(error: jsonschema.ValidationError, path: tuple, doc: Document) -> str:
+def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
+    """Say what is wrong in an operator's words, and what would be valid."""
     kind = error.validator
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
-        if "propertyNames" in error.schema or not allowed:
-            return f"unexpected {', '.join(map(repr, extra))}"
         return f"unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
     if kind == "required":
         return f"missing {error.message.split(' is a required')[0]}"
     if kind == "type" and error.validator_value == "string":
         return f"must be text in quotes, e.g. \"{error.instance}\" (YAML read {error.instance!r})"
+    if kind == "type":
+        return f"must be {_TYPES.get(error.validator_value, error.validator_value)}, not {error.instance!r}"
     if kind == "pattern":
         form = _FORMS.get(error.validator_value, error.validator_value)
         return f"{error.instance!r} is not in the form {form}"
@@ -189,6 +191,8 @@ def _explain(error: jsonschema.ValidationError, path: tuple, doc: Document) -> s
     return error.message
 
 
+_TYPES = {"boolean": "true or false", "integer": "a whole number", "object": "a set of keys",
+          "array": "a list"}
 _FORMS = {
     "^[a-z][a-z0-9_]*$": "of a name in lower-case letters, digits and _ (e.g. center)",
     "^[0-9*#]$": "of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
@@ -275,7 +279,9 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
         doc.problem(path, "a desk with a phone number needs hours (or hours: {varies: …})")
     transfer = data.get("transfer", False)
     if transfer:
-        if phone is None:
+        if "phone" in data and phone is None:
+            pass  # the number itself is already reported
+        elif phone is None:
             doc.problem((*path, "transfer"), "there is no phone number to put the call through to")
         elif not phone.dialable:
             doc.problem(
@@ -353,7 +359,8 @@ def _build(doc: Document, text: str) -> Routes:
     menus = {}
     for menu_id, menu in data["menus"].items():
         menus[menu_id] = _menu(doc, menu_id, menu, keys, desks, data["menus"])
-    for menu_id in sorted(set(menus) - _reachable(menus)):
+    targets_known = all(o.menu in menus for m in menus.values() for o in m.options if o.menu)
+    for menu_id in sorted(set(menus) - _reachable(menus)) if targets_known else ():
         doc.problem(("menus", menu_id), f"menu '{menu_id}' cannot be reached from the top menu")
     return Routes(
         voice=voice,

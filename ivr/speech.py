@@ -86,6 +86,8 @@ class Reader:
             # TRANSLATORS: the # key on a phone (as in #9110), read aloud.
             "#": self.t.pgettext("symbol", "hash"),
         }
+        # TRANSLATORS: the pause between items read one by one (letters, spans of hours).
+        self.pause = self.t.pgettext("separator", ", ")
         self.short_codes = {
             # TRANSLATORS: the police emergency number 110 as said aloud (ja: ヒャクトオバン).
             # Short codes without an entry here are read digit by digit.
@@ -104,7 +106,7 @@ class Reader:
                 out.append(self.letters[ord(char) - ord("a")])
             else:
                 out.append(self.symbols[char])
-        return "、".join(out) if not chars.isdigit() else "".join(out)
+        return self.pause.join(out) if not chars.isdigit() else "".join(out)
 
     def phone(self, phone: Phone) -> Slow:
         """A number in its published grouping, each group digit by digit."""
@@ -194,7 +196,7 @@ class Reader:
         # TRANSLATORS: opening hours, e.g. 受付時間は、平日の午前10時から正午まで、午後1時から午後5時までです。
         sentence = self.t.gettext("Open %(days)s, %(spans)s.") % {
             "days": self.days(hours.days),
-            "spans": "、".join(spans),
+            "spans": self.pause.join(spans),
         }
         closed = [self.day_name(d) for d in range(7) if d not in hours.days]
         if hours.closed_on_holidays:

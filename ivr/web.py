@@ -77,13 +77,6 @@ def dialed() -> Response:
     return _twiml(flow.dial_ended(position, status, _now()))
 
 
-@bp.get("/healthz")
-def healthz() -> dict:
-    """Cheap liveness: status, version and the loaded routes' digest."""
-    line = _line()
-    return {"status": "ok", "version": line.version, "routes": line.flow.routes.digest}
-
-
 @bp.app_errorhandler(Exception)
 def fault(error: Exception):
     """Any unexpected error in a webhook: log it, and give the caller an apology and 188."""

@@ -72,6 +72,9 @@ def read_yaml(text: str, file: str) -> Document:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.line + 1 != line:
+            reason += f" (in what starts on line {context.line + 1})"
         doc.problems.append(Problem(file, line, (), f"not valid YAML: {reason}"))
         return doc
     if root is None:
@@ -90,7 +93,7 @@ def _convert(node: yaml.Node, path: Path, doc: Document) -> object:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
                 shown = getattr(key_node, "value", "?")
                 doc.problems.append(Problem(
-                    doc.file, line, path,
+                    doc.file, line, (*path, str(shown)),
                     f"key {shown} must be text: write it in quotes, \"{shown}\":",
                 ))
                 continue

@@ -1,0 +1,76 @@
+"""How long a caller listens before hearing what they need, by Open JTalk or by estimate."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from .flow import CallFlow
+from .paths import Path, walk
+from .speech import Segment, plain
+
+EAGER_LIMIT = 20.0
+PATIENT_LIMIT = 40.0
+MORAE_PER_SECOND = 6.5
+# Small kana (ゃ, ュ, …) join the mora before them.
+_SMALL_KANA = frozenset(
+    c for c in map(chr, range(0x3041, 0x3100)) if "SMALL" in unicodedata.name(c, "")
+)
+_KANA = re.compile(r"[\u3041-\u30ff]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+_DIGIT = re.compile(r"[0-9]")
+
+
+@cache
+def open_jtalk():
+    """The pyopenjtalk module if the speech extra is installed, else None."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            import pyopenjtalk
+    except ImportError:
+        return None
+    return pyopenjtalk
+
+
+def estimate_seconds(text: str) -> float:
+    """Seconds to hear Japanese text, from a mora count (about 6.5 morae a second)."""
+    kana = len(_KANA.findall(text)) - sum(c in _SMALL_KANA for c in text)
+    morae = kana + 2 * len(_KANJI.findall(text)) + 2 * len(_DIGIT.findall(text))
+    return morae / MORAE_PER_SECOND
+
+
+def speech_seconds(segments: tuple[Segment, ...]) -> float:
+    """Seconds to hear these segments: Open JTalk's synthesis where installed."""
+    text = plain(segments)
+    if not text:
+        return 0.0
+    engine = open_jtalk()
+    if engine is None:
+        return estimate_seconds(text)
+    with contextlib.redirect_stdout(io.StringIO()):
+        audio, rate = engine.tts(text)
+    return len(audio) / rate
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds of speech on one path before the desk's number (or its answer) begins."""
+
+    path: Path
+    eager: float
+    patient: float
+
+    @property
+    def too_long(self) -> bool:
+        """Over 20 s for a caller who presses at once, or 40 s for one who hears everything."""
+        return self.eager > EAGER_LIMIT or self.patient > PATIENT_LIMIT
+
+
+def timings(flow: CallFlow, now: datetime) -> list[Timing]:
+    """The timing of every path through the menus."""
+    return [Timing(p, speech_seconds(p.eager), speech_seconds(p.patient)) for p in walk(flow, now)]
