@@ -1,0 +1,77 @@
+"""routes.yaml is loaded strictly, and every problem names its file, line and key path."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ivr.routes import RoutesError, load_routes, parse_routes
+from ivr.yamlsource import format_path
+
+ERRORS = Path(__file__).parent / "routes_errors"
+EXPECT = re.compile(r"^# expect: (\d+): (.*?): (.*)$")
+
+
+def broken_files():
+    return sorted(p for p in ERRORS.glob("*.yaml") if p.name != "valid.yaml")
+
+
+@pytest.mark.parametrize("path", broken_files(), ids=lambda p: p.stem)
+def test_each_error_kind_names_its_line_and_key(path):
+    line, key_path, message = EXPECT.match(path.read_text("utf-8").splitlines()[0]).groups()
+    with pytest.raises(RoutesError) as caught:
+        load_routes(path)
+    problems = caught.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    assert problem.file == str(path)
+    assert problem.line == int(line)
+    assert format_path(problem.path) == key_path
+    assert message.strip() in problem.message
+    assert str(problem).startswith(f"{path}:{line}: ")
+
+
+def test_the_fixture_base_is_valid():
+    routes = load_routes(ERRORS / "valid.yaml")
+    assert set(routes.desks) == {"center", "hotline"}
+
+
+def test_shipped_routes_load(routes):
+    assert set(routes.menus) == {"top", "abuse", "billing"}
+    assert routes.voice == "Polly.Mizuki"
+    assert routes.desks["center"].phone.e164 == "+81359740068"
+    assert routes.desks["center"].transfer is True
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    text = (ERRORS / "valid.yaml").read_text("utf-8")
+    text = text.replace("desk: hotline}", "desk: nowhere}").replace('"03-5974-0068"', '"03-1"')
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(text, "two.yaml")
+    assert [p.line for p in caught.value.problems] == [8, 27]
+    assert "two.yaml:8: desks.center.phone:" in str(caught.value)
+
+
+def test_a_missing_file_is_a_problem_not_a_crash(tmp_path):
+    with pytest.raises(RoutesError) as caught:
+        load_routes(tmp_path / "nope.yaml")
+    assert "cannot be read" in str(caught.value)
+
+
+def test_numbers_in_texts_are_checked_and_read(routes):
+    police = routes.desks["police"]
+    assert [part.written for note in police.notes for part in note if not isinstance(part, str)] == ["110"]
+
+
+def test_guides_lunchtime_is_twelve_thirty(routes):
+    span = routes.desks["jiaa"].hours.spans
+    assert [(s.start, s.end) for s in span] == [(12 * 60 + 30, 16 * 60)]
+    comment = Path(__file__).parent.parent.joinpath("routes.yaml").read_text("utf-8")
+    assert re.search(r"#.*午前12時30分.*12:30", comment), "routes.yaml must say how the guide's time is read"
+
+
+def test_folded_japanese_text_has_no_stray_spaces(routes):
+    about = "".join(p for p in routes.desks["info"].about if isinstance(p, str))
+    assert " " not in about

@@ -1,0 +1,101 @@
+"""Numbers, addresses, times and hours as the caller hears them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from ivr.hours import JAPAN, Hours, Span
+from ivr.phones import parse_email, parse_phone
+from ivr.speech import Slow, Words, plain
+
+DIGITS = dict(zip("0123456789", "ゼロ イチ ニー サン ヨン ゴー ロク ナナ ハチ キュウ".split()))
+
+
+def digit_reading(group: str) -> str:
+    return "".join(DIGITS[d] for d in group)
+
+
+@pytest.mark.parametrize("number, groups", [
+    ("03-5974-0068", ("ゼロサン", "ゴーキュウナナヨン", "ゼロゼロロクハチ")),
+    ("0120-0-78310", ("ゼロイチニーゼロ", "ゼロ", "ナナハチサンイチゼロ")),
+    ("0570-003-110", ("ゼロゴーナナゼロ", "ゼロゼロサン", "イチイチゼロ")),
+    ("188", ("イチ", "ハチ", "ハチ")),
+    ("110", ("ヒャクトオバン",)),
+    ("#9110", ("シャープ", "キュウ", "イチ", "イチ", "ゼロ")),
+])
+def test_numbers_are_read_in_their_published_grouping(reader, number, groups):
+    assert reader.phone(parse_phone(number)) == Slow(number, groups)
+
+
+def test_every_shipped_number_is_read_digit_by_digit(routes, reader):
+    for desk in routes.desks.values():
+        if desk.phone is None or desk.phone.kind == "short":
+            continue
+        slow = reader.phone(desk.phone)
+        assert slow.groups == tuple(digit_reading(g) for g in desk.phone.written.split("-"))
+
+
+def test_email_is_spelled_with_its_at_sign_and_dots(reader):
+    slow = reader.email(parse_email("info@antiphishing.jp"))
+    assert slow.groups[0] == "アイ、エヌ、エフ、オー"
+    assert slow.groups[1] == "アットマーク"
+    assert slow.groups[2].split("、") == ["エー", "エヌ", "ティー", "アイ", "ピー", "エイチ", "アイ",
+                                         "エス", "エイチ", "アイ", "エヌ", "ジー"]
+    assert slow.groups[3:] == ("ドット", "ジェー、ピー")
+
+
+@pytest.mark.parametrize("minute, words", [
+    (10 * 60, "午前10時"), (12 * 60, "正午"), (12 * 60 + 30, "午後0時30分"),
+    (13 * 60 + 30, "午後1時30分"), (17 * 60 + 15, "午後5時15分"), (8 * 60 + 30, "午前8時30分"),
+    (21 * 60, "午後9時"),
+])
+def test_times_are_words_never_colons(reader, minute, words):
+    assert reader.clock(minute) == words
+
+
+def test_center_hours_in_words(routes, reader):
+    assert reader.hours(routes.desks["center"].hours) == (
+        "受付時間は、平日の午前10時から正午まで、午後1時から午後5時までです。"
+        "土曜日、日曜日、祝日、年末年始はお休みです。"
+    )
+
+
+def test_other_hours_in_words(routes, reader):
+    assert reader.hours(routes.desks["jiaa"].hours).startswith("受付時間は、平日の午後0時30分から午後4時までです。")
+    assert reader.hours(routes.desks["kotaeru"].hours) == (
+        "受付時間は、月曜日から土曜日の午後3時から午後9時までです。日曜日、祝日、年末年始はお休みです。"
+    )
+    assert reader.hours(routes.desks["child_sos"].hours) == "24時間、年中無休で受け付けています。"
+    assert reader.hours(Hours(frozenset({0, 2}), (Span(600, 720),), False, False)) == (
+        "受付時間は、月曜日、水曜日の午前10時から正午までです。火曜日、木曜日、金曜日、土曜日、日曜日はお休みです。"
+    )
+
+
+def test_next_opening_in_words(reader):
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=JAPAN)
+    assert reader.opening(datetime(2026, 12, 1, 10, 0, tzinfo=JAPAN), now) == "12月1日火曜日の午前10時から"
+    assert reader.opening(datetime(2026, 11, 28, 13, 0, tzinfo=JAPAN), now) == "本日の午後1時から"
+
+
+def test_plain_shows_readings_or_written_forms():
+    segments = (Words("番号は、"), Slow("188", ("イチ", "ハチ", "ハチ")), Words("です。"))
+    assert plain(segments) == "番号は、イチ、ハチ、ハチです。"
+    assert plain(segments, written=True) == "番号は、188［イチ、ハチ、ハチ］です。"
+
+
+def test_open_jtalk_reads_every_number_as_its_digits(routes, reader):
+    """The readings we give the speech engine come out as the digits, not as amounts."""
+    pyopenjtalk = pytest.importorskip("pyopenjtalk", reason="the speech extra is not installed")
+    numbers = [d.phone for d in routes.desks.values() if d.phone] + [parse_phone("110")]
+    for phone in numbers:
+        slow = reader.phone(phone)
+        for group in slow.groups:
+            kana = pyopenjtalk.g2p(group, kana=True)
+            assert same_sounds(kana) == same_sounds(group), (phone.written, group, kana)
+
+
+def same_sounds(kana: str) -> str:
+    """Kana compared by sound: キュウ and キュー are one reading; pauses are not sounds."""
+    return kana.replace("キュウ", "キュー").replace("、", "")

@@ -1,0 +1,188 @@
+"""The webhooks as Twilio sees them: signed requests in, Japanese TwiML out."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ivr import ConfigError, create_app
+from ivr.hours import JAPAN
+from ivr.routes import RoutesError
+
+from helpers import (BASE, ROUTES, TOKEN, call_params, next_action, post_signed, sign,
+                       spoken, twiml)
+
+
+def test_new_call_gets_greeting_and_top_menu(client):
+    root = twiml(post_signed(client, "/voice"))
+    say = root.find("Gather/Say")
+    assert say.get("voice") == "Polly.Mizuki" and say.get("language") == "ja-JP"
+    assert spoken(root).startswith("迷惑メール相談のご案内です。")
+    action = next_action(root)
+    assert urlsplit(action).path == "/voice/step"
+    assert parse_qs(urlsplit(action).query) == {"m": ["top"], "s": ["0"], "f": ["0"]}
+    redirect = root.find("Redirect")
+    assert redirect.text == action and redirect.get("method") == "POST"
+
+
+def test_numbers_are_slowed_with_pauses_between_groups(client):
+    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    prosody = root.find("Gather/Say/prosody")
+    assert prosody.get("rate") == "slow"
+    assert [t.strip() for t in prosody.itertext()] == ["ゼロサン", "ゴーキュウナナヨン", "ゼロゼロロクハチ"]
+    assert len(prosody.findall("break")) == 2
+
+
+def test_unsigned_request_is_refused(client):
+    response = client.post("/voice", data=call_params(), base_url=BASE)
+    assert response.status_code == 403
+
+
+def test_forged_signature_is_refused(client):
+    params = call_params()
+    forged = sign(BASE + "/voice", params, token="not-the-real-token")
+    response = client.post("/voice", data=params, base_url=BASE, headers={"X-Twilio-Signature": forged})
+    assert response.status_code == 403
+
+
+def test_signature_replayed_to_another_url_is_refused(client):
+    params = call_params(Digits="1")
+    signature = sign(BASE + "/voice/step?m=top&s=0&f=0", params)
+    response = client.post("/voice/step?m=abuse&s=0&f=0", data=params, base_url=BASE,
+                           headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_tampered_digits_are_refused(client):
+    signature = sign(BASE + "/voice/step?m=top&s=0&f=0", call_params(Digits="1"))
+    response = client.post("/voice/step?m=top&s=0&f=0", data=call_params(Digits="2"),
+                           base_url=BASE, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_public_url_behind_a_tls_proxy_validates_only_when_trusted(clock):
+    public = "https://ivr.example.jp/voice"
+    params = call_params()
+    headers = {"X-Twilio-Signature": sign(public, params), "X-Forwarded-Proto": "https",
+               "X-Forwarded-Host": "ivr.example.jp"}
+    trusting = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock,
+                           "IVR_TRUSTED_PROXIES": 1})
+    response = trusting.test_client().post("/voice", data=params, base_url="http://10.0.0.5:8000",
+                                           headers=headers)
+    assert response.status_code == 200
+    distrusting = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock})
+    response = distrusting.test_client().post("/voice", data=params, base_url="http://10.0.0.5:8000",
+                                              headers=headers)
+    assert response.status_code == 403
+
+
+def test_no_token_no_start(monkeypatch):
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.delenv("IVR_DEV", raising=False)
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN"):
+        create_app({"IVR_ROUTES": str(ROUTES)})
+
+
+def test_development_mode_accepts_unsigned_requests_and_says_so(monkeypatch, caplog):
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.setenv("IVR_DEV", "1")
+    app = create_app({"IVR_ROUTES": str(ROUTES)})
+    assert "DEVELOPMENT MODE" in caplog.text
+    assert app.test_client().post("/voice", data=call_params()).status_code == 200
+
+
+def test_environment_names_the_routes_file(monkeypatch, tmp_path):
+    broken = tmp_path / "routes.yaml"
+    broken.write_text(ROUTES.read_text("utf-8").replace('"03-5974-0068"', '"03-59"'), "utf-8")
+    monkeypatch.setenv("IVR_ROUTES", str(broken))
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
+    with pytest.raises(RoutesError) as caught:
+        create_app()
+    assert f"{broken}:" in str(caught.value) and "desks.center.phone" in str(caught.value)
+
+
+@pytest.mark.parametrize("query", ["", "?m=top&s=x", "?m=nowhere&s=0&f=0", "?m=top&k=42&s=0&f=0"])
+def test_malformed_position_answers_with_the_top_menu(client, query):
+    root = twiml(post_signed(client, "/voice/step" + query, Digits="1"))
+    assert spoken(root).startswith("申し訳ありません。ご案内の内容が変わりましたので")
+    assert parse_qs(urlsplit(next_action(root)).query)["m"] == ["top"]
+
+
+def test_an_error_inside_the_flow_is_an_apology_not_a_500(app, client, monkeypatch, caplog):
+    def boom(*args):
+        raise RuntimeError("flow exploded")
+
+    monkeypatch.setattr(app.extensions["ivr"].flow, "press", boom)
+    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    assert "イチ、ハチ、ハチ" in "、".join(t.strip() for t in root.find("Say").itertext() if t.strip())
+    assert spoken(root).startswith("申し訳ありません。")
+    assert root[-1].tag == "Hangup"
+    assert "flow exploded" in caplog.text
+
+
+def test_transfer_dials_the_desk_and_falls_back_when_busy(client):
+    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    root = twiml(post_signed(client, next_action(answer), Digits="1"))
+    dial = root.find("Dial")
+    assert dial.text == "+81359740068"
+    assert dial.get("timeout") == "25" and dial.get("method") == "POST"
+    assert parse_qs(urlsplit(dial.get("action")).query) == {"m": ["top"], "k": ["1"], "s": ["0"], "f": ["0"]}
+    busy = twiml(post_signed(client, dial.get("action"), DialCallStatus="busy"))
+    assert spoken(busy).startswith("申し訳ありません。おつなぎできませんでした。")
+    done = twiml(post_signed(client, dial.get("action"), DialCallStatus="completed"))
+    assert done[-1].tag == "Hangup"
+
+
+def test_closed_desk_is_not_dialled(client, clock):
+    clock.now = datetime(2027, 1, 2, 11, 0, tzinfo=JAPAN)  # year-end break
+    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    assert "次の受付は、1月4日月曜日の午前10時からです。" in spoken(answer)
+    pressed = twiml(post_signed(client, next_action(answer), Digits="1"))
+    assert pressed.find("Dial") is None
+
+
+def test_healthz_is_cheap_unauthenticated_and_leaks_nothing(client, routes):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["routes"] == routes.digest
+    assert TOKEN not in response.get_data(as_text=True)
+
+
+def test_walk_every_key_on_every_menu_to_depth_three(client):
+    """From the greeting, every key (and silence) at every reachable step, three presses deep."""
+    keys = list("0123456789*#") + [""]
+    start = twiml(post_signed(client, "/voice"))
+    queue = deque([(next_action(start), 0)])
+    seen = set()
+    answered = 0
+    while queue:
+        action, depth = queue.popleft()
+        if depth == 3 or action in seen:
+            continue
+        seen.add(action)
+        for key in keys:
+            root = twiml(post_signed(client, action, Digits=key))
+            answered += 1
+            if root.find("Gather") is not None:
+                queue.append((next_action(root), depth + 1))
+            for dial in root.iter("Dial"):
+                for status in ("completed", "busy", "no-answer", "failed", "canceled"):
+                    twiml(post_signed(client, dial.get("action"), DialCallStatus=status))
+    assert answered > 200
+
+
+def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
+    text = ROUTES.read_text("utf-8").replace('"8": {label: 情報提供, desk: info}',
+                                             '"#": {label: 情報提供, desk: info}\n      "*": {label: ウイルス, desk: ipa}')
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(text, "utf-8")
+    client = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(routes), "CLOCK": clock}).test_client()
+    for key, desk_words in (("#", "情報を集めています"), ("*", "情報セキュリティ安心相談窓口")):
+        answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits=key))
+        assert desk_words in spoken(answer)
+        again = twiml(post_signed(client, next_action(answer), Digits="9"))
+        assert spoken(again) == spoken(answer)
