@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version as package_version
 
 from flask import Flask
 
-from .flow import CallFlow
 from .hours import JAPAN
-from .routes import load_routes
+from .line import Line
 from .speech import Reader
 
 log = logging.getLogger("ivr")
@@ -20,15 +18,6 @@ log = logging.getLogger("ivr")
 
 class ConfigError(Exception):
     """The app cannot start with the settings it was given."""
-
-
-@dataclass
-class Line:
-    """What the web layer serves: the call flow for the loaded routes."""
-
-    flow: CallFlow
-    reader: Reader
-    version: str
 
 
 def japan_now() -> datetime:
@@ -72,10 +61,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["IVR_DEV"]:
         log.warning("DEVELOPMENT MODE: requests are not checked against Twilio signatures "
                     "when no TWILIO_AUTH_TOKEN is set. Never expose this server.")
-    routes = load_routes(app.config["IVR_ROUTES"])
     reader = Reader(load_translations())
     calendar = japan_holidays()
-    app.extensions["ivr"] = Line(CallFlow(routes, reader, calendar.__contains__), reader, _version())
+    app.extensions["ivr"] = Line(app.config["IVR_ROUTES"], reader, calendar.__contains__, _version())
     proxies = app.config["IVR_TRUSTED_PROXIES"]
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

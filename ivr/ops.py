@@ -9,6 +9,7 @@ bp = Blueprint("ops", __name__)
 
 @bp.get("/healthz")
 def healthz() -> dict:
-    """Liveness and readiness: status, version and the loaded routes' digest."""
+    """Liveness and readiness: status, versions, the routes served and the last refused reload."""
     line = current_app.extensions["ivr"]
-    return {"status": "ok", "version": line.version, "routes": line.flow.routes.digest}
+    line.current()
+    return line.health()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
-from .flow import Position, Step, fault_step
+from .flow import CallFlow, Position, Step, fault_step
 from .twiml import render
 
 bp = Blueprint("ivr", __name__)
@@ -29,15 +31,49 @@ def _url(endpoint: str, position: Position) -> str:
     return url_for(endpoint, **position.to_query())
 
 
-def _twiml(step: Step) -> Response:
-    routes = _line().flow.routes
+@dataclass(frozen=True)
+class StepEvent:
+    """One answered webhook, as the listeners (records, metrics, logs) see it."""
+
+    call_sid: str
+    caller: str
+    endpoint: str
+    position: Position | None
+    digits: str | None
+    dial_status: str | None
+    step: Step
+    seconds: float
+
+
+def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Response:
+    routes = flow.routes
     body = render(step, routes.voice, routes.input.timeout, _url)
+    _notify(step, position)
     return Response(body, mimetype="text/xml", content_type=TWIML)
+
+
+def _notify(step: Step, position: Position | None) -> None:
+    """Tell each listener about the step; a failing listener never touches the call."""
+    listeners = current_app.extensions.get("ivr.listeners", ())
+    if not listeners:
+        return
+    event = StepEvent(
+        call_sid=request.form.get("CallSid", ""), caller=request.form.get("From", ""),
+        endpoint=request.endpoint or "", position=position,
+        digits=request.form.get("Digits"), dial_status=request.form.get("DialCallStatus"),
+        step=step, seconds=time.perf_counter() - request.environ.get("ivr.started", time.perf_counter()),
+    )
+    for listener in listeners:
+        try:
+            listener(event)
+        except Exception:
+            log.exception("step listener %r failed", listener)
 
 
 @bp.before_request
 def check_signature() -> None:
     """Refuse any request Twilio did not sign for exactly this URL."""
+    request.environ["ivr.started"] = time.perf_counter()
     token = current_app.config["TWILIO_AUTH_TOKEN"]
     if not token and current_app.config["IVR_DEV"]:
         return
@@ -52,29 +88,30 @@ def check_signature() -> None:
 @bp.post("/voice")
 def voice() -> Response:
     """A new call: greeting and top menu."""
-    return _twiml(_line().flow.start(_now()))
+    flow = _line().current()
+    return _twiml(flow.start(_now()), flow)
 
 
 @bp.post("/voice/step")
 def step() -> Response:
     """The caller pressed a key, or nothing, at the position in the URL."""
-    flow = _line().flow
+    flow = _line().current()
     position = Position.from_query(request.args)
     if position is None:
-        return _twiml(flow.lost())
+        return _twiml(flow.lost(), flow)
     digits = request.form.get("Digits", "").strip()
-    return _twiml(flow.press(position, digits, _now()))
+    return _twiml(flow.press(position, digits, _now()), flow, position)
 
 
 @bp.post("/voice/dialed")
 def dialed() -> Response:
     """A transfer ended; Twilio says how in DialCallStatus."""
-    flow = _line().flow
+    flow = _line().current()
     position = Position.from_query(request.args)
     if position is None:
-        return _twiml(flow.lost())
+        return _twiml(flow.lost(), flow)
     status = request.form.get("DialCallStatus", "failed")
-    return _twiml(flow.dial_ended(position, status, _now()))
+    return _twiml(flow.dial_ended(position, status, _now()), flow, position)
 
 
 @bp.app_errorhandler(Exception)
@@ -83,5 +120,7 @@ def fault(error: Exception):
     if isinstance(error, HTTPException):
         return error
     log.exception("webhook failed at %s", request.path)
-    body = render(fault_step(_line().reader), _line().flow.routes.voice, 1, _url)
+    step = fault_step(_line().reader)
+    body = render(step, _line().flow.routes.voice, 1, _url)
+    _notify(step, None)
     return Response(body, mimetype="text/xml", content_type=TWIML)

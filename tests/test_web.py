@@ -148,7 +148,9 @@ def test_healthz_is_cheap_unauthenticated_and_leaks_nothing(client, routes):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["status"] == "ok" and body["routes"] == routes.digest
+    assert body["status"] == "ok" and body["routes"]["digest"] == routes.digest
+    assert body["last_refused_reload"] is None
+    assert set(body) == {"status", "version", "routes", "last_refused_reload"}
     assert TOKEN not in response.get_data(as_text=True)
 
 
@@ -186,3 +188,18 @@ def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
         assert desk_words in spoken(answer)
         again = twiml(post_signed(client, next_action(answer), Digits="9"))
         assert spoken(again) == spoken(answer)
+
+
+def test_listeners_hear_every_step_and_cannot_break_a_call(app, client):
+    heard = []
+
+    def broken(event):
+        raise OSError("disk full")
+
+    app.extensions["ivr.listeners"] = [broken, heard.append]
+    twiml(post_signed(client, "/voice"))
+    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    assert "迷惑メール相談センターの電話番号は" in spoken(root)
+    assert [(e.endpoint, e.step.outcome, e.step.desk, e.digits) for e in heard] == [
+        ("ivr.voice", "menu", None, None), ("ivr.step", "answer", "center", "1")]
+    assert heard[1].call_sid == "CA" + "0" * 32 and heard[1].seconds >= 0
