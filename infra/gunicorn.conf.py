@@ -1,0 +1,62 @@
+"""gunicorn settings for the line in production (the image runs `gunicorn -c this ivr:create_app()`)."""
+
+import json
+import math
+import os
+from datetime import datetime, timezone
+
+from gunicorn.glogging import Logger
+
+
+def available_cpus() -> int:
+    """CPUs this process may use: the cgroup v2 quota when one is set, else the CPUs it may run on."""
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as limit:
+            quota, period = limit.read().split()
+        if quota != "max":
+            return max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    return len(os.sched_getaffinity(0))
+
+
+class JsonAccessLogger(Logger):
+    """gunicorn's logger with one JSON object per request in the access log."""
+
+    def access(self, resp, req, environ, request_time):
+        """Log a request as JSON: no form fields, so no caller numbers."""
+        if not self.access_log_enabled:
+            return
+        entry = {
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "remote": environ.get("REMOTE_ADDR", "-"),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "query": environ.get("QUERY_STRING", ""),
+            "status": resp.status_code,
+            "bytes": getattr(resp, "sent", None),
+            "ms": round(request_time.total_seconds() * 1000, 2),
+            "user_agent": environ.get("HTTP_USER_AGENT", ""),
+        }
+        self.access_log.info(json.dumps(entry, ensure_ascii=False))
+
+
+wsgi_app = "ivr:create_app()"
+bind = [os.environ.get("IVR_BIND", "0.0.0.0:8000")]
+workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or available_cpus() * 2 + 1
+worker_class = "sync"
+# Built once in the master, then forked: routes.yaml and the catalog are shared copy-on-write,
+# and a broken routes.yaml or a missing TWILIO_AUTH_TOKEN stops the server before it listens.
+preload_app = True
+# Twilio gives up on a webhook after 15 s; a stuck worker is killed long before that.
+timeout = 10
+# On SIGTERM, finish the requests in flight for up to this long, then stop.
+graceful_timeout = 10
+keepalive = 5
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+logger_class = JsonAccessLogger
+# No control socket: the image's home is read-only, and nothing in the pod uses it.
+control_socket_disable = True

@@ -1,0 +1,149 @@
+"""Any replica can answer any step: one call alternating between two separate gunicorn servers."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pytest
+
+from helpers import ROOT, ROUTES, TOKEN, call_params, post_signed, sign
+
+CONFIG = ROOT / "infra" / "gunicorn.conf.py"
+PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas
+START_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Replica:
+    """One gunicorn server of the line with the production config, on a loopback port."""
+
+    def __init__(self, log_path):
+        self.port = free_port()
+        self.log_path = log_path
+        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), WEB_CONCURRENCY="1")
+        env.pop("IVR_DEV", None)
+        self.log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited: {self.log_path.read_text()}")
+            try:
+                if self.request("GET", "/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"gunicorn did not answer /healthz within {START_SECONDS} s")
+
+    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        body = urlencode(form) if form is not None else None
+        all_headers = {"Host": PUBLIC_HOST, **(headers or {})}
+        if body is not None:
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        response.body = response.read()
+        connection.close()
+        return response
+
+    def post_signed(self, path: str, **extra):
+        """POST as Twilio does to the public URL, signed with the account's token."""
+        params = call_params(**extra)
+        signature = sign(f"http://{PUBLIC_HOST}{path}", params)
+        return self.request("POST", path, params, {"X-Twilio-Signature": signature})
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def access_log(self) -> list[dict]:
+        """The JSON access-log lines this server wrote."""
+        lines = self.log_path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+@pytest.fixture
+def replicas(tmp_path):
+    servers = [Replica(tmp_path / "a.log"), Replica(tmp_path / "b.log")]
+    try:
+        for server in servers:
+            server.wait_ready()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def canonical(document: bytes) -> list[tuple]:
+    """A TwiML document as comparable data: every element's tag, attributes and text."""
+    return [(e.tag, sorted(e.attrib.items()), (e.text or "").strip(), (e.tail or "").strip())
+            for e in ET.fromstring(document).iter()]
+
+
+# Keys whose answers do not depend on the time of day: 3 → 2 → 188, hear again, back to the top.
+KEYS = ["3", "2", "9", "0", "7", ""]
+
+
+def test_one_call_alternating_between_two_servers(replicas, client):
+    first, second = replicas
+    assert first.process.pid != second.process.pid
+    path, digits = "/voice", None
+    steps = []
+    for turn, key in enumerate([None] + KEYS):
+        server = replicas[turn % 2]
+        extra = {} if key is None else {"Digits": key}
+        response = server.post_signed(path, **extra)
+        assert response.status == 200, response.body
+        assert response.getheader("Content-Type").startswith("text/xml")
+        alone = post_signed(client, path, **extra)  # the same step answered by an in-process app
+        assert canonical(response.body) == canonical(alone.data)
+        steps.append((server, path))
+        gather = ET.fromstring(response.body).find("Gather")
+        if gather is None:
+            break
+        path = gather.get("action")
+    assert [p.split("?")[0] for _, p in steps] == ["/voice"] + ["/voice/step"] * 6
+    root = ET.fromstring(response.body)
+    assert [verb.tag for verb in root] == ["Say", "Hangup"], "silence after an answer ends the call"
+
+    for server in replicas:
+        server.stop()
+    for server in replicas:
+        answered = [(entry["method"], entry["path"] + ("?" + entry["query"] if entry["query"] else ""),
+                     entry["status"]) for entry in server.access_log() if entry["path"] != "/healthz"]
+        assert answered == [("POST", p, 200) for s, p in steps if s is server]
+        assert answered, "each server answered part of the call"
+
+
+def test_a_step_signed_for_another_url_is_refused_by_every_replica(replicas):
+    params = call_params(Digits="1")
+    signature = sign(f"http://{PUBLIC_HOST}/voice/step?m=top&s=0&f=0", params)
+    for server in replicas:
+        response = server.request("POST", "/voice/step?m=top&s=0&f=1", params,
+                                  {"X-Twilio-Signature": signature})
+        assert response.status == 403
