@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -117,11 +118,18 @@ class Routes:
     menus: dict[str, Menu]
     source: str
     digest: str
+    lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def top(self) -> Menu:
         """The menu every call starts in."""
         return self.menus[TOP_MENU]
+
+    def line(self, *path: str) -> int:
+        """The line in the source file of a key path (or of its nearest ancestor)."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
 
 
 @cache
@@ -372,4 +380,5 @@ def _build(doc: Document, text: str) -> Routes:
         menus=menus,
         source=doc.file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        lines=dict(doc.lines),
     )

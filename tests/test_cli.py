@@ -9,21 +9,23 @@ from ivr.cli import main
 
 def test_call_scripted_and_pinned_in_time(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30",
-                                  "--keys", "1,1", "--dial-status", "busy"])
+                                  "--keys", "1,1,1", "--dial-status", "busy"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("SAY      迷惑メール相談のご案内です。")
     assert lines[1] == "PRESS    1"
-    assert "今すぐおつなぎするには1を" in lines[2]
+    assert lines[2].startswith("SAY      ご相談は1、違反メールの情報提供は2、")
     assert lines[3] == "PRESS    1"
-    assert lines[5] == "DIAL     +81359740068 (DialCallStatus=busy)"
-    assert lines[6].startswith("SAY      申し訳ありません。おつなぎできませんでした。")
+    assert "今すぐおつなぎするには1を" in lines[4]
+    assert lines[5] == "PRESS    1"
+    assert lines[7] == "DIAL     +81359740068 (DialCallStatus=busy)"
+    assert lines[8].startswith("SAY      申し訳ありません。おつなぎできませんでした。")
     assert lines[-1] == "HANGUP   caller hangs up"
 
 
 def test_call_on_a_holiday_hears_the_next_opening(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-11-23 11:00",
-                                  "--keys", "1"])
+                                  "--keys", "1,1"])
     assert "次の受付は、11月24日火曜日の午前10時からです。" in result.output
     assert "おつなぎ" not in result.output
 
@@ -53,7 +55,7 @@ def test_call_rejects_a_bad_time(runner):
 def test_check_accepts_the_shipped_file(runner):
     result = runner.invoke(main, ["check", str(ROUTES)])
     assert result.exit_code == 0
-    assert "OK (3 menus, 11 desks" in result.output
+    assert "OK (4 menus, 11 desks" in result.output
 
 
 def test_check_names_line_and_key_of_a_broken_file(runner, tmp_path):

@@ -17,7 +17,8 @@ YEAR_END = datetime(2026, 12, 29, 10, 30, tzinfo=JAPAN)
 SCOPE = "センターの電話相談は広告メールだけです。"
 
 EXPECTED_PATHS = {
-    ("1",): "center",
+    ("1", "1"): "center",
+    ("1", "2"): "info",
     ("2", "1"): "child_sos",
     ("2", "2"): "jinken",
     ("2", "3"): "police",
@@ -28,7 +29,6 @@ EXPECTED_PATHS = {
     ("5",): "ipa",
     ("6",): "sns",
     ("7",): "hotline",
-    ("8",): "info",
 }
 
 
@@ -76,15 +76,15 @@ def test_out_of_scope_answers_start_with_the_scope_statement(flow, keys):
 
 
 def test_in_scope_answers_say_what_the_center_takes(flow):
-    center = text(follow(flow, ["1"]))
+    center = text(follow(flow, ["1", "1"]))
     assert SCOPE not in center
     assert "広告や宣伝を目的としたメールのご相談をお受けしています" in center
-    info = text(follow(flow, ["8"]))
+    info = text(follow(flow, ["1", "2"]))
     assert "情報を集めています" in info and "対象外" in info
 
 
 def test_number_is_given_twice_with_name_hours_and_cost(flow):
-    step = follow(flow, ["1"])
+    step = follow(flow, ["1", "1"])
     numbers = [s for s in step.speech if isinstance(s, Slow)]
     assert [n.written for n in numbers] == ["03-5974-0068", "03-5974-0068"]
     said = text(step)
@@ -114,12 +114,12 @@ def test_police_answer_keeps_110_for_emergencies(flow):
 
 
 def test_open_desk_offers_transfer_and_dials_e164(flow, routes):
-    answer = follow(flow, ["1"])
+    answer = follow(flow, ["1", "1"])
     assert "今すぐおつなぎするには1を、" in text(answer)
     step = flow.press(answer.listen, "1", OPEN)
     assert step.transfer.number == "+81359740068"
     assert step.transfer.timeout == routes.input.transfer_timeout
-    assert step.transfer.then == Position("top", "1")
+    assert step.transfer.then == Position("ads", "1")
     assert step.outcome == "transfer"
 
 
@@ -129,7 +129,7 @@ def test_open_desk_offers_transfer_and_dials_e164(flow, routes):
     (datetime(2026, 11, 28, 15, 0, tzinfo=JAPAN), "次の受付は、11月30日月曜日の午前10時からです。"),
 ])
 def test_closed_desk_says_when_it_opens_and_is_never_dialled(flow, moment, when):
-    answer = follow(flow, ["1"], moment)
+    answer = follow(flow, ["1", "1"], moment)
     said = text(answer)
     assert "ただいまは受付時間外です。" + when in said
     assert "おつなぎ" not in said
@@ -140,17 +140,17 @@ def test_closed_desk_says_when_it_opens_and_is_never_dialled(flow, moment, when)
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
 def test_failed_transfer_falls_back_to_number_and_hours(flow, status):
-    step = flow.dial_ended(Position("top", "1"), status, OPEN)
+    step = flow.dial_ended(Position("ads", "1"), status, OPEN)
     said = text(step)
     assert said.startswith("申し訳ありません。おつなぎできませんでした。")
     assert "ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチ" in said
     assert "受付時間は" in said
     assert "今すぐおつなぎ" not in said
-    assert step.listen == Position("top", "1") and step.outcome == f"transfer_{status}"
+    assert step.listen == Position("ads", "1") and step.outcome == f"transfer_{status}"
 
 
 def test_completed_transfer_ends_the_call(flow):
-    step = flow.dial_ended(Position("top", "1"), "completed", OPEN)
+    step = flow.dial_ended(Position("ads", "1"), "completed", OPEN)
     assert step.hangs_up and text(step) == "お電話ありがとうございました。"
 
 

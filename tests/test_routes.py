@@ -39,7 +39,7 @@ def test_the_fixture_base_is_valid():
 
 
 def test_shipped_routes_load(routes):
-    assert set(routes.menus) == {"top", "abuse", "billing"}
+    assert set(routes.menus) == {"top", "ads", "abuse", "billing"}
     assert routes.voice == "Polly.Mizuki"
     assert routes.desks["center"].phone.e164 == "+81359740068"
     assert routes.desks["center"].transfer is True

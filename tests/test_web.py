@@ -29,7 +29,7 @@ def test_new_call_gets_greeting_and_top_menu(client):
 
 
 def test_numbers_are_slowed_with_pauses_between_groups(client):
-    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    root = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
     prosody = root.find("Gather/Say/prosody")
     assert prosody.get("rate") == "slow"
     assert [t.strip() for t in prosody.itertext()] == ["ゼロサン", "ゴーキュウナナヨン", "ゼロゼロロクハチ"]
@@ -124,12 +124,12 @@ def test_an_error_inside_the_flow_is_an_apology_not_a_500(app, client, monkeypat
 
 
 def test_transfer_dials_the_desk_and_falls_back_when_busy(client):
-    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
     root = twiml(post_signed(client, next_action(answer), Digits="1"))
     dial = root.find("Dial")
     assert dial.text == "+81359740068"
     assert dial.get("timeout") == "25" and dial.get("method") == "POST"
-    assert parse_qs(urlsplit(dial.get("action")).query) == {"m": ["top"], "k": ["1"], "s": ["0"], "f": ["0"]}
+    assert parse_qs(urlsplit(dial.get("action")).query) == {"m": ["ads"], "k": ["1"], "s": ["0"], "f": ["0"]}
     busy = twiml(post_signed(client, dial.get("action"), DialCallStatus="busy"))
     assert spoken(busy).startswith("申し訳ありません。おつなぎできませんでした。")
     done = twiml(post_signed(client, dial.get("action"), DialCallStatus="completed"))
@@ -138,7 +138,7 @@ def test_transfer_dials_the_desk_and_falls_back_when_busy(client):
 
 def test_closed_desk_is_not_dialled(client, clock):
     clock.now = datetime(2027, 1, 2, 11, 0, tzinfo=JAPAN)  # year-end break
-    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
     assert "次の受付は、1月4日月曜日の午前10時からです。" in spoken(answer)
     pressed = twiml(post_signed(client, next_action(answer), Digits="1"))
     assert pressed.find("Dial") is None
@@ -178,13 +178,14 @@ def test_walk_every_key_on_every_menu_to_depth_three(client):
 
 
 def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
-    text = ROUTES.read_text("utf-8").replace('"8": {label: 情報提供, desk: info}',
-                                             '"#": {label: 情報提供, desk: info}\n      "*": {label: ウイルス, desk: ipa}')
+    text = ROUTES.read_text("utf-8").replace(
+        '"2": {label: 違反メールの情報提供, desk: info}',
+        '"#": {label: 違反メールの情報提供, desk: info}\n      "*": {label: ウイルス, desk: ipa}')
     routes = tmp_path / "routes.yaml"
     routes.write_text(text, "utf-8")
     client = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(routes), "CLOCK": clock}).test_client()
     for key, desk_words in (("#", "情報を集めています"), ("*", "情報セキュリティ安心相談窓口")):
-        answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits=key))
+        answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits=key))
         assert desk_words in spoken(answer)
         again = twiml(post_signed(client, next_action(answer), Digits="9"))
         assert spoken(again) == spoken(answer)
@@ -198,7 +199,7 @@ def test_listeners_hear_every_step_and_cannot_break_a_call(app, client):
 
     app.extensions["ivr.listeners"] = [broken, heard.append]
     twiml(post_signed(client, "/voice"))
-    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    root = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
     assert "迷惑メール相談センターの電話番号は" in spoken(root)
     assert [(e.endpoint, e.step.outcome, e.step.desk, e.digits) for e in heard] == [
         ("ivr.voice", "menu", None, None), ("ivr.step", "answer", "center", "1")]
