@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from .routes import RoutesError, load_routes
+from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
 
@@ -115,3 +116,6 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     from .server import run_gunicorn
 
     run_gunicorn(app, host, port, workers)
+
+
+main.add_command(twilio)
