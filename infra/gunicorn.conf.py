@@ -28,6 +28,7 @@ class JsonAccessLogger(Logger):
         if not self.access_log_enabled:
             return
         entry = {
+            "event": "access",
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "remote": environ.get("REMOTE_ADDR", "-"),
             "method": environ.get("REQUEST_METHOD"),
@@ -60,3 +61,11 @@ loglevel = "info"
 logger_class = JsonAccessLogger
 # No control socket: the image's home is read-only, and nothing in the pod uses it.
 control_socket_disable = True
+
+
+def child_exit(server, worker):
+    """A worker is gone: drop its share of the metrics when prometheus_client's multiprocess mode is on."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -30,7 +30,7 @@ def free_port() -> int:
 class Replica:
     """One gunicorn server of the line with the production config, on a loopback port."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, workdir):
         self.port = free_port()
         self.log_path = log_path
         env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), WEB_CONCURRENCY="1")
@@ -38,7 +38,7 @@ class Replica:
         self.log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self) -> None:
@@ -84,12 +84,13 @@ class Replica:
     def access_log(self) -> list[dict]:
         """The JSON access-log lines this server wrote."""
         lines = self.log_path.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.startswith("{")]
+        entries = [json.loads(line) for line in lines if line.startswith("{")]
+        return [entry for entry in entries if entry.get("event") == "access"]
 
 
 @pytest.fixture
 def replicas(tmp_path):
-    servers = [Replica(tmp_path / "a.log"), Replica(tmp_path / "b.log")]
+    servers = [Replica(tmp_path / "a.log", tmp_path), Replica(tmp_path / "b.log", tmp_path)]
     try:
         for server in servers:
             server.wait_ready()
