@@ -41,7 +41,7 @@ def _version() -> str:
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides."""
-    from . import ops, web
+    from . import logs, metrics, ops, recording, web
     from .prompts import load_translations
 
     app = Flask(__name__)
@@ -72,4 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                                 x_host=proxies, x_port=proxies, x_prefix=proxies)
     app.register_blueprint(web.bp)
     app.register_blueprint(ops.bp)
+    metrics.init_app(app)
+    recording.init_app(app)
+    logs.init_app(app)
     return app

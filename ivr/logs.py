@@ -1,0 +1,57 @@
+"""One JSON log line per webhook step; the caller appears only as the keyed hash."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+from flask import Flask, current_app
+
+from .recording import hashed_caller
+
+log = logging.getLogger("ivr.steps")
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the moment of each line."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def step_line(event) -> str:
+    """The JSON line for one step."""
+    position = event.position
+    return json.dumps({
+        "event": "step", "call_sid": event.call_sid[:64], "endpoint": event.endpoint,
+        "menu": position.menu[:64] if position else None,
+        "position_key": position.key[:8] if position and position.key else None,
+        "key": (event.digits or "")[:8] or None, "dial_status": (event.dial_status or "")[:16] or None,
+        "outcome": event.step.outcome, "desk": event.step.desk,
+        "latency_ms": round(event.seconds * 1000, 2), "caller": hashed_caller(event.caller),
+    }, ensure_ascii=False)
+
+
+def log_step(event) -> None:
+    """Step listener: write the step's JSON line when IVR_STEP_LOG=stderr."""
+    if current_app.config["IVR_STEP_LOG"] == "stderr":
+        log.info(step_line(event))
+
+
+def init_app(app: Flask) -> None:
+    """JSON step lines on stderr with IVR_STEP_LOG=stderr (default off: gunicorn's log is shared)."""
+    app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "off"))
+    if not log.handlers:
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    app.extensions.setdefault("ivr.listeners", []).append(log_step)

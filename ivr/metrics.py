@@ -1,0 +1,108 @@
+"""Prometheus metrics at GET /metrics; shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+bp = Blueprint("metrics", __name__)
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+TRANSFER_OUTCOMES = ("transfer", "transfer_closed", "transferred")
+
+
+class Metrics:
+    """The line's counters and histograms, in one registry per app."""
+
+    def __init__(self):
+        from prometheus_client import CollectorRegistry, Counter, Histogram
+
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter("ivr_http_requests", "HTTP requests by endpoint and status",
+                                ["endpoint", "status"], registry=r)
+        self.step_seconds = Histogram("ivr_step_seconds", "Time to answer a webhook step",
+                                      ["endpoint"], buckets=LATENCY_BUCKETS, registry=r)
+        self.outcomes = Counter("ivr_step_outcomes", "Webhook steps by outcome", ["outcome"],
+                                registry=r)
+        self.selections = Counter("ivr_menu_selections", "Options chosen, per menu and key",
+                                  ["menu", "key"], registry=r)
+        self.answers = Counter("ivr_answers", "Answers read out, per desk", ["desk"], registry=r)
+        self.transfers = Counter("ivr_transfers", "Transfers by outcome", ["outcome"], registry=r)
+        self.refused = Counter("ivr_refused_signatures", "Webhooks refused for their signature",
+                               registry=r)
+        self.reload_failures = Counter("ivr_routes_reload_failures",
+                                       "Edited routes files refused (counted by each worker)",
+                                       registry=r)
+        self.record_failures = Counter("ivr_record_write_failures",
+                                       "Call records that could not be written", ["reason"],
+                                       registry=r)
+        self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
+                                   ["status"], registry=r)
+        self._last_refusal = None
+
+    def record_failed(self, reason: str) -> None:
+        """A record was dropped or could not be written."""
+        self.record_failures.labels(reason=reason[:40]).inc()
+
+    def call_ended(self, status: str) -> None:
+        """Twilio reported the end of a call."""
+        self.calls_ended.labels(status=status).inc()
+
+    def observe_step(self, event) -> None:
+        """Step listener: latency, outcome, selection, answer and transfer counters."""
+        step = event.step
+        self.step_seconds.labels(endpoint=event.endpoint).observe(event.seconds)
+        self.outcomes.labels(outcome=step.outcome).inc()
+        routes = current_app.extensions["ivr"].flow.routes
+        position = event.position
+        if (event.endpoint == "ivr.step" and position is not None and position.key is None
+                and step.outcome in {"menu", "answer"} and position.menu in routes.menus):
+            menu = routes.menus[position.menu]
+            key = (event.digits or "").strip()
+            if menu.option(key) is not None:
+                self.selections.labels(menu=menu.id, key=key).inc()
+        if step.outcome == "answer" and step.desk:
+            self.answers.labels(desk=step.desk).inc()
+        if step.outcome in TRANSFER_OUTCOMES or step.outcome.startswith("transfer_"):
+            self.transfers.labels(outcome=step.outcome).inc()
+
+    def observe_response(self, response: Response) -> Response:
+        """after_request: count the request, refused signatures and refused reloads."""
+        rule = request.url_rule
+        endpoint = rule.endpoint if rule is not None else "unmatched"
+        self.requests.labels(endpoint=endpoint, status=str(response.status_code)).inc()
+        if response.status_code == 403 and request.blueprint in {"ivr", "status"}:
+            self.refused.inc()
+        refusal = current_app.extensions["ivr"].last_refused
+        if refusal is not None and refusal is not self._last_refusal:
+            self._last_refusal = refusal
+            self.reload_failures.inc()
+        return response
+
+    def exposition(self) -> tuple[bytes, str]:
+        """The text format, summed over every worker when PROMETHEUS_MULTIPROC_DIR is set."""
+        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)
+            return generate_latest(registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus scrape endpoint: counts and timings only, nothing about any caller."""
+    body, content_type = current_app.extensions["ivr.metrics"].exposition()
+    return Response(body, content_type=content_type)
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's metrics, listen to steps and responses, serve /metrics."""
+    metrics = Metrics()
+    app.extensions["ivr.metrics"] = metrics
+    app.extensions.setdefault("ivr.listeners", []).append(metrics.observe_step)
+    app.after_request(metrics.observe_response)
+    app.register_blueprint(bp)

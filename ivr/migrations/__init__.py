@@ -1,0 +1,1 @@
+"""Alembic migrations of the call records schema (run by `ivr db upgrade` or at first write)."""
