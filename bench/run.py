@@ -1,0 +1,351 @@
+"""Benchmark the line against the floor of its stack, on loopback only.
+
+    python bench/run.py [--seconds 10] [--connections 32] [--write]
+
+Serves the line (ivr:create_app()) and a bare Flask endpoint (bench/floor.py) with gunicorn and
+infra/gunicorn.conf.py on 127.0.0.1, loads both with wrk (Debian: apt-get install wrk) using signed
+Twilio requests, then times the same steps in-process (direct WSGI calls), routes.yaml loading and
+the workers' memory. Prints a Markdown report; --write also saves it to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+CONFIG = ROOT / "infra" / "gunicorn.conf.py"
+ROUTES = ROOT / "routes.yaml"
+TOKEN = "bench-token-0123456789abcdef0123"  # a throw-away token for loopback only
+START_SECONDS = 30
+MAX_SECONDS = 60
+MAX_CONNECTIONS = 256
+
+TARGETS = {"inprocess_ratio": 1.2, "throughput_ratio": 0.85, "p99_ms": 20.0, "load_ms": 100.0, "rss_mb": 80.0}
+
+
+def twilio_form(**extra: str) -> dict[str, str]:
+    """The fields Twilio posts with every voice webhook, for a call from a Japanese mobile."""
+    form = {
+        "AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": "CA" + "1" * 32,
+        "CallStatus": "in-progress", "Direction": "inbound",
+        "Called": "+815012345678", "CalledCountry": "JP", "CalledCity": "", "CalledState": "", "CalledZip": "",
+        "Caller": "+819011112222", "CallerCountry": "JP", "CallerCity": "", "CallerState": "", "CallerZip": "",
+        "From": "+819011112222", "FromCountry": "JP", "FromCity": "", "FromState": "", "FromZip": "",
+        "To": "+815012345678", "ToCountry": "JP", "ToCity": "", "ToState": "", "ToZip": "",
+    }
+    form.update(extra)
+    return form
+
+
+@dataclass(frozen=True)
+class Case:
+    """One kind of webhook request."""
+
+    name: str
+    path: str
+    form: dict[str, str]
+
+
+def cases() -> list[Case]:
+    """A new call (top menu), a key that opens a submenu, a key that gets a desk's answer."""
+    from ivr.routes import load_routes
+
+    top = load_routes(ROUTES).top
+    to_menu = next(o.key for o in top.options if o.menu is not None)
+    to_desk = next(o.key for o in top.options if o.desk is not None)
+    gathered = {"msg": "Gather End", "FinishedOnKey": ""}
+    return [
+        Case("top menu (new call)", "/voice", twilio_form()),
+        Case(f"key {to_menu}: submenu", "/voice/step?m=top&s=0&f=0", twilio_form(Digits=to_menu, **gathered)),
+        Case(f"key {to_desk}: desk answer", "/voice/step?m=top&s=0&f=0", twilio_form(Digits=to_desk, **gathered)),
+    ]
+
+
+FLOOR_CASE = Case("floor: bare Flask, constant TwiML", "/voice/step?m=top&s=0&f=0",
+                  twilio_form(Digits="1", msg="Gather End", FinishedOnKey=""))
+
+
+def sign(url: str, form: dict[str, str]) -> str:
+    from twilio.request_validator import RequestValidator
+
+    return RequestValidator(TOKEN).compute_signature(url, form)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bench_env() -> dict[str, str]:
+    """The line's settings for the run: a throw-away token, no call records (an external database)."""
+    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), IVR_RECORDS_DB="off")
+    env.pop("IVR_DEV", None)
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+class Server:
+    """gunicorn with the production config, on a free loopback port."""
+
+    def __init__(self, app: str, workdir: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(workdir / f"{self.port}.log", "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{self.port}",
+             "--pythonpath", str(BENCH), app],
+            cwd=workdir, env=bench_env(), stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {self.log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"gunicorn did not listen within {START_SECONDS} s")
+
+    def post(self, case: Case) -> int:
+        url = self.base + case.path
+        request = urllib.request.Request(url, data=urlencode(case.form).encode(), method="POST",
+                                         headers={"X-Twilio-Signature": sign(url, case.form)})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        return [int(pid) for pid in children.split()]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident set and proportional set size, in MB."""
+    def field(path: str, name: str) -> float:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    return field(f"/proc/{pid}/status", "VmRSS"), field(f"/proc/{pid}/smaps_rollup", "Pss")
+
+
+@dataclass(frozen=True)
+class Load:
+    """What wrk measured for one case."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad: int
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(server: Server, case: Case, seconds: int, connections: int) -> Load:
+    """Load one case with wrk; every request carries a valid signature for its URL."""
+    url = server.base + case.path
+    env = dict(os.environ, BENCH_BODY=urlencode(case.form), BENCH_SIGNATURE=sign(url, case.form))
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency",
+         "-s", str(BENCH / "post.lua"), url],
+        env=env, capture_output=True, text=True, timeout=seconds + 30, check=True,
+    ).stdout
+    latency = dict((p, _ms(v, u)) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M))
+    bad = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if errors:
+        bad += sum(int(n) for n in errors.groups())
+    return Load(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+                p50_ms=latency["50"], p99_ms=latency["99"],
+                requests=int(re.search(r"(\d+) requests in", out).group(1)), bad=bad)
+
+
+def wsgi_us(app, case: Case, calls: int, repeats: int = 5) -> float:
+    """Microseconds per direct WSGI call of `app` for the case (best of `repeats` runs)."""
+    from werkzeug.test import EnvironBuilder
+
+    base = "http://bench.local"
+    body = urlencode(case.form).encode()
+    template = EnvironBuilder(path=case.path.split("?")[0], query_string=case.path.partition("?")[2],
+                              method="POST", base_url=base, data=body,
+                              content_type="application/x-www-form-urlencoded",
+                              headers={"X-Twilio-Signature": sign(base + case.path, case.form)}).get_environ()
+    status: list[str] = []
+
+    def start_response(code, headers, exc_info=None):
+        status.append(code)
+
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(calls):
+            environ = dict(template)
+            environ["wsgi.input"] = io.BytesIO(body)
+            b"".join(app(environ, start_response))
+        best = min(best, (time.perf_counter() - started) / calls * 1e6)
+    if any(not code.startswith("200") for code in status):
+        raise SystemExit(f"{case.name}: in-process call answered {set(status)}")
+    return best
+
+
+def routes_load_ms() -> tuple[float, float]:
+    """routes.yaml load time in ms: first load in a fresh process (schema compiled), then warm median."""
+    script = (
+        "import sys, time, statistics\n"
+        "from ivr.routes import load_routes\n"
+        "t = time.perf_counter(); load_routes(sys.argv[1]); cold = time.perf_counter() - t\n"
+        "warm = []\n"
+        "for _ in range(20):\n"
+        "    t = time.perf_counter(); load_routes(sys.argv[1]); warm.append(time.perf_counter() - t)\n"
+        "print(cold * 1000, statistics.median(warm) * 1000)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(ROUTES)], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.machine())
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], floor_us: float,
+           load_ms: tuple[float, float], memory: dict[str, list[tuple[float, float]]], workers: int) -> str:
+    menu = cases()[1].name
+    lines = [
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
+        f"workers (infra/gunicorn.conf.py), wrk {args.connections} connections × {args.seconds} s per row, "
+        "on the same CPUs as the server. Every line request is signed and its signature checked.",
+        "",
+        "| step | requests/s | p50 ms | p99 ms | throughput × floor | in-process µs/step | in-process × floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| {FLOOR_CASE.name} | {floor.rps:,.0f} | {floor.p50_ms:.2f} | {floor.p99_ms:.2f} | 1.00 | "
+        f"{floor_us:.0f} | 1.00 |",
+    ]
+    for name, load in loads.items():
+        lines.append(f"| {name} | {load.rps:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} | "
+                     f"{load.rps / floor.rps:.2f} | {inproc[name]:.0f} | {inproc[name] / floor_us:.2f} |")
+    line_rss = max(rss for rss, _ in memory["line"])
+    line_pss = statistics.mean(pss for _, pss in memory["line"])
+    floor_rss = max(rss for rss, _ in memory["floor"])
+    lines += [
+        "",
+        f"- routes.yaml load: {load_ms[0]:.1f} ms the first time in a process (schema compiled), "
+        f"{load_ms[1]:.1f} ms after that.",
+        f"- Worker memory, line: {line_rss:.1f} MB RSS (largest worker), {line_pss:.1f} MB PSS on average "
+        f"(the app is preloaded and shared copy-on-write); floor: {floor_rss:.1f} MB RSS.",
+        "",
+        f"Targets for a menu step ({menu}):",
+        "",
+        f"- in-process ≤ {TARGETS['inprocess_ratio']}× floor: {inproc[menu] / floor_us:.2f}× — "
+        f"{verdict(inproc[menu] / floor_us <= TARGETS['inprocess_ratio'])}",
+        f"- HTTP throughput ≥ {TARGETS['throughput_ratio']}× floor: {loads[menu].rps / floor.rps:.2f}× — "
+        f"{verdict(loads[menu].rps / floor.rps >= TARGETS['throughput_ratio'])}",
+        f"- p99 ≤ {TARGETS['p99_ms']:.0f} ms at {args.connections} connections: {loads[menu].p99_ms:.2f} ms — "
+        f"{verdict(loads[menu].p99_ms <= TARGETS['p99_ms'])}",
+        f"- routes.yaml load ≤ {TARGETS['load_ms']:.0f} ms: {load_ms[0]:.1f} ms — "
+        f"{verdict(load_ms[0] <= TARGETS['load_ms'])}",
+        f"- ≤ {TARGETS['rss_mb']:.0f} MB per worker: {line_rss:.1f} MB RSS — {verdict(line_rss <= TARGETS['rss_mb'])}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per row (at most 60)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (at most 256)")
+    parser.add_argument("--calls", type=int, default=2000, help="in-process calls per timing run")
+    parser.add_argument("--write", action="store_true", help="also write bench/RESULTS.md")
+    args = parser.parse_args()
+    args.seconds = max(1, min(args.seconds, MAX_SECONDS))
+    args.connections = max(1, min(args.connections, MAX_CONNECTIONS))
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk (Debian/Ubuntu)")
+    sys.path.insert(0, str(BENCH))
+    os.environ.update({k: v for k, v in bench_env().items() if k.startswith(("IVR_", "TWILIO_"))})
+    os.environ.pop("DATABASE_URL", None)
+
+    from floor import create_app as create_floor
+    from ivr import create_app
+
+    steps = cases()
+    line_app, floor_app = create_app(), create_floor()
+    floor_us = wsgi_us(floor_app, FLOOR_CASE, args.calls)
+    inproc = {case.name: wsgi_us(line_app, case, args.calls) for case in steps}
+    load_ms = routes_load_ms()
+
+    loads: dict[str, Load] = {}
+    memory: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="ivr-bench-") as workdir:
+        floor_server = Server("floor:create_app()", Path(workdir))
+        try:
+            assert floor_server.post(FLOOR_CASE) == 200
+            wrk(floor_server, FLOOR_CASE, 2, args.connections)  # warm up
+            floor = wrk(floor_server, FLOOR_CASE, args.seconds, args.connections)
+            memory["floor"] = [memory_mb(pid) for pid in floor_server.workers()]
+        finally:
+            floor_server.stop()
+        line_server = Server("ivr:create_app()", Path(workdir))
+        try:
+            for case in steps:
+                assert line_server.post(case) == 200, case.name
+            wrk(line_server, steps[0], 2, args.connections)  # warm up
+            for case in steps:
+                loads[case.name] = wrk(line_server, case, args.seconds, args.connections)
+            memory["line"] = [memory_mb(pid) for pid in line_server.workers()]
+            workers = len(memory["line"])
+        finally:
+            line_server.stop()
+    bad = {name: load.bad for name, load in {**loads, "floor": floor}.items() if load.bad}
+    if bad:
+        raise SystemExit(f"requests that failed (non-2xx or socket errors): {bad}")
+
+    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers)
+    print(text)
+    if args.write:
+        (BENCH / "RESULTS.md").write_text("# Benchmark results\n\n`python bench/run.py --write`\n\n" + text,
+                                          encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
