@@ -44,7 +44,7 @@ class JsonAccessLogger(Logger):
 
 wsgi_app = "ivr:create_app()"
 bind = [os.environ.get("IVR_BIND", "0.0.0.0:8000")]
-workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or available_cpus() * 2 + 1
+workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or available_cpus() * 2 + 1
 worker_class = "sync"
 # Built once in the master, then forked: routes.yaml and the catalog are shared copy-on-write,
 # and a broken routes.yaml or a missing TWILIO_AUTH_TOKEN stops the server before it listens.

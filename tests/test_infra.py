@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import re
+import runpy
+import shlex
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ivr.cli import main
 from ivr.phones import parse_phone
@@ -75,3 +85,258 @@ def test_fallback_command_refuses_a_broken_routes_file(runner, tmp_path):
     result = runner.invoke(main, ["twilio", "fallback", "--routes", str(broken)])
     assert result.exit_code == 1
     assert "routes.yaml" in result.output and "<Response" not in result.output
+
+
+# -- the image and gunicorn ----------------------------------------------------------
+
+DOCKERFILE = INFRA / "Dockerfile"
+CONFIG = INFRA / "gunicorn.conf.py"
+TWILIO_WEBHOOK_LIMIT = 15  # seconds Twilio waits for a webhook
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions (continuation lines joined), comments left out."""
+    text = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text(encoding="utf-8"))
+    pairs = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            word, _, rest = line.strip().partition(" ")
+            pairs.append((word.upper(), rest.strip()))
+    return pairs
+
+
+def runtime_stage() -> list[tuple[str, str]]:
+    instructions = dockerfile_instructions()
+    last_from = max(i for i, (word, _) in enumerate(instructions) if word == "FROM")
+    return instructions[last_from:]
+
+
+def image_env() -> dict[str, str]:
+    env = {}
+    for word, rest in runtime_stage():
+        if word == "ENV":
+            env.update(pair.split("=", 1) for pair in shlex.split(rest))
+    return env
+
+
+def image_command() -> list[str]:
+    commands = [json.loads(rest) for word, rest in runtime_stage() if word == "CMD"]
+    assert len(commands) == 1, "one CMD, in exec (JSON) form"
+    return commands[0]
+
+
+def gunicorn_settings(env: dict[str, str] | None = None) -> dict:
+    """The names infra/gunicorn.conf.py defines, read as gunicorn reads it."""
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env or {})
+        return runpy.run_path(str(CONFIG))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_image_is_slim_non_root_and_runtime_only():
+    stage = runtime_stage()
+    base = stage[0][1]
+    assert re.fullmatch(r"python:3\.\d+-slim(-\w+)?", base), base
+    users = [rest for word, rest in stage if word == "USER"]
+    assert users and users[-1].split(":")[0] not in {"root", "0"}
+    installs = " ".join(rest for word, rest in stage if word == "RUN" and "pip install" in rest)
+    assert "meiwaku-ivr" in installs and "[test]" not in installs and "[speech]" not in installs
+    copied = [rest for word, rest in stage if word == "COPY"]
+    assert not any(source.split()[0] in {".", "tests", "bench"} for source in copied)
+
+
+def test_image_runs_gunicorn_with_the_config_and_the_app():
+    command = image_command()
+    assert command[:2] == ["gunicorn", "--config"]
+    config_in_image = command[2]
+    copies = [rest.split() for word, rest in runtime_stage() if word == "COPY"]
+    assert ["infra/gunicorn.conf.py", config_in_image] in copies
+    assert command[3:] == [gunicorn_settings()["wsgi_app"]] == ["ivr:create_app()"]
+
+
+def test_the_image_command_loads_the_app(tmp_path):
+    """gunicorn --check-config with the image's command builds the app from the repository."""
+    command = image_command()
+    args = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), *command[3:], "--check-config"]
+    env = dict(os.environ, TWILIO_AUTH_TOKEN="check-only", IVR_ROUTES=str(ROUTES), IVR_RECORDS_DB="off")
+    env.pop("IVR_DEV", None)
+    done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    env.pop("TWILIO_AUTH_TOKEN")
+    refused = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "TWILIO_AUTH_TOKEN" in refused.stderr
+
+
+def test_gunicorn_config_suits_twilio_webhooks():
+    settings = gunicorn_settings()
+    assert settings["timeout"] <= TWILIO_WEBHOOK_LIMIT - 5, "a stuck worker is killed well before Twilio gives up"
+    assert 0 < settings["graceful_timeout"] <= 30
+    assert settings["accesslog"] == "-" and settings["preload_app"] is True
+    assert settings["logger_class"].__name__ == "JsonAccessLogger"
+    assert settings["bind"] == [image_env()["IVR_BIND"]]
+
+
+def test_workers_follow_the_cpu_count_unless_set():
+    settings = gunicorn_settings({"WEB_CONCURRENCY": ""})
+    assert settings["workers"] == settings["available_cpus"]() * 2 + 1
+    assert gunicorn_settings({"WEB_CONCURRENCY": "7"})["workers"] == 7
+
+
+# -- Kubernetes ----------------------------------------------------------------------
+
+K8S = INFRA / "k8s"
+
+
+@pytest.fixture(scope="module")
+def manifests() -> dict[str, dict]:
+    """Every object kustomization.yaml lists, by kind."""
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
+    listed = kustomization["resources"]
+    assert sorted(listed) == sorted(p.name for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
+    objects = [doc for name in listed for doc in yaml.safe_load_all((K8S / name).read_text(encoding="utf-8")) if doc]
+    kinds = [o["kind"] for o in objects]
+    assert sorted(kinds) == ["Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"]
+    return {o["kind"]: o for o in objects}
+
+
+@pytest.fixture(scope="module")
+def container(manifests) -> dict:
+    containers = manifests["Deployment"]["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    return containers[0]
+
+
+def env_of(container) -> dict[str, dict]:
+    return {item["name"]: item for item in container["env"]}
+
+
+def test_selectors_pick_the_deployments_pods(manifests):
+    pod_labels = manifests["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    selectors = [manifests["Deployment"]["spec"]["selector"]["matchLabels"],
+                 manifests["Service"]["spec"]["selector"],
+                 manifests["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"]]
+    for selector in selectors:
+        assert selector and selector.items() <= pod_labels.items()
+
+
+def test_probes_ask_a_route_the_app_serves(app, container):
+    client = app.test_client()
+    get_routes = {rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    for kind in ("startupProbe", "readinessProbe", "livenessProbe"):
+        probe = container[kind]["httpGet"]
+        assert probe["path"] == "/healthz" and probe["path"] in get_routes
+        assert probe["port"] in ports
+        assert client.get(probe["path"]).status_code == 200
+
+
+def test_service_and_image_agree_on_the_port(manifests, container):
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    target = manifests["Service"]["spec"]["ports"][0]["targetPort"]
+    assert target in ports
+    bind = env_of(container)["IVR_BIND"]["value"]
+    assert bind.rsplit(":", 1)[1] == str(ports[target]) == image_env()["IVR_BIND"].rsplit(":", 1)[1]
+
+
+def test_pods_run_the_images_own_command(container):
+    assert "command" not in container and "args" not in container
+    assert container["image"].split(":")[0] == "meiwaku-ivr"
+
+
+def test_routes_come_from_a_configmap_that_updates_in_place(manifests, container):
+    volumes = {v["name"]: v for v in manifests["Deployment"]["spec"]["template"]["spec"]["volumes"]}
+    mounts = [m for m in container["volumeMounts"] if "configMap" in volumes[m["name"]]]
+    assert len(mounts) == 1
+    mount = mounts[0]
+    assert "subPath" not in mount, "a subPath mount never sees ConfigMap updates"
+    items = volumes[mount["name"]]["configMap"].get("items", [{"key": "routes.yaml", "path": "routes.yaml"}])
+    paths = {f"{mount['mountPath']}/{item['path']}" for item in items}
+    assert env_of(container)["IVR_ROUTES"]["value"] in paths
+    assert env_of(container)["IVR_ROUTES"]["value"] == image_env()["IVR_ROUTES"]
+
+
+def test_secrets_are_referenced_never_written(container):
+    env = env_of(container)
+    for name in ("TWILIO_AUTH_TOKEN", "IVR_CALLER_HASH_KEY", "DATABASE_URL"):
+        assert "value" not in env[name]
+        assert env[name]["valueFrom"]["secretKeyRef"] == {"name": "ivr-secrets", "key": name}
+
+
+def test_resources_hold_every_worker(container):
+    resources = container["resources"]
+    workers = int(env_of(container)["WEB_CONCURRENCY"]["value"])
+    per_worker_budget = 80 * 2**20  # the benchmark's target for one worker
+    assert quantity(resources["limits"]["memory"]) >= (workers + 1) * per_worker_budget
+    assert quantity(resources["requests"]["memory"]) <= quantity(resources["limits"]["memory"])
+    assert quantity(resources["requests"]["cpu"]) <= quantity(resources["limits"]["cpu"])
+    assert workers == 2 * math.ceil(quantity(resources["limits"]["cpu"])) + 1, "as gunicorn.conf.py would count"
+
+
+def test_shutdown_lets_requests_in_flight_finish(manifests, container):
+    grace = manifests["Deployment"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+    pre_stop = container["lifecycle"]["preStop"]["exec"]["command"]
+    assert pre_stop[0] == "sleep"
+    assert int(pre_stop[1]) + gunicorn_settings()["graceful_timeout"] < grace
+
+
+def test_scaling_keeps_a_replica_answering(manifests):
+    hpa, pdb = manifests["HorizontalPodAutoscaler"]["spec"], manifests["PodDisruptionBudget"]["spec"]
+    deployment = manifests["Deployment"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": deployment["apiVersion"], "kind": "Deployment",
+                                     "name": deployment["metadata"]["name"]}
+    assert 2 <= hpa["minReplicas"] <= hpa["maxReplicas"]
+    assert pdb["maxUnavailable"] < hpa["minReplicas"]
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert "cpu" in deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]
+
+
+def quantity(value: str | int) -> float:
+    """A Kubernetes quantity (250m, 1, 384Mi) as a number."""
+    units = {"m": 1e-3, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "k": 1e3, "M": 1e6, "G": 1e9}
+    match = re.fullmatch(r"([\d.]+)([A-Za-z]*)", str(value))
+    return float(match.group(1)) * units.get(match.group(2), 1)
+
+
+# -- no secret in any file -----------------------------------------------------------
+
+SECRET_PATTERNS = {
+    "an auth token or API secret (32 hex digits)": re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])"),
+    "an account or key SID": re.compile(r"\b(AC|SK)[0-9a-f]{32}\b"),
+    "a URL with a password": re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
+    "a private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    "a Secret with values": re.compile(r"kind:\s*Secret\b[\s\S]*\n(data|stringData):"),
+}
+
+
+def secrets_in(text: str) -> list[str]:
+    """What looks like a secret written into the text; the examples' repeated digits do not count."""
+    found = []
+    for name, pattern in SECRET_PATTERNS.items():
+        for match in pattern.finditer(text):
+            if len(set(match.group(0)[-32:])) > 4:
+                found.append(f"{name}: {match.group(0)[:12]}…")
+    return found
+
+
+def test_the_secret_detector_finds_secrets():
+    assert secrets_in("TWILIO_AUTH_TOKEN=" + "3f9a1c07b2e845d6a0c9e17f5b2d4a68")
+    assert secrets_in("DATABASE_URL=postgresql://ivr:s3cret@db.internal/ivr")
+    assert secrets_in("kind: Secret\nmetadata:\n  name: x\nstringData:\n  k: v\n")
+    assert secrets_in("sid AC3f9a1c07b2e845d6a0c9e17f5b2d4a68")
+    assert not secrets_in("AC" + "a" * 32 + " postgresql://db.internal/ivr")
+
+
+def shipped_files() -> list[Path]:
+    files = [p for p in (INFRA.rglob("*")) if p.is_file()]
+    files += [p for p in (ROOT / "bench").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files += [ROOT / "README.md", ROOT / ".ci" / "setup.d" / "prism.sh", ROOT / "tests" / "prism" / "package.json"]
+    return files
+
+
+def test_no_secret_is_written_into_any_file():
+    found = {str(p.relative_to(ROOT)): secrets_in(p.read_text(encoding="utf-8", errors="replace"))
+             for p in shipped_files()}
+    assert {path: hits for path, hits in found.items() if hits} == {}
