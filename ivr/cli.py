@@ -119,3 +119,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 
 
 main.add_command(twilio)
+
+
+from .records_cli import db, purge, report  # noqa: E402
+
+main.add_command(report)
+main.add_command(purge)
+main.add_command(db)
