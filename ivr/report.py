@@ -105,7 +105,7 @@ def _table(rows: list[tuple[str, int]], total: int | None = None) -> list[str]:
 
 def render_text(report: MonthlyReport) -> str:
     """The report as plain text for a terminal or an email."""
-    out = [f"迷惑メール相談 ご案内ダイヤル: monthly report {report.month} (Japan time)",
+    out = [f"Monthly report {report.month} (Japan time), meiwaku-ivr",
            "",
            f"Calls: {report.calls}   with a final status: {report.complete}   "
            f"talk time: {report.total_seconds // 60} min",
