@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from .recording import hashed_caller
 
@@ -39,15 +39,23 @@ def step_line(event) -> str:
     }, ensure_ascii=False)
 
 
+def _wanted() -> bool:
+    mode = current_app.config["IVR_STEP_LOG"]
+    if mode == "auto":
+        # A real HTTP server (gunicorn, Flask's) names itself; the in-process phone does not.
+        return bool(request.environ.get("SERVER_SOFTWARE"))
+    return mode == "stderr"
+
+
 def log_step(event) -> None:
-    """Step listener: write the step's JSON line when IVR_STEP_LOG=stderr."""
-    if current_app.config["IVR_STEP_LOG"] == "stderr":
+    """Step listener: write the step's JSON line."""
+    if _wanted():
         log.info(step_line(event))
 
 
 def init_app(app: Flask) -> None:
-    """JSON step lines on stderr with IVR_STEP_LOG=stderr (default off: gunicorn's log is shared)."""
-    app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "off"))
+    """JSON step lines on stderr; IVR_STEP_LOG=auto (served over HTTP), stderr or off."""
+    app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "auto"))
     if not log.handlers:
         handler = StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))

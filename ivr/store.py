@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import create_engine, delete, event, func, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from .records import CallEnd, StepRecord, call_steps, calls, summarize, utc
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SQLITE = "ivr-records.sqlite3"
+MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating
+_MIGRATING = threading.Lock()  # alembic's context is process-global
 
 
 def database_url(environ: dict | os._Environ = os.environ) -> str | None:
@@ -37,10 +40,16 @@ def make_engine(url: str, busy_timeout: float = 5.0) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:
+            connection.isolation_level = None  # transactions are begun below, DDL included
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection) -> None:
+            # Take the write lock at the start: no deadlock between two upgrading readers.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2,
@@ -59,10 +68,12 @@ def alembic_config(connection: Connection):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`."""
+    """Bring the schema up to `revision`; safe when several workers start at once."""
     from alembic import command
 
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(alembic_config(connection), revision)
 
 

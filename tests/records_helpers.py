@@ -1,0 +1,89 @@
+"""Databases for record tests (a SQLite file, and PostgreSQL when CI provides one) and calls."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from urllib.parse import quote
+
+import pytest
+from helpers import ROUTES, TOKEN
+from sqlalchemy import create_engine, select, text
+
+from ivr import create_app
+from ivr.phone import Call, scripted
+from ivr.records import call_steps, calls
+from ivr.store import upgrade
+
+HASH_KEY = "test-caller-hash-key"
+CALLER = "+819011112222"
+PG_SKIP = "IVR_TEST_DATABASE_URL is not set: PostgreSQL tests run in CI (.ci/setup.d/postgres.sh)"
+
+
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'records.sqlite3'}"
+
+
+def postgres_url():
+    """A fresh schema in the CI database; yields its URL, drops it afterwards."""
+    base = os.environ.get("IVR_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip(PG_SKIP)
+    schema = "t_" + secrets.token_hex(6)
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The URL of an empty records database, once per backend."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+    else:
+        yield from postgres_url()
+
+
+def record_app(database: str, clock, **overrides):
+    config = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock,
+              "RECORDS_URL": database, "IVR_CALLER_HASH_KEY": HASH_KEY, "IVR_STEP_LOG": "off"}
+    config.update(overrides)
+    return create_app(config)
+
+
+def place_call(app, keys: list[str], dial_status: str = "completed", caller: str = CALLER,
+               status: str | None = "completed", duration: int = 42) -> Call:
+    """A whole call following the TwiML; Twilio's status callback at the end unless status=None."""
+    call = Call(app, TOKEN, caller, dial_status)
+    events = call.run(scripted(keys), lambda event: None)
+    assert not [e for e in events if e.kind == "error"], events
+    if status is not None:
+        response = call.post("/voice/status", {"CallStatus": status, "CallDuration": str(duration)})
+        assert response.status_code == 204
+    return call
+
+
+def drained(app):
+    assert app.extensions["ivr.records"].drain(30), "records not written within 30 s"
+    return app
+
+
+def stored(database: str) -> tuple[list[dict], list[dict]]:
+    """Every call row and step row in the database (its schema created if nothing was written)."""
+    engine = create_engine(database)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(select(calls).order_by(calls.c.started_at)).mappings().all()
+            steps = connection.execute(
+                select(call_steps).order_by(call_steps.c.seq)).mappings().all()
+    finally:
+        engine.dispose()
+    return [dict(r) for r in rows], [dict(s) for s in steps]

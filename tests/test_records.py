@@ -1,0 +1,210 @@
+"""Call records: one complete record per call, on SQLite and PostgreSQL, callers only hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from helpers import BASE, call_params, post_signed
+from records_helpers import (CALLER, HASH_KEY, database, drained, place_call,  # noqa: F401
+                             record_app, stored)
+from sqlalchemy import create_engine
+
+from ivr import store
+from ivr.cli import main
+from ivr.hours import JAPAN
+from ivr.records import summarize
+
+SATURDAY_NIGHT = datetime(2026, 12, 5, 22, 0, tzinfo=JAPAN)
+
+
+def only_call(database):
+    calls, steps = stored(database)
+    assert len(calls) == 1, calls
+    return calls[0], steps
+
+
+def test_answer_heard_makes_one_complete_record(database, clock):
+    app = record_app(database, clock)
+    call = place_call(app, ["1", "1", "-"], duration=37)
+    drained(app)
+    record, steps = only_call(database)
+    assert record["call_sid"] == call.base["CallSid"]
+    assert record["path"] == "start top=1 ads=1 ads/1=-"
+    assert [s["outcome"] for s in steps] == ["menu", "menu", "answer", "answer_heard"]
+    assert (record["topic"], record["topic_label"], record["desk"]) == ("ads/1", "ご相談", "center")
+    assert (record["delivery"], record["transfer_result"], record["desk_closed"]) == ("read", None, False)
+    assert (record["end_reason"], record["call_status"], record["duration_s"]) == \
+        ("answer_heard", "completed", 37)
+    assert store.utc(record["started_at"]) == clock.now.astimezone(timezone.utc)
+    assert record["ended_at"] is not None and record["steps"] == 4
+
+
+def test_transfer_that_was_busy_then_hung_up(database, clock):
+    app = record_app(database, clock)
+    place_call(app, ["1", "1", "1"], dial_status="busy")
+    drained(app)
+    record, _ = only_call(database)
+    assert record["path"] == "start top=1 ads=1 ads/1=1 ads/1=dial:busy"
+    assert (record["delivery"], record["transfer_result"]) == ("transferred", "busy")
+    assert record["end_reason"] == "hung_up_after_answer"
+
+
+def test_transfer_put_through(database, clock):
+    app = record_app(database, clock)
+    place_call(app, ["1", "1", "1"], dial_status="completed")
+    drained(app)
+    record, _ = only_call(database)
+    assert (record["delivery"], record["transfer_result"], record["end_reason"]) == \
+        ("transferred", "completed", "transferred")
+
+
+def test_answer_while_the_desk_is_closed(database, clock):
+    clock.now = SATURDAY_NIGHT
+    app = record_app(database, clock)
+    place_call(app, ["1", "1", "1"])
+    drained(app)
+    record, steps = only_call(database)
+    assert record["desk_closed"] is True
+    assert steps[-1]["outcome"] == "transfer_closed"
+    assert (record["delivery"], record["transfer_result"]) == ("read", "closed")
+
+
+@pytest.mark.parametrize("keys, reason", [
+    ([], "hung_up_in_menu"),
+    (["2"], "hung_up_in_menu"),
+    (["-", "-"], "no_input"),
+    (["*", "#", "*"], "max_failures"),
+    (["4"], "hung_up_after_answer"),
+])
+def test_how_calls_end(database, clock, keys, reason):
+    app = record_app(database, clock)
+    place_call(app, keys)
+    drained(app)
+    record, _ = only_call(database)
+    assert record["end_reason"] == reason
+
+
+def test_caller_is_kept_only_as_a_keyed_hash(tmp_path, clock):
+    database = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    app = record_app(database, clock)
+    place_call(app, ["7", "-"])
+    drained(app)
+    record, _ = only_call(database)
+    expected = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
+    assert record["caller_hash"] == expected
+    store.make_engine(database).dispose()
+    files = b"".join(p.read_bytes() for p in Path(tmp_path).glob("records.sqlite3*"))
+    assert CALLER[1:].encode() not in files and CALLER[3:].encode() not in files
+    assert hashlib.sha256(CALLER.encode()).hexdigest().encode() not in files
+
+
+def test_without_a_hash_key_no_trace_of_the_number_is_kept(database, clock, caplog):
+    app = record_app(database, clock, IVR_CALLER_HASH_KEY="")
+    assert "IVR_CALLER_HASH_KEY is not set" in caplog.text
+    place_call(app, ["7", "-"])
+    drained(app)
+    record, _ = only_call(database)
+    assert record["caller_hash"] is None and record["end_reason"] == "answer_heard"
+
+
+def test_steps_from_two_workers_and_a_repeated_status_make_one_record(database, clock):
+    first, second = record_app(database, clock), record_app(database, clock)
+    call = place_call(first, ["1"], status=None)
+    call.client = second.test_client()  # the next webhooks reach another worker
+    response = call.post("/voice/step?m=ads&s=0&f=0", {"Digits": "2"})
+    assert response.status_code == 200
+    for _ in range(2):
+        assert call.post("/voice/status", {"CallStatus": "completed", "CallDuration": "30"}).status_code == 204
+    drained(first), drained(second)
+    record, steps = only_call(database)
+    assert len(steps) == 3 and record["steps"] == 3
+    assert (record["desk"], record["end_reason"]) == ("info", "hung_up_after_answer")
+
+
+def test_status_before_the_last_step_still_ends_the_record_correctly(database, clock):
+    app = record_app(database, clock)
+    call = place_call(app, ["5"], status=None)
+    call.post("/voice/status", {"CallStatus": "completed", "CallDuration": "12"})
+    drained(app)
+    call.post("/voice/step?m=top&k=5&s=0&f=0", {"Digits": ""})  # the silence after the answer
+    drained(app)
+    record, _ = only_call(database)
+    assert (record["end_reason"], record["duration_s"]) == ("answer_heard", 12)
+
+
+def test_a_call_that_never_connected(database, clock):
+    app = record_app(database, clock)
+    client = app.test_client()
+    response = post_signed(client, "/voice/status", CallStatus="no-answer", CallDuration="0")
+    assert response.status_code == 204
+    drained(app)
+    record, steps = only_call(database)
+    assert steps == [] and (record["call_status"], record["end_reason"]) == ("no-answer", "not_connected")
+
+
+def test_refused_and_malformed_requests_record_nothing(database, clock):
+    app = record_app(database, clock)
+    client = app.test_client()
+    assert client.post("/voice", data=call_params(), base_url=BASE).status_code == 403
+    assert client.post("/voice/status", data=call_params(CallStatus="completed"),
+                       base_url=BASE).status_code == 403
+    assert post_signed(client, "/voice/status", CallSid="nonsense", CallStatus="completed").status_code == 400
+    assert post_signed(client, "/voice/status", CallStatus="ringing").status_code == 204
+    post_signed(client, "/voice", CallSid="not-a-call-sid")
+    drained(app)
+    assert stored(database) == ([], [])
+
+
+def test_db_upgrade_and_current(database, runner):
+    result = runner.invoke(main, ["db", "current", "--database", database])
+    assert result.output.strip() == "none"
+    result = runner.invoke(main, ["db", "upgrade", "--database", database])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "records schema at revision 0001"
+    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0001"
+
+
+def test_migrations_go_down_and_up_again(database):
+    from alembic import command
+
+    engine = create_engine(database)
+    store.upgrade(engine)
+    with engine.begin() as connection:
+        command.downgrade(store.alembic_config(connection), "base")
+    assert store.current_revision(engine) is None
+    store.upgrade(engine)
+    assert store.current_revision(engine) == "0001" and store.count_calls(engine) == 0
+    engine.dispose()
+
+
+def test_purge_deletes_only_calls_past_retention(database, clock, runner):
+    clock.now = datetime.now(JAPAN) - timedelta(days=420)
+    app = record_app(database, clock)
+    place_call(app, ["4", "-"])
+    clock.now = datetime.now(JAPAN) - timedelta(days=10)
+    place_call(app, ["5", "-"])
+    drained(app)
+    assert runner.invoke(main, ["purge", "--older-than", "400d", "--database", database,
+                                "--dry-run"]).output.startswith("1 calls started before")
+    result = runner.invoke(main, ["purge", "--older-than", "400d", "--database", database])
+    assert result.exit_code == 0 and result.output.startswith("deleted 1 calls")
+    calls, steps = stored(database)
+    assert [c["desk"] for c in calls] == ["ipa"] and {s["call_sid"] for s in steps} == {calls[0]["call_sid"]}
+    assert runner.invoke(main, ["purge", "--older-than", "soon", "--database", database]).exit_code == 2
+
+
+def step(outcome, **fields):
+    return {"endpoint": "step", "menu": "top", "key": None, "digits": "1", "dial_status": None,
+            "outcome": outcome, "desk": None, "desk_closed": None, "topic": None,
+            "topic_label": None} | fields
+
+
+def test_summary_without_final_status_has_no_ending_unless_terminal():
+    assert summarize([step("menu")], None)["end_reason"] is None
+    assert summarize([step("menu"), step("max_failures")], None)["end_reason"] == "max_failures"
+    assert summarize([step("menu"), step("transfer")], "completed")["end_reason"] == "hung_up_in_transfer"
+    assert summarize([], "busy")["end_reason"] == "not_connected"
