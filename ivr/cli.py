@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from .routes import RoutesError, load_routes
+from .routes import RoutesError
 from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
@@ -33,22 +33,153 @@ def main() -> None:
     """The 迷惑メール相談 phone line: serve it, call it, check its routes.yaml."""
 
 
-@main.command()
-@click.argument("routes", default="routes.yaml", type=click.Path(dir_okay=False))
-def check(routes: str) -> None:
-    """Check ROUTES (default routes.yaml) exactly as the server loads it.
+ROUTES_ARG = click.argument("routes", default="routes.yaml",
+                            type=click.Path(dir_okay=False))
+AT_OPTION = click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
+                         help="Japan time to judge hours and open desks at (default: now).")
 
-    Prints every problem as FILE:LINE: KEY PATH: what is wrong, and exits 1 if
-    there is any; exits 0 when the file can be served.
-    """
+
+def _flow_or_exit(routes: str):
+    from .line import offline_flow
+
     try:
-        loaded = load_routes(routes)
+        return offline_flow(routes)
     except RoutesError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+
+
+def _moment(at: str | None) -> datetime:
+    from . import japan_now
+
+    return _japan_time(at) or japan_now()
+
+
+@main.command()
+@ROUTES_ARG
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings as well as on errors.")
+@AT_OPTION
+def check(routes: str, strict: bool, at: str | None) -> None:
+    """Check ROUTES (default routes.yaml) exactly as the server loads it, then lint it.
+
+    Errors (the server would refuse the file) are printed as FILE:LINE: KEY PATH:
+    what is wrong, and exit 1. Warnings (menus with more than 5 options, desks
+    deeper than 3 presses or that no menu leads to, paths that take too long to
+    hear) exit 0, or 1 with --strict. Exit 2 is a mistake in the command itself.
+    """
+    from .lint import lint
+    from .preview import open_jtalk
+
+    flow = _flow_or_exit(routes)
+    warnings = lint(flow, _moment(at))
+    for warning in warnings:
+        click.echo(f"{warning.file}:{warning.line}: warning: "
+                   f"{str(warning).split(': ', 1)[1]}", err=True)
+    loaded = flow.routes
+    timer = "Open JTalk" if open_jtalk() else "a mora-count estimate"
     click.echo(f"{routes}: OK ({len(loaded.menus)} menus, {len(loaded.desks)} desks, "
-               f"digest {loaded.digest})")
+               f"digest {loaded.digest}); {len(warnings)} warning(s); speech timed by {timer}")
+    if strict and warnings:
+        sys.exit(1)
+
+
+@main.command()
+@ROUTES_ARG
+@click.option("--format", "form", type=click.Choice(["text", "mermaid", "dot", "svg"]),
+              default="text", show_default=True, help="How to draw the menu.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write to this file (svg: default routes.svg) instead of the terminal.")
+def tree(routes: str, form: str, out: str | None) -> None:
+    """Draw the whole menu: every key with its wording, every desk with number and hours.
+
+    text, mermaid and dot print to the terminal; svg draws a picture with
+    Graphviz (apt-get install graphviz) into routes.svg or --out.
+    """
+    from .tree import GraphvizMissing, render_tree
+
+    flow = _flow_or_exit(routes)
+    try:
+        drawing = render_tree(flow.routes, form)
+    except GraphvizMissing as error:
+        raise click.ClickException(str(error)) from None
+    out = out or ("routes.svg" if form == "svg" else None)
+    if out is None:
+        click.echo(drawing)
+        return
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(drawing)
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@ROUTES_ARG
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Also write one WAV file per path into this folder, to listen to.")
+@AT_OPTION
+def preview(routes: str, out: str | None, at: str | None) -> None:
+    """Seconds of speech before each desk's number is heard, path by path.
+
+    "quick" is a caller who presses as soon as their topic is named (limit 20 s),
+    "patient" one who hears every menu to its end (limit 40 s). Timed with Open
+    JTalk when the speech extra is installed (pip install 'meiwaku-ivr[speech]'),
+    otherwise estimated from the mora count.
+    """
+    from pathlib import Path
+
+    from .preview import EAGER_LIMIT, PATIENT_LIMIT, open_jtalk, timings, write_wav
+
+    flow = _flow_or_exit(routes)
+    if out and open_jtalk() is None:
+        raise click.ClickException("--out needs the speech extra: pip install 'meiwaku-ivr[speech]'")
+    click.echo(f"{'keys':8}{'desk':16}{'quick':>8}{'patient':>9}")
+    for timing in timings(flow, _moment(at)):
+        path = timing.path
+        flags = []
+        if timing.eager > EAGER_LIMIT:
+            flags.append(f"quick over {EAGER_LIMIT:.0f} s")
+        if timing.patient > PATIENT_LIMIT:
+            flags.append(f"patient over {PATIENT_LIMIT:.0f} s")
+        keys = "-".join(path.keys)
+        click.echo(f"{keys:8}{path.desk:16}{timing.eager:7.1f}s{timing.patient:8.1f}s"
+                   + (f"  TOO LONG: {', '.join(flags)}" if flags else ""))
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            write_wav(path.transcript, Path(out) / f"{keys}_{path.desk}.wav")
+    click.echo("timed by " + ("Open JTalk" if open_jtalk() else "a mora-count estimate "
+                               "(install the speech extra for Open JTalk)"))
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@AT_OPTION
+def diff(old: str, new: str, at: str | None) -> None:
+    """What changes for callers between OLD and NEW versions of routes.yaml.
+
+    For every menu and every key path whose words differ: the sentences a caller
+    would no longer hear (-) and would now hear (+); paths that appear or vanish,
+    or lead to another desk, are named.
+    Exits 0 when callers hear no difference, 1 when they do.
+    """
+    from .diff import diff_routes
+
+    changes = diff_routes(_flow_or_exit(old), _flow_or_exit(new), _moment(at))
+    for change in changes:
+        where = change.where
+        if change.old_desk != change.new_desk and change.kind == "changed":
+            click.echo(f"{where}: now leads to {change.new_desk} (was {change.old_desk})")
+        elif change.kind == "changed":
+            click.echo(f"{where}: changed" + (f" ({change.new_desk})" if change.new_desk else ""))
+        elif change.kind == "added":
+            click.echo(f"{where}: new" + (f", leads to {change.new_desk}" if change.new_desk else ""))
+        else:
+            click.echo(f"{where}: removed" + (f" (led to {change.old_desk})" if change.old_desk else ""))
+        for line in change.lines:
+            click.echo(f"    {line}")
+    if not changes:
+        click.echo("callers hear no difference")
+    sys.exit(1 if changes else 0)
 
 
 @main.command()

@@ -86,3 +86,13 @@ class Line:
             "last_refused_reload": None if refused is None else
             {"at": refused.at.isoformat(), "error": refused.error},
         }
+
+
+def offline_flow(path: str | Path) -> CallFlow:
+    """The call flow for a routes file, wired as the server wires it, for the command line."""
+    import holidays
+
+    from .prompts import load_translations
+
+    calendar = holidays.country_holidays("JP")
+    return CallFlow(load_routes(path), Reader(load_translations()), calendar.__contains__)

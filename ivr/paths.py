@@ -19,7 +19,13 @@ class Path:
     desk: str
     eager: tuple[Segment, ...]
     patient: tuple[Segment, ...]
+    heard: tuple[Segment, ...]
     answer: tuple[Segment, ...]
+
+    @property
+    def transcript(self) -> tuple[Segment, ...]:
+        """Everything a caller hears on this path who listens to every menu to its end."""
+        return self.heard + self.answer
 
 
 def until_contact(flow: CallFlow, answer: tuple[Segment, ...], lead_length: int) -> tuple[Segment, ...]:
@@ -54,7 +60,8 @@ def walk(flow: CallFlow, now: datetime) -> list[Path]:
             lead += len(flow.reader.text(option.lead))
             before = until_contact(flow, step.speech, lead)
             found.append(Path(keys + (option.key,), menus, option.desk,
-                              heard_eager + before, heard_patient + before, step.speech))
+                              heard_eager + before, heard_patient + before, heard_patient,
+                              step.speech))
 
     visit(TOP_MENU, (), (TOP_MENU,), greeting, greeting)
     return found

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +28,29 @@ _KANJI = re.compile(r"[\u3400-\u9fff]")
 _DIGIT = re.compile(r"[0-9]")
 
 
+@contextlib.contextmanager
+def quiet():
+    """Silence what Open JTalk's C library prints on stdout and stderr."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(io.StringIO()):
+        os.dup2(null.fileno(), 1)
+        os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
 @cache
 def open_jtalk():
     """The pyopenjtalk module if the speech extra is installed, else None."""
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with quiet():
             import pyopenjtalk
     except ImportError:
         return None
@@ -52,7 +72,7 @@ def speech_seconds(segments: tuple[Segment, ...]) -> float:
     engine = open_jtalk()
     if engine is None:
         return estimate_seconds(text)
-    with contextlib.redirect_stdout(io.StringIO()):
+    with quiet():
         audio, rate = engine.tts(text)
     return len(audio) / rate
 
@@ -69,6 +89,26 @@ class Timing:
     def too_long(self) -> bool:
         """Over 20 s for a caller who presses at once, or 40 s for one who hears everything."""
         return self.eager > EAGER_LIMIT or self.patient > PATIENT_LIMIT
+
+
+def write_wav(segments: tuple[Segment, ...], target) -> float:
+    """Speak the segments with Open JTalk into a 16-bit mono WAV file; return its seconds."""
+    import wave
+
+    import numpy
+
+    engine = open_jtalk()
+    if engine is None:
+        raise RuntimeError("WAV files need the speech extra: pip install 'meiwaku-ivr[speech]'")
+    with quiet():
+        audio, rate = engine.tts(plain(segments))
+    samples = numpy.clip(audio, -32768, 32767).astype("<i2")
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(int(rate))
+        out.writeframes(samples.tobytes())
+    return len(samples) / rate
 
 
 def timings(flow: CallFlow, now: datetime) -> list[Timing]:

@@ -75,3 +75,58 @@ def test_guides_lunchtime_is_twelve_thirty(routes):
 def test_folded_japanese_text_has_no_stray_spaces(routes):
     about = "".join(p for p in routes.desks["info"].about if isinstance(p, str))
     assert " " not in about
+
+
+def schema_keys(node) -> set[str]:
+    """Every property name the JSON Schema allows, anywhere."""
+    found = set()
+    if isinstance(node, dict):
+        found |= set(node.get("properties", {}))
+        for value in node.values():
+            found |= schema_keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= schema_keys(value)
+    return found
+
+
+def loader_keys() -> set[str]:
+    """Every key the loader reads: data["x"], data.get("x"), "x" in data."""
+    import ast
+
+    tree = ast.parse(Path(__file__).parent.parent.joinpath("ivr", "routes.py").read_text("utf-8"))
+    readers = [f for f in tree.body if isinstance(f, ast.FunctionDef)
+               and f.name in ("_build", "_desk", "_menu", "_hours")]
+    assert len(readers) == 4
+    found = set()
+    for node in (n for f in readers for n in ast.walk(f)):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            found.add(node.slice.value)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant)):
+            found.add(node.args[0].value)
+        elif (isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In)
+              and isinstance(node.left, ast.Constant)):
+            found.add(node.left.value)
+    return {k for k in found if isinstance(k, str)}
+
+
+def test_schema_and_loader_agree():
+    from ivr.routes import schema
+
+    # "top" is read through TOP_MENU; "version" is fully checked by the schema's const.
+    allowed = schema_keys(schema()) - {"top", "version"}
+    read = loader_keys()
+    input_and_keys = set(schema()["$defs"]["input"]["properties"]) | set(schema()["$defs"]["keys"]["properties"])
+    assert allowed - read - input_and_keys == set(), "the schema allows keys the loader ignores"
+    assert read - allowed - {"holidays", "year_end"} == set(), "the loader reads keys the schema refuses"
+
+
+def test_input_and_keys_sections_map_onto_their_settings():
+    """These two sections are passed whole to dataclasses: their fields must be the schema's."""
+    from dataclasses import fields
+
+    from ivr.routes import InputSettings, Keys, schema
+
+    assert {f.name for f in fields(InputSettings)} == set(schema()["$defs"]["input"]["properties"])
+    assert {f.name for f in fields(Keys)} == set(schema()["$defs"]["keys"]["properties"])

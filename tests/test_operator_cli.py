@@ -1,0 +1,162 @@
+"""The operators' commands on good and bad files: check, tree, preview, diff."""
+
+from __future__ import annotations
+
+import wave
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from helpers import ROUTES
+
+from ivr.cli import main
+from ivr.preview import open_jtalk
+
+VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"
+
+
+def variant(tmp_path: Path, *edits: tuple[str, str], base: Path = VALID) -> Path:
+    text = base.read_text("utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "routes.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if needle in t)
+
+
+def test_check_shipped_file_warns_about_the_long_top_menu_but_passes(runner):
+    result = runner.invoke(main, ["check", str(ROUTES), "--at", "2026-12-01 10:30"])
+    assert result.exit_code == 0
+    top = ROUTES.read_text("utf-8").splitlines().index("  top:") + 2  # its options: line
+    assert f"{ROUTES}:{top}: warning: menus.top.options: 7 options: callers remember at most 5" in result.output
+    assert "1 warning(s)" in result.output
+    strict = runner.invoke(main, ["check", "--strict", str(ROUTES)])
+    assert strict.exit_code == 1
+
+
+def test_check_clean_file_has_no_warnings(runner):
+    result = runner.invoke(main, ["check", "--strict", str(VALID)])
+    assert result.exit_code == 0
+    assert "0 warning(s)" in result.output
+
+
+def test_check_warns_about_a_desk_deeper_than_three_presses(runner, tmp_path):
+    path = variant(tmp_path, ('      "1": {label: 架空請求, desk: hotline}',
+                              '      "1": {label: 架空請求, menu: deeper}\n'
+                              '  deeper:\n    options:\n      "1": {label: さらに, menu: deepest}\n'
+                              '  deepest:\n    options:\n      "1": {label: 最後, desk: hotline}'))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert f"{path}:{line_of(path, '  hotline:')}: warning: desks.hotline: desk 'hotline' is 4 key presses deep" in result.output
+
+
+def test_check_warns_about_a_desk_nobody_reaches(runner, tmp_path):
+    path = variant(tmp_path, ("menus:\n", "  spare:\n    name: 予備の窓口\n    about: 予備です。\nmenus:\n"))
+    result = runner.invoke(main, ["check", "--strict", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:{line_of(path, '  spare:')}: warning: desks.spare: no menu leads to desk 'spare'" in result.output
+
+
+def test_check_warns_about_a_path_too_long_to_hear(runner, tmp_path):
+    long_label = "、".join(["とても長い説明の付いた選択肢"] * 12)
+    path = variant(tmp_path, ("{label: 広告のメール, desk: center}", f"{{label: {long_label}, desk: center}}"))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert "warning: menus.top.options.\"1\": a caller who presses 1 at once hears" in result.output
+
+
+def test_check_errors_exit_1_and_usage_errors_exit_2(runner, tmp_path):
+    path = variant(tmp_path, ('phone: "188"', 'phone: "1888"'))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:{line_of(path, '1888')}: desks.hotline.phone:" in result.output
+    assert runner.invoke(main, ["check", "--bogus"]).exit_code == 2
+
+
+def test_tree_text_shows_every_key_and_desk(runner):
+    result = runner.invoke(main, ["tree", str(ROUTES)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "top: 迷惑メール相談のご案内です。"
+    assert "│  ├─ 1 ご相談 → 迷惑メール相談センター 03-5974-0068 (mon-fri 10:00-12:00 13:00-17:00, " \
+           "closed holidays & year_end; transfer; in scope)" in lines
+    assert "│  ├─ 1 ネット通販の契約 → 日本産業協会の相談室 03-3256-3344 (mon-fri 12:30-16:00, " \
+           "closed holidays & year_end)" in lines
+    assert "└─ 7 わからないとき → 消費者ホットライン 188 (hours vary)" in lines
+
+
+def test_tree_mermaid_and_dot(runner, routes):
+    mermaid = runner.invoke(main, ["tree", str(ROUTES), "--format", "mermaid"]).output
+    assert mermaid.startswith("flowchart LR")
+    assert 'menu_abuse -- "3 脅しや犯罪" --> desk_police' in mermaid
+    dot = runner.invoke(main, ["tree", str(ROUTES), "--format", "dot"]).output
+    assert dot.startswith("digraph routes {")
+    edges = [line for line in dot.splitlines() if "->" in line]
+    assert len(edges) == sum(len(m.options) for m in routes.menus.values())
+
+
+def test_tree_svg_is_a_picture(runner, tmp_path):
+    import shutil
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz (dot) is not installed")
+    out = tmp_path / "routes.svg"
+    result = runner.invoke(main, ["tree", str(ROUTES), "--format", "svg", "--out", str(out)])
+    assert result.exit_code == 0
+    svg = ET.parse(out).getroot()
+    assert svg.tag.endswith("svg")
+    assert "みんなの人権110番" in "".join(svg.itertext())
+
+
+def test_diff_shows_what_callers_hear_differently(runner, tmp_path):
+    new = tmp_path / "new.yaml"
+    new.write_text(ROUTES.read_text("utf-8").replace('"03-3256-3344"', '"03-3256-3345"'), "utf-8")
+    result = runner.invoke(main, ["diff", str(ROUTES), str(new), "--at", "2026-12-01 10:30"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "3-1: changed (jiaa)"
+    assert "    - 日本産業協会相談室の電話番号は、03-3256-3344［ゼロサン、サンニーゴーロク、サンサンヨンヨン］です。" in result.output
+    assert "    + 日本産業協会相談室の電話番号は、03-3256-3345［ゼロサン、サンニーゴーロク、サンサンヨンゴー］です。" in result.output
+    same = runner.invoke(main, ["diff", str(ROUTES), str(ROUTES)])
+    assert same.exit_code == 0 and "callers hear no difference" in same.output
+
+
+def test_diff_names_moved_and_vanished_paths(runner, tmp_path):
+    new = tmp_path / "new.yaml"
+    text = ROUTES.read_text("utf-8").replace('"6": {label: SNSのトラブル, desk: sns}',
+                                             '"6": {label: SNSのトラブル, desk: police}')
+    new.write_text(text.replace('      "7":\n        label: わからないとき\n        desk: hotline\n'
+                                '        scope_statement: false\n', ""), "utf-8")
+    result = runner.invoke(main, ["diff", str(ROUTES), str(new)])
+    assert "6: now leads to police (was sns)" in result.output
+    assert "7: removed (led to hotline)" in result.output
+    assert "menu top: changed" in result.output
+
+
+def test_preview_times_every_path(runner):
+    if open_jtalk() is None:
+        pytest.skip("the speech extra (pyopenjtalk-plus) is not installed")
+    result = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30"])
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines()[1:-1]}
+    assert rows["1-1"][1] == "center"
+    assert float(rows["1-1"][2].rstrip("s")) <= 12.0
+    assert all(float(r[2].rstrip("s")) <= 20.0 and float(r[3].rstrip("s")) <= 40.0 for r in rows.values())
+    assert "TOO LONG" not in result.output
+    assert result.output.rstrip().endswith("timed by Open JTalk")
+
+
+def test_preview_writes_a_wav_per_path(runner, tmp_path):
+    if open_jtalk() is None:
+        pytest.skip("the speech extra (pyopenjtalk-plus) is not installed")
+    result = runner.invoke(main, ["preview", str(VALID), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    files = sorted(p.name for p in tmp_path.glob("*.wav"))
+    assert files == ["1_center.wav", "2-1_hotline.wav"]
+    with wave.open(str(tmp_path / "1_center.wav")) as audio:
+        seconds = audio.getnframes() / audio.getframerate()
+    assert 20 < seconds < 120

@@ -1,0 +1,136 @@
+"""An edited routes.yaml is picked up without a restart; a broken edit never takes the line down."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import ROUTES, TOKEN, post_signed, sign, spoken, twiml
+
+from ivr import create_app, line as line_module
+
+GREETING = "迷惑メール相談のご案内です。"
+NEW_GREETING = "迷惑メール相談の、新しいご案内です。"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+@pytest.fixture
+def routes_copy(tmp_path) -> Path:
+    copy = tmp_path / "routes.yaml"
+    copy.write_text(ROUTES.read_text("utf-8"), "utf-8")
+    return copy
+
+
+@pytest.fixture
+def live_app(routes_copy, clock, monkeypatch):
+    monkeypatch.setattr(line_module, "CHECK_EVERY", 0.0)
+    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(routes_copy), "CLOCK": clock})
+
+
+def test_valid_edit_is_served_without_restart(live_app, routes_copy):
+    client = live_app.test_client()
+    assert spoken(twiml(post_signed(client, "/voice"))).startswith(GREETING)
+    edit(routes_copy, f"greeting: {GREETING}", f"greeting: {NEW_GREETING}")
+    assert spoken(twiml(post_signed(client, "/voice"))).startswith(NEW_GREETING)
+    assert client.get("/healthz").get_json()["last_refused_reload"] is None
+
+
+def test_broken_edit_is_refused_and_the_last_good_file_keeps_serving(live_app, routes_copy):
+    client = live_app.test_client()
+    before = client.get("/healthz").get_json()["routes"]["digest"]
+    edit(routes_copy, 'phone: "03-5974-0068"', 'phone: "03-5974"')
+    assert spoken(twiml(post_signed(client, "/voice"))).startswith(GREETING)
+    health = client.get("/healthz").get_json()
+    assert health["routes"]["digest"] == before
+    line = next(i for i, t in enumerate(routes_copy.read_text("utf-8").splitlines(), 1) if '"03-5974"' in t)
+    assert f"{routes_copy}:{line}: desks.center.phone:" in health["last_refused_reload"]["error"]
+
+
+def test_deleted_file_keeps_the_line_up(live_app, routes_copy):
+    client = live_app.test_client()
+    routes_copy.unlink()
+    assert spoken(twiml(post_signed(client, "/voice"))).startswith(GREETING)
+    assert "cannot be read" in client.get("/healthz").get_json()["last_refused_reload"]["error"]
+
+
+def test_call_in_progress_survives_a_menu_that_vanished(live_app, routes_copy):
+    client = live_app.test_client()
+    submenu = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="3"))
+    assert "ネット通販の契約は1" in spoken(submenu)
+    edit(routes_copy, '      "3": {label: 料金の請求, menu: billing}\n', "")
+    text = routes_copy.read_text("utf-8")
+    assert text.rstrip().endswith("desk: hotline}"), "billing is the last menu in routes.yaml"
+    routes_copy.write_text(text[:text.index("\n  billing:\n")] + "\n", "utf-8")
+    step = twiml(post_signed(client, "/voice/step?m=billing&s=0&f=0", Digits="2"))
+    assert client.get("/healthz").get_json()["last_refused_reload"] is None
+    said = spoken(step)
+    assert said.startswith("申し訳ありません。ご案内の内容が変わりましたので、最初のメニューに戻ります。")
+    assert "料金の請求は3" not in said
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch_health(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+        return json.load(response)
+
+
+def post_voice(port: int) -> str:
+    url = f"http://127.0.0.1:{port}/voice"
+    params = {"CallSid": "CA" + "2" * 32, "From": "+819011112222", "To": "+815012345678"}
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": sign(url, params)})
+    with urllib.request.urlopen(request, timeout=2) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float = 15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_reload_in_a_real_server_process(routes_copy):
+    port = free_port()
+    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes_copy))
+    env.pop("IVR_DEV", None)
+    server = subprocess.Popen([sys.executable, "-m", "ivr", "serve", "--port", str(port), "--workers", "1"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        first = wait_for(lambda: fetch_health(port))
+        edit(routes_copy, f"greeting: {GREETING}", f"greeting: {NEW_GREETING}")
+        wait_for(lambda: fetch_health(port)["routes"]["digest"] != first["routes"]["digest"])
+        assert NEW_GREETING in post_voice(port)
+        served = fetch_health(port)["routes"]["digest"]
+        edit(routes_copy, "desk: ipa}", "desk: ipa_}")
+        refused = wait_for(lambda: fetch_health(port)["last_refused_reload"])
+        assert "unknown desk 'ipa_'" in refused["error"]
+        assert fetch_health(port)["routes"]["digest"] == served
+        assert NEW_GREETING in post_voice(port)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
