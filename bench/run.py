@@ -171,6 +171,12 @@ class Load:
     bad: int
 
 
+def median_load(loads: list[Load]) -> Load:
+    """The round with the median throughput (its latencies with it); failures summed over rounds."""
+    middle = sorted(loads, key=lambda load: load.rps)[len(loads) // 2]
+    return Load(middle.rps, middle.p50_ms, middle.p99_ms, sum(l.requests for l in loads), sum(l.bad for l in loads))
+
+
 def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
@@ -255,7 +261,9 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
     lines = [
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
         f"workers (infra/gunicorn.conf.py), wrk {args.connections} connections × {args.seconds} s per row, "
-        "on the same CPUs as the server. Every line request is signed and its signature checked.",
+        f"median of {args.rounds} interleaved rounds, wrk on the same CPUs as the servers. "
+        "Every line request is signed and its signature checked; in-process: best of 3 × "
+        f"{args.calls} direct WSGI calls.",
         "",
         "| step | requests/s | p50 ms | p99 ms | throughput × floor | in-process µs/step | in-process × floor |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -268,12 +276,14 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
     line_rss = max(rss for rss, _ in memory["line"])
     line_pss = statistics.mean(pss for _, pss in memory["line"])
     floor_rss = max(rss for rss, _ in memory["floor"])
+    server_pss = sum(pss for _, pss in memory["line"] + memory["line master"])
     lines += [
         "",
         f"- routes.yaml load: {load_ms[0]:.1f} ms the first time in a process (schema compiled), "
         f"{load_ms[1]:.1f} ms after that.",
         f"- Worker memory, line: {line_rss:.1f} MB RSS (largest worker), {line_pss:.1f} MB PSS on average "
-        f"(the app is preloaded and shared copy-on-write); floor: {floor_rss:.1f} MB RSS.",
+        f"(the app is preloaded and shared copy-on-write); master and {workers} workers together "
+        f"{server_pss:.0f} MB PSS; floor: {floor_rss:.1f} MB RSS per worker.",
         "",
         f"Targets for a menu step ({menu}):",
         "",
@@ -294,11 +304,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per row (at most 60)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (at most 256)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
     parser.add_argument("--calls", type=int, default=2000, help="in-process calls per timing run")
     parser.add_argument("--write", action="store_true", help="also write bench/RESULTS.md")
     args = parser.parse_args()
     args.seconds = max(1, min(args.seconds, MAX_SECONDS))
     args.connections = max(1, min(args.connections, MAX_CONNECTIONS))
+    args.rounds = max(1, min(args.rounds, 9))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk (Debian/Ubuntu)")
     sys.path.insert(0, str(BENCH))
@@ -310,32 +322,38 @@ def main() -> None:
 
     steps = cases()
     line_app, floor_app = create_app(), create_floor()
-    floor_us = wsgi_us(floor_app, FLOOR_CASE, args.calls)
-    inproc = {case.name: wsgi_us(line_app, case, args.calls) for case in steps}
+    floor_us, inproc = float("inf"), {case.name: float("inf") for case in steps}
+    for _ in range(3):  # interleaved, best of each
+        floor_us = min(floor_us, wsgi_us(floor_app, FLOOR_CASE, args.calls))
+        for case in steps:
+            inproc[case.name] = min(inproc[case.name], wsgi_us(line_app, case, args.calls))
     load_ms = routes_load_ms()
 
-    loads: dict[str, Load] = {}
+    rounds: dict[str, list[Load]] = {case.name: [] for case in [FLOOR_CASE, *steps]}
     memory: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="ivr-bench-") as workdir:
         floor_server = Server("floor:create_app()", Path(workdir))
-        try:
-            assert floor_server.post(FLOOR_CASE) == 200
-            wrk(floor_server, FLOOR_CASE, 2, args.connections)  # warm up
-            floor = wrk(floor_server, FLOOR_CASE, args.seconds, args.connections)
-            memory["floor"] = [memory_mb(pid) for pid in floor_server.workers()]
-        finally:
-            floor_server.stop()
         line_server = Server("ivr:create_app()", Path(workdir))
         try:
+            assert floor_server.post(FLOOR_CASE) == 200
             for case in steps:
                 assert line_server.post(case) == 200, case.name
-            wrk(line_server, steps[0], 2, args.connections)  # warm up
-            for case in steps:
-                loads[case.name] = wrk(line_server, case, args.seconds, args.connections)
+            wrk(floor_server, FLOOR_CASE, 2, args.connections)  # warm up
+            wrk(line_server, steps[0], 2, args.connections)
+            for _ in range(args.rounds):  # interleaved, so a busy moment hits floor and line alike
+                rounds[FLOOR_CASE.name].append(wrk(floor_server, FLOOR_CASE, args.seconds, args.connections))
+                for case in steps:
+                    rounds[case.name].append(wrk(line_server, case, args.seconds, args.connections))
+            memory["floor"] = [memory_mb(pid) for pid in floor_server.workers()]
             memory["line"] = [memory_mb(pid) for pid in line_server.workers()]
+            memory["line master"] = [memory_mb(line_server.process.pid)]
             workers = len(memory["line"])
         finally:
+            floor_server.stop()
             line_server.stop()
+    medians = {name: median_load(loads) for name, loads in rounds.items()}
+    floor = medians.pop(FLOOR_CASE.name)
+    loads = medians
     bad = {name: load.bad for name, load in {**loads, "floor": floor}.items() if load.bad}
     if bad:
         raise SystemExit(f"requests that failed (non-2xx or socket errors): {bad}")

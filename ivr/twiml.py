@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from twilio.twiml.voice_response import Say, VoiceResponse
 
@@ -12,6 +13,7 @@ from .speech import Segment, Slow, Words
 
 GROUP_PAUSE = "400ms"
 REPEAT_PAUSE = "700ms"
+RENDERED = 2048  # documents kept per process: every position, and answers at a few moments
 
 UrlFor = Callable[[str, Position], str]
 
@@ -41,10 +43,17 @@ def say(segments: tuple[Segment, ...], voice: str) -> Say:
 
 def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
     """The TwiML document for a step."""
+    action = url_for("ivr.step", step.listen) if step.listen is not None else None
+    then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
+    return _document(step, voice, timeout, action, then)
+
+
+@lru_cache(maxsize=RENDERED)
+def _document(step: Step, voice: str, timeout: int, action: str | None, then: str | None) -> str:
+    """A step's TwiML with its links already made; the same step renders to the same document."""
     response = VoiceResponse()
     spoken = say(step.speech, voice)
     if step.listen is not None:
-        action = url_for("ivr.step", step.listen)
         gather = response.gather(
             input="dtmf", num_digits=1, timeout=timeout, action=action, method="POST",
             action_on_empty_result=True,
@@ -55,7 +64,7 @@ def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
         response.append(spoken)
         response.dial(
             step.transfer.number, timeout=step.transfer.timeout,
-            action=url_for("ivr.dialed", step.transfer.then), method="POST",
+            action=then, method="POST",
         )
     else:
         response.append(spoken)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .twiml import render
 bp = Blueprint("ivr", __name__)
 log = logging.getLogger("ivr.web")
 TWIML = "text/xml; charset=utf-8"
+MAX_LINKS = 4096  # positions are few: menus × keys × silence and failure counts
 
 
 def _line():
@@ -28,7 +30,15 @@ def _now() -> datetime:
 
 
 def _url(endpoint: str, position: Position) -> str:
-    return url_for(endpoint, **position.to_query())
+    """The link for a position, made once per app, mount point and position."""
+    links = current_app.extensions.setdefault("ivr.links", {})
+    key = (request.script_root, endpoint, position)
+    link = links.get(key)
+    if link is None:
+        if len(links) >= MAX_LINKS:
+            links.clear()
+        link = links[key] = url_for(endpoint, **position.to_query())
+    return link
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,23 @@ def _notify(step: Step, position: Position | None) -> None:
             log.exception("step listener %r failed", listener)
 
 
+class _SignedForm(dict):
+    """Form fields as Twilio's validator reads them (getall), sparing it two failed lookups per field."""
+
+    def getall(self, key: str) -> list[str]:
+        value = self[key]
+        return value if isinstance(value, list) else [value]
+
+
+def _signed(token: str, url: str, params: _SignedForm, signature: str) -> bool:
+    """Whether Twilio signed this form for this URL: the URL as received, else its port variants."""
+    validator = RequestValidator(token)
+    expected = validator.compute_signature(url, params).encode()
+    if hmac.compare_digest(expected, signature.encode()):
+        return True
+    return validator.validate(url, params, signature)
+
+
 @bp.before_request
 def check_signature() -> None:
     """Refuse any request Twilio did not sign for exactly this URL."""
@@ -79,8 +106,8 @@ def check_signature() -> None:
         return
     signature = request.headers.get("X-Twilio-Signature", "")
     form = request.form.to_dict(flat=False) if request.method == "POST" else {}
-    params = {k: v[0] if len(v) == 1 else v for k, v in form.items()}
-    if not signature or not RequestValidator(token).validate(request.url, params, signature):
+    params = _SignedForm({k: v[0] if len(v) == 1 else v for k, v in form.items()})
+    if not signature or not _signed(token, request.url, params, signature):
         log.warning("refused unsigned or forged request to %s", request.path)
         abort(403)
 
