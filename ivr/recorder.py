@@ -33,11 +33,12 @@ class RecordWriter:
         self.capacity = capacity
         self.on_failure = on_failure
         self._guard = threading.Lock()
-        self._pid: int | None = None
+        self._pid = os.getpid()
         self._queue: queue.Queue = queue.Queue(capacity)
         self._thread: threading.Thread | None = None
         self._engine: Engine | None = None
         self._schema_ready = False
+        self._exit_hook = False
 
     # -- the call's side: never blocks -------------------------------------------------
 
@@ -60,7 +61,9 @@ class RecordWriter:
             self._queue = queue.Queue(self.capacity)
             self._engine = None
             self._thread = None
+        if not self._exit_hook:
             atexit.register(self.drain, DRAIN_AT_EXIT)
+            self._exit_hook = True
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="ivr-records", daemon=True)
             self._thread.start()

@@ -1,0 +1,123 @@
+"""GET /metrics, JSON step logs and /healthz: counts and timings, never a caller."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import shutil
+import time
+
+from helpers import BASE, ROUTES, call_params
+from prometheus_client.parser import text_string_to_metric_families
+from records_helpers import CALLER, HASH_KEY, drained, place_call, record_app
+
+
+def samples(client) -> dict[tuple, float]:
+    """Every sample of /metrics as {(name, sorted labels): value}."""
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain")
+    found = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def value(found, name, **labels) -> float:
+    return found.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_a_call_is_counted_by_menu_option_desk_transfer_and_latency(tmp_path, clock):
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock)
+    place_call(app, ["1", "1", "1"], dial_status="busy")
+    place_call(app, ["3", "2", "-"])
+    drained(app)
+    found = samples(app.test_client())
+    assert value(found, "ivr_menu_selections_total", menu="top", key="1") == 1
+    assert value(found, "ivr_menu_selections_total", menu="ads", key="1") == 1
+    assert value(found, "ivr_menu_selections_total", menu="top", key="3") == 1
+    assert value(found, "ivr_menu_selections_total", menu="billing", key="2") == 1
+    assert value(found, "ivr_answers_total", desk="center") == 1
+    assert value(found, "ivr_answers_total", desk="hotline") == 1
+    assert value(found, "ivr_transfers_total", outcome="transfer") == 1
+    assert value(found, "ivr_transfers_total", outcome="transfer_busy") == 1
+    assert value(found, "ivr_step_outcomes_total", outcome="answer_heard") == 1
+    assert value(found, "ivr_step_seconds_count", endpoint="ivr.step") == 6
+    assert value(found, "ivr_step_seconds_count", endpoint="ivr.dialed") == 1
+    assert value(found, "ivr_http_requests_total", endpoint="ivr.voice", status="200") == 2
+    assert value(found, "ivr_http_requests_total", endpoint="status.call_status", status="204") == 2
+    assert value(found, "ivr_calls_ended_total", status="completed") == 2
+    assert value(found, "ivr_record_write_failures_total", reason="OperationalError") == 0
+
+
+def test_refused_signatures_and_unknown_paths_are_counted(client):
+    client.post("/voice", data=call_params(), base_url=BASE)
+    client.post("/voice/status", data=call_params(CallStatus="completed"), base_url=BASE,
+                headers={"X-Twilio-Signature": "forged"})
+    client.get("/no/such/page")
+    found = samples(client)
+    assert value(found, "ivr_refused_signatures_total") == 2
+    assert value(found, "ivr_http_requests_total", endpoint="ivr.voice", status="403") == 1
+    assert value(found, "ivr_http_requests_total", endpoint="unmatched", status="404") == 1
+
+
+def test_record_write_failures_are_counted(tmp_path, clock, monkeypatch):
+    monkeypatch.setattr("ivr.recorder.RETRY_PAUSES", (0.01,))
+    app = record_app(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'r.sqlite3'}", clock)
+    place_call(app, ["4", "-"])
+    drained(app)
+    found = samples(app.test_client())
+    assert value(found, "ivr_record_write_failures_total", reason="OperationalError") == 4
+
+
+def test_a_refused_reload_is_counted_once(tmp_path, clock):
+    routes = tmp_path / "routes.yaml"
+    shutil.copy(ROUTES, routes)
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_ROUTES=str(routes))
+    client = app.test_client()
+    assert value(samples(client), "ivr_routes_reload_failures_total") == 0
+    time.sleep(1.1)
+    routes.write_text("version: 1\nline: [broken\n", encoding="utf-8")
+    place_call(app, ["4", "-"])
+    client.get("/healthz")
+    assert value(samples(client), "ivr_routes_reload_failures_total") == 1
+
+
+def test_metrics_and_health_say_nothing_about_callers(tmp_path, clock):
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock)
+    call = place_call(app, ["1", "1", "-"])
+    drained(app)
+    client = app.test_client()
+    digest = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
+    health = client.get("/healthz")
+    assert set(health.get_json()) == {"status", "version", "routes", "last_refused_reload"}
+    for body in (client.get("/metrics").get_data(as_text=True), health.get_data(as_text=True)):
+        for secret in (CALLER, CALLER[3:], digest[:12], call.base["CallSid"]):
+            assert secret not in body
+
+
+def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, capsys):
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_STEP_LOG="stderr")
+    call = place_call(app, ["2", "3", "-"])
+    drained(app)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    digest = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
+    assert [(l["endpoint"], l["menu"], l["position_key"], l["key"], l["outcome"]) for l in lines] == [
+        ("ivr.voice", None, None, None, "menu"),
+        ("ivr.step", "top", None, "2", "menu"),
+        ("ivr.step", "abuse", None, "3", "answer"),
+        ("ivr.step", "abuse", "3", None, "answer_heard"),
+    ]
+    assert {l["call_sid"] for l in lines} == {call.base["CallSid"]}
+    assert {l["caller"] for l in lines} == {digest}
+    assert all(isinstance(l["latency_ms"], float) and l["latency_ms"] >= 0 for l in lines)
+    assert CALLER[3:] not in "".join(json.dumps(l) for l in lines)
+
+
+def test_the_terminal_phone_prints_no_json_lines(tmp_path, clock, capsys):
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_STEP_LOG="auto")
+    place_call(app, ["4", "-"])
+    drained(app)
+    assert "{" not in capsys.readouterr().err
