@@ -11,6 +11,7 @@ the workers' memory. Prints a Markdown report; --write also saves it to bench/RE
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import os
 import platform
@@ -36,6 +37,7 @@ TOKEN = "bench-token-0123456789abcdef0123"  # a throw-away token for loopback on
 START_SECONDS = 30
 MAX_SECONDS = 60
 MAX_CONNECTIONS = 256
+LIGHT_CONNECTIONS = 2  # a light load: latency is then the time to answer, not time in the queue
 
 TARGETS = {"inprocess_ratio": 1.2, "throughput_ratio": 0.85, "p99_ms": 20.0, "load_ms": 100.0, "rss_mb": 80.0}
 
@@ -256,7 +258,8 @@ def verdict(ok: bool) -> str:
 
 
 def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], floor_us: float,
-           load_ms: tuple[float, float], memory: dict[str, list[tuple[float, float]]], workers: int) -> str:
+           load_ms: tuple[float, float], memory: dict[str, list[tuple[float, float]]], workers: int,
+           light: dict[str, Load]) -> str:
     menu = cases()[1].name
     lines = [
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
@@ -279,6 +282,9 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
     server_pss = sum(pss for _, pss in memory["line"] + memory["line master"])
     lines += [
         "",
+        f"- Light load ({LIGHT_CONNECTIONS} connections), {menu}: {light['line'].rps:,.0f} requests/s, "
+        f"p50 {light['line'].p50_ms:.2f} ms, p99 {light['line'].p99_ms:.2f} ms; floor: "
+        f"{light['floor'].rps:,.0f} requests/s, p50 {light['floor'].p50_ms:.2f} ms, p99 {light['floor'].p99_ms:.2f} ms.",
         f"- routes.yaml load: {load_ms[0]:.1f} ms the first time in a process (schema compiled), "
         f"{load_ms[1]:.1f} ms after that.",
         f"- Worker memory, line: {line_rss:.1f} MB RSS (largest worker), {line_pss:.1f} MB PSS on average "
@@ -314,6 +320,11 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk (Debian/Ubuntu)")
     sys.path.insert(0, str(BENCH))
+    global ROUTES
+    snapshot = Path(tempfile.mkdtemp(prefix="ivr-bench-routes-")) / "routes.yaml"
+    shutil.copyfile(ROUTES, snapshot)  # a file nobody edits during the run: no reloads mid-measure
+    ROUTES = snapshot
+    atexit.register(shutil.rmtree, snapshot.parent, True)
     os.environ.update({k: v for k, v in bench_env().items() if k.startswith(("IVR_", "TWILIO_"))})
     os.environ.pop("DATABASE_URL", None)
 
@@ -344,6 +355,8 @@ def main() -> None:
                 rounds[FLOOR_CASE.name].append(wrk(floor_server, FLOOR_CASE, args.seconds, args.connections))
                 for case in steps:
                     rounds[case.name].append(wrk(line_server, case, args.seconds, args.connections))
+            light = {"floor": wrk(floor_server, FLOOR_CASE, args.seconds, LIGHT_CONNECTIONS),
+                     "line": wrk(line_server, steps[1], args.seconds, LIGHT_CONNECTIONS)}
             memory["floor"] = [memory_mb(pid) for pid in floor_server.workers()]
             memory["line"] = [memory_mb(pid) for pid in line_server.workers()]
             memory["line master"] = [memory_mb(line_server.process.pid)]
@@ -354,11 +367,12 @@ def main() -> None:
     medians = {name: median_load(loads) for name, loads in rounds.items()}
     floor = medians.pop(FLOOR_CASE.name)
     loads = medians
-    bad = {name: load.bad for name, load in {**loads, "floor": floor}.items() if load.bad}
+    bad = {name: load.bad for name, load in {**loads, "floor": floor, **{f"light {k}": v for k, v in light.items()}}.items()
+           if load.bad}
     if bad:
         raise SystemExit(f"requests that failed (non-2xx or socket errors): {bad}")
 
-    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers)
+    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers, light)
     print(text)
     if args.write:
         (BENCH / "RESULTS.md").write_text("# Benchmark results\n\n`python bench/run.py --write`\n\n" + text,

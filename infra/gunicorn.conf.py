@@ -1,5 +1,6 @@
 """gunicorn settings for the line in production (the image runs `gunicorn -c this ivr:create_app()`)."""
 
+import gc
 import json
 import math
 import os
@@ -69,3 +70,8 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def when_ready(server):
+    """The app is built: move its objects out of the collector's sight, so workers neither scan nor copy them."""
+    gc.freeze()
