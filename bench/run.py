@@ -203,6 +203,13 @@ def wrk(server: Server, case: Case, seconds: int, connections: int) -> Load:
                 requests=int(re.search(r"(\d+) requests in", out).group(1)), bad=bad)
 
 
+def without_hooks(app):
+    """The app with no step listeners and no after-request hooks (records, metrics, logs)."""
+    app.extensions["ivr.listeners"] = []
+    app.after_request_funcs.clear()
+    return app
+
+
 def wsgi_us(app, case: Case, calls: int, repeats: int = 5) -> float:
     """Microseconds per direct WSGI call of `app` for the case (best of `repeats` runs)."""
     from werkzeug.test import EnvironBuilder
@@ -259,7 +266,7 @@ def verdict(ok: bool) -> str:
 
 def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], floor_us: float,
            load_ms: tuple[float, float], memory: dict[str, list[tuple[float, float]]], workers: int,
-           light: dict[str, Load]) -> str:
+           light: dict[str, Load], parts: dict[str, float]) -> str:
     menu = cases()[1].name
     lines = [
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
@@ -282,6 +289,9 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
     server_pss = sum(pss for _, pss in memory["line"] + memory["line master"])
     lines += [
         "",
+        f"- Where the in-process time of {menu} goes: all {inproc[menu]:.0f} µs; "
+        + "; ".join(f"{name} {us:.0f} µs" for name, us in parts.items())
+        + f"; the floor {floor_us:.0f} µs.",
         f"- Light load ({LIGHT_CONNECTIONS} connections), {menu}: {light['line'].rps:,.0f} requests/s, "
         f"p50 {light['line'].p50_ms:.2f} ms, p99 {light['line'].p99_ms:.2f} ms; floor: "
         f"{light['floor'].rps:,.0f} requests/s, p50 {light['floor'].p50_ms:.2f} ms, p99 {light['floor'].p99_ms:.2f} ms.",
@@ -333,11 +343,18 @@ def main() -> None:
 
     steps = cases()
     line_app, floor_app = create_app(), create_floor()
+    bare_app = without_hooks(create_app())
+    unsigned_app = without_hooks(create_app({"TWILIO_AUTH_TOKEN": "", "IVR_DEV": True}))
     floor_us, inproc = float("inf"), {case.name: float("inf") for case in steps}
+    menu = steps[1]
+    parts = {"without step listeners and after-request hooks": float("inf"),
+             "... and without the signature check": float("inf")}
     for _ in range(3):  # interleaved, best of each
         floor_us = min(floor_us, wsgi_us(floor_app, FLOOR_CASE, args.calls))
         for case in steps:
             inproc[case.name] = min(inproc[case.name], wsgi_us(line_app, case, args.calls))
+        for name, app in zip(parts, (bare_app, unsigned_app)):
+            parts[name] = min(parts[name], wsgi_us(app, menu, args.calls))
     load_ms = routes_load_ms()
 
     rounds: dict[str, list[Load]] = {case.name: [] for case in [FLOOR_CASE, *steps]}
@@ -372,7 +389,7 @@ def main() -> None:
     if bad:
         raise SystemExit(f"requests that failed (non-2xx or socket errors): {bad}")
 
-    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers, light)
+    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers, light, parts)
     print(text)
     if args.write:
         (BENCH / "RESULTS.md").write_text("# Benchmark results\n\n`python bench/run.py --write`\n\n" + text,

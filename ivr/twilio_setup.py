@@ -94,10 +94,7 @@ def _public_url(value: str, name: str, https_only: bool) -> str:
 
 
 def fallback_twiml(routes_path: str, desk_id: str = CENTER_DESK) -> str:
-    """The static TwiML for the number's VoiceFallbackUrl, in the line's own words and readings.
-
-    The greeting, the apology with 188, then the center's number twice and its hours; then hang up.
-    """
+    """Static TwiML for VoiceFallbackUrl: greeting, apology and 188, the center's number twice, hours."""
     from .flow import CallFlow, Step, fault_step
     from .prompts import load_translations
     from .routes import load_routes
