@@ -305,7 +305,7 @@ def quantity(value: str | int) -> float:
 SECRET_PATTERNS = {
     "an auth token or API secret (32 hex digits)": re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])"),
     "an account or key SID": re.compile(r"\b(AC|SK)[0-9a-f]{32}\b"),
-    "a URL with a password": re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"),
+    "a URL with a password": re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:(?!(pass|password|secret|…)@)[^/\s@$<{]+@"),
     "a private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     "a Secret with values": re.compile(r"kind:\s*Secret\b[\s\S]*\n(data|stringData):"),
 }
@@ -327,6 +327,7 @@ def test_the_secret_detector_finds_secrets():
     assert secrets_in("kind: Secret\nmetadata:\n  name: x\nstringData:\n  k: v\n")
     assert secrets_in("sid AC3f9a1c07b2e845d6a0c9e17f5b2d4a68")
     assert not secrets_in("AC" + "a" * 32 + " postgresql://db.internal/ivr")
+    assert not secrets_in("postgresql://user:pass@host/db postgresql://ivr:${PASSWORD}@db/ivr")
 
 
 def shipped_files() -> list[Path]:
