@@ -125,4 +125,11 @@ class Call:
 def scripted(keys: list[str]) -> Callable[[], str | None]:
     """Keys from a list, '' (or '-') for silence; None (hang up) when the list runs out."""
     queue: Iterator[str] = iter(keys)
-    return lambda: (lambda k: None if k is None else ("" if k == "-" else k))(next(queue, None))
+
+    def press() -> str | None:
+        key = next(queue, None)
+        if key is None:
+            return None
+        return "" if key.strip() == "-" else key.strip()
+
+    return press
