@@ -257,7 +257,9 @@ def routes_load_ms() -> tuple[float, float]:
 def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.machine())
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+    load = os.getloadavg()[0]
+    return (f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}, "
+            f"load average {load:.1f} at the end")
 
 
 def verdict(ok: bool) -> str:
