@@ -318,6 +318,22 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
     return "\n".join(lines) + "\n"
 
 
+RUN_START, RUN_END = "<!-- run: written by bench/run.py --write -->", "<!-- end of run -->"
+
+
+def write_results(text: str) -> None:
+    """Put the run into bench/RESULTS.md between its markers, keeping the notes around it."""
+    results = BENCH / "RESULTS.md"
+    block = f"{RUN_START}\n{text}{RUN_END}"
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    if RUN_START in old and RUN_END in old:
+        before, rest = old.split(RUN_START, 1)
+        new = before + block + rest.split(RUN_END, 1)[1]
+    else:
+        new = f"# Benchmark results\n\n`python bench/run.py --write`\n\n{block}\n" + old
+    results.write_text(new, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per row (at most 60)")
@@ -394,8 +410,7 @@ def main() -> None:
     text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers, light, parts)
     print(text)
     if args.write:
-        (BENCH / "RESULTS.md").write_text("# Benchmark results\n\n`python bench/run.py --write`\n\n" + text,
-                                          encoding="utf-8")
+        write_results(text)
 
 
 if __name__ == "__main__":
