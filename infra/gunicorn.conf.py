@@ -75,3 +75,12 @@ def child_exit(server, worker):
 def when_ready(server):
     """The app is built: move its objects out of the collector's sight, so workers neither scan nor copy them."""
     gc.freeze()
+
+
+def on_starting(server):
+    """Start prometheus_client's multiprocess directory empty: files of workers from an earlier run would be summed."""
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if shared and os.path.isdir(shared):
+        for name in os.listdir(shared):
+            if name.endswith(".db"):
+                os.remove(os.path.join(shared, name))

@@ -341,3 +341,18 @@ def test_no_secret_is_written_into_any_file():
     found = {str(p.relative_to(ROOT)): secrets_in(p.read_text(encoding="utf-8", errors="replace"))
              for p in shipped_files()}
     assert {path: hits for path, hits in found.items() if hits} == {}
+
+
+def test_metrics_directory_starts_empty_and_sits_on_a_writable_volume(tmp_path, monkeypatch, manifests, container):
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    (shared / "counter_4242.db").write_bytes(b"stale")
+    (shared / "keep.txt").write_text("not a metrics file")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(shared))
+    gunicorn_settings()["on_starting"](server=None)
+    assert [p.name for p in shared.iterdir()] == ["keep.txt"]
+    directory = env_of(container)["PROMETHEUS_MULTIPROC_DIR"]["value"]
+    volumes = {v["name"]: v for v in manifests["Deployment"]["spec"]["template"]["spec"]["volumes"]}
+    writable = [m["mountPath"] for m in container["volumeMounts"]
+                if "emptyDir" in volumes[m["name"]] and not m.get("readOnly")]
+    assert any(directory.startswith(path + "/") for path in writable)
