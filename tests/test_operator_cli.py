@@ -160,3 +160,18 @@ def test_preview_writes_a_wav_per_path(runner, tmp_path):
     with wave.open(str(tmp_path / "1_center.wav")) as audio:
         seconds = audio.getnframes() / audio.getframerate()
     assert 20 < seconds < 120
+
+
+ERROR_FILES = sorted(p for p in VALID.parent.glob("*.yaml") if p != VALID)
+
+
+@pytest.mark.parametrize("path", ERROR_FILES, ids=lambda p: p.stem)
+def test_check_reports_each_error_kind_with_its_line(runner, path):
+    import re
+
+    line, key_path, message = re.match(r"^# expect: (\d+): (.*?): (.*)$",
+                                       path.read_text("utf-8").splitlines()[0]).groups()
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    where = f"{path}:{line}: " + (f"{key_path}: " if key_path else "")
+    assert result.output.startswith(where + message.strip()), result.output
