@@ -53,6 +53,13 @@ def log_step(event) -> None:
         log.info(step_line(event))
 
 
+def log_call_end(call_sid: str, status: str, duration: int | None, caller: str) -> None:
+    """The JSON line for Twilio's status callback."""
+    if _wanted():
+        log.info(json.dumps({"event": "call_end", "call_sid": call_sid, "status": status,
+                             "duration_s": duration, "caller": hashed_caller(caller)}))
+
+
 def init_app(app: Flask) -> None:
     """JSON step lines on stderr; IVR_STEP_LOG=auto (served over HTTP), stderr or off."""
     app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "auto"))

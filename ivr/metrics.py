@@ -101,6 +101,9 @@ def metrics() -> Response:
 
 def init_app(app: Flask) -> None:
     """Create the app's metrics, listen to steps and responses, serve /metrics."""
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if shared:
+        os.makedirs(shared, exist_ok=True)
     metrics = Metrics()
     app.extensions["ivr.metrics"] = metrics
     app.extensions.setdefault("ivr.listeners", []).append(metrics.observe_step)

@@ -16,7 +16,7 @@ from . import store
 from .records import CallEnd, StepRecord
 
 log = logging.getLogger("ivr.records")
-IDLE_SECONDS = 30.0
+IDLE_SECONDS = 10.0
 RETRY_PAUSES = (0.05, 0.25, 1.0)
 DRAIN_AT_EXIT = 5.0
 
@@ -78,6 +78,8 @@ class RecordWriter:
                 with self._guard:
                     if self._queue.empty():
                         self._thread = None
+                        if self._engine is not None:
+                            self._engine.dispose()  # idle: give the connections back
                         return
                 continue
             try:

@@ -83,9 +83,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RECORDS_BUSY_TIMEOUT", float(os.environ.get("IVR_RECORDS_TIMEOUT", "5")))
     app.extensions["ivr.hash_key"] = hash_key(app)
     if app.extensions["ivr.hash_key"] is None:
-        log.warning("IVR_CALLER_HASH_KEY is not set: callers are recorded without any trace of "
-                    "their number, so repeat callers cannot be counted. Set a long random key "
-                    "in production and keep it secret.")
+        loudly = log.warning if app.config.get("IVR_DEV") else log.error
+        loudly("IVR_CALLER_HASH_KEY is not set: callers are recorded without any trace of "
+               "their number, so repeat callers cannot be counted. Set a long random key "
+               "in production and keep it secret.")
     url = app.config["RECORDS_URL"]
     app.register_blueprint(status.bp)
     if not url:

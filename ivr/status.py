@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from .records import CALL_SID, FINAL_STATUSES, CallEnd
+from .logs import log_call_end
 from .recording import hashed_caller
 from .web import check_signature
 
@@ -31,12 +32,14 @@ def call_status() -> Response:
     status = request.form.get("CallStatus", "")
     if not CALL_SID.fullmatch(call_sid):
         return Response("CallSid missing or malformed\n", status=400, mimetype="text/plain")
+    if status not in FINAL_STATUSES:
+        return Response(status=204)
+    caller, duration = request.form.get("From", ""), _duration(request.form.get("CallDuration"))
     writer = current_app.extensions.get("ivr.records")
-    if status in FINAL_STATUSES and writer is not None:
-        writer.submit(CallEnd(call_sid=call_sid, caller_hash=hashed_caller(request.form.get("From", "")),
+    if writer is not None:
+        writer.submit(CallEnd(call_sid=call_sid, caller_hash=hashed_caller(caller),
                               at=current_app.config["CLOCK"](), call_status=status,
-                              duration_s=_duration(request.form.get("CallDuration"))))
-    metrics = current_app.extensions.get("ivr.metrics")
-    if metrics is not None and status in FINAL_STATUSES:
-        metrics.call_ended(status)
+                              duration_s=duration))
+    current_app.extensions["ivr.metrics"].call_ended(status)
+    log_call_end(call_sid, status, duration, caller)
     return Response(status=204)

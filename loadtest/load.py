@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -233,7 +232,7 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
         server.stop()
         if scratch:
             scratch.cleanup()
-    latencies = sorted(l for r in results for l in r.latencies)
+    latencies = sorted(seconds for r in results for seconds in r.latencies)
     quantile = lambda q: round(1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)  # noqa: E731
     return {
         "calls": calls, "concurrency": concurrency, "workers": workers,

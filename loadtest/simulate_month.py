@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ivr import create_app  # noqa: E402
-from ivr.hours import JAPAN  # noqa: E402
 from ivr.paths import walk  # noqa: E402
 from ivr.phone import Call, scripted  # noqa: E402
 from ivr.report import build, month_bounds, render_text  # noqa: E402

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from helpers import ROUTES, post_signed, spoken, twiml
-from records_helpers import drained, place_call, record_app, stored
+from records_helpers import drained, record_app, stored
 from sqlalchemy import event
 
 from ivr import store

@@ -103,17 +103,30 @@ def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, cap
     call = place_call(app, ["2", "3", "-"])
     drained(app)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert [line["event"] for line in lines] == ["step"] * 4 + ["call_end"]
+    lines = lines[:4]
     digest = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
-    assert [(l["endpoint"], l["menu"], l["position_key"], l["key"], l["outcome"]) for l in lines] == [
+    fields = ("endpoint", "menu", "position_key", "key", "outcome")
+    assert [tuple(line[f] for f in fields) for line in lines] == [
         ("ivr.voice", None, None, None, "menu"),
         ("ivr.step", "top", None, "2", "menu"),
         ("ivr.step", "abuse", None, "3", "answer"),
         ("ivr.step", "abuse", "3", None, "answer_heard"),
     ]
-    assert {l["call_sid"] for l in lines} == {call.base["CallSid"]}
-    assert {l["caller"] for l in lines} == {digest}
-    assert all(isinstance(l["latency_ms"], float) and l["latency_ms"] >= 0 for l in lines)
-    assert CALLER[3:] not in "".join(json.dumps(l) for l in lines)
+    assert {line["call_sid"] for line in lines} == {call.base["CallSid"]}
+    assert {line["caller"] for line in lines} == {digest}
+    assert all(isinstance(line["latency_ms"], float) and line["latency_ms"] >= 0 for line in lines)
+    assert CALLER[3:] not in "".join(json.dumps(line) for line in lines)
+
+
+def test_the_status_callback_logs_one_json_line(tmp_path, clock, capsys):
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_STEP_LOG="stderr")
+    call = place_call(app, [], duration=17)
+    drained(app)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    digest = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
+    assert lines[-1] == {"event": "call_end", "call_sid": call.base["CallSid"], "status": "completed",
+                         "duration_s": 17, "caller": digest}
 
 
 def test_the_terminal_phone_prints_no_json_lines(tmp_path, clock, capsys):
