@@ -199,8 +199,11 @@ def call(routes: str, at: str | None, keys: str | None, caller: str, dial_status
     The real app runs in this process and every step is a signed request, exactly
     as Twilio sends it. No Twilio account is needed.
     """
+    import logging
+
     from .phone import Call, local_app, scripted
 
+    logging.getLogger("ivr").setLevel(logging.ERROR)  # the terminal shows the call, not the server's log
     try:
         app, token = local_app(routes, _japan_time(at))
     except RoutesError as error:

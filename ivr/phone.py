@@ -34,7 +34,11 @@ class Event:
 def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:
     """The real app with a throw-away token, its clock pinned to `at` if given."""
     token = secrets.token_hex(16)
-    overrides = {"TWILIO_AUTH_TOKEN": token, "IVR_ROUTES": routes, "IVR_DEV": False}
+    overrides = {
+        "TWILIO_AUTH_TOKEN": token, "IVR_ROUTES": routes, "IVR_DEV": False,
+        # A call from the terminal is a rehearsal: it leaves no call record.
+        "RECORDS_URL": "", "IVR_CALLER_HASH_KEY": secrets.token_hex(16),
+    }
     if at is not None:
         pinned = at if at.tzinfo else at.replace(tzinfo=JAPAN)
         overrides["CLOCK"] = lambda: pinned
