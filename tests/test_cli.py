@@ -90,3 +90,13 @@ def test_every_command_explains_itself(runner):
     for command in ([], ["call"], ["check"], ["serve"]):
         result = runner.invoke(main, command + ["--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_a_call_from_the_terminal_leaves_no_record(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("IVR_RECORDS_DB", raising=False)
+    result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--keys", "7"])
+    assert result.exit_code == 0
+    assert "消費者ホットライン" in result.output
+    assert list(tmp_path.iterdir()) == []
