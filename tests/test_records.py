@@ -208,3 +208,11 @@ def test_summary_without_final_status_has_no_ending_unless_terminal():
     assert summarize([step("menu"), step("max_failures")], None)["end_reason"] == "max_failures"
     assert summarize([step("menu"), step("transfer")], "completed")["end_reason"] == "hung_up_in_transfer"
     assert summarize([], "busy")["end_reason"] == "not_connected"
+
+
+def test_database_url_from_the_environment(tmp_path):
+    assert store.database_url({"DATABASE_URL": "postgres://ivr@db/ivr"}) == "postgresql+psycopg://ivr@db/ivr"
+    assert store.database_url({"DATABASE_URL": "postgresql://ivr@db/ivr"}) == "postgresql+psycopg://ivr@db/ivr"
+    assert store.database_url({"IVR_RECORDS_DB": str(tmp_path / "r.db")}) == f"sqlite:///{tmp_path / 'r.db'}"
+    assert store.database_url({}).endswith("/ivr-records.sqlite3")
+    assert store.database_url({"IVR_RECORDS_DB": "off"}) is None
