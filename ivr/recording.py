@@ -6,7 +6,7 @@ import logging
 import os
 import time
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from .flow import Step
 from .records import CALL_SID, DIAL_STATUSES, StepRecord, caller_hash, clean_digits
@@ -64,7 +64,8 @@ def step_record(event) -> StepRecord | None:
         key=position.key[:8] if position and position.key else None,
         digits=clean_digits(event.digits) if endpoint == "step" else None,
         dial_status=dial if endpoint == "dialed" else None,
-        outcome=step.outcome[:32], desk=step.desk, **extra)
+        outcome=step.outcome[:32], desk=step.desk,
+        request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None, **extra)
 
 
 def record_step(event) -> None:

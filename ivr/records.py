@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, MetaData,
-                        String, Table, Text)
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer,
+                        MetaData, String, Table, Text)
 
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
@@ -58,6 +58,8 @@ call_steps = Table(
     Column("desk_closed", Boolean),
     Column("topic", String(80)),
     Column("topic_label", String(200)),
+    Column("request_id", String(64)),
+    Index("ux_call_steps_request", "call_sid", "request_id", unique=True),
 )
 
 
@@ -100,6 +102,7 @@ class StepRecord:
     desk_closed: bool | None = None
     topic: str | None = None
     topic_label: str | None = None
+    request_id: str | None = None  # Twilio's I-Twilio-Idempotency-Token: a retry has the same
 
 
 @dataclass(frozen=True)

@@ -123,11 +123,16 @@ def write_step(engine: Engine, record: StepRecord) -> None:
             connection.execute(update(calls).where(calls.c.call_sid == record.call_sid,
                                                    calls.c.caller_hash.is_(None))
                                .values(caller_hash=record.caller_hash))
+        if record.request_id and connection.execute(select(call_steps.c.id).where(
+                call_steps.c.call_sid == record.call_sid,
+                call_steps.c.request_id == record.request_id)).first():
+            return  # Twilio retried a webhook we already recorded
         connection.execute(call_steps.insert().values(
             call_sid=record.call_sid, seq=record.seq, at=at, endpoint=record.endpoint,
             menu=record.menu, key=record.key, digits=record.digits,
             dial_status=record.dial_status, outcome=record.outcome, desk=record.desk,
-            desk_closed=record.desk_closed, topic=record.topic, topic_label=record.topic_label))
+            desk_closed=record.desk_closed, topic=record.topic, topic_label=record.topic_label,
+            request_id=record.request_id))
         _refresh(connection, record.call_sid)
 
 

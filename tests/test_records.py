@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers import BASE, call_params, post_signed
+from helpers import BASE, call_params, post_signed, sign
 from records_helpers import (CALLER, HASH_KEY, database, drained, place_call,  # noqa: F401
                              record_app, stored)
 from sqlalchemy import create_engine
@@ -125,6 +125,21 @@ def test_steps_from_two_workers_and_a_repeated_status_make_one_record(database, 
     assert (record["desk"], record["end_reason"]) == ("info", "hung_up_after_answer")
 
 
+def test_a_retried_webhook_is_recorded_once(database, clock):
+    app = record_app(database, clock)
+    client = app.test_client()
+    for token in ("retry-1", "retry-1", None, None):
+        headers = {"I-Twilio-Idempotency-Token": token} if token else {}
+        params = call_params(Digits="9")
+        headers["X-Twilio-Signature"] = sign(BASE + "/voice/step?m=top&s=0&f=0", params)
+        response = client.post("/voice/step?m=top&s=0&f=0", data=params, base_url=BASE, headers=headers)
+        assert response.status_code == 200
+    drained(app)
+    record, steps = only_call(database)
+    assert [s["request_id"] for s in steps] == ["retry-1", None, None]
+    assert record["path"] == "top=9 top=9 top=9"
+
+
 def test_status_before_the_last_step_still_ends_the_record_correctly(database, clock):
     app = record_app(database, clock)
     call = place_call(app, ["5"], status=None)
@@ -164,8 +179,8 @@ def test_db_upgrade_and_current(database, runner):
     assert result.output.strip() == "none"
     result = runner.invoke(main, ["db", "upgrade", "--database", database])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "records schema at revision 0001"
-    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0001"
+    assert result.output.strip() == "records schema at revision 0002"
+    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0002"
 
 
 def test_migrations_go_down_and_up_again(database):
@@ -177,7 +192,7 @@ def test_migrations_go_down_and_up_again(database):
         command.downgrade(store.alembic_config(connection), "base")
     assert store.current_revision(engine) is None
     store.upgrade(engine)
-    assert store.current_revision(engine) == "0001" and store.count_calls(engine) == 0
+    assert store.current_revision(engine) == "0002" and store.count_calls(engine) == 0
     engine.dispose()
 
 
