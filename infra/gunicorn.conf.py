@@ -10,15 +10,16 @@ from gunicorn.glogging import Logger
 
 
 def available_cpus() -> int:
-    """CPUs this process may use: the cgroup v2 quota when one is set, else the CPUs it may run on."""
+    """CPUs this process may use: those it may run on, fewer if a cgroup v2 quota says so."""
+    cpus = len(os.sched_getaffinity(0))
     try:
         with open("/sys/fs/cgroup/cpu.max") as limit:
             quota, period = limit.read().split()
         if quota != "max":
-            return max(1, math.ceil(int(quota) / int(period)))
+            return max(1, min(cpus, math.ceil(int(quota) / int(period))))
     except (OSError, ValueError):
         pass
-    return len(os.sched_getaffinity(0))
+    return cpus
 
 
 class JsonAccessLogger(Logger):
