@@ -179,6 +179,20 @@ def test_gunicorn_config_suits_twilio_webhooks():
     assert settings["bind"] == [image_env()["IVR_BIND"]]
 
 
+@pytest.mark.parametrize("cpu_max, cpus", [("max 100000\n", 2), ("50000 100000\n", 1),
+                                            ("150000 100000\n", 2), ("800000 100000\n", 2), (None, 2)])
+def test_cpus_follow_the_container_quota(monkeypatch, tmp_path, cpu_max, cpus):
+    available_cpus = gunicorn_settings()["available_cpus"]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    quota = tmp_path / "cpu.max"
+    if cpu_max is not None:
+        quota.write_text(cpu_max)
+    real_open = open
+    monkeypatch.setitem(available_cpus.__globals__, "open",
+                        lambda path, *a, **k: real_open(quota if path == "/sys/fs/cgroup/cpu.max" else path, *a, **k))
+    assert available_cpus() == cpus
+
+
 def test_workers_follow_the_cpu_count_unless_set():
     settings = gunicorn_settings({"WEB_CONCURRENCY": ""})
     assert settings["workers"] == settings["available_cpus"]() * 2 + 1
