@@ -28,7 +28,20 @@ def _ready_engine(database: str | None):
     return engine
 
 
-@click.command()
+class RecordsCommand(click.Command):
+    """A command whose database errors end in one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            first = (str(error.orig if getattr(error, "orig", None) else error).splitlines() or [""])[0]
+            raise click.ClickException(f"records database: {first}") from error
+
+
+@click.command(cls=RecordsCommand)
 @click.option("--month", required=True, metavar="YYYY-MM", help="Calendar month, Japan time.")
 @click.option("--format", "form", type=click.Choice(["text", "csv", "png"]), default="text",
               show_default=True)
@@ -70,7 +83,7 @@ def _age(value: str) -> timedelta:
     return timedelta(days=int(found.group(1)))
 
 
-@click.command()
+@click.command(cls=RecordsCommand)
 @click.option("--older-than", "older_than", required=True, metavar="400d",
               help="Delete calls that started more than this many days ago.")
 @click.option("--database", help=DATABASE_HELP)
@@ -94,7 +107,7 @@ def db() -> None:
     """The call records database: schema migrations."""
 
 
-@db.command()
+@db.command(cls=RecordsCommand)
 @click.option("--database", help=DATABASE_HELP)
 def upgrade(database: str | None) -> None:
     """Create or migrate the records schema to the newest revision."""
@@ -105,7 +118,7 @@ def upgrade(database: str | None) -> None:
     click.echo(f"records schema at revision {store.current_revision(engine)}")
 
 
-@db.command()
+@db.command(cls=RecordsCommand)
 @click.option("--database", help=DATABASE_HELP)
 def current(database: str | None) -> None:
     """Print the schema revision the records database is at."""

@@ -107,3 +107,11 @@ def test_text_and_csv_of_an_empty_month():
     report = build("2026-12", [])
     assert "Calls: 0   with a final status: 0" in render_text(report)
     assert render_csv(report).splitlines()[1] == "2026-12,calls,total,0"
+
+
+def test_unreachable_database_is_one_line_not_a_traceback(runner):
+    result = runner.invoke(main, ["report", "--month", "2026-12", "--database",
+                                  "postgresql+psycopg://ivr@127.0.0.1:1/records"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: records database: connection failed")
+    assert "Traceback" not in result.output
