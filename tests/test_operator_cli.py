@@ -175,3 +175,19 @@ def test_check_reports_each_error_kind_with_its_line(runner, path):
     assert result.exit_code == 1
     where = f"{path}:{line}: " + (f"{key_path}: " if key_path else "")
     assert result.output.startswith(where + message.strip()), result.output
+
+
+def test_without_the_speech_extra_timing_is_estimated(runner, tmp_path, monkeypatch):
+    import ivr.preview
+
+    monkeypatch.setattr(ivr.preview, "open_jtalk", lambda: None)
+    long_label = "、".join(["とても長い説明の付いた選択肢"] * 12)
+    path = variant(tmp_path, ("{label: 広告のメール, desk: center}", f"{{label: {long_label}, desk: center}}"))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert "speech timed by a mora-count estimate" in result.output
+    assert "warning: menus.top.options.\"1\": a caller who presses 1 at once hears" in result.output
+    shipped = runner.invoke(main, ["preview", str(ROUTES)])
+    assert shipped.output.rstrip().endswith("timed by a mora-count estimate (install the speech extra for Open JTalk)")
+    wav = runner.invoke(main, ["preview", str(ROUTES), "--out", str(tmp_path / "wavs")])
+    assert wav.exit_code == 1 and "needs the speech extra" in wav.output
