@@ -231,3 +231,17 @@ def test_database_url_from_the_environment(tmp_path):
     assert store.database_url({"IVR_RECORDS_DB": str(tmp_path / "r.db")}) == f"sqlite:///{tmp_path / 'r.db'}"
     assert store.database_url({}).endswith("/ivr-records.sqlite3")
     assert store.database_url({"IVR_RECORDS_DB": "off"}) is None
+
+
+def test_migrations_build_exactly_the_schema_the_code_uses(database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ivr.records import metadata
+
+    engine = store.make_engine(database)
+    store.upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+    engine.dispose()
