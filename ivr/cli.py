@@ -199,16 +199,7 @@ def call(routes: str, at: str | None, keys: str | None, caller: str, dial_status
     The real app runs in this process and every step is a signed request, exactly
     as Twilio sends it. No Twilio account is needed.
     """
-    import logging
-
-    from .phone import Call, local_app, scripted
-
-    logging.getLogger("ivr").setLevel(logging.ERROR)  # the terminal shows the call, not the server's log
-    try:
-        app, token = local_app(routes, _japan_time(at))
-    except RoutesError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+    from .phone import Call, local_app, quiet_server_log, scripted
 
     def ask() -> str | None:
         answer = click.prompt("key (0-9 * #; Enter = silence; q = hang up)", default="",
@@ -216,7 +207,13 @@ def call(routes: str, at: str | None, keys: str | None, caller: str, dial_status
         return None if answer.strip().lower() == "q" else answer.strip()[:1]
 
     press = scripted(keys.split(",")) if keys is not None else ask
-    Call(app, token, caller, dial_status).run(press, lambda event: click.echo(str(event)))
+    with quiet_server_log():  # the terminal shows the call, not the server's log
+        try:
+            app, token = local_app(routes, _japan_time(at))
+        except RoutesError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        Call(app, token, caller, dial_status).run(press, lambda event: click.echo(str(event)))
 
 
 @main.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -29,6 +31,18 @@ class Event:
 
     def __str__(self) -> str:
         return f"{self.kind.upper():8} {self.text}"
+
+
+@contextlib.contextmanager
+def quiet_server_log() -> Iterator[None]:
+    """Keep the app's own log below errors for the length of a terminal call."""
+    logger = logging.getLogger("ivr")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:

@@ -35,7 +35,8 @@ def clock() -> Clock:
 def app(clock, monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("IVR_DEV", raising=False)
-    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock})
+    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock,
+                       "RECORDS_URL": ""})  # call records have their own tests and databases
 
 
 @pytest.fixture
