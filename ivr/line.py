@@ -66,7 +66,9 @@ class Line:
             try:
                 routes = load_routes(self.path)
             except RoutesError as error:
-                self.last_refused = Refusal(datetime.now(timezone.utc), str(error))
+                # /healthz shows the problem with the file's name, not where it lives on disk.
+                shown = str(error).replace(str(self.path), self.path.name)
+                self.last_refused = Refusal(datetime.now(timezone.utc), shown)
                 log.error("routes reload refused, still serving %s:\n%s",
                           self.flow.routes.digest, error)
                 return False

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .flow import CallFlow, Position, Step, fault_step
 from .twiml import render
@@ -143,10 +143,16 @@ def dialed() -> Response:
 
 @bp.app_errorhandler(Exception)
 def fault(error: Exception):
-    """Any unexpected error in a webhook: log it, and give the caller an apology and 188."""
+    """Any unexpected error in a voice webhook: log it, and give the caller an apology and 188.
+
+    Elsewhere (health, metrics, status callbacks) nobody is listening on the line, so a
+    failure stays a plain 500 that monitoring can see.
+    """
     if isinstance(error, HTTPException):
         return error
-    log.exception("webhook failed at %s", request.path)
+    log.exception("request failed at %s", request.path)
+    if request.blueprint != bp.name:
+        return InternalServerError()
     step = fault_step(_line().reader)
     body = render(step, _line().flow.routes.voice, 1, _url)
     _notify(step, None)

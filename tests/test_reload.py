@@ -56,7 +56,8 @@ def test_broken_edit_is_refused_and_the_last_good_file_keeps_serving(live_app, r
     health = client.get("/healthz").get_json()
     assert health["routes"]["digest"] == before
     line = next(i for i, t in enumerate(routes_copy.read_text("utf-8").splitlines(), 1) if '"03-5974"' in t)
-    assert f"{routes_copy}:{line}: desks.center.phone:" in health["last_refused_reload"]["error"]
+    assert f"routes.yaml:{line}: desks.center.phone:" in health["last_refused_reload"]["error"]
+    assert str(routes_copy.parent) not in health["last_refused_reload"]["error"]
 
 
 def test_deleted_file_keeps_the_line_up(live_app, routes_copy):

@@ -204,3 +204,13 @@ def test_listeners_hear_every_step_and_cannot_break_a_call(app, client):
     assert [(e.endpoint, e.step.outcome, e.step.desk, e.digits) for e in heard] == [
         ("ivr.voice", "menu", None, None), ("ivr.step", "answer", "center", "1")]
     assert heard[1].call_sid == "CA" + "0" * 32 and heard[1].seconds >= 0
+
+
+def test_a_failing_health_check_is_a_500_not_a_menu(app, client, monkeypatch):
+    def broken():
+        raise RuntimeError("health exploded")
+
+    monkeypatch.setattr(app.extensions["ivr"], "health", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 500
+    assert b"<Response>" not in response.data
