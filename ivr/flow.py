@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 
-from .hours import IsHoliday, is_open, next_opening
+from .hours import IsHoliday, in_japan, is_open, next_opening
 from .phones import parse_phone
 from .routes import Desk, Menu, Option, Routes
 from .speech import Reader, Segment, Words
@@ -114,14 +115,24 @@ class CallFlow:
         self.reader = reader
         self.t = reader.t
         self.is_holiday = is_holiday
+        # What never changes with the time of the call is worked out once, when routes load.
+        self._greeting = reader.text(routes.greeting)
+        self._menus: dict[str, tuple[Segment, ...]] = {}
+        self._menus = {menu.id: self.menu_speech(menu) for menu in routes.menus.values()}
+        self._heads = {(menu.id, o.key): self._answer_head(o) for menu in routes.menus.values()
+                       for o in menu.options if o.desk is not None}
+        self._hours = {d.id: (Words(reader.hours(d.hours)),) if d.hours else () for d in routes.desks.values()}
+        self._closings = {d.id: self._closing(d) for d in routes.desks.values()}
+        self._keys = {(d.id, offer): self._answer_keys(d, offer) for d in routes.desks.values()
+                      for offer in (False, True)}
+        self._opening = lru_cache(maxsize=256)(self._opening_sentence)
 
     # -- entry points -----------------------------------------------------------------
 
     def start(self, now: datetime) -> Step:
         """A new call: the greeting, then the top menu."""
         top = self.routes.top
-        speech = self.reader.text(self.routes.greeting) + self.menu_speech(top)
-        return Step(speech, "menu", listen=Position(top.id))
+        return Step(self._greeting + self.menu_speech(top), "menu", listen=Position(top.id))
 
     def press(self, position: Position, digits: str, now: datetime) -> Step:
         """The caller pressed `digits` (empty for silence) at `position`."""
@@ -197,6 +208,8 @@ class CallFlow:
         With `upto`, only as far as that option's key: what a caller who presses
         as soon as they hear their topic has heard.
         """
+        if upto is None and menu.id in self._menus:
+            return self._menus[menu.id]
         speech = self.reader.text(menu.intro)
         # TRANSLATORS: one menu choice, e.g. 広告や宣伝のメールは1を、
         choice = self.t.gettext("%(label)s, press %(key)s;")
@@ -244,16 +257,24 @@ class CallFlow:
                outcome: str = "answer") -> Step:
         """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
         desk = self.routes.desks[option.desk]
+        speech = (self._heads[menu.id, option.key] + self.hours_speech(desk, now)
+                  + self._closings[desk.id] + self.answer_keys(desk, now))
+        return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id)
+
+    def _answer_head(self, option: Option) -> tuple[Segment, ...]:
+        """An answer up to its hours: scope statement, lead, number or address, about."""
+        desk = self.routes.desks[option.desk]
         speech: tuple[Segment, ...] = ()
         if not desk.in_scope and option.scope_statement:
             speech += self.reader.text(self.routes.scope_statement)
-        speech += self.reader.text(option.lead) + self.contact(desk)
-        speech += self.reader.text(desk.about) + self.hours_speech(desk, now)
-        speech += self.reader.text(desk.fee)
+        return speech + self.reader.text(option.lead) + self.contact(desk) + self.reader.text(desk.about)
+
+    def _closing(self, desk: Desk) -> tuple[Segment, ...]:
+        """What an answer says after the hours: the cost, then the notes."""
+        speech = self.reader.text(desk.fee)
         for note in desk.notes:
             speech += self.reader.text(note)
-        speech += self.answer_keys(desk, now)
-        return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id)
+        return speech
 
     def contact(self, desk: Desk) -> tuple[Segment, ...]:
         """The desk's number or address, said twice so it can be written down."""
@@ -278,24 +299,32 @@ class CallFlow:
 
     def hours_speech(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
         """The desk's hours in words, and when it next opens if it is closed now."""
-        if desk.hours is None:
-            return ()
-        speech: tuple[Segment, ...] = (Words(self.reader.hours(desk.hours)),)
-        if desk.hours.known and not self.desk_open(desk, now):
-            opens = next_opening(desk.hours, now, self.is_holiday)
-            # TRANSLATORS: the desk is closed at the moment of the call.
-            speech += (Words(self.t.gettext("It is closed at this time.")),)
-            if opens is not None:
-                # TRANSLATORS: when a closed desk opens, e.g. 次の受付は、12月1日火曜日の午前10時からです。
-                text = self.t.gettext("It next opens %(when)s.")
-                speech += (Words(text % {"when": self.reader.opening(opens, now)}),)
+        speech = self._hours[desk.id]
+        if desk.hours is None or not desk.hours.known or self.desk_open(desk, now):
+            return speech
+        opens = next_opening(desk.hours, now, self.is_holiday)
+        # TRANSLATORS: the desk is closed at the moment of the call.
+        speech += (Words(self.t.gettext("It is closed at this time.")),)
+        if opens is not None:
+            speech += (self._opening(opens, in_japan(now).date()),)
         return speech
+
+    def _opening_sentence(self, opens: datetime, today: date) -> Words:
+        """When a closed desk next opens, as a sentence."""
+        # TRANSLATORS: when a closed desk opens, e.g. 次の受付は、12月1日火曜日の午前10時からです。
+        text = self.t.gettext("It next opens %(when)s.")
+        now = datetime.combine(today, time(), tzinfo=opens.tzinfo)
+        return Words(text % {"when": self.reader.opening(opens, now)})
 
     def answer_keys(self, desk: Desk, now: datetime, offer_transfer: bool = True) -> tuple[Segment, ...]:
         """The keys after an answer: put through (when open), hear again, back to the top."""
+        offer = offer_transfer and desk.transfer and self.desk_open(desk, now)
+        return self._keys[desk.id, offer]
+
+    def _answer_keys(self, desk: Desk, offer_transfer: bool) -> tuple[Segment, ...]:
         keys = self.routes.keys
         speech: tuple[Segment, ...] = ()
-        if offer_transfer and desk.transfer and self.desk_open(desk, now):
+        if offer_transfer and desk.transfer:
             # TRANSLATORS: offered only while the desk is open, e.g. 今すぐおつなぎするには1を、
             speech += (Words(self.t.gettext("To be put through now, press %(key)s;")
                              % {"key": keys.transfer}),)
