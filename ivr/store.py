@@ -107,7 +107,10 @@ def _refresh(connection: Connection, call_sid: str) -> None:
     connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**summary))
 
 
-def _lock(connection: Connection, call_sid: str) -> None:
+def _open_call(connection: Connection, call_sid: str, caller_hash: str | None, at) -> None:
+    """Make sure the call has its row, then hold it until the transaction ends."""
+    connection.execute(_insert_ignoring_duplicate(connection, {
+        "call_sid": call_sid, "caller_hash": caller_hash, "started_at": at, "steps": 0, "path": ""}))
     connection.execute(select(calls.c.call_sid).where(calls.c.call_sid == call_sid).with_for_update())
 
 
@@ -115,10 +118,7 @@ def write_step(engine: Engine, record: StepRecord) -> None:
     """Add one step to its call's record, creating the record on the call's first step."""
     at = utc(record.at)
     with engine.begin() as connection:
-        connection.execute(_insert_ignoring_duplicate(connection, {
-            "call_sid": record.call_sid, "caller_hash": record.caller_hash, "started_at": at,
-            "steps": 0, "path": ""}))
-        _lock(connection, record.call_sid)
+        _open_call(connection, record.call_sid, record.caller_hash, at)
         if record.caller_hash:
             connection.execute(update(calls).where(calls.c.call_sid == record.call_sid,
                                                    calls.c.caller_hash.is_(None))
@@ -140,10 +140,7 @@ def write_end(engine: Engine, end: CallEnd) -> None:
     """Close the call's record with Twilio's final status; a repeated callback changes nothing."""
     at = utc(end.at)
     with engine.begin() as connection:
-        connection.execute(_insert_ignoring_duplicate(connection, {
-            "call_sid": end.call_sid, "caller_hash": end.caller_hash, "started_at": at,
-            "steps": 0, "path": ""}))
-        _lock(connection, end.call_sid)
+        _open_call(connection, end.call_sid, end.caller_hash, at)
         connection.execute(update(calls).where(calls.c.call_sid == end.call_sid,
                                                calls.c.ended_at.is_(None))
                            .values(ended_at=at, call_status=end.call_status,
