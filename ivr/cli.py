@@ -236,6 +236,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
                     "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
                     fg="red", bold=True, err=True)
+    from .server import run_gunicorn, share_metrics_between_workers
+
+    if not dev:
+        share_metrics_between_workers()
     try:
         app = create_app()
     except (ConfigError, RoutesError) as error:
@@ -244,8 +248,6 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     if dev:
         app.run(host=host, port=port, debug=False)
         return
-    from .server import run_gunicorn
-
     run_gunicorn(app, host, port, workers)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -20,9 +23,25 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
+def share_metrics_between_workers() -> None:
+    """Give prometheus_client a fresh multiprocess directory unless one is configured.
+
+    Call before the app is built: the metrics must be created in multiprocess mode.
+    """
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ivr-metrics-")
+
+
+def _worker_gone(server, worker) -> None:
+    """Drop a finished worker's share of the live metrics."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
     """Serve `app` with gunicorn; timeouts stay well under Twilio's 15 s webhook limit."""
     _Gunicorn(app, {
         "bind": f"{host}:{port}", "workers": workers, "timeout": 10,
-        "graceful_timeout": 10, "accesslog": "-",
+        "graceful_timeout": 10, "accesslog": "-", "child_exit": _worker_gone,
     }).run()

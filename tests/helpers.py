@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import socket
+import time
+import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -77,3 +82,36 @@ def spoken(root: ET.Element) -> str:
 def next_action(root: ET.Element) -> str:
     """Where the caller's key goes next (Gather's action)."""
     return root.find("Gather").get("action")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch_health(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+        return json.load(response)
+
+
+def post_voice(port: int) -> str:
+    url = f"http://127.0.0.1:{port}/voice"
+    params = {"CallSid": "CA" + "2" * 32, "From": "+819011112222", "To": "+815012345678"}
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": sign(url, params)})
+    with urllib.request.urlopen(request, timeout=2) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float = 15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROUTES, TOKEN, post_signed, sign, spoken, twiml
+from helpers import (ROUTES, TOKEN, fetch_health, free_port, post_signed, post_voice, spoken,
+                     twiml, wait_for)
 
 from ivr import create_app, line as line_module
 
@@ -80,39 +76,6 @@ def test_call_in_progress_survives_a_menu_that_vanished(live_app, routes_copy):
     said = spoken(step)
     assert said.startswith("申し訳ありません。ご案内の内容が変わりましたので、最初のメニューに戻ります。")
     assert "料金の請求は3" not in said
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch_health(port: int) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-        return json.load(response)
-
-
-def post_voice(port: int) -> str:
-    url = f"http://127.0.0.1:{port}/voice"
-    params = {"CallSid": "CA" + "2" * 32, "From": "+819011112222", "To": "+815012345678"}
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(),
-                                     headers={"X-Twilio-Signature": sign(url, params)})
-    with urllib.request.urlopen(request, timeout=2) as response:
-        return response.read().decode("utf-8")
-
-
-def wait_for(condition, seconds: float = 15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def test_reload_in_a_real_server_process(routes_copy):
