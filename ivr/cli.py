@@ -236,19 +236,23 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
                     "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
                     fg="red", bold=True, err=True)
-    from .server import run_gunicorn, share_metrics_between_workers
-
-    if not dev:
-        share_metrics_between_workers()
-    try:
-        app = create_app()
-    except (ConfigError, RoutesError) as error:
-        click.echo(f"ivr serve: cannot start:\n{error}", err=True)
-        sys.exit(1)
-    if dev:
+        app = _app_or_exit(create_app, (ConfigError, RoutesError))
         app.run(host=host, port=port, debug=False)
         return
-    run_gunicorn(app, host, port, workers)
+    from .server import metrics_shared_between_workers, run_gunicorn
+
+    with metrics_shared_between_workers():
+        app = _app_or_exit(create_app, (ConfigError, RoutesError))
+        run_gunicorn(app, host, port, workers)
+
+
+def _app_or_exit(create_app, refusals):
+    """The app, or a one-line reason on stderr and exit 1."""
+    try:
+        return create_app()
+    except refusals as error:
+        click.echo(f"ivr serve: cannot start:\n{error}", err=True)
+        sys.exit(1)
 
 
 main.add_command(twilio)

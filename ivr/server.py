@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -23,13 +26,24 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def share_metrics_between_workers() -> None:
+@contextlib.contextmanager
+def metrics_shared_between_workers() -> Iterator[None]:
     """Give prometheus_client a fresh multiprocess directory unless one is configured.
 
-    Call before the app is built: the metrics must be created in multiprocess mode.
+    Enter it before the app is built (the metrics must be created in multiprocess mode);
+    if the server does not start, the directory and the setting are taken away again.
     """
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ivr-metrics-")
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    shared = tempfile.mkdtemp(prefix="ivr-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
+    try:
+        yield
+    except BaseException:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        shutil.rmtree(shared, ignore_errors=True)
+        raise
 
 
 def _worker_gone(server, worker) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from helpers import ROUTES
 
 from ivr.cli import main
@@ -71,9 +73,11 @@ def test_serve_refuses_to_start_without_a_token(runner, monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("IVR_DEV", raising=False)
     monkeypatch.setenv("IVR_ROUTES", str(ROUTES))
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     result = runner.invoke(main, ["serve"])
     assert result.exit_code == 1
     assert "TWILIO_AUTH_TOKEN is not set" in result.output
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ, "a refused start leaves no metrics setting behind"
 
 
 def test_serve_refuses_a_broken_routes_file(runner, monkeypatch, tmp_path):
