@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
+from ivr.server import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 CONFIG = ROOT / "infra" / "gunicorn.conf.py"
@@ -142,12 +144,7 @@ class Server:
         return [int(pid) for pid in children.split()]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 
@@ -59,3 +60,15 @@ def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
         "bind": f"{host}:{port}", "workers": workers, "timeout": 10,
         "graceful_timeout": 10, "accesslog": "-", "child_exit": _worker_gone,
     }).run()
+
+
+def stop_process(process: subprocess.Popen, grace: float = 20.0) -> None:
+    """Stop a server running as a child process: politely, then for good after `grace` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -29,6 +29,8 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
+from ivr.server import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "infra" / "gunicorn.conf.py"
 START_SECONDS = 30
@@ -92,13 +94,7 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 

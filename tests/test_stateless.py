@@ -16,6 +16,8 @@ import pytest
 
 from helpers import ROOT, ROUTES, TOKEN, call_params, post_signed, sign
 
+from ivr.server import stop_process
+
 CONFIG = ROOT / "infra" / "gunicorn.conf.py"
 PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas
 START_SECONDS = 30
@@ -72,13 +74,7 @@ class Replica:
         return self.request("POST", path, params, {"X-Twilio-Signature": signature})
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
     def access_log(self) -> list[dict]:
