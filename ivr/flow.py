@@ -117,7 +117,7 @@ class CallFlow:
         self.is_holiday = is_holiday
         # What never changes with the time of the call is worked out once, when routes load.
         self._greeting = reader.text(routes.greeting)
-        self._menus: dict[str, tuple[Segment, ...]] = {}
+        self._menus: dict[str, tuple[Segment, ...]] = {}  # empty while menu_speech fills it
         self._menus = {menu.id: self.menu_speech(menu) for menu in routes.menus.values()}
         self._heads = {(menu.id, o.key): self._answer_head(o) for menu in routes.menus.values()
                        for o in menu.options if o.desk is not None}

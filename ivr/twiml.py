@@ -9,10 +9,9 @@ from twilio.twiml.voice_response import Say, VoiceResponse
 
 from .flow import Position, Step
 from .routes import LANGUAGE
-from .speech import Segment, Slow, Words
+from .speech import Segment, Words
 
 GROUP_PAUSE = "400ms"
-REPEAT_PAUSE = "700ms"
 RENDERED = 2048  # documents kept per process: every position, and answers at a few moments
 
 UrlFor = Callable[[str, Position], str]

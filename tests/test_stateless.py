@@ -109,7 +109,7 @@ KEYS = ["3", "2", "9", "0", "7", ""]
 def test_one_call_alternating_between_two_servers(replicas, client):
     first, second = replicas
     assert first.process.pid != second.process.pid
-    path, digits = "/voice", None
+    path = "/voice"
     steps = []
     for turn, key in enumerate([None] + KEYS):
         server = replicas[turn % 2]
