@@ -42,9 +42,11 @@ def _version() -> str:
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides."""
     from . import logs, metrics, ops, recording, web
+    from .forms import WebhookRequest
     from .prompts import load_translations
 
     app = Flask(__name__)
+    app.request_class = WebhookRequest
     app.config.update(
         IVR_ROUTES=os.environ.get("IVR_ROUTES", "routes.yaml"),
         TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN", ""),
