@@ -40,16 +40,15 @@ def say(segments: tuple[Segment, ...], voice: str) -> Say:
     return element
 
 
+@lru_cache(maxsize=RENDERED)
 def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
-    """The TwiML document for a step."""
+    """The TwiML document for a step, its links made by `url_for`; made once and kept.
+
+    `url_for` must give the same link for the same position every time it is called:
+    the web layer keeps one per app and mount point.
+    """
     action = url_for("ivr.step", step.listen) if step.listen is not None else None
     then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
-    return _document(step, voice, timeout, action, then)
-
-
-@lru_cache(maxsize=RENDERED)
-def _document(step: Step, voice: str, timeout: int, action: str | None, then: str | None) -> str:
-    """A step's TwiML with its links already made; the same step renders to the same document."""
     response = VoiceResponse()
     spoken = say(step.speech, voice)
     if step.listen is not None:

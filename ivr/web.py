@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
-from twilio.request_validator import RequestValidator
+from flask import Blueprint, Flask, Request, Response, abort, current_app, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .flow import CallFlow, Position, Step, fault_step
+from .forms import WebhookForm
+from .signature import is_signed, matches, requested_url
 from .twiml import render
 
 bp = Blueprint("ivr", __name__)
 log = logging.getLogger("ivr.web")
 TWIML = "text/xml; charset=utf-8"
 MAX_LINKS = 4096  # positions are few: menus × keys × silence and failure counts
+MAX_ROOTS = 16  # mount points: one in practice, more only behind several proxy prefixes
 
 
 def _line():
@@ -29,20 +33,50 @@ def _now() -> datetime:
     return current_app.config["CLOCK"]()
 
 
-def _url(endpoint: str, position: Position) -> str:
-    """The link for a position, made once per app, mount point and position."""
-    links = current_app.extensions.setdefault("ivr.links", {})
-    key = (request.script_root, endpoint, position)
-    link = links.get(key)
-    if link is None:
-        if len(links) >= MAX_LINKS:
-            links.clear()
-        link = links[key] = url_for(endpoint, **position.to_query())
-    return link
+class _Links:
+    """Links to positions under one mount point, each made once with url_for."""
+
+    def __init__(self):
+        self._made: dict[tuple[str, Position], str] = {}
+
+    def __call__(self, endpoint: str, position: Position) -> str:
+        link = self._made.get((endpoint, position))
+        if link is None:
+            if len(self._made) >= MAX_LINKS:
+                self._made.clear()
+            link = self._made[endpoint, position] = url_for(endpoint, **position.to_query())
+        return link
 
 
-@dataclass(frozen=True)
-class StepEvent:
+def _links(app: Flask, req: Request) -> _Links:
+    """The link maker for this app and the mount point of this request."""
+    by_root = app.extensions.setdefault("ivr.links", {})
+    root = req.script_root
+    links = by_root.get(root)
+    if links is None:
+        if len(by_root) >= MAX_ROOTS:
+            by_root.clear()
+        links = by_root[root] = _Links()
+    return links
+
+
+def _field(form: MultiDict, name: str, default: str | None = None) -> str | None:
+    """A form field's first value (MultiDict.get builds an exception for a missing one)."""
+    return form[name] if name in form else default
+
+
+def _pairs(form: MultiDict) -> list[tuple[str, str]]:
+    """Every (name, value) in the form."""
+    return form.pairs if isinstance(form, WebhookForm) else list(form.items(multi=True))
+
+
+@lru_cache(maxsize=MAX_LINKS)
+def _position(query: bytes) -> Position | None:
+    """The position in a webhook's query string, read as request.args reads it."""
+    return Position.from_query(MultiDict(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)))
+
+
+class StepEvent(NamedTuple):
     """One answered webhook, as the listeners (records, metrics, logs) see it."""
 
     call_sid: str
@@ -57,21 +91,24 @@ class StepEvent:
 
 def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Response:
     routes = flow.routes
-    body = render(step, routes.voice, routes.input.timeout, _url)
-    _notify(step, position)
+    app, req = current_app._get_current_object(), request._get_current_object()
+    body = render(step, routes.voice, routes.input.timeout, _links(app, req))
+    _notify(app, req, step, position)
     return Response(body, mimetype="text/xml", content_type=TWIML)
 
 
-def _notify(step: Step, position: Position | None) -> None:
+def _notify(app: Flask, req: Request, step: Step, position: Position | None) -> None:
     """Tell each listener about the step; a failing listener never touches the call."""
-    listeners = current_app.extensions.get("ivr.listeners", ())
+    listeners = app.extensions.get("ivr.listeners", ())
     if not listeners:
         return
+    form = req.form
+    started = req.environ.get("ivr.started")
     event = StepEvent(
-        call_sid=request.form.get("CallSid", ""), caller=request.form.get("From", ""),
-        endpoint=request.endpoint or "", position=position,
-        digits=request.form.get("Digits"), dial_status=request.form.get("DialCallStatus"),
-        step=step, seconds=time.perf_counter() - request.environ.get("ivr.started", time.perf_counter()),
+        call_sid=_field(form, "CallSid", ""), caller=_field(form, "From", ""),
+        endpoint=req.endpoint or "", position=position,
+        digits=_field(form, "Digits"), dial_status=_field(form, "DialCallStatus"), step=step,
+        seconds=time.perf_counter() - started if started is not None else 0.0,
     )
     for listener in listeners:
         try:
@@ -80,35 +117,21 @@ def _notify(step: Step, position: Position | None) -> None:
             log.exception("step listener %r failed", listener)
 
 
-class _SignedForm(dict):
-    """Form fields as Twilio's validator reads them (getall), sparing it two failed lookups per field."""
-
-    def getall(self, key: str) -> list[str]:
-        value = self[key]
-        return value if isinstance(value, list) else [value]
-
-
-def _signed(token: str, url: str, params: _SignedForm, signature: str) -> bool:
-    """Whether Twilio signed this form for this URL: the URL as received, else its port variants."""
-    validator = RequestValidator(token)
-    expected = validator.compute_signature(url, params).encode()
-    if hmac.compare_digest(expected, signature.encode()):
-        return True
-    return validator.validate(url, params, signature)
-
-
 @bp.before_request
 def check_signature() -> None:
     """Refuse any request Twilio did not sign for exactly this URL."""
-    request.environ["ivr.started"] = time.perf_counter()
-    token = current_app.config["TWILIO_AUTH_TOKEN"]
-    if not token and current_app.config["IVR_DEV"]:
+    req = request._get_current_object()
+    environ = req.environ
+    environ["ivr.started"] = time.perf_counter()
+    config = current_app.config
+    token = config["TWILIO_AUTH_TOKEN"]
+    if not token and config["IVR_DEV"]:
         return
-    signature = request.headers.get("X-Twilio-Signature", "")
-    form = request.form.to_dict(flat=False) if request.method == "POST" else {}
-    params = _SignedForm({k: v[0] if len(v) == 1 else v for k, v in form.items()})
-    if not signature or not _signed(token, request.url, params, signature):
-        log.warning("refused unsigned or forged request to %s", request.path)
+    sent = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    fields = _pairs(req.form) if req.method == "POST" else []
+    if not sent or not (matches(token, requested_url(environ), fields, sent)
+                        or is_signed(token, req.url, fields, sent)):
+        log.warning("refused unsigned or forged request to %s", req.path)
         abort(403)
 
 
@@ -123,10 +146,10 @@ def voice() -> Response:
 def step() -> Response:
     """The caller pressed a key, or nothing, at the position in the URL."""
     flow = _line().current()
-    position = Position.from_query(request.args)
+    position = _position(request.query_string)
     if position is None:
         return _twiml(flow.lost(), flow)
-    digits = request.form.get("Digits", "").strip()
+    digits = _field(request.form, "Digits", "").strip()
     return _twiml(flow.press(position, digits, _now()), flow, position)
 
 
@@ -134,10 +157,10 @@ def step() -> Response:
 def dialed() -> Response:
     """A transfer ended; Twilio says how in DialCallStatus."""
     flow = _line().current()
-    position = Position.from_query(request.args)
+    position = _position(request.query_string)
     if position is None:
         return _twiml(flow.lost(), flow)
-    status = request.form.get("DialCallStatus", "failed")
+    status = _field(request.form, "DialCallStatus", "failed")
     return _twiml(flow.dial_ended(position, status, _now()), flow, position)
 
 
@@ -153,7 +176,8 @@ def fault(error: Exception):
     log.exception("request failed at %s", request.path)
     if request.blueprint != bp.name:
         return InternalServerError()
+    app, req = current_app._get_current_object(), request._get_current_object()
     step = fault_step(_line().reader)
-    body = render(step, _line().flow.routes.voice, 1, _url)
-    _notify(step, None)
+    body = render(step, _line().flow.routes.voice, 1, _links(app, req))
+    _notify(app, req, step, None)
     return Response(body, mimetype="text/xml", content_type=TWIML)
