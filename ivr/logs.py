@@ -39,17 +39,24 @@ def step_line(event) -> str:
     }, ensure_ascii=False)
 
 
+def _served() -> bool:
+    # A real HTTP server (gunicorn, Flask's) names itself; the in-process phone does not.
+    return bool(request.environ.get("SERVER_SOFTWARE"))
+
+
 def _wanted() -> bool:
     mode = current_app.config["IVR_STEP_LOG"]
-    if mode == "auto":
-        # A real HTTP server (gunicorn, Flask's) names itself; the in-process phone does not.
-        return bool(request.environ.get("SERVER_SOFTWARE"))
-    return mode == "stderr"
+    return _served() if mode == "auto" else mode == "stderr"
 
 
 def log_step(event) -> None:
     """Step listener: write the step's JSON line."""
-    if _wanted():
+    log.info(step_line(event))
+
+
+def log_served_step(event) -> None:
+    """Step listener: write the step's JSON line if the request came through an HTTP server."""
+    if _served():
         log.info(step_line(event))
 
 
@@ -62,11 +69,15 @@ def log_call_end(call_sid: str, status: str, duration: int | None, caller: str) 
 
 def init_app(app: Flask) -> None:
     """JSON step lines on stderr; IVR_STEP_LOG=auto (served over HTTP), stderr or off."""
-    app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "auto"))
+    mode = app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "auto"))
     if not log.handlers:
         handler = StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-    app.extensions.setdefault("ivr.listeners", []).append(log_step)
+    listeners = app.extensions.setdefault("ivr.listeners", [])
+    if mode == "stderr":
+        listeners.append(log_step)
+    elif mode == "auto":
+        listeners.append(log_served_step)

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 bp = Blueprint("metrics", __name__)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 TRANSFER_OUTCOMES = ("transfer", "transfer_closed", "transferred")
+MAX_CHILDREN = 4096  # label combinations kept: endpoints, outcomes, menus × keys, desks, statuses
 
 
 class Metrics:
@@ -40,6 +41,16 @@ class Metrics:
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
                                    ["status"], registry=r)
         self._last_refusal = None
+        self._children: dict[tuple, object] = {}
+
+    def _child(self, metric, *values: str):
+        """A metric's child for these label values, looked up once and kept."""
+        child = self._children.get((metric, values))
+        if child is None:
+            if len(self._children) >= MAX_CHILDREN:
+                self._children.clear()
+            child = self._children[metric, values] = metric.labels(*values)
+        return child
 
     def record_failed(self, reason: str) -> None:
         """A record was dropped or could not be written."""
@@ -52,8 +63,8 @@ class Metrics:
     def observe_step(self, event) -> None:
         """Step listener: latency, outcome, selection, answer and transfer counters."""
         step = event.step
-        self.step_seconds.labels(endpoint=event.endpoint).observe(event.seconds)
-        self.outcomes.labels(outcome=step.outcome).inc()
+        self._child(self.step_seconds, event.endpoint).observe(event.seconds)
+        self._child(self.outcomes, step.outcome).inc()
         routes = current_app.extensions["ivr"].flow.routes
         position = event.position
         if (event.endpoint == "ivr.step" and position is not None and position.key is None
@@ -61,17 +72,17 @@ class Metrics:
             menu = routes.menus[position.menu]
             key = (event.digits or "").strip()
             if menu.option(key) is not None:
-                self.selections.labels(menu=menu.id, key=key).inc()
+                self._child(self.selections, menu.id, key).inc()
         if step.outcome == "answer" and step.desk:
-            self.answers.labels(desk=step.desk).inc()
+            self._child(self.answers, step.desk).inc()
         if step.outcome in TRANSFER_OUTCOMES or step.outcome.startswith("transfer_"):
-            self.transfers.labels(outcome=step.outcome).inc()
+            self._child(self.transfers, step.outcome).inc()
 
     def observe_response(self, response: Response) -> Response:
         """after_request: count the request, refused signatures and refused reloads."""
         rule = request.url_rule
         endpoint = rule.endpoint if rule is not None else "unmatched"
-        self.requests.labels(endpoint=endpoint, status=str(response.status_code)).inc()
+        self._child(self.requests, endpoint, str(response.status_code)).inc()
         if response.status_code == 403 and request.blueprint in {"ivr", "status"}:
             self.refused.inc()
         refusal = current_app.extensions["ivr"].last_refused
