@@ -212,7 +212,7 @@ def manifests() -> dict[str, dict]:
     assert sorted(listed) == sorted(p.name for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
     objects = [doc for name in listed for doc in yaml.safe_load_all((K8S / name).read_text(encoding="utf-8")) if doc]
     kinds = [o["kind"] for o in objects]
-    assert sorted(kinds) == ["Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"]
+    assert sorted(kinds) == ["CronJob", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"]
     return {o["kind"]: o for o in objects}
 
 
@@ -277,6 +277,23 @@ def test_secrets_are_referenced_never_written(container):
     for name in ("TWILIO_AUTH_TOKEN", "IVR_CALLER_HASH_KEY", "DATABASE_URL"):
         assert "value" not in env[name]
         assert env[name]["valueFrom"]["secretKeyRef"] == {"name": "ivr-secrets", "key": name}
+
+
+def test_purge_job_runs_the_retention_command_in_the_lines_image(manifests, container, runner, tmp_path):
+    job = manifests["CronJob"]["spec"]
+    assert job["timeZone"] == "Asia/Tokyo" and len(job["schedule"].split()) == 5
+    assert job["concurrencyPolicy"] == "Forbid"
+    pod = job["jobTemplate"]["spec"]["template"]["spec"]
+    assert pod["securityContext"] == manifests["Deployment"]["spec"]["template"]["spec"]["securityContext"]
+    (purge,) = pod["containers"]
+    assert purge["image"] == container["image"]
+    assert [e["name"] for e in purge["env"]] == ["DATABASE_URL"]
+    assert purge["env"][0]["valueFrom"] == env_of(container)["DATABASE_URL"]["valueFrom"]
+    program, *args = purge["command"]
+    assert program == "ivr"
+    result = runner.invoke(main, [*args, "--database", f"sqlite:///{tmp_path / 'records.sqlite3'}"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("deleted 0 calls started before ")
 
 
 def test_resources_hold_every_worker(container):
