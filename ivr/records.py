@@ -7,6 +7,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer,
                         MetaData, String, Table, Text)
@@ -67,7 +68,15 @@ def caller_hash(key: bytes | None, number: str) -> str | None:
     """HMAC-SHA256 of the caller's number; None without a key (never a plain hash)."""
     if not key or not number:
         return None
-    return hmac.new(key, number.encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _keyed(key).copy()
+    mac.update(number.encode("utf-8"))
+    return mac.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 with the key already set, copied for each number."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def clean_digits(value: str | None) -> str | None:
