@@ -36,9 +36,11 @@ BENCH = ROOT / "bench"
 CONFIG = ROOT / "infra" / "gunicorn.conf.py"
 ROUTES = ROOT / "routes.yaml"
 TOKEN = "bench-token-0123456789abcdef0123"  # a throw-away token for loopback only
+HASH_KEY = "bench-caller-hash-key"  # likewise: every step line carries the caller's keyed hash
 START_SECONDS = 30
 MAX_SECONDS = 60
 MAX_CONNECTIONS = 256
+METRICS_DIR = Path(tempfile.gettempdir()) / f"ivr-bench-metrics-{os.getpid()}"
 LIGHT_CONNECTIONS = 2  # a light load: latency is then the time to answer, not time in the queue
 
 TARGETS = {"inprocess_ratio": 1.2, "throughput_ratio": 0.85, "p99_ms": 20.0, "load_ms": 100.0, "rss_mb": 80.0}
@@ -99,8 +101,10 @@ def free_port() -> int:
 
 
 def bench_env() -> dict[str, str]:
-    """The line's settings for the run: a throw-away token, no call records (an external database)."""
-    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), IVR_RECORDS_DB="off")
+    """The line's settings for the run: a throw-away token and caller-hash key, no call records (an
+    external database), and metrics shared between workers through files, as deployed (infra/k8s)."""
+    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_CALLER_HASH_KEY=HASH_KEY, IVR_ROUTES=str(ROUTES),
+               IVR_RECORDS_DB="off", PROMETHEUS_MULTIPROC_DIR=str(METRICS_DIR))
     env.pop("IVR_DEV", None)
     env.pop("DATABASE_URL", None)
     return env
@@ -207,6 +211,28 @@ def without_hooks(app):
     return app
 
 
+class Served:
+    """The app as gunicorn calls it: named by its server (so it writes JSON step lines), stderr discarded."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        environ["SERVER_SOFTWARE"] = "gunicorn"
+        saved, sys.stderr = sys.stderr, self.sink
+        try:
+            return self.app(environ, start_response)
+        finally:
+            sys.stderr = saved
+
+    def __enter__(self):
+        self.sink = open(os.devnull, "w")
+        return self
+
+    def __exit__(self, *exc):
+        self.sink.close()
+
+
 def wsgi_us(app, case: Case, calls: int, repeats: int = 5) -> float:
     """Microseconds per direct WSGI call of `app` for the case (best of `repeats` runs)."""
     from werkzeug.test import EnvironBuilder
@@ -271,7 +297,8 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
         f"workers (infra/gunicorn.conf.py), wrk {args.connections} connections × {args.seconds} s per row, "
         f"median of {args.rounds} interleaved rounds, wrk on the same CPUs as the servers. "
-        "Every line request is signed and its signature checked; in-process: best of 3 × "
+        "Every line request is signed and its signature checked; metrics are shared between workers "
+        "through files (PROMETHEUS_MULTIPROC_DIR), as deployed; in-process: best of 3 × "
         f"{args.calls} direct WSGI calls.",
         "",
         "| step | requests/s | p50 ms | p99 ms | throughput × floor | in-process µs/step | in-process × floor |",
@@ -350,8 +377,10 @@ def main() -> None:
     shutil.copyfile(ROUTES, snapshot)  # a file nobody edits during the run: no reloads mid-measure
     ROUTES = snapshot
     atexit.register(shutil.rmtree, snapshot.parent, True)
-    os.environ.update({k: v for k, v in bench_env().items() if k.startswith(("IVR_", "TWILIO_"))})
+    os.environ.update({k: v for k, v in bench_env().items() if k.startswith(("IVR_", "TWILIO_", "PROMETHEUS_"))})
     os.environ.pop("DATABASE_URL", None)
+    METRICS_DIR.mkdir()
+    atexit.register(shutil.rmtree, METRICS_DIR, True)
 
     from floor import create_app as create_floor
     from ivr import create_app
@@ -362,14 +391,16 @@ def main() -> None:
     unsigned_app = without_hooks(create_app({"TWILIO_AUTH_TOKEN": "", "IVR_DEV": True}))
     floor_us, inproc = float("inf"), {case.name: float("inf") for case in steps}
     menu = steps[1]
-    parts = {"without step listeners and after-request hooks": float("inf"),
+    parts = {"with its JSON step line written, as under gunicorn": float("inf"),
+             "without step listeners and after-request hooks": float("inf"),
              "... and without the signature check": float("inf")}
-    for _ in range(3):  # interleaved, best of each
-        floor_us = min(floor_us, wsgi_us(floor_app, FLOOR_CASE, args.calls))
-        for case in steps:
-            inproc[case.name] = min(inproc[case.name], wsgi_us(line_app, case, args.calls))
-        for name, app in zip(parts, (bare_app, unsigned_app)):
-            parts[name] = min(parts[name], wsgi_us(app, menu, args.calls))
+    with Served(line_app) as served_app:
+        for _ in range(3):  # interleaved, best of each
+            floor_us = min(floor_us, wsgi_us(floor_app, FLOOR_CASE, args.calls))
+            for case in steps:
+                inproc[case.name] = min(inproc[case.name], wsgi_us(line_app, case, args.calls))
+            for name, app in zip(parts, (served_app, bare_app, unsigned_app)):
+                parts[name] = min(parts[name], wsgi_us(app, menu, args.calls))
     load_ms = routes_load_ms()
 
     rounds: dict[str, list[Load]] = {case.name: [] for case in [FLOOR_CASE, *steps]}
