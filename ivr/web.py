@@ -72,7 +72,7 @@ def _pairs(form: MultiDict) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=MAX_LINKS)
 def _position(query: bytes) -> Position | None:
-    """The position in a webhook's query string, read as request.args reads it."""
+    """The position in a webhook's query string, read as request.args reads it (bad UTF-8 replaced)."""
     return Position.from_query(MultiDict(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)))
 
 
