@@ -90,6 +90,7 @@ class StepEvent(NamedTuple):
 
 
 def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Response:
+    """The step as a TwiML response; the listeners hear of it first."""
     routes = flow.routes
     app, req = current_app._get_current_object(), request._get_current_object()
     body = render(step, routes.voice, routes.input.timeout, _links(app, req))
