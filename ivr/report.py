@@ -165,16 +165,28 @@ JAPANESE_FONTS = ("IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP"
                   "VL Gothic", "Source Han Sans JP")
 
 
+def japanese_font() -> str | None:
+    """A Japanese font matplotlib can use: IPAexGothic from matplotlib-fontja, else one installed."""
+    from matplotlib import font_manager
+
+    try:
+        from matplotlib_fontja import get_font_ttf_path
+    except ImportError:
+        pass
+    else:
+        font_manager.fontManager.addfont(get_font_ttf_path())
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in JAPANESE_FONTS if name in installed), None)
+
+
 def render_png(report: MonthlyReport) -> bytes:
     """Charts for the center's monthly report: topics, desks, hours, endings."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    japanese = next((name for name in JAPANESE_FONTS if name in installed), None)
+    japanese = japanese_font()
     if japanese:
         plt.rcParams["font.family"] = japanese
 

@@ -115,3 +115,25 @@ def test_unreachable_database_is_one_line_not_a_traceback(runner):
     assert result.exit_code == 1
     assert result.output.startswith("Error: records database: connection failed")
     assert "Traceback" not in result.output
+
+
+def test_charts_draw_japanese_labels_with_a_japanese_font():
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from ivr.report import japanese_font
+
+    font = japanese_font()
+    assert font == "IPAexGothic"  # shipped by matplotlib-fontja, in the report and test extras
+    figure = plt.figure()
+    figure.text(0.1, 0.5, "ネット通販の契約 (billing/1)", family=font)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns of every glyph its font lacks
+            figure.canvas.draw()
+    finally:
+        plt.close(figure)
