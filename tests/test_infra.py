@@ -13,6 +13,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -225,6 +226,27 @@ def container(manifests) -> dict:
 
 def env_of(container) -> dict[str, dict]:
     return {item["name"]: item for item in container["env"]}
+
+
+# The oldest Kubernetes the manifests are for (CronJob's timeZone is GA from 1.27), and the newest
+# kubernetes-validate knows.
+KUBERNETES_VERSIONS = ["1.27", kubernetes_validate.utils.latest_version()]
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_manifests_are_valid_kubernetes_objects(manifests, version):
+    for kind, resource in manifests.items():
+        kubernetes_validate.validate(resource, version, strict=True)
+
+
+def test_the_schema_check_refuses_a_misspelt_field(manifests):
+    container = manifests["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    misspelt = {k: v for k, v in container.items() if k != "readinessProbe"}
+    misspelt["readinesProbe"] = container["readinessProbe"]
+    deployment = json.loads(json.dumps(manifests["Deployment"]))
+    deployment["spec"]["template"]["spec"]["containers"] = [misspelt]
+    with pytest.raises(kubernetes_validate.ValidationError, match="readinesProbe"):
+        kubernetes_validate.validate(deployment, KUBERNETES_VERSIONS[0], strict=True)
 
 
 def test_selectors_pick_the_deployments_pods(manifests):
