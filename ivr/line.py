@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,7 @@ class Line:
         self.is_holiday = is_holiday
         self.version = version
         self.last_refused: Refusal | None = None
+        self.on_refused: list[Callable[[Refusal], None]] = []  # told of each refused reload
         self._lock = threading.Lock()
         self._next_check = 0.0
         self._signature = self._stat()
@@ -71,6 +73,11 @@ class Line:
                 self.last_refused = Refusal(datetime.now(timezone.utc), shown)
                 log.error("routes reload refused, still serving %s:\n%s",
                           self.flow.routes.digest, error)
+                for listener in self.on_refused:
+                    try:
+                        listener(self.last_refused)
+                    except Exception:
+                        log.exception("refused-reload listener %r failed", listener)
                 return False
             if routes.digest != self.flow.routes.digest:
                 self.flow = CallFlow(routes, self.reader, self.is_holiday)

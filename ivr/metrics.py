@@ -40,7 +40,6 @@ class Metrics:
                                        registry=r)
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
                                    ["status"], registry=r)
-        self._last_refusal = None
         self._children: dict[tuple, object] = {}
 
     def _child(self, metric, *values: str):
@@ -79,17 +78,17 @@ class Metrics:
             self._child(self.transfers, step.outcome).inc()
 
     def observe_response(self, response: Response) -> Response:
-        """after_request: count the request, refused signatures and refused reloads."""
+        """after_request: count the request, and refused signatures."""
         rule = request.url_rule
         endpoint = rule.endpoint if rule is not None else "unmatched"
         self._child(self.requests, endpoint, str(response.status_code)).inc()
         if response.status_code == 403 and request.blueprint in {"ivr", "status"}:
             self.refused.inc()
-        refusal = current_app.extensions["ivr"].last_refused
-        if refusal is not None and refusal is not self._last_refusal:
-            self._last_refusal = refusal
-            self.reload_failures.inc()
         return response
+
+    def reload_refused(self, refusal) -> None:
+        """The line refused an edited routes file."""
+        self.reload_failures.inc()
 
     def exposition(self) -> tuple[bytes, str]:
         """The text format, summed over every worker when PROMETHEUS_MULTIPROC_DIR is set."""
@@ -118,5 +117,6 @@ def init_app(app: Flask) -> None:
     metrics = Metrics()
     app.extensions["ivr.metrics"] = metrics
     app.extensions.setdefault("ivr.listeners", []).append(metrics.observe_step)
+    app.extensions["ivr"].on_refused.append(metrics.reload_refused)
     app.after_request(metrics.observe_response)
     app.register_blueprint(bp)

@@ -95,7 +95,7 @@ def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Resp
     app, req = current_app._get_current_object(), request._get_current_object()
     body = render(step, routes.voice, routes.input.timeout, _links(app, req))
     _notify(app, req, step, position)
-    return Response(body, mimetype="text/xml", content_type=TWIML)
+    return Response(body, content_type=TWIML)
 
 
 def _notify(app: Flask, req: Request, step: Step, position: Position | None) -> None:
@@ -181,4 +181,4 @@ def fault(error: Exception):
     step = fault_step(_line().reader)
     body = render(step, _line().flow.routes.voice, 1, _links(app, req))
     _notify(app, req, step, None)
-    return Response(body, mimetype="text/xml", content_type=TWIML)
+    return Response(body, content_type=TWIML)
