@@ -291,7 +291,7 @@ def verdict(ok: bool) -> str:
 
 def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], floor_us: float,
            load_ms: tuple[float, float], memory: dict[str, list[tuple[float, float]]], workers: int,
-           light: dict[str, Load], parts: dict[str, float]) -> str:
+           light: dict[str, Load], parts: dict[str, float], werkzeug_us: float) -> str:
     menu = cases()[1].name
     lines = [
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
@@ -317,7 +317,8 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
         "",
         f"- Where the in-process time of {menu} goes: all {inproc[menu]:.0f} µs; "
         + "; ".join(f"{name} {us:.0f} µs" for name, us in parts.items())
-        + f"; the floor {floor_us:.0f} µs.",
+        + f"; the floor {floor_us:.0f} µs; for comparison, werkzeug alone (no Flask) answering the "
+        f"floor's request {werkzeug_us:.0f} µs.",
         f"- Light load ({LIGHT_CONNECTIONS} connections), {menu}: {light['line'].rps:,.0f} requests/s, "
         f"p50 {light['line'].p50_ms:.2f} ms, p99 {light['line'].p99_ms:.2f} ms; floor: "
         f"{light['floor'].rps:,.0f} requests/s, p50 {light['floor'].p50_ms:.2f} ms, p99 {light['floor'].p99_ms:.2f} ms.",
@@ -383,13 +384,15 @@ def main() -> None:
     atexit.register(shutil.rmtree, METRICS_DIR, True)
 
     from floor import create_app as create_floor
+    from floor import create_werkzeug_app
     from ivr import create_app
 
     steps = cases()
     line_app, floor_app = create_app(), create_floor()
     bare_app = without_hooks(create_app())
     unsigned_app = without_hooks(create_app({"TWILIO_AUTH_TOKEN": "", "IVR_DEV": True}))
-    floor_us, inproc = float("inf"), {case.name: float("inf") for case in steps}
+    werkzeug_app = create_werkzeug_app()
+    floor_us, werkzeug_us, inproc = float("inf"), float("inf"), {case.name: float("inf") for case in steps}
     menu = steps[1]
     parts = {"with its JSON step line written, as under gunicorn": float("inf"),
              "without step listeners and after-request hooks": float("inf"),
@@ -397,6 +400,7 @@ def main() -> None:
     with Served(line_app) as served_app:
         for _ in range(3):  # interleaved, best of each
             floor_us = min(floor_us, wsgi_us(floor_app, FLOOR_CASE, args.calls))
+            werkzeug_us = min(werkzeug_us, wsgi_us(werkzeug_app, FLOOR_CASE, args.calls))
             for case in steps:
                 inproc[case.name] = min(inproc[case.name], wsgi_us(line_app, case, args.calls))
             for name, app in zip(parts, (served_app, bare_app, unsigned_app)):
@@ -435,7 +439,7 @@ def main() -> None:
     if bad:
         raise SystemExit(f"requests that failed (non-2xx or socket errors): {bad}")
 
-    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers, light, parts)
+    text = report(args, loads, floor, inproc, floor_us, load_ms, memory, workers, light, parts, werkzeug_us)
     print(text)
     if args.write:
         write_results(text)
