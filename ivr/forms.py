@@ -22,16 +22,17 @@ def parse_urlencoded(body: str) -> list[tuple[str, str]]:
         if not field:
             continue
         name, _, value = field.partition("=")
-        if "+" in name:
-            name = name.replace("+", " ")
-        if "%" in name:
-            name = unquote(name, errors=BAD_UTF8)
-        if "+" in value:
-            value = value.replace("+", " ")
-        if "%" in value:
-            value = unquote(value, errors=BAD_UTF8)
+        if "+" in name or "%" in name:
+            name = _unescape(name)
+        if "+" in value or "%" in value:
+            value = _unescape(value)
         pairs.append((name, value))
     return pairs
+
+
+def _unescape(part: str) -> str:
+    """A name or value with '+' read as a space and %XX escapes decoded."""
+    return unquote(part.replace("+", " "), errors=BAD_UTF8)
 
 
 class WebhookForm(ImmutableMultiDict):
