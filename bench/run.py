@@ -2,7 +2,7 @@
 
     python bench/run.py [--seconds 10] [--connections 32] [--write]
 
-Serves the line (ivr:create_app()) and a bare Flask endpoint (bench/floor.py) with gunicorn and
+Serves the line (ivr.app:create_app()) and a bare Flask endpoint (bench/floor.py) with gunicorn and
 infra/gunicorn.conf.py on 127.0.0.1, loads both with wrk (Debian: apt-get install wrk) using signed
 Twilio requests, then times the same steps in-process (direct WSGI calls), routes.yaml loading and
 the workers' memory. Prints a Markdown report; --write also saves it to bench/RESULTS.md.
@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ivr.server import stop_process
+from ivr.operators.server import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -71,7 +71,7 @@ class Case:
 
 def cases() -> list[Case]:
     """A new call (top menu), a key that opens a submenu, a key that gets a desk's answer."""
-    from ivr.routes import load_routes
+    from ivr.routesfile.loader import load_routes
 
     top = load_routes(ROUTES).top
     to_menu = next(o.key for o in top.options if o.menu is not None)
@@ -265,7 +265,7 @@ def routes_load_ms() -> tuple[float, float]:
     """routes.yaml load time in ms: first load in a fresh process (schema compiled), then warm median."""
     script = (
         "import sys, time, statistics\n"
-        "from ivr.routes import load_routes\n"
+        "from ivr.routesfile.loader import load_routes\n"
         "t = time.perf_counter(); load_routes(sys.argv[1]); cold = time.perf_counter() - t\n"
         "warm = []\n"
         "for _ in range(20):\n"
@@ -385,7 +385,7 @@ def main() -> None:
 
     from floor import create_app as create_floor
     from floor import create_werkzeug_app
-    from ivr import create_app
+    from ivr.app import create_app
 
     steps = cases()
     line_app, floor_app = create_app(), create_floor()
@@ -411,7 +411,7 @@ def main() -> None:
     memory: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="ivr-bench-") as workdir:
         floor_server = Server("floor:create_app()", Path(workdir))
-        line_server = Server("ivr:create_app()", Path(workdir))
+        line_server = Server("ivr.app:create_app()", Path(workdir))
         try:
             assert floor_server.post(FLOOR_CASE) == 200
             for case in steps:

@@ -1,4 +1,4 @@
-"""gunicorn settings for the line in production (the image runs `gunicorn -c this ivr:create_app()`)."""
+"""gunicorn settings for the line in production (the image runs `gunicorn -c this ivr.app:create_app()`)."""
 
 import gc
 import json
@@ -44,7 +44,7 @@ class JsonAccessLogger(Logger):
         self.access_log.info(json.dumps(entry, ensure_ascii=False))
 
 
-wsgi_app = "ivr:create_app()"
+wsgi_app = "ivr.app:create_app()"
 bind = [os.environ.get("IVR_BIND", "0.0.0.0:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or available_cpus() * 2 + 1
 worker_class = "sync"

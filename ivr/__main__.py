@@ -1,5 +1,5 @@
 """python -m ivr: the same as the `ivr` command."""
 
-from .cli import main
+from .operators.cli import main
 
 main()

@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from ivr.server import stop_process
+from ivr.operators.server import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "infra" / "gunicorn.conf.py"
@@ -46,9 +46,9 @@ def desk_paths(routes: Path) -> list[tuple[tuple[str, ...], str]]:
     """(keys, desk) for every way from the greeting to a desk's answer."""
     from datetime import datetime
 
-    from ivr import create_app
-    from ivr.hours import JAPAN
-    from ivr.paths import walk
+    from ivr.app import create_app
+    from ivr.core.hours import JAPAN
+    from ivr.core.paths import walk
 
     app = create_app({"TWILIO_AUTH_TOKEN": "x", "IVR_ROUTES": str(routes), "RECORDS_URL": None,
                       "IVR_STEP_LOG": "off"})
@@ -154,7 +154,7 @@ def check_records(database: str, results: list[CallResult], wait: float) -> dict
     """Every call has exactly one complete record with its desk; returns what was found."""
     from sqlalchemy import create_engine, func, select
 
-    from ivr.records import call_steps, calls
+    from ivr.records.tables import call_steps, calls
 
     engine = create_engine(database)
     sids = {r.call_sid: r for r in results}

@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr import create_app  # noqa: E402
-from ivr.paths import walk  # noqa: E402
-from ivr.phone import Call, scripted  # noqa: E402
-from ivr.report import build, month_bounds, render_text  # noqa: E402
-from ivr.store import calls_between, make_engine  # noqa: E402
+from ivr.app import create_app  # noqa: E402
+from ivr.core.paths import walk  # noqa: E402
+from ivr.operators.phone import Call, scripted  # noqa: E402
+from ivr.records.report import build, month_bounds, render_text  # noqa: E402
+from ivr.records.database import calls_between, make_engine  # noqa: E402
 
 # Busier in office hours, a little in the evening, almost nothing at night.
 HOUR_WEIGHTS = [1, 0, 0, 0, 0, 1, 2, 4, 8, 14, 16, 15, 10, 13, 14, 13, 11, 9, 7, 6, 5, 4, 3, 2]

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 from helpers import OPEN_TUESDAY, ROUTES, TOKEN
 
-from ivr import create_app
-from ivr.flow import CallFlow
-from ivr.prompts import load_translations
-from ivr.routes import load_routes
-from ivr.speech import Reader
+from ivr.app import create_app
+from ivr.core.flow import CallFlow
+from ivr.core.wording import load_translations
+from ivr.routesfile.loader import load_routes
+from ivr.core.readings import Reader
 
 
 class Clock:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
-from ivr.hours import JAPAN
-from ivr.routes import JAPANESE_VOICES
+from ivr.core.hours import JAPAN
+from ivr.core.routes import JAPANESE_VOICES
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ROOT / "routes.yaml"

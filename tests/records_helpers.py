@@ -10,10 +10,10 @@ import pytest
 from helpers import ROUTES, TOKEN
 from sqlalchemy import create_engine, select, text
 
-from ivr import create_app
-from ivr.phone import Call, scripted
-from ivr.records import call_steps, calls
-from ivr.store import upgrade
+from ivr.app import create_app
+from ivr.operators.phone import Call, scripted
+from ivr.records.tables import call_steps, calls
+from ivr.records.database import upgrade
 
 HASH_KEY = "test-caller-hash-key"
 CALLER = "+819011112222"

@@ -6,7 +6,7 @@ import os
 
 from helpers import ROUTES
 
-from ivr.cli import main
+from ivr.operators.cli import main
 
 
 def test_call_scripted_and_pinned_in_time(runner):

@@ -12,8 +12,8 @@ from helpers import ROUTES, post_signed, spoken, twiml
 from records_helpers import drained, record_app, stored
 from sqlalchemy import event
 
-from ivr import store
-from ivr.flow import CallFlow
+from ivr.records import database as store
+from ivr.core.flow import CallFlow
 
 FAST = 0.5  # seconds: a webhook answered slower than this would be heard as a pause
 
@@ -45,7 +45,7 @@ def failures(app) -> float:
 
 @pytest.fixture
 def quick_retries(monkeypatch):
-    monkeypatch.setattr("ivr.recorder.RETRY_PAUSES", (0.01, 0.01))
+    monkeypatch.setattr("ivr.records.writer.RETRY_PAUSES", (0.01, 0.01))
 
 
 def test_database_unreachable(clock, quick_retries):
@@ -58,7 +58,7 @@ def test_database_unreachable(clock, quick_retries):
 
 
 def test_database_locked_then_released_loses_nothing(tmp_path, clock, monkeypatch):
-    monkeypatch.setattr("ivr.recorder.RETRY_PAUSES", (0.3, 0.3, 0.3))
+    monkeypatch.setattr("ivr.records.writer.RETRY_PAUSES", (0.3, 0.3, 0.3))
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     stored(database)  # schema in place
     app = record_app(database, clock, RECORDS_BUSY_TIMEOUT=0.1)

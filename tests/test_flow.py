@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from ivr.flow import Position
-from ivr.hours import JAPAN
-from ivr.paths import walk
-from ivr.speech import Slow, plain
+from ivr.core.flow import Position
+from ivr.core.hours import JAPAN
+from ivr.core.paths import walk
+from ivr.core.readings import Slow, plain
 
 OPEN = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)      # Tuesday morning
 LUNCH = datetime(2026, 12, 1, 12, 15, tzinfo=JAPAN)
@@ -245,7 +245,8 @@ def test_the_flow_imports_neither_flask_nor_twilio():
     import ast
     from pathlib import Path
 
-    for name in ("flow", "hours", "speech", "routes", "phones", "paths", "yamlsource"):
+    for name in ("core/flow", "core/hours", "core/readings", "core/routes", "core/contacts", "core/paths",
+                 "routesfile/loader", "routesfile/reader"):
         tree = ast.parse(Path(__file__).parent.parent.joinpath("ivr", f"{name}.py").read_text())
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}

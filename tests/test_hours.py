@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import holidays
 import pytest
 
-from ivr import japan_now
-from ivr.hours import JAPAN, is_open, next_opening
+from ivr.clock import japan_now
+from ivr.core.hours import JAPAN, is_open, next_opening
 
 JP = holidays.country_holidays("JP").__contains__
 

@@ -17,10 +17,10 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from ivr.cli import main
-from ivr.phones import parse_phone
-from ivr.routes import JAPANESE_VOICES
-from ivr.twilio_setup import fallback_twiml
+from ivr.operators.cli import main
+from ivr.core.contacts import parse_phone
+from ivr.core.routes import JAPANESE_VOICES
+from ivr.operators.twilio_setup import fallback_twiml
 
 from helpers import ROOT, ROUTES
 
@@ -155,7 +155,7 @@ def test_image_runs_gunicorn_with_the_config_and_the_app():
     config_in_image = command[2]
     copies = [rest.split() for word, rest in runtime_stage() if word == "COPY"]
     assert ["infra/gunicorn.conf.py", config_in_image] in copies
-    assert command[3:] == [gunicorn_settings()["wsgi_app"]] == ["ivr:create_app()"]
+    assert command[3:] == [gunicorn_settings()["wsgi_app"]] == ["ivr.app:create_app()"]
 
 
 def test_the_image_command_loads_the_app(tmp_path):

@@ -64,7 +64,7 @@ def test_refused_signatures_and_unknown_paths_are_counted(client):
 
 
 def test_record_write_failures_are_counted(tmp_path, clock, monkeypatch):
-    monkeypatch.setattr("ivr.recorder.RETRY_PAUSES", (0.01,))
+    monkeypatch.setattr("ivr.records.writer.RETRY_PAUSES", (0.01,))
     app = record_app(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'r.sqlite3'}", clock)
     place_call(app, ["4", "-"])
     drained(app)

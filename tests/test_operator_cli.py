@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import ROUTES
 
-from ivr.cli import main
-from ivr.preview import open_jtalk
+from ivr.operators.cli import main
+from ivr.operators.preview import open_jtalk
 
 VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"
 
@@ -178,9 +178,9 @@ def test_check_reports_each_error_kind_with_its_line(runner, path):
 
 
 def test_without_the_speech_extra_timing_is_estimated(runner, tmp_path, monkeypatch):
-    import ivr.preview
+    import ivr.operators.preview
 
-    monkeypatch.setattr(ivr.preview, "open_jtalk", lambda: None)
+    monkeypatch.setattr(ivr.operators.preview, "open_jtalk", lambda: None)
     long_label = "、".join(["とても長い説明の付いた選択肢"] * 12)
     path = variant(tmp_path, ("{label: 広告のメール, desk: center}", f"{{label: {long_label}, desk: center}}"))
     result = runner.invoke(main, ["check", str(path)])

@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from ivr.prompts import catalog_path
+from ivr.core.wording import catalog_path
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"gettext": None, "pgettext": ((1, "c"), 2)}
@@ -54,7 +54,7 @@ def test_template_matches_the_code():
 
 
 def test_no_japanese_is_hard_coded_in_the_package():
-    for path in (ROOT / "ivr").glob("*.py"):
+    for path in (ROOT / "ivr").rglob("*.py"):
         tree = ast.parse(path.read_text("utf-8"))
         docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                       if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body

@@ -13,10 +13,10 @@ from records_helpers import (CALLER, HASH_KEY, database, drained, place_call,  #
                              record_app, stored)
 from sqlalchemy import create_engine
 
-from ivr import store
-from ivr.cli import main
-from ivr.hours import JAPAN
-from ivr.records import summarize
+from ivr.records import database as store
+from ivr.operators.cli import main
+from ivr.core.hours import JAPAN
+from ivr.records.summary import summarize
 
 SATURDAY_NIGHT = datetime(2026, 12, 5, 22, 0, tzinfo=JAPAN)
 
@@ -237,7 +237,7 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from ivr.records import metadata
+    from ivr.records.tables import metadata
 
     engine = store.make_engine(database)
     store.upgrade(engine)

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import pytest
 from records_helpers import drained, place_call, record_app
 
-from ivr.cli import main
-from ivr.hours import JAPAN
-from ivr.report import build, month_bounds, render_csv, render_text
+from ivr.operators.cli import main
+from ivr.core.hours import JAPAN
+from ivr.records.report import build, month_bounds, render_csv, render_text
 
 UTC = timezone.utc
 
@@ -125,7 +125,7 @@ def test_charts_draw_japanese_labels_with_a_japanese_font():
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    from ivr.report import japanese_font
+    from ivr.records.report import japanese_font
 
     font = japanese_font()
     assert font == "IPAexGothic"  # shipped by matplotlib-fontja, in the report and test extras

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ivr.routes import RoutesError, load_routes, parse_routes
-from ivr.yamlsource import format_path
+from ivr.routesfile.loader import RoutesError, load_routes, parse_routes
+from ivr.routesfile.reader import format_path
 
 ERRORS = Path(__file__).parent / "routes_errors"
 EXPECT = re.compile(r"^# expect: (\d+): (.*?): (.*)$")
@@ -94,7 +94,7 @@ def loader_keys() -> set[str]:
     """Every key the loader reads: data["x"], data.get("x"), "x" in data."""
     import ast
 
-    tree = ast.parse(Path(__file__).parent.parent.joinpath("ivr", "routes.py").read_text("utf-8"))
+    tree = ast.parse(Path(__file__).parent.parent.joinpath("ivr", "routesfile", "loader.py").read_text("utf-8"))
     readers = [f for f in tree.body if isinstance(f, ast.FunctionDef)
                and f.name in ("_build", "_desk", "_menu", "_hours")]
     assert len(readers) == 4
@@ -112,7 +112,7 @@ def loader_keys() -> set[str]:
 
 
 def test_schema_and_loader_agree():
-    from ivr.routes import schema
+    from ivr.routesfile.loader import schema
 
     # "top" is read through TOP_MENU; "version" is fully checked by the schema's const.
     allowed = schema_keys(schema()) - {"top", "version"}
@@ -126,7 +126,8 @@ def test_input_and_keys_sections_map_onto_their_settings():
     """These two sections are passed whole to dataclasses: their fields must be the schema's."""
     from dataclasses import fields
 
-    from ivr.routes import InputSettings, Keys, schema
+    from ivr.core.routes import InputSettings, Keys
+    from ivr.routesfile.loader import schema
 
     assert {f.name for f in fields(InputSettings)} == set(schema()["$defs"]["input"]["properties"])
     assert {f.name for f in fields(Keys)} == set(schema()["$defs"]["keys"]["properties"])

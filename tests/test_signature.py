@@ -13,8 +13,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from ivr.forms import WebhookRequest, parse_urlencoded
-from ivr.signature import is_signed, requested_url, signature
+from ivr.web.forms import WebhookRequest, parse_urlencoded
+from ivr.web.signature import is_signed, requested_url, signature
 
 names = st.text(min_size=1, max_size=12)
 values = st.text(max_size=20)

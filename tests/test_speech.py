@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from ivr.hours import JAPAN, Hours, Span
-from ivr.phones import parse_email, parse_phone
-from ivr.speech import Slow, Words, plain
+from ivr.core.hours import JAPAN, Hours, Span
+from ivr.core.contacts import parse_email, parse_phone
+from ivr.core.readings import Slow, Words, plain
 
 DIGITS = dict(zip("0123456789", "ゼロ イチ ニー サン ヨン ゴー ロク ナナ ハチ キュウ".split()))
 

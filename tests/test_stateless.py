@@ -16,7 +16,7 @@ import pytest
 
 from helpers import ROOT, ROUTES, TOKEN, call_params, post_signed, sign
 
-from ivr.server import stop_process
+from ivr.operators.server import stop_process
 
 CONFIG = ROOT / "infra" / "gunicorn.conf.py"
 PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas

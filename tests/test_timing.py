@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from ivr.hours import JAPAN
-from ivr.preview import EAGER_LIMIT, PATIENT_LIMIT, estimate_seconds, open_jtalk, timings
+from ivr.core.hours import JAPAN
+from ivr.operators.preview import EAGER_LIMIT, PATIENT_LIMIT, estimate_seconds, open_jtalk, timings
 
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)
 
@@ -36,7 +36,7 @@ def test_advertising_email_path_within_12_seconds(measured):
 
 def test_estimate_is_in_the_engines_ballpark(measured):
     path = measured[("3", "2")]
-    from ivr.speech import plain
+    from ivr.core.readings import plain
 
     estimate = estimate_seconds(plain(path.path.patient))
     assert 0.6 * path.patient < estimate < 1.5 * path.patient

@@ -21,8 +21,8 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from ivr.cli import main
-from ivr.twilio_setup import wanted_settings
+from ivr.operators.cli import main
+from ivr.operators.twilio_setup import wanted_settings
 
 from helpers import ROOT
 

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ivr import ConfigError, create_app
-from ivr.hours import JAPAN
-from ivr.routes import RoutesError
+from ivr.app import ConfigError, create_app
+from ivr.core.hours import JAPAN
+from ivr.routesfile.loader import RoutesError
 
 from helpers import (BASE, ROUTES, TOKEN, call_params, next_action, post_signed, sign,
                        spoken, twiml)

@@ -1,0 +1,352 @@
+"""The call flow: (routes, where the caller is, what they pressed, now) → what happens next.
+
+Pure code: no Flask, no Twilio, no clock. The web layer parses the request, calls
+one of CallFlow's methods and renders the Step it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from functools import lru_cache
+
+from .contacts import parse_phone
+from .hours import IsHoliday, in_japan, is_open, next_opening
+from .readings import Reader, Segment, Words
+from .routes import Desk, Menu, Option, Routes
+
+FALLBACK_NUMBER = "188"
+MAX_COUNT = 9
+DIAL_FAILED = frozenset({"busy", "no-answer", "failed", "canceled"})
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a caller is: a menu, or the answer behind one of its keys."""
+
+    menu: str
+    key: str | None = None
+    silences: int = 0
+    failures: int = 0
+
+    def to_query(self) -> dict[str, str]:
+        """The position as URL query parameters."""
+        query = {"m": self.menu, "s": str(self.silences), "f": str(self.failures)}
+        if self.key is not None:
+            query["k"] = self.key
+        return query
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Position | None:
+        """Read a position from URL query parameters; None if it is malformed."""
+        menu, key = query.get("m"), query.get("k")
+        try:
+            silences, failures = int(query.get("s", "0")), int(query.get("f", "0"))
+        except ValueError:
+            return None
+        if not menu or not 0 <= silences <= MAX_COUNT or not 0 <= failures <= MAX_COUNT:
+            return None
+        return cls(menu, key, silences, failures)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Put the call through to a desk; the result comes back at `then`."""
+
+    number: str
+    timeout: int
+    then: Position
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the caller hears, then: listen for a key, transfer, or hang up."""
+
+    speech: tuple[Segment, ...]
+    outcome: str
+    listen: Position | None = None
+    transfer: Transfer | None = None
+    desk: str | None = None
+
+    @property
+    def hangs_up(self) -> bool:
+        """Whether the call ends after the speech."""
+        return self.listen is None and self.transfer is None
+
+
+def frame(template: str, **parts: str | Segment | tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """Fill a catalog template; text parts are substituted, segment parts split it."""
+    texts = {k: v for k, v in parts.items() if isinstance(v, str)}
+    segments = {k: v for k, v in parts.items() if not isinstance(v, str)}
+    out: list[Segment] = []
+    rest = template
+    while True:
+        found = [(rest.find(f"%({k})s"), k) for k in segments if f"%({k})s" in rest]
+        if not found:
+            break
+        at, name = min(found)
+        if at:
+            out.append(Words(rest[:at] % texts))
+        value = segments[name]
+        out.extend(value if isinstance(value, tuple) else (value,))
+        rest = rest[at + len(f"%({name})s"):]
+    if rest:
+        out.append(Words(rest % texts))
+    return tuple(out)
+
+
+def fault_step(reader: Reader) -> Step:
+    """What a caller hears when the line itself has failed: an apology and 188."""
+    t = reader.t
+    # TRANSLATORS: said when the line has an internal fault; %(number)s is 188, read digit by digit.
+    text = t.gettext(
+        "We are sorry, this line is having a problem. "
+        "Please call the consumer hotline on %(number)s."
+    )
+    return Step(frame(text, number=reader.phone(parse_phone(FALLBACK_NUMBER))), "error")
+
+
+class CallFlow:
+    """The line's behaviour for one loaded routes file."""
+
+    def __init__(self, routes: Routes, reader: Reader, is_holiday: IsHoliday):
+        self.routes = routes
+        self.reader = reader
+        self.t = reader.t
+        self.is_holiday = is_holiday
+        # What never changes with the time of the call is worked out once, when routes load.
+        self._greeting = reader.text(routes.greeting)
+        self._menus: dict[str, tuple[Segment, ...]] = {}  # empty while menu_speech fills it
+        self._menus = {menu.id: self.menu_speech(menu) for menu in routes.menus.values()}
+        self._heads = {(menu.id, o.key): self._answer_head(o) for menu in routes.menus.values()
+                       for o in menu.options if o.desk is not None}
+        self._hours = {d.id: (Words(reader.hours(d.hours)),) if d.hours else () for d in routes.desks.values()}
+        self._closings = {d.id: self._closing(d) for d in routes.desks.values()}
+        self._keys = {(d.id, offer): self._answer_keys(d, offer) for d in routes.desks.values()
+                      for offer in (False, True)}
+        self._opening = lru_cache(maxsize=256)(self._opening_sentence)
+
+    # -- entry points -----------------------------------------------------------------
+
+    def start(self, now: datetime) -> Step:
+        """A new call: the greeting, then the top menu."""
+        top = self.routes.top
+        return Step(self._greeting + self.menu_speech(top), "menu", listen=Position(top.id))
+
+    def press(self, position: Position, digits: str, now: datetime) -> Step:
+        """The caller pressed `digits` (empty for silence) at `position`."""
+        menu = self.routes.menus.get(position.menu)
+        if menu is None:
+            return self.lost()
+        if position.key is None:
+            return self._at_menu(menu, position, digits, now)
+        option = menu.option(position.key)
+        if option is None or option.desk is None:
+            return self.lost()
+        return self._at_answer(menu, option, position, digits, now)
+
+    def dial_ended(self, position: Position, status: str, now: datetime) -> Step:
+        """A transfer ended with Twilio's DialCallStatus."""
+        menu = self.routes.menus.get(position.menu)
+        option = menu.option(position.key) if menu and position.key else None
+        if option is None or option.desk is None:
+            return self.lost()
+        if status not in DIAL_FAILED:
+            return self.goodbye("transferred")
+        desk = self.routes.desks[option.desk]
+        # TRANSLATORS: a transfer to a desk did not connect (busy, no answer, failed).
+        sorry = (Words(self.t.gettext("We are sorry, we could not put you through.")),)
+        speech = sorry + self.contact(desk) + self.hours_speech(desk, now)
+        speech += self.answer_keys(desk, now, offer_transfer=False)
+        return Step(speech, f"transfer_{status}", listen=Position(menu.id, option.key), desk=desk.id)
+
+    def lost(self) -> Step:
+        """The position no longer exists (the routes changed mid-call): back to the top."""
+        # TRANSLATORS: the menus changed during the call; the caller is taken back to the first menu.
+        sorry = Words(self.t.gettext("We are sorry, the menu has changed. Back to the first menu."))
+        top = self.routes.top
+        return Step((sorry,) + self.menu_speech(top), "lost", listen=Position(top.id))
+
+    # -- menus ------------------------------------------------------------------------
+
+    def _at_menu(self, menu: Menu, position: Position, digits: str, now: datetime) -> Step:
+        keys = self.routes.keys
+        if not digits:
+            silences = position.silences + 1
+            if silences >= self.routes.input.max_silences:
+                return self.give_up("no_input")
+            # TRANSLATORS: said before a menu is read again after the caller pressed nothing.
+            again = Words(self.t.gettext("Let me read the choices again."))
+            return Step((again,) + self.menu_speech(menu), "silence",
+                        listen=replace(position, silences=silences))
+        if digits == keys.repeat:
+            return Step(self.menu_speech(menu), "repeat", listen=position)
+        if digits == keys.top:
+            top = self.routes.top
+            return Step(self.menu_speech(top), "top", listen=Position(top.id))
+        option = menu.option(digits)
+        if option is None:
+            return self.invalid(position, self.menu_speech(menu))
+        if option.menu is not None:
+            submenu = self.routes.menus[option.menu]
+            return Step(self.menu_speech(submenu), "menu", listen=Position(submenu.id))
+        return self.answer(menu, option, now)
+
+    def invalid(self, position: Position, then: tuple[Segment, ...]) -> Step:
+        """A key that does nothing here: say so and ask again, or end after too many."""
+        failures = position.failures + 1
+        if failures >= self.routes.input.max_failures:
+            return self.give_up("max_failures")
+        # TRANSLATORS: the caller pressed a key that is not on the menu.
+        sorry = Words(self.t.gettext("That key cannot be chosen."))
+        return Step((sorry,) + then, "invalid", listen=replace(position, failures=failures))
+
+    def menu_speech(self, menu: Menu, upto: str | None = None) -> tuple[Segment, ...]:
+        """A menu read out: intro, each option with its key, then repeat (and top).
+
+        With `upto`, only as far as that option's key: what a caller who presses
+        as soon as they hear their topic has heard.
+        """
+        if upto is None and menu.id in self._menus:
+            return self._menus[menu.id]
+        speech = self.reader.text(menu.intro)
+        # TRANSLATORS: one menu choice, e.g. 広告や宣伝のメールは1を、
+        choice = self.t.gettext("%(label)s, press %(key)s;")
+        for option in menu.options:
+            speech += frame(choice, label=self.reader.text(option.label), key=option.key)
+            if option.key == upto:
+                return speech
+        keys = {"repeat": self.routes.keys.repeat, "top": self.routes.keys.top}
+        if menu.id == self.routes.top.id:
+            # TRANSLATORS: ends the first menu, e.g. もう一度お聞きになるには9を押してください。
+            tail = self.t.gettext("To hear this again, press %(repeat)s.")
+        else:
+            # TRANSLATORS: ends a submenu, e.g. 最初に戻るには0を、もう一度お聞きになるには9を押してください。
+            tail = self.t.gettext(
+                "To go back to the first menu, press %(top)s; to hear this again, press %(repeat)s."
+            )
+        return speech + (Words(tail % keys),)
+
+    # -- answers ----------------------------------------------------------------------
+
+    def _at_answer(self, menu: Menu, option: Option, position: Position, digits: str,
+                   now: datetime) -> Step:
+        keys = self.routes.keys
+        desk = self.routes.desks[option.desk]
+        if not digits:
+            return self.goodbye("answer_heard", desk.id)
+        if digits == keys.repeat:
+            return self.answer(menu, option, now, outcome="answer_repeat")
+        if digits == keys.top:
+            top = self.routes.top
+            return Step(self.menu_speech(top), "top", listen=Position(top.id), desk=desk.id)
+        if digits == keys.transfer and desk.transfer:
+            if self.desk_open(desk, now):
+                # TRANSLATORS: said just before the call is put through to a desk.
+                text = self.t.gettext("Putting you through to %(name)s. Please hold.")
+                transfer = Transfer(desk.phone.e164, self.routes.input.transfer_timeout,
+                                    Position(menu.id, option.key))
+                return Step((Words(text % {"name": desk.reading}),), "transfer",
+                            transfer=transfer, desk=desk.id)
+            speech = self.hours_speech(desk, now) + self.answer_keys(desk, now)
+            return Step(speech, "transfer_closed", listen=position, desk=desk.id)
+        return self.invalid(position, self.answer_keys(desk, now))
+
+    def answer(self, menu: Menu, option: Option, now: datetime,
+               outcome: str = "answer") -> Step:
+        """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
+        desk = self.routes.desks[option.desk]
+        speech = (self._heads[menu.id, option.key] + self.hours_speech(desk, now)
+                  + self._closings[desk.id] + self.answer_keys(desk, now))
+        return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id)
+
+    def _answer_head(self, option: Option) -> tuple[Segment, ...]:
+        """An answer up to its hours: scope statement, lead, number or address, about."""
+        desk = self.routes.desks[option.desk]
+        speech: tuple[Segment, ...] = ()
+        if not desk.in_scope and option.scope_statement:
+            speech += self.reader.text(self.routes.scope_statement)
+        return speech + self.reader.text(option.lead) + self.contact(desk) + self.reader.text(desk.about)
+
+    def _closing(self, desk: Desk) -> tuple[Segment, ...]:
+        """What an answer says after the hours: the cost, then the notes."""
+        speech = self.reader.text(desk.fee)
+        for note in desk.notes:
+            speech += self.reader.text(note)
+        return speech
+
+    def contact(self, desk: Desk) -> tuple[Segment, ...]:
+        """The desk's number or address, said twice so it can be written down."""
+        speech: tuple[Segment, ...] = ()
+        # TRANSLATORS: said again so the caller can check what they wrote down.
+        again = self.t.gettext("Once more: %(number)s.")
+        if desk.phone:
+            number = self.reader.phone(desk.phone)
+            # TRANSLATORS: a desk's telephone number, e.g. 消費者ホットラインの電話番号は、188です。
+            first = self.t.gettext("The number of %(name)s is %(number)s.")
+            speech += frame(first, name=desk.reading, number=number) + frame(again, number=number)
+        if desk.email:
+            address = self.reader.email(desk.email)
+            # TRANSLATORS: a desk's email address, spelled out after this sentence's start.
+            first = self.t.gettext("The email address of %(name)s is %(number)s.")
+            speech += frame(first, name=desk.reading, number=address) + frame(again, number=address)
+        return speech
+
+    def desk_open(self, desk: Desk, now: datetime) -> bool:
+        """Whether the desk takes calls right now."""
+        return desk.hours is not None and is_open(desk.hours, now, self.is_holiday)
+
+    def hours_speech(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
+        """The desk's hours in words, and when it next opens if it is closed now."""
+        speech = self._hours[desk.id]
+        if desk.hours is None or not desk.hours.known or self.desk_open(desk, now):
+            return speech
+        opens = next_opening(desk.hours, now, self.is_holiday)
+        # TRANSLATORS: the desk is closed at the moment of the call.
+        speech += (Words(self.t.gettext("It is closed at this time.")),)
+        if opens is not None:
+            speech += (self._opening(opens, in_japan(now).date()),)
+        return speech
+
+    def _opening_sentence(self, opens: datetime, today: date) -> Words:
+        """When a closed desk next opens, as a sentence."""
+        # TRANSLATORS: when a closed desk opens, e.g. 次の受付は、12月1日火曜日の午前10時からです。
+        text = self.t.gettext("It next opens %(when)s.")
+        now = datetime.combine(today, time(), tzinfo=opens.tzinfo)
+        return Words(text % {"when": self.reader.opening(opens, now)})
+
+    def answer_keys(self, desk: Desk, now: datetime, offer_transfer: bool = True) -> tuple[Segment, ...]:
+        """The keys after an answer: put through (when open), hear again, back to the top."""
+        offer = offer_transfer and desk.transfer and self.desk_open(desk, now)
+        return self._keys[desk.id, offer]
+
+    def _answer_keys(self, desk: Desk, offer_transfer: bool) -> tuple[Segment, ...]:
+        keys = self.routes.keys
+        speech: tuple[Segment, ...] = ()
+        if offer_transfer and desk.transfer:
+            # TRANSLATORS: offered only while the desk is open, e.g. 今すぐおつなぎするには1を、
+            speech += (Words(self.t.gettext("To be put through now, press %(key)s;")
+                             % {"key": keys.transfer}),)
+        # TRANSLATORS: ends an answer, e.g. もう一度お聞きになるには9を、最初のメニューに戻るには0を押してください。
+        tail = self.t.gettext(
+            "To hear this again, press %(repeat)s; for the first menu, press %(top)s."
+        )
+        return speech + (Words(tail % {"repeat": keys.repeat, "top": keys.top}),)
+
+    # -- endings ----------------------------------------------------------------------
+
+    def goodbye(self, outcome: str, desk: str | None = None) -> Step:
+        """End the call politely."""
+        # TRANSLATORS: the last words of a call.
+        return Step((Words(self.t.gettext("Thank you for calling.")),), outcome, desk=desk)
+
+    def give_up(self, outcome: str) -> Step:
+        """End a call that found no way forward, pointing to 188 as the place to start."""
+        # TRANSLATORS: ends a call after repeated silence or wrong keys; %(number)s is 188.
+        text = self.t.gettext(
+            "We are sorry we could not help. If you are not sure where to ask, please call "
+            "the consumer hotline on %(number)s. Thank you for calling."
+        )
+        number = self.reader.phone(parse_phone(FALLBACK_NUMBER))
+        return Step(frame(text, number=number), outcome)

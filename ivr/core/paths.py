@@ -1,0 +1,67 @@
+"""Every way through the menus to a desk, and what a caller hears on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .flow import CallFlow, Position
+from .readings import Segment, Slow
+from .routes import TOP_MENU
+
+
+@dataclass(frozen=True)
+class Path:
+    """The keys from the start of a call to one desk's answer."""
+
+    keys: tuple[str, ...]
+    menus: tuple[str, ...]
+    desk: str
+    eager: tuple[Segment, ...]
+    patient: tuple[Segment, ...]
+    heard: tuple[Segment, ...]
+    answer: tuple[Segment, ...]
+
+    @property
+    def transcript(self) -> tuple[Segment, ...]:
+        """Everything a caller hears on this path who listens to every menu to its end."""
+        return self.heard + self.answer
+
+
+def until_contact(flow: CallFlow, answer: tuple[Segment, ...], lead_length: int) -> tuple[Segment, ...]:
+    """The part of an answer heard before the desk's number or address begins."""
+    for i, segment in enumerate(answer):
+        if isinstance(segment, Slow):
+            return answer[:i]
+    return answer[:lead_length]
+
+
+def walk(flow: CallFlow, now: datetime) -> list[Path]:
+    """All paths from the greeting to each desk's answer, depth first in menu order."""
+    routes = flow.routes
+    greeting = flow.reader.text(routes.greeting)
+    found: list[Path] = []
+
+    def visit(menu_id: str, keys: tuple[str, ...], menus: tuple[str, ...],
+              eager: tuple[Segment, ...], patient: tuple[Segment, ...]) -> None:
+        menu = routes.menus[menu_id]
+        for option in menu.options:
+            heard_eager = eager + flow.menu_speech(menu, upto=option.key)
+            heard_patient = patient + flow.menu_speech(menu)
+            if option.menu is not None:
+                if option.menu not in menus:
+                    visit(option.menu, keys + (option.key,), menus + (option.menu,),
+                          heard_eager, heard_patient)
+                continue
+            step = flow.press(Position(menu_id), option.key, now)
+            desk = routes.desks[option.desk]
+            scoped = not desk.in_scope and option.scope_statement
+            lead = len(flow.reader.text(routes.scope_statement)) if scoped else 0
+            lead += len(flow.reader.text(option.lead))
+            before = until_contact(flow, step.speech, lead)
+            found.append(Path(keys + (option.key,), menus, option.desk,
+                              heard_eager + before, heard_patient + before, heard_patient,
+                              step.speech))
+
+    visit(TOP_MENU, (), (TOP_MENU,), greeting, greeting)
+    return found

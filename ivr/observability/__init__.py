@@ -1,0 +1,1 @@
+"""Prometheus metrics, JSON step lines and the callers' keyed hash."""

@@ -1,0 +1,265 @@
+"""The `ivr` command: serve the line, call it from the terminal, check routes.yaml."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+
+import click
+
+from ..routesfile.loader import RoutesError
+from .twilio_setup import twilio
+
+DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
+
+
+def _japan_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from ..core.hours import JAPAN
+
+    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, form).replace(tzinfo=JAPAN)
+        except ValueError:
+            continue
+    raise click.BadParameter(f"'{value}' is not a Japan time like \"2026-12-29 10:00\"")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="meiwaku-ivr")
+def main() -> None:
+    """The 迷惑メール相談 phone line: serve it, call it, check its routes.yaml."""
+
+
+ROUTES_ARG = click.argument("routes", default="routes.yaml",
+                            type=click.Path(dir_okay=False))
+AT_OPTION = click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
+                         help="Japan time to judge hours and open desks at (default: now).")
+
+
+def _flow_or_exit(routes: str):
+    from ..routesfile.served import offline_flow
+
+    try:
+        return offline_flow(routes)
+    except RoutesError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+
+
+def _moment(at: str | None) -> datetime:
+    from ..clock import japan_now
+
+    return _japan_time(at) or japan_now()
+
+
+@main.command()
+@ROUTES_ARG
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings as well as on errors.")
+@AT_OPTION
+def check(routes: str, strict: bool, at: str | None) -> None:
+    """Check ROUTES (default routes.yaml) exactly as the server loads it, then lint it.
+
+    Errors (the server would refuse the file) are printed as FILE:LINE: KEY PATH:
+    what is wrong, and exit 1. Warnings (menus with more than 5 options, desks
+    deeper than 3 presses or that no menu leads to, paths that take too long to
+    hear) exit 0, or 1 with --strict. Exit 2 is a mistake in the command itself.
+    """
+    from .lint import lint
+    from .preview import open_jtalk
+
+    flow = _flow_or_exit(routes)
+    warnings = lint(flow, _moment(at))
+    for warning in warnings:
+        click.echo(f"{warning.file}:{warning.line}: warning: "
+                   f"{str(warning).split(': ', 1)[1]}", err=True)
+    loaded = flow.routes
+    timer = "Open JTalk" if open_jtalk() else "a mora-count estimate"
+    click.echo(f"{routes}: OK ({len(loaded.menus)} menus, {len(loaded.desks)} desks, "
+               f"digest {loaded.digest}); {len(warnings)} warning(s); speech timed by {timer}")
+    if strict and warnings:
+        sys.exit(1)
+
+
+@main.command()
+@ROUTES_ARG
+@click.option("--format", "form", type=click.Choice(["text", "mermaid", "dot", "svg"]),
+              default="text", show_default=True, help="How to draw the menu.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write to this file (svg: default routes.svg) instead of the terminal.")
+def tree(routes: str, form: str, out: str | None) -> None:
+    """Draw the whole menu: every key with its wording, every desk with number and hours.
+
+    text, mermaid and dot print to the terminal; svg draws a picture with
+    Graphviz (apt-get install graphviz) into routes.svg or --out.
+    """
+    from .tree import GraphvizMissing, render_tree
+
+    flow = _flow_or_exit(routes)
+    try:
+        drawing = render_tree(flow.routes, form)
+    except GraphvizMissing as error:
+        raise click.ClickException(str(error)) from None
+    out = out or ("routes.svg" if form == "svg" else None)
+    if out is None:
+        click.echo(drawing)
+        return
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(drawing)
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@ROUTES_ARG
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Also write one WAV file per path into this folder, to listen to.")
+@AT_OPTION
+def preview(routes: str, out: str | None, at: str | None) -> None:
+    """Seconds of speech before each desk's number is heard, path by path.
+
+    "quick" is a caller who presses as soon as their topic is named (limit 20 s),
+    "patient" one who hears every menu to its end (limit 40 s). Timed with Open
+    JTalk when the speech extra is installed (pip install 'meiwaku-ivr[speech]'),
+    otherwise estimated from the mora count.
+    """
+    from pathlib import Path
+
+    from .preview import EAGER_LIMIT, PATIENT_LIMIT, open_jtalk, timings, write_wav
+
+    flow = _flow_or_exit(routes)
+    if out and open_jtalk() is None:
+        raise click.ClickException("--out needs the speech extra: pip install 'meiwaku-ivr[speech]'")
+    click.echo(f"{'keys':8}{'desk':16}{'quick':>8}{'patient':>9}")
+    for timing in timings(flow, _moment(at)):
+        path = timing.path
+        flags = []
+        if timing.eager > EAGER_LIMIT:
+            flags.append(f"quick over {EAGER_LIMIT:.0f} s")
+        if timing.patient > PATIENT_LIMIT:
+            flags.append(f"patient over {PATIENT_LIMIT:.0f} s")
+        keys = "-".join(path.keys)
+        click.echo(f"{keys:8}{path.desk:16}{timing.eager:7.1f}s{timing.patient:8.1f}s"
+                   + (f"  TOO LONG: {', '.join(flags)}" if flags else ""))
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            write_wav(path.transcript, Path(out) / f"{keys}_{path.desk}.wav")
+    click.echo("timed by " + ("Open JTalk" if open_jtalk() else "a mora-count estimate "
+                               "(install the speech extra for Open JTalk)"))
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@AT_OPTION
+def diff(old: str, new: str, at: str | None) -> None:
+    """What changes for callers between OLD and NEW versions of routes.yaml.
+
+    For every menu and every key path whose words differ: the sentences a caller
+    would no longer hear (-) and would now hear (+); paths that appear or vanish,
+    or lead to another desk, are named.
+    Exits 0 when callers hear no difference, 1 when they do.
+    """
+    from .diff import diff_routes
+
+    changes = diff_routes(_flow_or_exit(old), _flow_or_exit(new), _moment(at))
+    for change in changes:
+        where = change.where
+        if change.old_desk != change.new_desk and change.kind == "changed":
+            click.echo(f"{where}: now leads to {change.new_desk} (was {change.old_desk})")
+        elif change.kind == "changed":
+            click.echo(f"{where}: changed" + (f" ({change.new_desk})" if change.new_desk else ""))
+        elif change.kind == "added":
+            click.echo(f"{where}: new" + (f", leads to {change.new_desk}" if change.new_desk else ""))
+        else:
+            click.echo(f"{where}: removed" + (f" (led to {change.old_desk})" if change.old_desk else ""))
+        for line in change.lines:
+            click.echo(f"    {line}")
+    if not changes:
+        click.echo("callers hear no difference")
+    sys.exit(1 if changes else 0)
+
+
+@main.command()
+@click.option("--routes", default=lambda: os.environ.get("IVR_ROUTES", "routes.yaml"),
+              show_default="$IVR_ROUTES or routes.yaml", help="The routes file to serve.")
+@click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
+              help="Pretend the call happens at this Japan time (holidays, hours).")
+@click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
+              "silence. Without it you type keys as the call goes.")
+@click.option("--from", "caller", default="+819000000000", show_default=True,
+              help="The caller's number Twilio would send.")
+@click.option("--dial-status", type=click.Choice(DIAL_STATUSES), default="completed",
+              show_default=True, help="How a transfer ends (Twilio's DialCallStatus).")
+def call(routes: str, at: str | None, keys: str | None, caller: str, dial_status: str) -> None:
+    """Call the line from the terminal and read what a caller hears.
+
+    The real app runs in this process and every step is a signed request, exactly
+    as Twilio sends it. No Twilio account is needed.
+    """
+    from .phone import Call, local_app, quiet_server_log, scripted
+
+    def ask() -> str | None:
+        answer = click.prompt("key (0-9 * #; Enter = silence; q = hang up)", default="",
+                              show_default=False)
+        return None if answer.strip().lower() == "q" else answer.strip()[:1]
+
+    press = scripted(keys.split(",")) if keys is not None else ask
+    with quiet_server_log():  # the terminal shows the call, not the server's log
+        try:
+            app, token = local_app(routes, _japan_time(at))
+        except RoutesError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        Call(app, token, caller, dial_status).run(press, lambda event: click.echo(str(event)))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=lambda: (os.cpu_count() or 1) * 2 + 1, type=int,
+              show_default="2 × CPUs + 1", help="gunicorn worker processes.")
+@click.option("--dev", is_flag=True, help="Local development mode: Flask's server, and "
+              "without TWILIO_AUTH_TOKEN requests are not checked. Never expose it.")
+def serve(host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the line's webhooks (POST /voice) for Twilio.
+
+    Reads IVR_ROUTES (default routes.yaml) and TWILIO_AUTH_TOKEN from the
+    environment, and refuses to start if either is unusable.
+    """
+    from ..app import ConfigError, create_app
+
+    if dev:
+        os.environ["IVR_DEV"] = "1"
+        click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
+                    "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
+                    fg="red", bold=True, err=True)
+        app = _app_or_exit(create_app, (ConfigError, RoutesError))
+        app.run(host=host, port=port, debug=False)
+        return
+    from .server import metrics_shared_between_workers, run_gunicorn
+
+    with metrics_shared_between_workers():
+        app = _app_or_exit(create_app, (ConfigError, RoutesError))
+        run_gunicorn(app, host, port, workers)
+
+
+def _app_or_exit(create_app, refusals):
+    """The app, or a one-line reason on stderr and exit 1."""
+    try:
+        return create_app()
+    except refusals as error:
+        click.echo(f"ivr serve: cannot start:\n{error}", err=True)
+        sys.exit(1)
+
+
+main.add_command(twilio)
+
+
+from ..records.commands import db, purge, report  # noqa: E402
+
+main.add_command(report)
+main.add_command(purge)
+main.add_command(db)

@@ -1,0 +1,64 @@
+"""What changes for callers between two versions of routes.yaml, menu by menu and path by path."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..core.flow import CallFlow
+from ..core.paths import walk
+from ..core.readings import Segment, plain
+
+SENTENCE = re.compile(r"(?<=[。.!?！？])")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A menu or a key path whose words differ: added, removed or changed."""
+
+    where: str  # "menu top" or the keys of a path, e.g. "3-2"
+    kind: str  # "added", "removed", "changed"
+    old_desk: str | None
+    new_desk: str | None
+    lines: tuple[str, ...]  # "- sentence no longer heard" / "+ sentence now heard"
+
+
+def sentences(text: str) -> list[str]:
+    """A transcript cut into sentences, so a change shows as whole sentences."""
+    return [s for s in SENTENCE.split(text) if s]
+
+
+def _compare(old: tuple[Segment, ...] | None, new: tuple[Segment, ...] | None) -> tuple[str, ...]:
+    old_text = plain(old, written=True) if old is not None else ""
+    new_text = plain(new, written=True) if new is not None else ""
+    return tuple(line for line in difflib.ndiff(sentences(old_text), sentences(new_text))
+                 if line[:1] in "-+")
+
+
+def _kind(old: object, new: object) -> str:
+    return "added" if old is None else "removed" if new is None else "changed"
+
+
+def diff_routes(old: CallFlow, new: CallFlow, now: datetime) -> list[Change]:
+    """Every menu and every key path whose words differ between two routes files."""
+    changes = []
+    old_menus = {m: old.menu_speech(menu) for m, menu in old.routes.menus.items()}
+    new_menus = {m: new.menu_speech(menu) for m, menu in new.routes.menus.items()}
+    for menu_id in sorted(set(old_menus) | set(new_menus)):
+        was, now_is = old_menus.get(menu_id), new_menus.get(menu_id)
+        if was != now_is:
+            changes.append(Change(f"menu {menu_id}", _kind(was, now_is), None, None,
+                                  _compare(was, now_is)))
+    before = {p.keys: p for p in walk(old, now)}
+    after = {p.keys: p for p in walk(new, now)}
+    for keys in sorted(set(before) | set(after)):
+        was, now_is = before.get(keys), after.get(keys)
+        old_answer = was.answer if was else None
+        new_answer = now_is.answer if now_is else None
+        if was and now_is and was.desk == now_is.desk and old_answer == new_answer:
+            continue
+        changes.append(Change("-".join(keys), _kind(was, now_is), was and was.desk,
+                              now_is and now_is.desk, _compare(old_answer, new_answer)))
+    return changes

@@ -1,0 +1,153 @@
+"""A phone in the terminal: drives the real app with signed requests, as Twilio would."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from twilio.request_validator import RequestValidator
+
+from ..app import create_app
+from ..core.hours import JAPAN
+
+BASE_URL = "http://localhost"
+MAX_STEPS = 60
+CALLER = "+819000000000"
+LINE_NUMBER = "+815000000000"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened on the call: the line spoke, a key was pressed, …"""
+
+    kind: str  # "say", "press", "silence", "dial", "hangup", "error"
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.upper():8} {self.text}"
+
+
+@contextlib.contextmanager
+def quiet_server_log() -> Iterator[None]:
+    """Keep the app's own log below errors for the length of a terminal call."""
+    logger = logging.getLogger("ivr")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:
+    """The real app with a throw-away token, its clock pinned to `at` if given."""
+    token = secrets.token_hex(16)
+    overrides = {
+        "TWILIO_AUTH_TOKEN": token, "IVR_ROUTES": routes, "IVR_DEV": False,
+        # A call from the terminal is a rehearsal: it leaves no call record.
+        "RECORDS_URL": "", "IVR_CALLER_HASH_KEY": secrets.token_hex(16),
+    }
+    if at is not None:
+        pinned = at if at.tzinfo else at.replace(tzinfo=JAPAN)
+        overrides["CLOCK"] = lambda: pinned
+    return create_app(overrides), token
+
+
+def spoken(element: ET.Element) -> str:
+    """The words of a <Say>, SSML included, as one line; pauses shown as 、."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "break":
+            if parts and parts[-1] and not parts[-1].endswith(("、", "。")):
+                parts.append("、")
+        else:
+            parts.append(spoken(child))
+        parts.append(child.tail or "")
+    return "".join(parts).strip()
+
+
+class Call:
+    """One call from a caller to the line, step by step."""
+
+    def __init__(self, app: Flask, token: str, caller: str = CALLER, dial_status: str = "completed"):
+        self.client = app.test_client()
+        self.validator = RequestValidator(token)
+        self.dial_status = dial_status
+        self.base = {
+            "CallSid": "CA" + secrets.token_hex(16), "AccountSid": "AC" + secrets.token_hex(16),
+            "From": caller, "To": LINE_NUMBER, "CallStatus": "in-progress", "Direction": "inbound",
+        }
+
+    def post(self, path: str, extra: dict[str, str] | None = None):
+        """POST to the app exactly as Twilio would: form fields and a valid signature."""
+        params = dict(self.base, **(extra or {}))
+        signature = self.validator.compute_signature(BASE_URL + path, params)
+        return self.client.post(path, data=params, base_url=BASE_URL,
+                                headers={"X-Twilio-Signature": signature})
+
+    def run(self, keys: Callable[[], str | None], on_event: Callable[[Event], None]) -> list[Event]:
+        """Follow the TwiML from the first ring until someone hangs up."""
+        events: list[Event] = []
+
+        def emit(kind: str, text: str) -> None:
+            event = Event(kind, text)
+            events.append(event)
+            on_event(event)
+
+        request: tuple[str, dict[str, str]] | None = ("/voice", {})
+        for _ in range(MAX_STEPS):
+            if request is None:
+                break
+            response = self.post(*request)
+            request = None
+            if response.status_code != 200:
+                emit("error", f"HTTP {response.status_code} from {response.request.path}")
+                break
+            for verb in ET.fromstring(response.data):
+                if verb.tag == "Say":
+                    emit("say", spoken(verb))
+                elif verb.tag == "Gather":
+                    for say in verb.iter("Say"):
+                        emit("say", spoken(say))
+                    digits = keys()
+                    if digits is None:
+                        emit("hangup", "caller hangs up")
+                        return events
+                    emit("press" if digits else "silence", digits or "(no key)")
+                    if digits or verb.get("actionOnEmptyResult") == "true":
+                        request = (verb.get("action"), {"Digits": digits})
+                        break
+                elif verb.tag == "Redirect":
+                    request = (verb.text, {})
+                    break
+                elif verb.tag == "Dial":
+                    emit("dial", f"{verb.text.strip()} (DialCallStatus={self.dial_status})")
+                    request = (verb.get("action"), {"DialCallStatus": self.dial_status})
+                    break
+                elif verb.tag == "Hangup":
+                    emit("hangup", "line hangs up")
+                    return events
+            else:
+                if request is None:
+                    emit("hangup", "end of instructions")
+                    return events
+        return events
+
+
+def scripted(keys: list[str]) -> Callable[[], str | None]:
+    """Keys from a list, '' (or '-') for silence; None (hang up) when the list runs out."""
+    queue: Iterator[str] = iter(keys)
+
+    def press() -> str | None:
+        key = next(queue, None)
+        if key is None:
+            return None
+        return "" if key.strip() == "-" else key.strip()
+
+    return press

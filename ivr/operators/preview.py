@@ -1,0 +1,116 @@
+"""How long a caller listens before hearing what they need, by Open JTalk or by estimate."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from ..core.flow import CallFlow
+from ..core.paths import Path, walk
+from ..core.readings import Segment, plain
+
+EAGER_LIMIT = 20.0
+PATIENT_LIMIT = 40.0
+MORAE_PER_SECOND = 6.5
+# Small kana (ゃ, ュ, …) join the mora before them.
+_SMALL_KANA = frozenset(
+    c for c in map(chr, range(0x3041, 0x3100)) if "SMALL" in unicodedata.name(c, "")
+)
+_KANA = re.compile(r"[\u3041-\u30ff]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+_DIGIT = re.compile(r"[0-9]")
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence what Open JTalk's C library prints on stdout and stderr."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(io.StringIO()):
+        os.dup2(null.fileno(), 1)
+        os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+@cache
+def open_jtalk():
+    """The pyopenjtalk module if the speech extra is installed, else None."""
+    try:
+        with quiet():
+            import pyopenjtalk
+    except ImportError:
+        return None
+    return pyopenjtalk
+
+
+def estimate_seconds(text: str) -> float:
+    """Seconds to hear Japanese text, from a mora count (about 6.5 morae a second)."""
+    kana = len(_KANA.findall(text)) - sum(c in _SMALL_KANA for c in text)
+    morae = kana + 2 * len(_KANJI.findall(text)) + 2 * len(_DIGIT.findall(text))
+    return morae / MORAE_PER_SECOND
+
+
+def speech_seconds(segments: tuple[Segment, ...]) -> float:
+    """Seconds to hear these segments: Open JTalk's synthesis where installed."""
+    text = plain(segments)
+    if not text:
+        return 0.0
+    engine = open_jtalk()
+    if engine is None:
+        return estimate_seconds(text)
+    with quiet():
+        audio, rate = engine.tts(text)
+    return len(audio) / rate
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds of speech on one path before the desk's number (or its answer) begins."""
+
+    path: Path
+    eager: float
+    patient: float
+
+    @property
+    def too_long(self) -> bool:
+        """Over 20 s for a caller who presses at once, or 40 s for one who hears everything."""
+        return self.eager > EAGER_LIMIT or self.patient > PATIENT_LIMIT
+
+
+def write_wav(segments: tuple[Segment, ...], target) -> float:
+    """Speak the segments with Open JTalk into a 16-bit mono WAV file; return its seconds."""
+    import wave
+
+    import numpy
+
+    engine = open_jtalk()
+    if engine is None:
+        raise RuntimeError("WAV files need the speech extra: pip install 'meiwaku-ivr[speech]'")
+    with quiet():
+        audio, rate = engine.tts(plain(segments))
+    samples = numpy.clip(audio, -32768, 32767).astype("<i2")
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(int(rate))
+        out.writeframes(samples.tobytes())
+    return len(samples) / rate
+
+
+def timings(flow: CallFlow, now: datetime) -> list[Timing]:
+    """The timing of every path through the menus."""
+    return [Timing(p, speech_seconds(p.eager), speech_seconds(p.patient)) for p in walk(flow, now)]

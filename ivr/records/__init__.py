@@ -1,0 +1,1 @@
+"""Call records: tables, summary, database, writer, step listener, monthly report, commands."""

@@ -1,0 +1,127 @@
+"""`ivr report`, `ivr purge` and `ivr db`: the call records from the command line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+
+import click
+
+DATABASE_HELP = "SQLAlchemy URL of the records; default $DATABASE_URL, else sqlite $IVR_RECORDS_DB."
+
+
+def _engine(database: str | None):
+    from . import database
+
+    url = database or database.database_url()
+    if not url:
+        raise click.UsageError("call records are off (IVR_RECORDS_DB=off) and no --database given")
+    return database.make_engine(url)
+
+
+def _ready_engine(database: str | None):
+    from . import database
+
+    engine = _engine(database)
+    database.upgrade(engine)
+    return engine
+
+
+class RecordsCommand(click.Command):
+    """A command whose database errors end in one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            first = (str(error.orig if getattr(error, "orig", None) else error).splitlines() or [""])[0]
+            raise click.ClickException(f"records database: {first}") from error
+
+
+@click.command(cls=RecordsCommand)
+@click.option("--month", required=True, metavar="YYYY-MM", help="Calendar month, Japan time.")
+@click.option("--format", "form", type=click.Choice(["text", "csv", "png"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (required for png unless stdout is redirected).")
+@click.option("--database", help=DATABASE_HELP)
+def report(month: str, form: str, output: str | None, database: str | None) -> None:
+    """The monthly report: calls per topic and desk, transfers, endings, repeat callers, hours."""
+    from . import database
+    from .report import build, month_bounds, render_csv, render_png, render_text
+
+    try:
+        start, end = month_bounds(month)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--month") from error
+    built = build(month, database.calls_between(_ready_engine(database), start, end))
+    if form == "png":
+        data = render_png(built)
+        if output:
+            with open(output, "wb") as file:
+                file.write(data)
+        elif sys.stdout.isatty():
+            raise click.UsageError("png goes to a file: add --output report.png")
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    text = render_text(built) if form == "text" else render_csv(built)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _age(value: str) -> timedelta:
+    found = re.fullmatch(r"(\d+)d", value.strip())
+    if not found or int(found.group(1)) < 1:
+        raise click.BadParameter(f"'{value}' is not a number of days like 400d")
+    return timedelta(days=int(found.group(1)))
+
+
+@click.command(cls=RecordsCommand)
+@click.option("--older-than", "older_than", required=True, metavar="400d",
+              help="Delete calls that started more than this many days ago.")
+@click.option("--database", help=DATABASE_HELP)
+@click.option("--dry-run", is_flag=True, help="Only say how many calls would go.")
+def purge(older_than: str, database: str | None, dry_run: bool) -> None:
+    """Delete call records past their retention period (e.g. --older-than 400d)."""
+    from . import database
+
+    cutoff = datetime.now(timezone.utc) - _age(older_than)
+    engine = _ready_engine(database)
+    if dry_run:
+        old = database.calls_between(engine, datetime(1970, 1, 1, tzinfo=timezone.utc), cutoff)
+        click.echo(f"{len(old)} calls started before {cutoff:%Y-%m-%d %H:%M} UTC would be deleted")
+        return
+    deleted = database.purge_before(engine, cutoff)
+    click.echo(f"deleted {deleted} calls started before {cutoff:%Y-%m-%d %H:%M} UTC")
+
+
+@click.group()
+def db() -> None:
+    """The call records database: schema migrations."""
+
+
+@db.command(cls=RecordsCommand)
+@click.option("--database", help=DATABASE_HELP)
+def upgrade(database: str | None) -> None:
+    """Create or migrate the records schema to the newest revision."""
+    from . import database
+
+    engine = _engine(database)
+    database.upgrade(engine)
+    click.echo(f"records schema at revision {database.current_revision(engine)}")
+
+
+@db.command(cls=RecordsCommand)
+@click.option("--database", help=DATABASE_HELP)
+def current(database: str | None) -> None:
+    """Print the schema revision the records database is at."""
+    from . import database
+
+    click.echo(database.current_revision(_engine(database)) or "none")

@@ -1,0 +1,111 @@
+"""What a call record keeps: its steps, its end, and the summary worked out from them (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
+TERMINAL = {"answer_heard": "answer_heard", "transferred": "transferred",
+            "max_failures": "max_failures", "no_input": "no_input", "error": "error"}
+AT_ANSWER = frozenset({"answer", "answer_repeat", "transfer_closed", "transfer_busy",
+                       "transfer_no-answer", "transfer_failed", "transfer_canceled"})
+ANSWERS = frozenset({"answer", "answer_repeat"})
+
+
+def clean_digits(value: str | None) -> str | None:
+    """Keys as Twilio sends them (0-9 * #), at most 8; anything else dropped."""
+    if value is None:
+        return None
+    return "".join(c for c in value if c in "0123456789*#")[:8]
+
+
+def utc(moment: datetime) -> datetime:
+    """A moment on the UTC clock (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One answered webhook, reduced to what a record keeps."""
+
+    call_sid: str
+    caller_hash: str | None
+    seq: int
+    at: datetime
+    endpoint: str
+    menu: str | None
+    key: str | None
+    digits: str | None
+    dial_status: str | None
+    outcome: str
+    desk: str | None = None
+    desk_closed: bool | None = None
+    topic: str | None = None
+    topic_label: str | None = None
+    request_id: str | None = None  # Twilio's I-Twilio-Idempotency-Token: a retry has the same
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    """Twilio's status callback: the call is over."""
+
+    call_sid: str
+    caller_hash: str | None
+    at: datetime
+    call_status: str
+    duration_s: int | None
+
+
+def step_token(step: dict) -> str:
+    """One step of the path: where the caller was, then what they did."""
+    if step["endpoint"] == "voice":
+        return "start"
+    where = step["menu"] or "?"
+    if step["key"]:
+        where += "/" + step["key"]
+    if step["endpoint"] == "dialed":
+        return f"{where}=dial:{step['dial_status'] or '?'}"
+    return f"{where}={step['digits'] or '-'}"
+
+
+def summarize(steps: list[dict], call_status: str | None) -> dict:
+    """The record's summary from its steps (in order) and the final CallStatus, if known."""
+    summary: dict = {"steps": len(steps), "path": " ".join(step_token(s) for s in steps),
+                     "topic": None, "topic_label": None, "desk": None, "delivery": None,
+                     "transfer_result": None, "desk_closed": None, "end_reason": None}
+    for step in steps:
+        outcome = step["outcome"]
+        if outcome in ANSWERS:
+            summary.update(topic=step["topic"], topic_label=step["topic_label"],
+                           desk=step["desk"], desk_closed=step["desk_closed"])
+            summary["delivery"] = summary["delivery"] or "read"
+        if outcome == "transfer_closed":
+            summary["transfer_result"] = summary["transfer_result"] or "closed"
+        if outcome == "transfer":
+            summary.update(delivery="transferred", transfer_result="unknown")
+        if outcome == "transferred":
+            summary["transfer_result"] = step["dial_status"] or "completed"
+        if outcome.startswith("transfer_") and outcome != "transfer_closed":
+            summary["transfer_result"] = outcome.removeprefix("transfer_")
+        if outcome in TERMINAL:
+            summary["end_reason"] = TERMINAL[outcome]
+    if summary["end_reason"] is None and call_status is not None:
+        summary["end_reason"] = _hang_up_reason(steps, call_status)
+    return summary
+
+
+def _hang_up_reason(steps: list[dict], call_status: str) -> str:
+    if call_status != "completed" or not steps:
+        return "not_connected" if not steps else call_status
+    last = steps[-1]["outcome"]
+    if last in AT_ANSWER:
+        return "hung_up_after_answer"
+    if last == "transfer":
+        return "hung_up_in_transfer"
+    return "hung_up_in_menu"

@@ -1,0 +1,59 @@
+"""Call records' tables: one row per CallSid with its steps, the caller only as a keyed hash."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+                        BigInteger,
+                        Boolean,
+                        Column,
+                        DateTime,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        String,
+                        Table,
+                        Text,
+)
+
+metadata = MetaData()
+
+calls = Table(
+    "calls", metadata,
+    Column("call_sid", String(34), primary_key=True),
+    Column("caller_hash", String(64), index=True),
+    Column("started_at", DateTime(timezone=True), index=True),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("call_status", String(16)),
+    Column("duration_s", Integer),
+    Column("steps", Integer, nullable=False, default=0),
+    Column("path", Text, nullable=False, default=""),
+    Column("topic", String(80)),
+    Column("topic_label", String(200)),
+    Column("desk", String(64)),
+    Column("delivery", String(16)),
+    Column("transfer_result", String(16)),
+    Column("desk_closed", Boolean),
+    Column("end_reason", String(32)),
+)
+
+call_steps = Table(
+    "call_steps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("call_sid", String(34), ForeignKey("calls.call_sid", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("endpoint", String(16), nullable=False),
+    Column("menu", String(64)),
+    Column("key", String(8)),
+    Column("digits", String(8)),
+    Column("dial_status", String(16)),
+    Column("outcome", String(32), nullable=False),
+    Column("desk", String(64)),
+    Column("desk_closed", Boolean),
+    Column("topic", String(80)),
+    Column("topic_label", String(200)),
+    Column("request_id", String(64)),
+    Index("ux_call_steps_request", "call_sid", "request_id", unique=True),
+)

@@ -1,0 +1,296 @@
+"""The operators' routes.yaml: a strict loader building the core's immutable model.
+
+Every problem names the file, the line and the key path. The caller passes the text
+in; reading the file is `load_routes`' only I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from ..core.contacts import Email, Phone, parse_email, parse_phone
+from ..core.hours import DAY_MINUTES, Hours, Span
+from ..core.readings import Text
+from ..core.routes import (
+    DEFAULT_VOICE,
+    JAPANESE_VOICES,
+    TOP_MENU,
+    Desk,
+    InputSettings,
+    Keys,
+    Menu,
+    Option,
+    Routes,
+)
+from .reader import Document, Problem, read_yaml
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
+FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
+
+
+class RoutesError(Exception):
+    """routes.yaml cannot be used; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@cache
+def schema() -> dict:
+    """The JSON Schema that routes.yaml must satisfy."""
+    return json.loads(resources.files(__package__).joinpath("schema.json").read_text("utf-8"))
+
+
+def load_routes(path: str | Path) -> Routes:
+    """Read and check a routes file; raise RoutesError naming every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RoutesError([Problem(str(path), 1, (), f"cannot be read: {exc}")]) from None
+    return parse_routes(text, str(path))
+
+
+def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
+    """Check routes text strictly and build the model; raise RoutesError on any problem."""
+    doc = read_yaml(text, file)
+    if doc.problems:
+        raise RoutesError(doc.problems)
+    _check_schema(doc)
+    if doc.problems:
+        raise RoutesError(doc.problems)
+    routes = _build(doc, text)
+    if doc.problems:
+        raise RoutesError(sorted(doc.problems, key=lambda p: p.line))
+    return routes
+
+
+def _check_schema(doc: Document) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            path = (*path, unknown[0])
+        doc.problem(path, _explain(error, path))
+
+
+def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
+    """Say what is wrong in an operator's words, and what would be valid."""
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        return f"unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
+    if kind == "required":
+        return f"missing {error.message.split(' is a required')[0]}"
+    if kind == "type" and error.validator_value == "string":
+        return f"must be text in quotes, e.g. \"{error.instance}\" (YAML read {error.instance!r})"
+    if kind == "type":
+        return f"must be {_TYPES.get(error.validator_value, error.validator_value)}, not {error.instance!r}"
+    if kind == "pattern":
+        form = _FORMS.get(error.validator_value, error.validator_value)
+        return f"{error.instance!r} is not in the form {form}"
+    if kind == "oneOf" and path and path[-1] == "hours":
+        return "give days, open and closed, or varies on its own"
+    if kind == "oneOf" and len(path) >= 3 and path[-2] == "options":
+        return "give exactly one of desk or menu"
+    if kind == "oneOf" and path and path[-1] == "days":
+        return f"{error.instance!r} is not a day (mon … sun), a range such as mon-fri, or a list of days"
+    if kind == "const":
+        return f"must be {error.validator_value}"
+    return error.message
+
+
+_TYPES = {"boolean": "true or false", "integer": "a whole number", "object": "a set of keys",
+          "array": "a list"}
+_FORMS = {
+    "^[a-z][a-z0-9_]*$": "of a name in lower-case letters, digits and _ (e.g. center)",
+    "^[0-9*#]$": "of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
+    "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": "HH:MM-HH:MM (e.g. \"10:00-12:00\")",
+}
+
+
+def _text(doc: Document, path: tuple, value: str | None) -> Text:
+    """Operator text, with {tel:…} and {mail:…} turned into checked numbers and addresses."""
+    if not value:
+        return ()
+    value = FOLDED_SPACE.sub("", value.strip())
+    parts: list[str | Phone | Email] = []
+    last = 0
+    for match in PLACEHOLDER.finditer(value):
+        parts.append(value[last:match.start()])
+        try:
+            parts.append(parse_phone(match[2]) if match[1] == "tel" else parse_email(match[2]))
+        except ValueError as exc:
+            doc.problem(path, str(exc))
+        last = match.end()
+    parts.append(value[last:])
+    if "{" in value.replace("{tel:", "").replace("{mail:", ""):
+        doc.problem(path, "braces are only for {tel:NUMBER} and {mail:ADDRESS}")
+    return tuple(p for p in parts if p != "")
+
+
+def _days(value: str | list[str]) -> frozenset[int]:
+    if isinstance(value, list):
+        return frozenset(DAY_NAMES.index(d) for d in value)
+    first, _, last = value.partition("-")
+    start, end = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+    return frozenset(range(start, end + 1)) if start <= end else frozenset()
+
+
+def _minute(text: str) -> int:
+    hour, minute = text.split(":")
+    if int(minute) > 59 or int(hour) > 24 or (int(hour) == 24 and int(minute)):
+        raise ValueError(f"{text} is not a time of day")
+    return int(hour) * 60 + int(minute)
+
+
+def _hours(doc: Document, path: tuple, data: dict) -> Hours:
+    if "varies" in data:
+        return Hours(varies=data["varies"])
+    days = _days(data["days"])
+    if not days:
+        doc.problem((*path, "days"), f"'{data['days']}' runs backwards; write it as mon-fri")
+    spans: list[Span] = []
+    for i, text in enumerate(data["open"]):
+        start_text, end_text = text.split("-")
+        try:
+            span = Span(_minute(start_text), _minute(end_text))
+        except ValueError as exc:
+            doc.problem((*path, "open", i), str(exc))
+            continue
+        if span.end <= span.start:
+            doc.problem((*path, "open", i), f"{text} ends before it starts")
+        elif spans and span.start < spans[-1].end:
+            doc.problem((*path, "open", i), f"{text} overlaps or comes before the span before it")
+        else:
+            spans.append(span)
+    closed = data["closed"]
+    if spans and spans[-1].end > DAY_MINUTES:
+        doc.problem((*path, "open"), "a span cannot run past 24:00")
+    return Hours(days, tuple(spans), "holidays" in closed, "year_end" in closed)
+
+
+def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
+    path = ("desks", desk_id)
+    phone = email = None
+    if "phone" in data:
+        try:
+            phone = parse_phone(data["phone"])
+        except ValueError as exc:
+            doc.problem((*path, "phone"), str(exc))
+    if "email" in data:
+        try:
+            email = parse_email(data["email"])
+        except ValueError as exc:
+            doc.problem((*path, "email"), str(exc))
+    hours = _hours(doc, (*path, "hours"), data["hours"]) if "hours" in data else None
+    if phone and not hours:
+        doc.problem(path, "a desk with a phone number needs hours (or hours: {varies: …})")
+    transfer = data.get("transfer", False)
+    if transfer:
+        if "phone" in data and phone is None:
+            pass  # the number itself is already reported
+        elif phone is None:
+            doc.problem((*path, "transfer"), "there is no phone number to put the call through to")
+        elif not phone.dialable:
+            doc.problem(
+                (*path, "transfer"),
+                f"{phone.written} cannot be dialled from Twilio (short codes and 0570 numbers "
+                "cannot); set transfer: false",
+            )
+        elif hours is not None and not hours.known:
+            doc.problem((*path, "transfer"), "a transfer needs known hours, not varies")
+    return Desk(
+        id=desk_id,
+        name=data["name"],
+        reading=data.get("reading", data["name"]),
+        about=_text(doc, (*path, "about"), data.get("about")),
+        phone=phone,
+        email=email,
+        hours=hours,
+        fee=_text(doc, (*path, "fee"), data.get("fee")),
+        notes=tuple(_text(doc, (*path, "notes", i), n) for i, n in enumerate(data.get("notes", []))),
+        in_scope=data.get("in_scope", False),
+        transfer=transfer,
+    )
+
+
+def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menus: dict) -> Menu:
+    path = ("menus", menu_id)
+    options = []
+    reserved = {keys.repeat: "repeat", keys.top: "top"}
+    for key, option in data["options"].items():
+        opath = (*path, "options", key)
+        if opath not in doc.quoted:
+            doc.problem(opath, f'write the key in quotes: "{key}":')
+        if key in reserved:
+            doc.problem(opath, f"key {key} is the {reserved[key]} key on every menu (keys.{reserved[key]})")
+        if "desk" in option and option["desk"] not in desks:
+            doc.problem((*opath, "desk"),
+                        f"unknown desk '{option['desk']}'; known: {', '.join(sorted(desks))}")
+        if "menu" in option and option["menu"] not in menus:
+            doc.problem((*opath, "menu"),
+                        f"unknown menu '{option['menu']}'; known: {', '.join(sorted(menus))}")
+        options.append(Option(
+            key=key,
+            label=_text(doc, (*opath, "label"), option["label"]),
+            lead=_text(doc, (*opath, "lead"), option.get("lead")),
+            scope_statement=option.get("scope_statement", True),
+            desk=option.get("desk"),
+            menu=option.get("menu"),
+        ))
+    return Menu(menu_id, _text(doc, (*path, "intro"), data.get("intro")), tuple(options))
+
+
+def _reachable(menus: dict[str, Menu]) -> set[str]:
+    seen, todo = {TOP_MENU}, [TOP_MENU]
+    while todo:
+        for option in menus[todo.pop()].options:
+            if option.menu in menus and option.menu not in seen:
+                seen.add(option.menu)
+                todo.append(option.menu)
+    return seen
+
+
+def _build(doc: Document, text: str) -> Routes:
+    data = doc.data
+    line = data["line"]
+    voice = line.get("voice", DEFAULT_VOICE)
+    if voice not in JAPANESE_VOICES:
+        doc.problem(("line", "voice"),
+                    f"'{voice}' is not a Japanese voice Twilio offers; use one of: {', '.join(JAPANESE_VOICES)}")
+    keys = Keys(**data.get("keys", {}))
+    if keys.repeat == keys.top:
+        doc.problem(("keys",), "repeat and top must be different keys")
+    if keys.transfer in (keys.repeat, keys.top):
+        doc.problem(("keys", "transfer"), "the transfer key must differ from repeat and top")
+    desks = {desk_id: _desk(doc, desk_id, d) for desk_id, d in data["desks"].items()}
+    menus = {}
+    for menu_id, menu in data["menus"].items():
+        menus[menu_id] = _menu(doc, menu_id, menu, keys, desks, data["menus"])
+    targets_known = all(o.menu in menus for m in menus.values() for o in m.options if o.menu)
+    for menu_id in sorted(set(menus) - _reachable(menus)) if targets_known else ():
+        doc.problem(("menus", menu_id), f"menu '{menu_id}' cannot be reached from the top menu")
+    return Routes(
+        voice=voice,
+        greeting=_text(doc, ("line", "greeting"), line["greeting"]),
+        scope_statement=_text(doc, ("line", "scope_statement"), line["scope_statement"]),
+        input=InputSettings(**data.get("input", {})),
+        keys=keys,
+        desks=desks,
+        menus=menus,
+        source=doc.file,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        lines=dict(doc.lines),
+    )

@@ -1,0 +1,1 @@
+"""The Flask edge: Twilio's webhooks and status callback, TwiML, /healthz."""
