@@ -12,19 +12,19 @@ DATABASE_HELP = "SQLAlchemy URL of the records; default $DATABASE_URL, else sqli
 
 
 def _engine(database: str | None):
-    from . import database
+    from . import database as records_db
 
-    url = database or database.database_url()
+    url = database or records_db.database_url()
     if not url:
         raise click.UsageError("call records are off (IVR_RECORDS_DB=off) and no --database given")
-    return database.make_engine(url)
+    return records_db.make_engine(url)
 
 
 def _ready_engine(database: str | None):
-    from . import database
+    from . import database as records_db
 
     engine = _engine(database)
-    database.upgrade(engine)
+    records_db.upgrade(engine)
     return engine
 
 
@@ -50,14 +50,14 @@ class RecordsCommand(click.Command):
 @click.option("--database", help=DATABASE_HELP)
 def report(month: str, form: str, output: str | None, database: str | None) -> None:
     """The monthly report: calls per topic and desk, transfers, endings, repeat callers, hours."""
-    from . import database
+    from . import database as records_db
     from .report import build, month_bounds, render_csv, render_png, render_text
 
     try:
         start, end = month_bounds(month)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from error
-    built = build(month, database.calls_between(_ready_engine(database), start, end))
+    built = build(month, records_db.calls_between(_ready_engine(database), start, end))
     if form == "png":
         data = render_png(built)
         if output:
@@ -90,15 +90,15 @@ def _age(value: str) -> timedelta:
 @click.option("--dry-run", is_flag=True, help="Only say how many calls would go.")
 def purge(older_than: str, database: str | None, dry_run: bool) -> None:
     """Delete call records past their retention period (e.g. --older-than 400d)."""
-    from . import database
+    from . import database as records_db
 
     cutoff = datetime.now(timezone.utc) - _age(older_than)
     engine = _ready_engine(database)
     if dry_run:
-        old = database.calls_between(engine, datetime(1970, 1, 1, tzinfo=timezone.utc), cutoff)
+        old = records_db.calls_between(engine, datetime(1970, 1, 1, tzinfo=timezone.utc), cutoff)
         click.echo(f"{len(old)} calls started before {cutoff:%Y-%m-%d %H:%M} UTC would be deleted")
         return
-    deleted = database.purge_before(engine, cutoff)
+    deleted = records_db.purge_before(engine, cutoff)
     click.echo(f"deleted {deleted} calls started before {cutoff:%Y-%m-%d %H:%M} UTC")
 
 
@@ -111,17 +111,17 @@ def db() -> None:
 @click.option("--database", help=DATABASE_HELP)
 def upgrade(database: str | None) -> None:
     """Create or migrate the records schema to the newest revision."""
-    from . import database
+    from . import database as records_db
 
     engine = _engine(database)
-    database.upgrade(engine)
-    click.echo(f"records schema at revision {database.current_revision(engine)}")
+    records_db.upgrade(engine)
+    click.echo(f"records schema at revision {records_db.current_revision(engine)}")
 
 
 @db.command(cls=RecordsCommand)
 @click.option("--database", help=DATABASE_HELP)
 def current(database: str | None) -> None:
     """Print the schema revision the records database is at."""
-    from . import database
+    from . import database as records_db
 
-    click.echo(database.current_revision(_engine(database)) or "none")
+    click.echo(records_db.current_revision(_engine(database)) or "none")
