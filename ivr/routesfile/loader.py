@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import cache
 from importlib import resources
@@ -29,11 +30,12 @@ from ..core.routes import (
     Option,
     Routes,
 )
-from .reader import Document, Problem, read_yaml
+from .reader import MAX_BYTES, Document, Problem, read_yaml, too_large
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
 FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
+DIGITS = re.compile(r"[0-9０-９]+")
 
 
 class RoutesError(Exception):
@@ -51,17 +53,44 @@ def schema() -> dict:
 
 
 def load_routes(path: str | Path) -> Routes:
-    """Read and check a routes file; raise RoutesError naming every problem."""
+    """Read and check a routes file; raise RoutesError naming every problem.
+
+    At most MAX_BYTES are read: a larger file is refused without being read whole.
+    """
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as exc:
         raise RoutesError([Problem(str(path), 1, (), f"cannot be read: {exc}")]) from None
+    if len(data) > MAX_BYTES:
+        raise RoutesError([Problem(str(path), 1, (), too_large(max(size, len(data))))])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RoutesError([Problem(str(path), line, (), f"cannot be read: not UTF-8 text ({exc.reason})")]) from None
     return parse_routes(text, str(path))
 
 
 def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
-    """Check routes text strictly and build the model; raise RoutesError on any problem."""
+    """Check routes text strictly and build the model; raise RoutesError on any problem.
+
+    Any other error while loading (a bug, or a file that finds one) becomes a RoutesError too:
+    the server keeps serving what it had, and `ivr check` names the file instead of a traceback.
+    """
+    try:
+        return _parse_routes(text, file)
+    except RoutesError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — RecursionError and MemoryError included
+        reason = str(exc)[:200]
+        raise RoutesError([Problem(file, 1, (), f"cannot be loaded: {type(exc).__name__}"
+                                               + (f": {reason}" if reason else ""))]) from exc
+
+
+def _parse_routes(text: str, file: str) -> Routes:
     doc = read_yaml(text, file)
     if doc.problems:
         raise RoutesError(doc.problems)
@@ -137,7 +166,19 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
     parts.append(value[last:])
     if "{" in value.replace("{tel:", "").replace("{mail:", ""):
         doc.problem(path, "braces are only for {tel:NUMBER} and {mail:ADDRESS}")
+    for part in parts:
+        if isinstance(part, str):
+            _no_digits(doc, path, part)
     return tuple(p for p in parts if p != "")
+
+
+def _no_digits(doc: Document, path: tuple, text: str, instead: str = "") -> None:
+    """A number written in digits in spoken text is read unreliably (188 as hyaku hachijū hachi)."""
+    found = DIGITS.search(text)
+    if found:
+        doc.problem(path, f"'{found[0]}' is a number written in digits, which the speech engine "
+                          "misreads; write {tel:…} for a phone number, or the number in words"
+                    + instead)
 
 
 def _days(value: str | list[str]) -> frozenset[int]:
@@ -157,6 +198,7 @@ def _minute(text: str) -> int:
 
 def _hours(doc: Document, path: tuple, data: dict) -> Hours:
     if "varies" in data:
+        _no_digits(doc, (*path, "varies"), data["varies"])
         return Hours(varies=data["varies"])
     days = _days(data["days"])
     if not days:
@@ -195,6 +237,10 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
         except ValueError as exc:
             doc.problem((*path, "email"), str(exc))
     hours = _hours(doc, (*path, "hours"), data["hours"]) if "hours" in data else None
+    if "reading" in data:
+        _no_digits(doc, (*path, "reading"), data["reading"])
+    else:
+        _no_digits(doc, (*path, "name"), data["name"], instead="; or give the name a reading:")
     if phone and not hours:
         doc.problem(path, "a desk with a phone number needs hours (or hours: {varies: …})")
     transfer = data.get("transfer", False)

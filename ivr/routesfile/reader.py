@@ -1,4 +1,9 @@
-"""Read YAML into plain data while remembering the line of every key path."""
+"""Read YAML into plain data while remembering the line of every key path.
+
+An operator's file is untrusted input: before anything is built from it, its size, its nesting
+and its number of values are bounded, and anchors and aliases (&name, *name) are refused, so no
+file can make loading take long or grow without limit.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,11 @@ import yaml
 
 Path = tuple[str | int, ...]
 STR_TAG = "tag:yaml.org,2002:str"
+MAX_BYTES = 1024 * 1024  # a Kubernetes ConfigMap holds 1 MiB; the shipped routes.yaml is about 10 KB
+MAX_DEPTH = 12  # lists and mappings inside each other; routes.yaml needs 6
+MAX_VALUES = 20_000  # keys, values and list items; routes.yaml has about 500
+# libyaml's parser when PyYAML has it (it keeps its own stack, so deep nesting cannot overflow ours).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -63,11 +73,77 @@ class Document:
         return found
 
 
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def too_large(size: int) -> str:
+    """Why a file of `size` bytes is refused."""
+    return (f"the file is {size:,} bytes; a routes file may be at most {MAX_BYTES:,} bytes (1 MiB)")
+
+
+def _screen(text: str, file: str) -> None:
+    """Read the file's events once, refusing anchors, aliases, deep nesting and too many values.
+
+    Raises _Refused with the line and key path of the first offence.
+    """
+    frames: list[list] = []  # per open collection: [path, is_mapping, expecting_key, key, index]
+    values = 0
+    for event in yaml.parse(text, Loader=LOADER):
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
+                frames.pop()
+            continue
+        values += 1
+        path: Path = ()
+        key_node = False
+        if frames:
+            top = frames[-1]
+            if top[1] and top[2]:
+                key_node = True
+                path = top[0]
+                top[2] = False
+                top[3] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            elif top[1]:
+                path = (*top[0], top[3])
+                top[2] = True
+            else:
+                path = (*top[0], top[4])
+                top[4] += 1
+        line = event.start_mark.line + 1
+
+        def refuse(message: str) -> None:
+            raise _Refused(Problem(file, line, path, message))
+
+        if isinstance(event, yaml.AliasEvent):
+            refuse(f"an alias (*{event.anchor}) repeats another part of the file; anchors and "
+                   "aliases are not allowed in routes.yaml: write the value out in full")
+        if event.anchor is not None:
+            refuse(f"an anchor (&{event.anchor}) names a part of the file for aliases; anchors and "
+                   "aliases are not allowed in routes.yaml: write the value out in full")
+        if key_node and not isinstance(event, yaml.ScalarEvent):
+            refuse("a key must be text, not a list or a mapping")
+        if values > MAX_VALUES:
+            refuse(f"more than {MAX_VALUES:,} keys and values; routes.yaml needs far fewer")
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(frames) >= MAX_DEPTH:
+                refuse(f"lists and mappings are nested more than {MAX_DEPTH} deep")
+            frames.append([path, isinstance(event, yaml.MappingStartEvent), True, None, 0])
+
+
 def read_yaml(text: str, file: str) -> Document:
-    """Parse YAML text; syntax errors and duplicate or non-text keys become problems."""
+    """Parse YAML text; syntax errors, duplicate or non-text keys and unsafe files become problems."""
     doc = Document(file, None)
+    if len(text) > MAX_BYTES or len(text.encode("utf-8")) > MAX_BYTES:
+        doc.problems.append(Problem(file, 1, (), too_large(len(text.encode("utf-8")))))
+        return doc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _screen(text, file)
+        root = yaml.compose(text, Loader=LOADER)
+    except _Refused as refused:
+        doc.problems.append(refused.problem)
+        return doc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -80,11 +156,12 @@ def read_yaml(text: str, file: str) -> Document:
     if root is None:
         doc.problems.append(Problem(file, 1, (), "the file is empty"))
         return doc
-    doc.data = _convert(root, (), doc)
+    # Scalars other than text (numbers, true/false) are built by a constructor of this call's own.
+    doc.data = _convert(root, (), doc, yaml.SafeLoader(""))
     return doc
 
 
-def _convert(node: yaml.Node, path: Path, doc: Document) -> object:
+def _convert(node: yaml.Node, path: Path, doc: Document, scalars: yaml.SafeLoader) -> object:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, object] = {}
@@ -108,13 +185,10 @@ def _convert(node: yaml.Node, path: Path, doc: Document) -> object:
             doc.lines[child] = line
             if key_node.style in ("'", '"'):
                 doc.quoted.add(child)
-            out[key] = _convert(value_node, child, doc)
+            out[key] = _convert(value_node, child, doc, scalars)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), doc) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), doc, scalars) for i, item in enumerate(node.value)]
     if node.tag == STR_TAG:
         return node.value
-    return _SCALARS.construct_object(node, deep=True)
-
-
-_SCALARS = yaml.SafeLoader("")
+    return scalars.construct_object(node, deep=True)
