@@ -64,9 +64,13 @@ def check(routes: str, strict: bool, at: str | None) -> None:
     """Check ROUTES (default routes.yaml) exactly as the server loads it, then lint it.
 
     Errors (the server would refuse the file) are printed as FILE:LINE: KEY PATH:
-    what is wrong, and exit 1. Warnings (menus with more than 5 options, desks
-    deeper than 3 presses or that no menu leads to, paths that take too long to
-    hear) exit 0, or 1 with --strict. Exit 2 is a mistake in the command itself.
+    what is wrong, and exit 1: among them a number written in digits in spoken
+    text, anchors and aliases (&name, *name), a file over 1 MiB, and a menu or
+    answer too long for Twilio's <Say> (4,096 characters, 4,500 URL-encoded).
+    Warnings (menus with more than 5 options, desks deeper than 3 presses or that
+    no menu leads to, paths that take too long to hear, a <Say> within 10 % of
+    Twilio's limits) exit 0, or 1 with --strict. Exit 2 is a mistake in the
+    command itself.
     """
     from .lint import lint
     from .preview import open_jtalk

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..core.flow import CallFlow
 from ..core.paths import walk
 from ..routesfile.reader import Problem
 from .preview import EAGER_LIMIT, PATIENT_LIMIT, timings
+from ..web.twiml import SAY_MARGIN, oversized_says
 
 MAX_TOPICS = 5
 MAX_PRESSES = 3
@@ -45,4 +46,6 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
         if timing.patient > PATIENT_LIMIT:
             warn(option, f"a caller who hears every menu to its end waits {timing.patient:.1f} s "
                          f"for the number on {'-'.join(keys)} (limit {PATIENT_LIMIT:.0f} s)")
+    # Over the limits themselves the file is refused; close to them, a warning.
+    found += oversized_says(flow, (now, now + timedelta(hours=12)), SAY_MARGIN)
     return sorted(found, key=lambda p: p.line)

@@ -8,13 +8,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..core.flow import CallFlow
-from ..core.hours import IsHoliday
+from ..core.hours import JAPAN, IsHoliday
 from ..core.readings import Reader
+from ..core.routes import Routes
 from .loader import RoutesError, load_routes
+from .reader import Problem
 
 log = logging.getLogger("ivr.reload")
 CHECK_EVERY = 1.0  # seconds between looks at the file
@@ -26,6 +28,21 @@ class Refusal:
 
     at: datetime
     error: str
+
+
+def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime) -> CallFlow:
+    """The call flow for loaded routes; RoutesError if something callers would hear breaks Twilio's limits.
+
+    Answers are measured now and twelve hours from now, so both an open and a closed desk's
+    wording is seen.
+    """
+    from ..web.twiml import oversized_says
+
+    flow = CallFlow(routes, reader, is_holiday)
+    problems = oversized_says(flow, (now, now + timedelta(hours=12)))
+    if problems:
+        raise RoutesError(problems)
+    return flow
 
 
 class Line:
@@ -41,8 +58,11 @@ class Line:
         self._lock = threading.Lock()
         self._next_check = 0.0
         self._signature = self._stat()
-        self.flow = CallFlow(load_routes(self.path), reader, is_holiday)
+        self.flow = self._load()
         self.loaded_at = datetime.now(timezone.utc)
+
+    def _load(self) -> CallFlow:
+        return checked_flow(load_routes(self.path), self.reader, self.is_holiday, datetime.now(JAPAN))
 
     def _stat(self) -> tuple[int, int] | None:
         try:
@@ -66,8 +86,10 @@ class Line:
         with self._lock:
             self._signature = signature if signature is not None else self._stat()
             try:
-                routes = load_routes(self.path)
-            except RoutesError as error:
+                flow = self._load()
+            except Exception as error:  # noqa: BLE001 — whatever happens, the last good file keeps serving
+                if not isinstance(error, RoutesError):
+                    error = RoutesError([Problem(str(self.path), 1, (), f"cannot be loaded: {error!r}"[:300])])
                 # /healthz shows the problem with the file's name, not where it lives on disk.
                 shown = str(error).replace(str(self.path), self.path.name)
                 self.last_refused = Refusal(datetime.now(timezone.utc), shown)
@@ -79,10 +101,11 @@ class Line:
                     except Exception:
                         log.exception("refused-reload listener %r failed", listener)
                 return False
-            if routes.digest != self.flow.routes.digest:
-                self.flow = CallFlow(routes, self.reader, self.is_holiday)
+            self.last_refused = None  # the file being served is the latest word again
+            if flow.routes.digest != self.flow.routes.digest:
+                self.flow = flow
                 self.loaded_at = datetime.now(timezone.utc)
-                log.info("routes reloaded from %s (digest %s)", self.path, routes.digest)
+                log.info("routes reloaded from %s (digest %s)", self.path, flow.routes.digest)
             return True
 
     def health(self) -> dict:
@@ -104,4 +127,5 @@ def offline_flow(path: str | Path) -> CallFlow:
     from ..core.wording import load_translations
 
     calendar = holidays.country_holidays("JP")
-    return CallFlow(load_routes(path), Reader(load_translations()), calendar.__contains__)
+    return checked_flow(load_routes(path), Reader(load_translations()), calendar.__contains__,
+                        datetime.now(JAPAN))

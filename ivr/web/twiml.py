@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import lru_cache
+from urllib.parse import quote
+from xml.etree import ElementTree
 
 from twilio.twiml.voice_response import Say, VoiceResponse
 
-from ..core.flow import Position, Step
+from ..core.flow import CallFlow, Position, Step
+from ..core.paths import walk
 from ..core.readings import Segment, Words
-from ..core.routes import LANGUAGE
+from ..core.routes import LANGUAGE, TOP_MENU
+from ..routesfile.reader import Problem
 
 GROUP_PAUSE = "400ms"
 RENDERED = 2048  # documents kept per process: every position, and answers at a few moments
+SAY_CHARACTERS = 4096  # Twilio speaks at most this many characters in one <Say>
+SAY_URL_ENCODED = 4500  # above this many URL-encoded characters Twilio warns (13521)
+SAY_MARGIN = 0.9  # `ivr check` warns from this share of either limit
 
 UrlFor = Callable[[str, Position], str]
 
@@ -68,3 +76,44 @@ def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
         response.append(spoken)
         response.hangup()
     return str(response)
+
+
+def say_size(segments: tuple[Segment, ...], voice: str) -> tuple[int, int]:
+    """Characters spoken in the <Say> for these segments, and the URL-encoded length of its content."""
+    xml = say(segments, voice).to_xml()
+    content = xml[xml.index(">") + 1:xml.rindex("<")]
+    return len("".join(ElementTree.fromstring(xml).itertext())), len(quote(content, safe=""))
+
+
+def oversized_says(flow: CallFlow, moments: Iterable[datetime], share: float = 1.0) -> list[Problem]:
+    """A problem for each menu and answer whose <Say> is over `share` of Twilio's limits.
+
+    Answers are read at each of `moments`: what a desk's answer says depends on whether it is open.
+    """
+    routes = flow.routes
+    sizes: dict[tuple, tuple[int, int]] = {}
+
+    def measure(where: tuple, segments: tuple[Segment, ...]) -> None:
+        size = say_size(segments, routes.voice)
+        known = sizes.get(where, (0, 0))
+        sizes[where] = (max(known[0], size[0]), max(known[1], size[1]))
+
+    for moment in moments:
+        measure(("line", "greeting"), flow.start(moment).speech)
+        for menu in routes.menus.values():
+            if menu.id != TOP_MENU:
+                measure(("menus", menu.id), flow.menu_speech(menu))
+        for path in walk(flow, moment):
+            measure(("menus", path.menus[-1], "options", path.keys[-1]), path.answer)
+    found = []
+    for where, (characters, encoded) in sizes.items():
+        over = []
+        if characters > SAY_CHARACTERS * share:
+            over.append(f"{characters:,} characters (Twilio speaks at most {SAY_CHARACTERS:,})")
+        if encoded > SAY_URL_ENCODED * share:
+            over.append(f"{encoded:,} characters URL-encoded (Twilio warns over {SAY_URL_ENCODED:,})")
+        if over:
+            found.append(Problem(routes.source, routes.line(*where), where,
+                                 "what callers hear here is too long for one <Say>: "
+                                 + " and ".join(over) + "; shorten its texts"))
+    return sorted(found, key=lambda p: p.line)
