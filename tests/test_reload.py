@@ -99,3 +99,13 @@ def test_reload_in_a_real_server_process(routes_copy):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_healthz_shows_a_refusal_only_while_it_is_the_latest_event(live_app, routes_copy):
+    client = live_app.test_client()
+    good = routes_copy.read_text("utf-8")
+    edit(routes_copy, 'phone: "03-5974-0068"', 'phone: "03-5974"')
+    assert client.get("/healthz").get_json()["last_refused_reload"] is not None
+    routes_copy.write_text(good, "utf-8")
+    os.utime(routes_copy, ns=(0, 1))  # a changed modification time, whatever the clock's resolution
+    assert client.get("/healthz").get_json()["last_refused_reload"] is None
