@@ -2,10 +2,19 @@
 
     python loadtest/load.py --calls 1000 --concurrency 50 --workers 4
     python loadtest/load.py --database postgresql+psycopg://user@127.0.0.1:5432/ivr
+    python loadtest/load.py --calls 400 --concurrency 32 --workers 3 --serve \
+        --event 0.3:reload --event 0.6:stop-worker [--postgres --event 0.5:restart-database]
 
 Every call is signed like Twilio's, follows the TwiML (Gather actions) to one desk's answer,
 stays silent so the line says goodbye, and ends with the status callback. Afterwards every
 call must have exactly one complete record naming its desk. Prints the figures as JSON.
+
+`--serve` runs `ivr serve` instead of gunicorn with infra/gunicorn.conf.py. Each `--event
+FRACTION:WHAT` happens once that fraction of the calls is done: `reload` (SIGHUP to the master),
+`stop-worker` (SIGTERM to one worker), `kill-worker` (SIGKILL to one worker),
+`hold-lock=SECONDS` (the SQLite file's write lock held that long), `restart-database`
+(PostgreSQL restarted; needs `--postgres`, a server of the load test's own) or
+`stop-database=SECONDS` (PostgreSQL stopped that long, then started).
 """
 
 from __future__ import annotations
@@ -15,11 +24,13 @@ import json
 import os
 import random
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -58,7 +69,8 @@ def desk_paths(routes: Path) -> list[tuple[tuple[str, ...], str]]:
 class Server:
     """gunicorn with the production config, on a free loopback port, in a scratch directory."""
 
-    def __init__(self, workdir: Path, token: str, routes: Path, workers: int, database: str | None):
+    def __init__(self, workdir: Path, token: str, routes: Path, workers: int, database: str | None,
+                 serve: bool = False, gunicorn_args: str = ""):
         self.port = free_port()
         self.workdir = workdir
         self.metrics_dir = workdir / "prometheus"
@@ -76,9 +88,15 @@ class Server:
         self.database = database or f"sqlite:///{workdir / 'records.sqlite3'}"
         self.log_path = workdir / "gunicorn.log"
         self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{self.port}"],
-            cwd=workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        env["IVR_RECORDS_SPOOL"] = str(workdir / "spool")
+        if gunicorn_args:
+            env["GUNICORN_CMD_ARGS"] = gunicorn_args
+        command = ([sys.executable, "-m", "ivr", "serve", "--host", "127.0.0.1",
+                    "--port", str(self.port), "--workers", str(workers)] if serve else
+                   [sys.executable, "-m", "gunicorn", "-c", str(CONFIG),
+                    "--bind", f"127.0.0.1:{self.port}"])
+        self.process = subprocess.Popen(command, cwd=workdir, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def wait_ready(self) -> None:
@@ -92,6 +110,22 @@ class Server:
             except requests.RequestException:
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer within {START_SECONDS} s")
+
+    def workers(self) -> list[int]:
+        """The pids of the master's worker processes."""
+        pid = self.process.pid
+        try:
+            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def signal_worker(self, signum: int) -> int | None:
+        """Send `signum` to one worker; its pid."""
+        pids = self.workers()
+        if not pids:
+            return None
+        os.kill(pids[0], signum)
+        return pids[0]
 
     def stop(self) -> None:
         stop_process(self.process)
@@ -158,16 +192,24 @@ def check_records(database: str, results: list[CallResult], wait: float) -> dict
 
     engine = create_engine(database)
     sids = {r.call_sid: r for r in results}
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline = started + wait
     while True:
-        with engine.connect() as connection:
-            rows = connection.execute(select(calls)).mappings().all()
-            steps = dict(connection.execute(
-                select(call_steps.c.call_sid, func.count()).group_by(call_steps.c.call_sid)).all())
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(select(calls)).mappings().all()
+                steps = dict(connection.execute(
+                    select(call_steps.c.call_sid, func.count()).group_by(call_steps.c.call_sid)).all())
+        except Exception:  # the schema may not be there yet, or the database restarting
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+            continue
         complete = [r for r in rows if r["ended_at"] is not None and r["end_reason"] == "answer_heard"]
         if len(complete) >= len(sids) or time.monotonic() > deadline:
             break
         time.sleep(0.2)
+    settled = round(time.monotonic() - started, 2)
     engine.dispose()
     problems = []
     by_sid = {r["call_sid"]: r for r in rows}
@@ -183,14 +225,30 @@ def check_records(database: str, results: list[CallResult], wait: float) -> dict
         elif steps.get(sid) != len(result.keys) + 2:
             problems.append(f"{sid}: {steps.get(sid)} steps, expected {len(result.keys) + 2}")
     return {"records": len(rows), "complete": len(complete), "problems": problems[:20],
-            "problem_count": len(problems)}
+            "problem_count": len(problems), "settled_seconds": settled}
+
+
+def report_totals(database: str) -> dict[str, int]:
+    """`ivr report` for this month (Japan time), CSV: how many calls, how many with a final status."""
+    from datetime import datetime
+
+    from ivr.core.hours import JAPAN
+
+    month = datetime.now(JAPAN).strftime("%Y-%m")
+    output = subprocess.run([sys.executable, "-m", "ivr", "report", "--month", month, "--format", "csv",
+                             "--database", database], capture_output=True, text=True, check=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT))).stdout
+    rows = [line.split(",") for line in output.splitlines()[1:]]
+    return {item: int(count) for _, section, item, count in rows if section == "calls"
+            and item in {"total", "with_final_status"}}
 
 
 def scrape(base: str) -> dict[str, float]:
     from prometheus_client.parser import text_string_to_metric_families
 
     found = dict.fromkeys(("ivr_answers_total", "ivr_record_write_failures_total",
-                           "ivr_refused_signatures_total", "ivr_step_seconds_count"), 0.0)
+                           "ivr_refused_signatures_total", "ivr_step_seconds_count",
+                           "ivr_records_written_total", "ivr_record_queue_depth"), 0.0)
     for family in text_string_to_metric_families(requests.get(base + "/metrics", timeout=5).text):
         for sample in family.samples:
             if sample.name in found:
@@ -198,9 +256,68 @@ def scrape(base: str) -> dict[str, float]:
     return found
 
 
+class Events:
+    """Things that happen to the server once a fraction of the calls is done."""
+
+    def __init__(self, server: Server, planned: list[tuple[float, str]], calls: int,
+                 restart_database=None):
+        self.server = server
+        self.pending = sorted(planned)
+        self.calls = calls
+        self.restart_database = restart_database
+        self.done: list[dict] = []
+        self.threads: list[threading.Thread] = []
+
+    def call_finished(self, finished: int) -> None:
+        while self.pending and finished >= self.pending[0][0] * self.calls:
+            fraction, what = self.pending.pop(0)
+            thread = threading.Thread(target=self._happen, args=(fraction, what, finished))
+            thread.start()
+            self.threads.append(thread)
+
+    def _happen(self, fraction: float, what: str, finished: int) -> None:
+        started = time.perf_counter()
+        detail = None
+        if what == "reload":
+            os.kill(self.server.process.pid, signal.SIGHUP)
+        elif what == "stop-worker":
+            detail = self.server.signal_worker(signal.SIGTERM)
+        elif what == "kill-worker":
+            detail = self.server.signal_worker(signal.SIGKILL)
+        elif what == "restart-database":
+            self.restart_database()
+        elif what.startswith("stop-database="):
+            self.restart_database(float(what.split("=", 1)[1]))
+        elif what.startswith("hold-lock="):
+            self._hold_sqlite_lock(float(what.split("=", 1)[1]))
+        else:
+            raise ValueError(f"unknown event {what}")
+        self.done.append({"at": fraction, "event": what, "after_calls": finished, "pid": detail,
+                          "seconds": round(time.perf_counter() - started, 2)})
+
+    def _hold_sqlite_lock(self, seconds: float) -> None:
+        """Hold the SQLite file's write lock, as a long migration or a backup would."""
+        import sqlite3
+
+        holder = sqlite3.connect(self.server.database.removeprefix("sqlite:///"),
+                                 isolation_level=None, timeout=30)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            time.sleep(seconds)
+            holder.rollback()
+        finally:
+            holder.close()
+
+    def wait(self) -> None:
+        for thread in self.threads:
+            thread.join()
+
+
 def run(calls: int, concurrency: int, workers: int, database: str | None = None,
-        time_limit: float = 120.0, workdir: Path | None = None, seed: int = 7) -> dict:
-    """Start gunicorn, place the calls, check records and metrics, stop gunicorn; the figures."""
+        time_limit: float = 120.0, workdir: Path | None = None, seed: int = 7,
+        serve: bool = False, events: list[tuple[float, str]] = (), restart_database=None,
+        settle: float = 30.0, gunicorn_args: str = "") -> dict:
+    """Start the server, place the calls, check records and metrics, stop it; the figures."""
     random.seed(seed)
     routes = ROOT / "routes.yaml"
     token = secrets.token_hex(16)
@@ -208,7 +325,9 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
     plan = [paths[i % len(paths)] for i in range(calls)]
     random.shuffle(plan)
     scratch = tempfile.TemporaryDirectory() if workdir is None else None
-    server = Server(Path(scratch.name) if scratch else workdir, token, routes, workers, database)
+    server = Server(Path(scratch.name) if scratch else workdir, token, routes, workers, database,
+                    serve, gunicorn_args)
+    happenings = Events(server, list(events), calls, restart_database)
     try:
         server.wait_ready()
         started = time.perf_counter()
@@ -219,8 +338,11 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
                        for keys, desk in plan]
             for future in as_completed(futures):
                 results.append(future.result())
+                happenings.call_finished(len(results))
         elapsed = time.perf_counter() - started
-        records = check_records(server.database, [r for r in results if r.error is None], wait=30)
+        happenings.wait()
+        records = check_records(server.database, [r for r in results if r.error is None], wait=settle)
+        report = report_totals(server.database)
         metrics = scrape(server.base)
         log_lines = sum(1 for line in server.log_path.read_text(encoding="utf-8").splitlines()
                         if line.startswith('{"event": "step"'))
@@ -241,8 +363,8 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
         "latency_ms": {"p50": quantile(0.5), "p95": quantile(0.95), "p99": quantile(0.99),
                        "max": round(1000 * latencies[-1], 1) if latencies else None,
                        "mean": round(1000 * statistics.fmean(latencies), 1) if latencies else None},
-        "records": records, "metrics": metrics, "json_step_lines": log_lines,
-        "wrong_desks": records["problem_count"],
+        "records": records, "report": report, "metrics": metrics, "json_step_lines": log_lines,
+        "wrong_desks": records["problem_count"], "events": happenings.done,
     }
 
 
@@ -253,8 +375,31 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database", help="SQLAlchemy URL; default a fresh SQLite file")
     parser.add_argument("--time-limit", type=float, default=300.0)
+    parser.add_argument("--serve", action="store_true", help="run `ivr serve`, not gunicorn -c infra/…")
+    parser.add_argument("--event", action="append", default=[], metavar="FRACTION:WHAT",
+                        help="reload, stop-worker, kill-worker, hold-lock=SECONDS, "
+                        "restart-database or stop-database=SECONDS at that fraction")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a PostgreSQL server of the test's own (needs its binaries)")
+    parser.add_argument("--gunicorn-args", default="",
+                        help="more gunicorn options, e.g. '--max-requests 50' (not with --serve)")
+    parser.add_argument("--settle", type=float, default=30.0,
+                        help="seconds to wait after the last call for every record")
     args = parser.parse_args()
-    figures = run(args.calls, args.concurrency, args.workers, args.database, args.time_limit)
+    events = [(float(e.split(":")[0]), e.split(":", 1)[1]) for e in args.event]
+    database, restart, cluster = args.database, None, None
+    if args.postgres:
+        from pgserver import PostgresServer
+
+        cluster = PostgresServer()
+        database, restart = cluster.url, cluster.restart
+    try:
+        figures = run(args.calls, args.concurrency, args.workers, database, args.time_limit,
+                      serve=args.serve, events=events, restart_database=restart, settle=args.settle,
+                      gunicorn_args=args.gunicorn_args)
+    finally:
+        if cluster:
+            cluster.stop()
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     ok = not figures["error_count"] and not figures["records"]["problem_count"]
     sys.exit(0 if ok else 1)

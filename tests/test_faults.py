@@ -9,7 +9,7 @@ import time
 
 import pytest
 from helpers import ROUTES, post_signed, spoken, twiml
-from records_helpers import drained, record_app, stored
+from records_helpers import drained, place_call, record_app, stored
 from sqlalchemy import event
 
 from ivr.records import database as store
@@ -45,70 +45,171 @@ def failures(app) -> float:
 
 @pytest.fixture
 def quick_retries(monkeypatch):
-    monkeypatch.setattr("ivr.records.writer.RETRY_PAUSES", (0.01, 0.01))
+    monkeypatch.setattr("ivr.records.writer.FIRST_PAUSE", 0.01)
+    monkeypatch.setattr("ivr.records.writer.LONGEST_PAUSE", 0.05)
 
 
-def test_database_unreachable(clock, quick_retries):
-    app = record_app("postgresql+psycopg://ivr@127.0.0.1:1/records", clock, RECORDS_BUSY_TIMEOUT=1)
+def metric(app, name: str) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    found = [s.value for f in text_string_to_metric_families(text) for s in f.samples if s.name == name]
+    assert found, f"{name} is not in /metrics"
+    return sum(found)
+
+
+def waiting(app, count: int, timeout: float = 10.0) -> dict:
+    """/healthz once `count` records wait in the queue and a write has failed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = app.test_client().get("/healthz").get_json()["records"]
+        if (state["queued"] == count and state["last_write_error"]) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.02)
+
+
+def test_database_unreachable_records_wait_and_are_handed_over(tmp_path, clock, quick_retries):
+    spool = tmp_path / "spool"
+    app = record_app("postgresql+psycopg://ivr@127.0.0.1:1/records", clock, RECORDS_BUSY_TIMEOUT=1,
+                     RECORDS_SPOOL=str(spool))
     roots = timed_call(app, ["1", "1", "-"])
-    assert spoken(roots[2]).startswith("センターの電話相談は") or "迷惑メール相談センター" in spoken(roots[2])
+    assert "迷惑メール相談センター" in spoken(roots[2])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
-    drained(app)
-    assert failures(app) == 4
-
-
-def test_database_locked_then_released_loses_nothing(tmp_path, clock, monkeypatch):
-    monkeypatch.setattr("ivr.records.writer.RETRY_PAUSES", (0.3, 0.3, 0.3))
+    state = waiting(app, 4)
+    assert state["queued"] == 4 and state["oldest_queued_seconds"] > 0
+    assert "OperationalError" in state["last_write_error"]["error"]
+    assert metric(app, "ivr_record_queue_depth") == 4
+    assert metric(app, "ivr_record_last_write_error_timestamp_seconds") > 0
+    assert metric(app, "ivr_record_write_retries_total") >= 1
+    assert failures(app) == 0
+    # The worker stops while the database is still away: its records stay in the spool …
+    assert app.extensions["ivr.records"].close(timeout=0.2) == 4
+    assert len(list(spool.glob("*.spool"))) == 1
+    # … and the next worker, with the database back, writes them.
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    stored(database)  # schema in place
-    app = record_app(database, clock, RECORDS_BUSY_TIMEOUT=0.1)
-    holder = sqlite3.connect(tmp_path / "r.sqlite3", isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN EXCLUSIVE")
-    timed_call(app, ["5", "-"])
-    threading.Timer(0.4, holder.rollback).start()
+    following = record_app(database, clock, RECORDS_SPOOL=str(spool),
+                           RECORDS_URL="postgresql+psycopg://ivr@127.0.0.1:1/records")
+    following.extensions["ivr.records"].url = database  # the same database, reachable again
+    following.test_client().get("/healthz")
+    drained_soon(following, 4)
+    calls, steps = stored(database)
+    assert len(calls) == 1 and len(steps) == 4 and calls[0]["path"] == "start top=1 ads=1 ads/1=-"
+    assert list(spool.glob("*.spool")) == []
+
+
+def drained_soon(app, written: int, timeout: float = 15.0) -> None:
+    writer = app.extensions["ivr.records"]
+    deadline = time.monotonic() + timeout
+    while writer.written < written and time.monotonic() < deadline:
+        time.sleep(0.02)
     drained(app)
-    holder.close()
+
+
+def test_sqlite_directory_missing_then_created_loses_nothing(tmp_path, clock, quick_retries):
+    database = f"sqlite:///{tmp_path / 'later' / 'r.sqlite3'}"
+    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "spool"))
+    timed_call(app, ["5", "-"])
+    assert waiting(app, 3)["queued"] == 3
+    (tmp_path / "later").mkdir()
+    drained(app)
     calls, steps = stored(database)
     assert len(calls) == 1 and len(steps) == 3 and calls[0]["end_reason"] == "answer_heard"
+    assert failures(app) == 0 and app.test_client().get("/healthz").get_json()["records"][
+        "last_write_error"]["recovered_at"] is not None
 
 
-def test_database_locked_for_good_is_logged_and_counted(tmp_path, clock, quick_retries, caplog):
+def test_database_locked_then_released_loses_nothing(tmp_path, clock, quick_retries):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    stored(database)
-    app = record_app(database, clock, RECORDS_BUSY_TIMEOUT=0.05)
-    holder = sqlite3.connect(tmp_path / "r.sqlite3", isolation_level=None)
+    stored(database)  # schema in place
+    app = record_app(database, clock, RECORDS_BUSY_TIMEOUT=0.1, RECORDS_SPOOL=str(tmp_path / "s"))
+    holder = sqlite3.connect(tmp_path / "r.sqlite3", isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        timed_call(app, ["4", "-"])
-        drained(app)
+        timed_call(app, ["5", "-"])
+        state = waiting(app, 3)
+        assert "database is locked" in state["last_write_error"]["error"]
     finally:
         holder.rollback()
         holder.close()
-    assert failures(app) == 3
-    assert "database is locked" in caplog.text
+    drained(app)
+    calls, steps = stored(database)
+    assert len(calls) == 1 and len(steps) == 3 and calls[0]["end_reason"] == "answer_heard"
+    assert failures(app) == 0
 
 
-def test_disk_full(tmp_path, clock, quick_retries):
+def test_disk_full_then_freed_loses_nothing(tmp_path, clock, quick_retries):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     stored(database)
-    app = record_app(database, clock)
+    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
     engine = app.extensions["ivr.records"].engine()
+    full = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def full(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("INSERT"):
+    def refuse(conn, cursor, statement, *args):
+        if full and statement.lstrip().upper().startswith("INSERT"):
             raise sqlite3.OperationalError("database or disk is full")
 
     roots = timed_call(app, ["6", "-"])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
-    drained(app)
-    assert failures(app) == 3
+    assert "disk is full" in waiting(app, 3)["last_write_error"]["error"]
     assert stored(database) == ([], [])
+    full = False
+    drained(app)
+    assert len(stored(database)[1]) == 3 and failures(app) == 0
+
+
+def test_sqlite_file_deleted_is_noticed_logged_and_written_anew(tmp_path, clock, caplog):
+    path = tmp_path / "r.sqlite3"
+    database = f"sqlite:///{path}"
+    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    timed_call(app, ["4", "-"])
+    drained(app)
+    for file in tmp_path.glob("r.sqlite3*"):
+        file.unlink()
+    timed_call(app, ["5", "-"])
+    drained(app)
+    assert f"records database {path} was deleted" in caplog.text
+    calls, _ = stored(database)
+    assert [c["desk"] for c in calls] == ["ipa"]  # the call after the deletion, in a new file
+    assert failures(app) == 1  # counted under reason database_deleted
+
+
+def test_a_record_the_database_refuses_is_lost_alone_logged_with_its_call(tmp_path, clock, caplog):
+    database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    engine = app.extensions["ivr.records"].engine()
+    calls_placed = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def refuse(conn, cursor, statement, parameters, *args):
+        if "INSERT INTO call_steps" in statement and calls_placed[0] in repr(parameters):
+            raise sqlite3.IntegrityError("refused")
+
+    writer = app.extensions["ivr.records"]
+    with writer._cond:  # hold the writer back so both calls go in one batch
+        first = place_call(app, ["4", "-"], status=None).base["CallSid"]
+        calls_placed.append(first)
+        second = place_call(app, ["5", "-"], status=None).base["CallSid"]
+    drained(app)
+    calls, steps = stored(database)
+    assert {s["call_sid"] for s in steps} == {second}
+    assert f"record for {first} lost (IntegrityError)" in caplog.text
+    assert failures(app) == 3
+
+
+def test_a_full_queue_is_logged_with_the_call_and_counted(tmp_path, clock, caplog):
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    writer = app.extensions["ivr.records"]
+    writer.capacity = 2
+    with writer._cond:
+        timed_call(app, ["5", "-"])
+    drained(app)
+    assert failures(app) == 1 and "lost (queue_full)" in caplog.text
 
 
 def test_slow_database_does_not_slow_the_call(tmp_path, clock):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    app = record_app(database, clock)
+    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
     engine = app.extensions["ivr.records"].engine()
     event.listen(engine, "before_cursor_execute", lambda *args: time.sleep(0.05))
     started = time.perf_counter()
@@ -156,3 +257,48 @@ def test_records_off(tmp_path, clock):
     roots = timed_call(app, ["7", "-"])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
     assert store.database_url({"IVR_RECORDS_DB": "off"}) is None
+
+
+KILLED_WORKER = """
+import os, sys
+from datetime import datetime, timezone
+from ivr.records.writer import RecordWriter
+from ivr.records.summary import CallEnd, StepRecord
+writer = RecordWriter(sys.argv[1], spool=sys.argv[2], busy_timeout=0.1)
+at = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
+for n, sid in enumerate(sys.argv[3:]):
+    writer.submit(StepRecord(call_sid=sid, caller_hash=None, seq=n, at=at, endpoint="voice",
+                             menu="top", key=None, digits=None, dial_status=None, outcome="menu"))
+    writer.submit(CallEnd(call_sid=sid, caller_hash=None, at=at, call_status="completed",
+                          duration_s=5))
+with open(os.path.join(sys.argv[2], os.listdir(sys.argv[2])[0]), "ab") as spool:
+    spool.write(b'{"call_sid":"' + sys.argv[3].encode() + b'","caller_ha')  # cut short by the kill
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_a_killed_workers_spool_is_replayed_once_by_the_next(tmp_path, clock, caplog):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    sids = [f"CA{n:032x}" for n in range(1, 6)]
+    # A worker queues records it cannot write yet (its database is away), and is killed.
+    away = f"sqlite:///{tmp_path / 'away' / 'r.sqlite3'}"
+    killed = subprocess.run([sys.executable, "-c", KILLED_WORKER, away, str(spool), *sids],
+                            cwd=ROOT, capture_output=True, timeout=60)
+    assert killed.returncode == -9, killed.stderr
+    assert len(list(spool.glob("*.spool"))) == 1
+    database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    for _ in range(2):  # a second worker finds nothing more to write
+        app = record_app(database, clock, RECORDS_SPOOL=str(spool))
+        app.test_client().get("/healthz")  # a worker starts: it looks for spools left behind
+        drained_soon(app, 5 if _ == 0 else 0)
+    calls, steps = stored(database)
+    assert sorted(c["call_sid"] for c in calls) == sids and len(steps) == 5
+    assert {c["end_reason"] for c in calls} == {"hung_up_in_menu"}
+    assert list(spool.glob("*.spool")) == []
+    assert f"record for {sids[0]} lost: its spool line was cut short" in caplog.text

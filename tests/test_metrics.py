@@ -63,13 +63,24 @@ def test_refused_signatures_and_unknown_paths_are_counted(client):
     assert value(found, "ivr_http_requests_total", endpoint="unmatched", status="404") == 1
 
 
-def test_record_write_failures_are_counted(tmp_path, clock, monkeypatch):
-    monkeypatch.setattr("ivr.records.writer.RETRY_PAUSES", (0.01,))
-    app = record_app(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'r.sqlite3'}", clock)
+def test_record_write_retries_and_records_written_are_counted(tmp_path, clock, monkeypatch):
+    monkeypatch.setattr("ivr.records.writer.FIRST_PAUSE", 0.01)
+    monkeypatch.setattr("ivr.records.writer.LONGEST_PAUSE", 0.05)
+    app = record_app(f"sqlite:///{tmp_path / 'missing' / 'r.sqlite3'}", clock)
     place_call(app, ["4", "-"])
+    deadline = time.monotonic() + 10
+    while not value(samples(app.test_client()), "ivr_record_write_retries_total",
+                    reason="OperationalError") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    found = samples(app.test_client())
+    assert value(found, "ivr_record_queue_depth") == 4  # three steps and the end wait
+    assert value(found, "ivr_records_written_total") == 0
+    (tmp_path / "missing").mkdir()
     drained(app)
     found = samples(app.test_client())
-    assert value(found, "ivr_record_write_failures_total", reason="OperationalError") == 4
+    assert value(found, "ivr_record_write_failures_total", reason="OperationalError") == 0
+    assert value(found, "ivr_record_queue_depth") == 0
+    assert value(found, "ivr_records_written_total") == 3
 
 
 def test_a_refused_reload_is_counted_once(tmp_path, clock):
@@ -92,7 +103,9 @@ def test_metrics_and_health_say_nothing_about_callers(tmp_path, clock):
     client = app.test_client()
     digest = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
     health = client.get("/healthz")
-    assert set(health.get_json()) == {"status", "version", "routes", "last_refused_reload"}
+    assert set(health.get_json()) == {"status", "version", "routes", "last_refused_reload", "records"}
+    assert set(health.get_json()["records"]) == {"queued", "oldest_queued_seconds", "written", "lost",
+                                                 "last_write_error", "spool", "spool_error"}
     for body in (client.get("/metrics").get_data(as_text=True), health.get_data(as_text=True)):
         for secret in (CALLER, CALLER[3:], digest[:12], call.base["CallSid"]):
             assert secret not in body

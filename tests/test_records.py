@@ -97,7 +97,7 @@ def test_caller_is_kept_only_as_a_keyed_hash(tmp_path, clock):
     expected = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
     assert record["caller_hash"] == expected
     store.make_engine(database).dispose()
-    files = b"".join(p.read_bytes() for p in Path(tmp_path).glob("records.sqlite3*"))
+    files = b"".join(p.read_bytes() for p in Path(tmp_path).rglob("*") if p.is_file())
     assert CALLER[1:].encode() not in files and CALLER[3:].encode() not in files
     assert hashlib.sha256(CALLER.encode()).hexdigest().encode() not in files
 
@@ -179,8 +179,8 @@ def test_db_upgrade_and_current(database, runner):
     assert result.output.strip() == "none"
     result = runner.invoke(main, ["db", "upgrade", "--database", database])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "records schema at revision 0002"
-    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0002"
+    assert result.output.strip() == "records schema at revision 0003"
+    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0003"
 
 
 def test_migrations_go_down_and_up_again(database):
@@ -192,7 +192,7 @@ def test_migrations_go_down_and_up_again(database):
         command.downgrade(store.alembic_config(connection), "base")
     assert store.current_revision(engine) is None
     store.upgrade(engine)
-    assert store.current_revision(engine) == "0002" and store.count_calls(engine) == 0
+    assert store.current_revision(engine) == "0003" and store.count_calls(engine) == 0
     engine.dispose()
 
 
@@ -245,3 +245,70 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
     engine.dispose()
+
+
+def test_a_step_is_added_without_reading_the_calls_earlier_steps(database, clock):
+    """Each write advances the summary from the call's row; all its steps are read only when a
+    step arrives older than the newest one kept (from a slower worker)."""
+    from sqlalchemy import event
+
+    app = record_app(database, clock)
+    engine = app.extensions["ivr.records"].engine()
+    reads: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def watch(conn, cursor, statement, *args):
+        if "call_steps.seq" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    call = place_call(app, ["1", "1", "-"], status=None)
+    drained(app)
+    for _ in range(3):  # steps of a long call, one batch each
+        call.post("/voice/step?m=top&s=0&f=0", {"Digits": "9"})
+        drained(app)
+    call.post("/voice/status", {"CallStatus": "completed", "CallDuration": "50"})
+    drained(app)
+    assert reads == []
+    record, steps = only_call(database)
+    assert record["steps"] == 7 and record["path"] == "start top=1 ads=1 ads/1=- top=9 top=9 top=9"
+    assert record["end_reason"] == "answer_heard" and record["last_seq"] == steps[-1]["seq"]
+
+
+def test_a_step_older_than_the_newest_kept_rebuilds_the_summary_in_order(database, clock):
+    from ivr.records.summary import CallEnd, StepRecord
+
+    app = record_app(database, clock)
+    writer = app.extensions["ivr.records"]
+    sid, at = "CA" + "a" * 32, clock.now
+
+    def step(seq, outcome, menu="top", digits="1", **extra):
+        return StepRecord(call_sid=sid, caller_hash=None, seq=seq, at=at, endpoint="step", menu=menu,
+                          key=None, digits=digits, dial_status=None, outcome=outcome, **extra)
+
+    writer.submit(step(3, "answer", menu="top", digits="4", desk="antiphishing", topic="top/4",
+                       topic_label="銀行"))
+    drained(app)
+    writer.submit(step(1, "menu", digits="9"))  # answered earlier, by a slower worker
+    writer.submit(CallEnd(call_sid=sid, caller_hash=None, at=at, call_status="completed", duration_s=9))
+    drained(app)
+    record, steps = only_call(database)
+    assert record["path"] == "top=9 top=4" and record["steps"] == 2 and record["last_seq"] == 3
+    assert (record["desk"], record["end_reason"]) == ("antiphishing", "hung_up_after_answer")
+
+
+def test_a_record_replayed_from_a_spool_is_written_once(database, clock):
+    app = record_app(database, clock)
+    writer = app.extensions["ivr.records"]
+    call = place_call(app, ["4", "-"])
+    drained(app)
+    _, before = only_call(database)
+    from ivr.records.database import write_batch
+    from ivr.records.summary import CallEnd, StepRecord
+
+    again = [StepRecord(**{k: v for k, v in s.items() if k not in {"id"}}, caller_hash=None)
+             for s in before] + [CallEnd(call_sid=call.base["CallSid"], caller_hash=None,
+                                         at=clock.now, call_status="failed", duration_s=1)]
+    assert write_batch(writer.engine(), again) == 0
+    record, after = only_call(database)
+    assert len(after) == len(before) == 3
+    assert (record["call_status"], record["end_reason"]) == ("completed", "answer_heard")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from flask import Blueprint, Flask, Response, current_app, request
 
@@ -16,7 +17,7 @@ class Metrics:
     """The line's counters and histograms, in one registry per app."""
 
     def __init__(self):
-        from prometheus_client import CollectorRegistry, Counter, Histogram
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
@@ -38,6 +39,20 @@ class Metrics:
         self.record_failures = Counter("ivr_record_write_failures",
                                        "Call records that could not be written", ["reason"],
                                        registry=r)
+        self.records_written = Counter("ivr_records_written", "Call records written (steps)",
+                                       registry=r)
+        self.record_retries = Counter("ivr_record_write_retries",
+                                      "Failed record writes that wait and are tried again",
+                                      ["reason"], registry=r)
+        self.record_queue = Gauge("ivr_record_queue_depth", "Call records queued, not yet written",
+                                  multiprocess_mode="livesum", registry=r)
+        self.record_oldest = Gauge("ivr_record_queue_oldest_seconds",
+                                   "Age of the oldest queued call record", multiprocess_mode="livemax",
+                                   registry=r)
+        self.record_error_time = Gauge("ivr_record_last_write_error_timestamp_seconds",
+                                       "When a record write last failed (Unix time; 0: never)",
+                                       multiprocess_mode="max", registry=r)
+        self._written = 0
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
                                    ["status"], registry=r)
         self._children: dict[tuple, object] = {}
@@ -54,6 +69,19 @@ class Metrics:
     def record_failed(self, reason: str) -> None:
         """A record was dropped or could not be written."""
         self.record_failures.labels(reason=reason[:40]).inc()
+
+    def record_retried(self, reason: str) -> None:
+        """A record write failed; the records wait and it is tried again."""
+        self.record_retries.labels(reason=reason[:40]).inc()
+        self.record_error_time.set(time.time())
+
+    def records_state(self, state: dict) -> None:
+        """The record writer's queue, as its thread sees it."""
+        self.record_queue.set(state["queued"])
+        self.record_oldest.set(state["oldest_queued_seconds"])
+        if state["written"] > self._written:
+            self.records_written.inc(state["written"] - self._written)
+            self._written = state["written"]
 
     def call_ended(self, status: str) -> None:
         """Twilio reported the end of a call."""
@@ -105,6 +133,8 @@ class Metrics:
 @bp.get("/metrics")
 def metrics() -> Response:
     """Prometheus scrape endpoint: counts and timings only, nothing about any caller."""
+    for refresh in current_app.extensions.get("ivr.metrics_refresh", ()):
+        refresh()  # gauges this worker keeps, brought up to date
     body, content_type = current_app.extensions["ivr.metrics"].exposition()
     return Response(body, content_type=content_type)
 

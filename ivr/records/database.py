@@ -7,10 +7,10 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, select, text, update
+from sqlalchemy import bindparam, create_engine, delete, event, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
-from .summary import CallEnd, StepRecord, summarize, utc
+from .summary import SUMMARY, CallEnd, StepRecord, add_steps, empty_summary, utc
 from .tables import call_steps, calls
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -86,67 +86,131 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _insert_ignoring_duplicate(connection: Connection, values: dict):
+def _insert_ignoring_duplicate(connection: Connection):
     """INSERT INTO calls … ON CONFLICT (call_sid) DO NOTHING, in the database's dialect."""
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(calls).values(**values).on_conflict_do_nothing(index_elements=["call_sid"])
+    return insert(calls).on_conflict_do_nothing(index_elements=["call_sid"])
 
 
-def _refresh(connection: Connection, call_sid: str) -> None:
-    """Recompute the call's summary from all its steps, whichever worker wrote them."""
-    rows = connection.execute(
-        select(call_steps).where(call_steps.c.call_sid == call_sid)
-        .order_by(call_steps.c.seq, call_steps.c.id)
-    ).mappings().all()
-    call = connection.execute(select(calls).where(calls.c.call_sid == call_sid)).mappings().one()
-    summary = summarize([dict(r) for r in rows], call["call_status"])
-    if rows:
-        summary["started_at"] = min(utc(r["at"]) for r in rows)
-    connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**summary))
+STEP_FIELDS = ("endpoint", "menu", "key", "digits", "dial_status", "outcome", "desk",
+               "desk_closed", "topic", "topic_label")
+_UPDATED = SUMMARY + ("last_seq", "started_at", "caller_hash", "ended_at", "call_status",
+                      "duration_s")
 
 
-def _open_call(connection: Connection, call_sid: str, caller_hash: str | None, at) -> None:
-    """Make sure the call has its row, then hold it until the transaction ends."""
-    connection.execute(_insert_ignoring_duplicate(connection, {
-        "call_sid": call_sid, "caller_hash": caller_hash, "started_at": at, "steps": 0, "path": ""}))
-    connection.execute(select(calls.c.call_sid).where(calls.c.call_sid == call_sid).with_for_update())
+def _step_values(record: StepRecord) -> dict:
+    return {name: getattr(record, name) for name in STEP_FIELDS} | {
+        "call_sid": record.call_sid, "seq": record.seq, "at": utc(record.at),
+        "request_id": record.request_id, "record_id": record.record_id}
 
 
-def write_step(engine: Engine, record: StepRecord) -> None:
-    """Add one step to its call's record, creating the record on the call's first step."""
-    at = utc(record.at)
+def write_batch(engine: Engine, items: list[StepRecord | CallEnd]) -> int:
+    """Write many records in one transaction; how many steps were new.
+
+    Each call's row is locked, its summary advanced by its new steps (read from the row, not
+    recomputed from all the steps unless a step arrives older than the newest one kept), and
+    steps already written (Twilio's retries, records replayed from a spool) are skipped.
+    Steps answered by different workers, in any order, and repeated status callbacks still
+    make exactly one record.
+    """
+    if not items:
+        return 0
+    steps: dict[str, list[StepRecord]] = {}
+    ends: dict[str, CallEnd] = {}
+    first: dict[str, StepRecord | CallEnd] = {}
+    for item in items:
+        first.setdefault(item.call_sid, item)
+        if isinstance(item, CallEnd):
+            ends.setdefault(item.call_sid, item)
+        else:
+            steps.setdefault(item.call_sid, []).append(item)
+    sids = sorted(first)  # one order for every writer: rows are locked without deadlocks
     with engine.begin() as connection:
-        _open_call(connection, record.call_sid, record.caller_hash, at)
-        if record.caller_hash:
-            connection.execute(update(calls).where(calls.c.call_sid == record.call_sid,
-                                                   calls.c.caller_hash.is_(None))
-                               .values(caller_hash=record.caller_hash))
-        if record.request_id and connection.execute(select(call_steps.c.id).where(
-                call_steps.c.call_sid == record.call_sid,
-                call_steps.c.request_id == record.request_id)).first():
-            return  # Twilio retried a webhook we already recorded
-        connection.execute(call_steps.insert().values(
-            call_sid=record.call_sid, seq=record.seq, at=at, endpoint=record.endpoint,
-            menu=record.menu, key=record.key, digits=record.digits,
-            dial_status=record.dial_status, outcome=record.outcome, desk=record.desk,
-            desk_closed=record.desk_closed, topic=record.topic, topic_label=record.topic_label,
-            request_id=record.request_id))
-        _refresh(connection, record.call_sid)
+        connection.execute(_insert_ignoring_duplicate(connection), [
+            {"call_sid": sid, "caller_hash": first[sid].caller_hash, "started_at": utc(first[sid].at),
+             "steps": 0, "path": ""} for sid in sids])
+        rows = {r["call_sid"]: dict(r) for r in connection.execute(
+            select(calls).where(calls.c.call_sid.in_(sids)).order_by(calls.c.call_sid)
+            .with_for_update()).mappings()}
+        fresh = _new_steps(connection, steps)
+        updates = []
+        for sid in sids:
+            row, new = rows[sid], sorted(fresh.get(sid, ()), key=lambda r: r.seq)
+            end = ends.get(sid)
+            if not new and (end is None or row["ended_at"] is not None) and not (
+                    first[sid].caller_hash and row["caller_hash"] is None):
+                continue
+            updates.append(_advanced(connection, row, new, end, first[sid].caller_hash))
+        added = [_step_values(r) for sid in sids for r in fresh.get(sid, ())]
+        if added:
+            connection.execute(call_steps.insert(), added)
+        if updates:
+            connection.execute(
+                update(calls).where(calls.c.call_sid == bindparam("b_call_sid"))
+                .values({name: bindparam("b_" + name) for name in _UPDATED}),
+                [{"b_" + name: value for name, value in u.items()} for u in updates])
+    return len(added)
 
 
-def write_end(engine: Engine, end: CallEnd) -> None:
-    """Close the call's record with Twilio's final status; a repeated callback changes nothing."""
-    at = utc(end.at)
-    with engine.begin() as connection:
-        _open_call(connection, end.call_sid, end.caller_hash, at)
-        connection.execute(update(calls).where(calls.c.call_sid == end.call_sid,
-                                               calls.c.ended_at.is_(None))
-                           .values(ended_at=at, call_status=end.call_status,
-                                   duration_s=end.duration_s))
-        _refresh(connection, end.call_sid)
+def _new_steps(connection: Connection, steps: dict[str, list[StepRecord]]) -> dict[str, list]:
+    """The steps of the batch not yet written, once each (the calls' rows are locked)."""
+    if not steps:
+        return {}
+    request_ids = {r.request_id for rs in steps.values() for r in rs if r.request_id}
+    record_ids = {r.record_id for rs in steps.values() for r in rs if r.record_id}
+    seen: set[tuple[str, str, str]] = set()
+    if request_ids or record_ids:
+        for sid, request_id, record_id in connection.execute(
+                select(call_steps.c.call_sid, call_steps.c.request_id, call_steps.c.record_id)
+                .where(call_steps.c.call_sid.in_(sorted(steps)),
+                       or_(call_steps.c.request_id.in_(sorted(request_ids)),
+                           call_steps.c.record_id.in_(sorted(record_ids))))):
+            if request_id:
+                seen.add((sid, "request", request_id))
+            if record_id:
+                seen.add((sid, "record", record_id))
+    fresh: dict[str, list[StepRecord]] = {}
+    for sid, records in steps.items():
+        for record in records:
+            keys = [(sid, "request", record.request_id) if record.request_id else None,
+                    (sid, "record", record.record_id) if record.record_id else None]
+            if any(k in seen for k in keys if k):
+                continue  # Twilio retried a webhook already recorded, or a replayed record
+            seen.update(k for k in keys if k)
+            fresh.setdefault(sid, []).append(record)
+    return fresh
+
+
+def _advanced(connection: Connection, row: dict, new: list[StepRecord], end: CallEnd | None,
+              caller_hash: str | None) -> dict:
+    """The call's row after its new steps and status callback."""
+    call_status = row["call_status"]
+    values = {"call_sid": row["call_sid"], "ended_at": row["ended_at"], "call_status": call_status,
+              "duration_s": row["duration_s"], "caller_hash": row["caller_hash"] or caller_hash}
+    if end is not None and row["ended_at"] is None:
+        values.update(ended_at=utc(end.at), call_status=end.call_status, duration_s=end.duration_s)
+        call_status = end.call_status
+    summary = {name: row[name] for name in SUMMARY}
+    last_seq = row["last_seq"]
+    started = utc(row["started_at"]) if row["started_at"] is not None else None
+    if new and last_seq is not None and new[0].seq < last_seq:
+        # A step older than the newest one kept (another worker was slower): read them all.
+        older = [dict(r) for r in connection.execute(
+            select(call_steps).where(call_steps.c.call_sid == row["call_sid"])).mappings()]
+        everything = sorted(older + [_step_values(r) for r in new], key=lambda r: r["seq"])
+        summary = add_steps(empty_summary(), everything, call_status)
+        last_seq = everything[-1]["seq"]
+        started = min(utc(r["at"]) for r in everything)
+    else:
+        summary = add_steps(summary, [_step_values(r) for r in new], call_status)
+        if new:
+            earliest = min(utc(r.at) for r in new)
+            started = earliest if not row["steps"] or started is None else min(started, earliest)
+            last_seq = new[-1].seq
+    return values | summary | {"last_seq": last_seq, "started_at": started}
 
 
 def calls_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:

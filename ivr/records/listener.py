@@ -12,7 +12,7 @@ from ..core.flow import Step
 from ..observability.callers import hash_key, hashed_caller
 from .database import database_url
 from .summary import CALL_SID, DIAL_STATUSES, StepRecord, clean_digits
-from .writer import RecordWriter
+from .writer import RecordWriter, new_record_id
 
 log = logging.getLogger("ivr.records")
 WEBHOOKS = {"ivr.voice": "voice", "ivr.step": "step", "ivr.dialed": "dialed"}
@@ -55,7 +55,8 @@ def step_record(event) -> StepRecord | None:
         digits=clean_digits(event.digits) if endpoint == "step" else None,
         dial_status=dial if endpoint == "dialed" else None,
         outcome=step.outcome[:32], desk=step.desk,
-        request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None, **extra)
+        request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
+        record_id=new_record_id(), **extra)
 
 
 def record_step(event) -> None:
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("IVR_CALLER_HASH_KEY", os.environ.get("IVR_CALLER_HASH_KEY", ""))
     app.config.setdefault("RECORDS_URL", database_url())
     app.config.setdefault("RECORDS_BUSY_TIMEOUT", float(os.environ.get("IVR_RECORDS_TIMEOUT", "5")))
+    app.config.setdefault("RECORDS_SPOOL", os.environ.get("IVR_RECORDS_SPOOL", "").strip())
     app.extensions["ivr.hash_key"] = hash_key(app)
     if app.extensions["ivr.hash_key"] is None:
         loudly = log.warning if app.config.get("IVR_DEV") else log.error
@@ -84,7 +86,15 @@ def init_app(app: Flask) -> None:
         log.warning("call records are off (IVR_RECORDS_DB=off)")
         return
     metrics = app.extensions.get("ivr.metrics")
+    spool = app.config["RECORDS_SPOOL"]
+    if spool and spool.lower() == "off":
+        log.warning("the record spool is off (IVR_RECORDS_SPOOL=off): records queued in a "
+                    "worker that is killed are lost")
     writer = RecordWriter(url, app.config["RECORDS_BUSY_TIMEOUT"],
-                          on_failure=metrics.record_failed if metrics else lambda reason: None)
+                          spool=None if spool.lower() == "off" else spool,
+                          on_failure=metrics.record_failed if metrics else lambda reason: None,
+                          on_retry=metrics.record_retried if metrics else lambda reason: None,
+                          observe=metrics.records_state if metrics else None)
     app.extensions["ivr.records"] = writer
+    app.extensions.setdefault("ivr.metrics_refresh", []).append(writer.report)
     app.extensions.setdefault("ivr.listeners", []).append(record_step)

@@ -11,6 +11,7 @@ FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "cancele
 DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
 TERMINAL = {"answer_heard": "answer_heard", "transferred": "transferred",
             "max_failures": "max_failures", "no_input": "no_input", "error": "error"}
+TERMINAL_REASONS = frozenset(TERMINAL.values())
 AT_ANSWER = frozenset({"answer", "answer_repeat", "transfer_closed", "transfer_busy",
                        "transfer_no-answer", "transfer_failed", "transfer_canceled"})
 ANSWERS = frozenset({"answer", "answer_repeat"})
@@ -49,6 +50,7 @@ class StepRecord:
     topic: str | None = None
     topic_label: str | None = None
     request_id: str | None = None  # Twilio's I-Twilio-Idempotency-Token: a retry has the same
+    record_id: str | None = None  # made when queued: a record replayed from a spool is written once
 
 
 @dataclass(frozen=True)
@@ -74,36 +76,58 @@ def step_token(step: dict) -> str:
     return f"{where}={step['digits'] or '-'}"
 
 
-def summarize(steps: list[dict], call_status: str | None) -> dict:
-    """The record's summary from its steps (in order) and the final CallStatus, if known."""
-    summary: dict = {"steps": len(steps), "path": " ".join(step_token(s) for s in steps),
-                     "topic": None, "topic_label": None, "desk": None, "delivery": None,
-                     "transfer_result": None, "desk_closed": None, "end_reason": None}
+SUMMARY = ("steps", "path", "topic", "topic_label", "desk", "delivery", "transfer_result",
+           "desk_closed", "end_reason", "last_outcome")
+
+
+def empty_summary() -> dict:
+    """The summary of a call with no steps yet."""
+    return dict.fromkeys(SUMMARY) | {"steps": 0, "path": ""}
+
+
+def add_steps(summary: dict, steps: list[dict], call_status: str | None) -> dict:
+    """The summary after `steps` (in order, all later than those already in it) and the final status.
+
+    Only the summary is read, never the earlier steps: writing a step costs the same however
+    long the call has been going.
+    """
+    new = dict(summary)
+    terminal = new["end_reason"] if new["end_reason"] in TERMINAL_REASONS else None
+    tokens = [new["path"]] if new["path"] else []
     for step in steps:
         outcome = step["outcome"]
+        new["steps"] += 1
+        tokens.append(step_token(step))
+        new["last_outcome"] = outcome
         if outcome in ANSWERS:
-            summary.update(topic=step["topic"], topic_label=step["topic_label"],
-                           desk=step["desk"], desk_closed=step["desk_closed"])
-            summary["delivery"] = summary["delivery"] or "read"
+            new.update(topic=step["topic"], topic_label=step["topic_label"],
+                       desk=step["desk"], desk_closed=step["desk_closed"])
+            new["delivery"] = new["delivery"] or "read"
         if outcome == "transfer_closed":
-            summary["transfer_result"] = summary["transfer_result"] or "closed"
+            new["transfer_result"] = new["transfer_result"] or "closed"
         if outcome == "transfer":
-            summary.update(delivery="transferred", transfer_result="unknown")
+            new.update(delivery="transferred", transfer_result="unknown")
         if outcome == "transferred":
-            summary["transfer_result"] = step["dial_status"] or "completed"
+            new["transfer_result"] = step["dial_status"] or "completed"
         if outcome.startswith("transfer_") and outcome != "transfer_closed":
-            summary["transfer_result"] = outcome.removeprefix("transfer_")
+            new["transfer_result"] = outcome.removeprefix("transfer_")
         if outcome in TERMINAL:
-            summary["end_reason"] = TERMINAL[outcome]
-    if summary["end_reason"] is None and call_status is not None:
-        summary["end_reason"] = _hang_up_reason(steps, call_status)
-    return summary
+            terminal = TERMINAL[outcome]
+    new["path"] = " ".join(tokens)
+    new["end_reason"] = terminal
+    if terminal is None and call_status is not None:
+        new["end_reason"] = _hang_up_reason(new["steps"], new["last_outcome"], call_status)
+    return new
 
 
-def _hang_up_reason(steps: list[dict], call_status: str) -> str:
+def summarize(steps: list[dict], call_status: str | None) -> dict:
+    """The record's summary from its steps (in order) and the final CallStatus, if known."""
+    return add_steps(empty_summary(), steps, call_status)
+
+
+def _hang_up_reason(steps: int, last: str | None, call_status: str) -> str:
     if call_status != "completed" or not steps:
         return "not_connected" if not steps else call_status
-    last = steps[-1]["outcome"]
     if last in AT_ANSWER:
         return "hung_up_after_answer"
     if last == "transfer":

@@ -35,6 +35,9 @@ calls = Table(
     Column("transfer_result", String(16)),
     Column("desk_closed", Boolean),
     Column("end_reason", String(32)),
+    # The newest step folded into the summary: a later step is added to it without reading the others.
+    Column("last_seq", BigInteger),
+    Column("last_outcome", String(32)),
 )
 
 call_steps = Table(
@@ -55,5 +58,7 @@ call_steps = Table(
     Column("topic", String(80)),
     Column("topic_label", String(200)),
     Column("request_id", String(64)),
+    Column("record_id", String(32)),
     Index("ux_call_steps_request", "call_sid", "request_id", unique=True),
+    Index("ux_call_steps_record", "call_sid", "record_id", unique=True),
 )

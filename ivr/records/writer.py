@@ -1,112 +1,339 @@
-"""Writes call records off the call's path: a bounded queue drained by one thread per process."""
+"""Writes call records off the call's path: a queue drained in batches by one thread per process.
+
+The webhook only appends the record to the queue (and its line to the spool, see `spool.py`)
+and answers. The thread writes up to BATCH records per transaction. While the database is in
+trouble (down, locked, read-only, restarting) records wait in the queue and the thread tries
+again, pausing longer each time (tenacity); they are written when it returns. A record is only
+given up, logged with its call's id and counted, when the queue is full or the database refuses
+that record itself. At exit the queue is written for up to DRAIN_AT_EXIT seconds, or at once handed over
+when the database is in trouble: what is left stays in the spool for the next worker.
+"""
 
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import os
-import queue
+import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timezone
+from hashlib import sha256
+from pathlib import Path
 
+import tenacity
+from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
 from . import database
+from .spool import Spool
 from .summary import CallEnd, StepRecord
 
 log = logging.getLogger("ivr.records")
-IDLE_SECONDS = 10.0
-RETRY_PAUSES = (0.05, 0.25, 1.0)
+BATCH = 500
+CAPACITY = 50_000
+IDLE_SECONDS = 10.0  # a thread with nothing to write for this long ends (and gives its connections back)
+TICK = 1.0  # seconds between looks at the spool, the SQLite file and the gauges when idle
+ORPHANS_EVERY = 2.0
+FIRST_PAUSE, LONGEST_PAUSE = 0.05, 5.0
 DRAIN_AT_EXIT = 5.0
+SLOW_ATTEMPT = 1.0  # a write waiting this long at exit: the database is in trouble, hand over
+LOG_EVERY = 10.0  # seconds between warnings while the database stays in trouble
 
 OnFailure = Callable[[str], None]
+
+
+class Stopped(Exception):
+    """The writer is stopping: the batch stays queued (and spooled)."""
+
+
+class SchemaNotReady(Exception):
+    """The schema could not be brought up to date (the database is away, or ahead of this code)."""
+
+
+def new_record_id() -> str:
+    return os.urandom(8).hex()
+
+
+def default_spool(url: str) -> Path:
+    """Beside a SQLite file (`records.sqlite3-spool/`); else one of the database's own in the temp directory."""
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///") + "-spool")
+    digest = sha256(url.encode("utf-8")).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"ivr-records-spool-{digest}"
+
+
+def _permanent(error: BaseException) -> bool:
+    """The database refuses the record itself: trying again cannot help."""
+    if isinstance(error, (exc.IntegrityError, exc.DataError)):
+        return True
+    return not isinstance(error, (exc.SQLAlchemyError, OSError, SchemaNotReady))
 
 
 class RecordWriter:
     """Queues records and writes them in the background; a failing database never reaches a call."""
 
-    def __init__(self, url: str, busy_timeout: float = 5.0, capacity: int = 10_000,
-                 on_failure: OnFailure = lambda reason: None):
+    def __init__(self, url: str, busy_timeout: float = 5.0, capacity: int = CAPACITY,
+                 on_failure: OnFailure = lambda reason: None, spool: str | os.PathLike | None = "",
+                 batch: int = BATCH, observe: Callable[[dict], None] | None = None,
+                 on_retry: OnFailure = lambda reason: None):
         self.url = url
         self.busy_timeout = busy_timeout
         self.capacity = capacity
+        self.batch = batch
         self.on_failure = on_failure
-        self._guard = threading.Lock()
+        self.observe = observe
+        self.on_retry = on_retry
+        self.spool_dir = None if spool is None else Path(spool) if spool else default_spool(url)
+        self._cond = threading.Condition()
+        self._pid = None
+        self._exit_hook = False
+        self._reset()
+
+    def _reset(self) -> None:
         self._pid = os.getpid()
-        self._queue: queue.Queue = queue.Queue(capacity)
+        self._items: deque = deque()
+        self._spool = Spool(self.spool_dir) if self.spool_dir else None
         self._thread: threading.Thread | None = None
         self._engine: Engine | None = None
         self._schema_ready = False
-        self._exit_hook = False
+        self._inode: tuple[int, int] | None = None
+        self._give_up_at: float | None = None
+        self._attempt_started: float | None = None
+        self._stopping = False
+        self._wake = threading.Event()
+        self._next_orphans = 0.0
+        self._logged_at = 0.0
+        self.written = 0
+        self.lost = 0
+        self.last_error: dict | None = None
 
-    # -- the call's side: never blocks -------------------------------------------------
+    # -- the call's side: never blocks on the database ---------------------------------
 
     def submit(self, item: StepRecord | CallEnd) -> bool:
-        """Queue a record; False (logged and counted) if the queue is full."""
-        try:
-            with self._guard:
-                self._ensure_thread()
-                self._queue.put_nowait(item)
-        except queue.Full:
-            log.error("record queue full (%d): dropped a record for %s", self.capacity, item.call_sid)
-            self.on_failure("queue_full")
+        """Queue a record; False (logged with the call's id, and counted) if the queue is full."""
+        if isinstance(item, StepRecord) and item.record_id is None:
+            item = replace(item, record_id=new_record_id())
+        with self._cond:
+            self._ensure_thread()
+            if len(self._items) >= self.capacity:
+                full = True
+            else:
+                full = False
+                segment = self._spool.append(item) if self._spool else None
+                self._items.append((item, segment, time.monotonic()))
+                if len(self._items) == 1:
+                    self._cond.notify()
+        if full:
+            self._lose(item, "queue_full", f"the queue is full ({self.capacity} records)")
             return False
         return True
 
     def _ensure_thread(self) -> None:
         if self._pid != os.getpid():
-            # A forked worker: the parent's thread, queue and connections are not ours.
-            self._pid = os.getpid()
-            self._queue = queue.Queue(self.capacity)
-            self._engine = None
-            self._thread = None
+            self._reset()  # a forked worker: the parent's thread, queue and files are not ours
         if not self._exit_hook:
-            atexit.register(self.drain, DRAIN_AT_EXIT)
+            atexit.register(self.close)
             self._exit_hook = True
         if self._thread is None or not self._thread.is_alive():
+            self._stopping = False
             self._thread = threading.Thread(target=self._run, name="ivr-records", daemon=True)
             self._thread.start()
+
+    def start(self) -> None:
+        """Start writing now (a worker does this at its first record anyway): replay orphaned spools."""
+        with self._cond:
+            self._ensure_thread()
 
     # -- the background side ------------------------------------------------------------
 
     def _run(self) -> None:
+        idle_since = time.monotonic()
         while True:
+            with self._cond:
+                if not self._items and not self._stopping:
+                    self._cond.wait(TICK)
+                if self._stopping and not self._items:
+                    return
+                if self._items:
+                    idle_since = time.monotonic()
+                elif time.monotonic() - idle_since >= IDLE_SECONDS and self._give_up_at is None:
+                    self._thread = None  # idle: give the connections back; a record starts anew
+                    if self._engine is not None:
+                        self._engine.dispose()
+                        self._engine = None
+                    self.report()
+                    return
+                batch = list(itertools.islice(self._items, self.batch))
             try:
-                item = self._queue.get(timeout=IDLE_SECONDS)
-            except queue.Empty:
-                with self._guard:
-                    if self._queue.empty():
-                        self._thread = None
-                        if self._engine is not None:
-                            self._engine.dispose()  # idle: give the connections back
-                        return
-                continue
-            try:
-                self._write(item)
-            finally:
-                self._queue.task_done()
-
-    def _write(self, item: StepRecord | CallEnd) -> None:
-        for attempt, pause in enumerate((0.0,) + RETRY_PAUSES):
-            time.sleep(pause)
-            try:
-                engine = self.engine()
-                if not self._schema_ready:
-                    database.upgrade(engine)
-                    self._schema_ready = True
-                if isinstance(item, CallEnd):
-                    database.write_end(engine, item)
-                else:
-                    database.write_step(engine, item)
+                self._tick()
+                if batch:
+                    self._write(batch)
+            except Stopped:
                 return
-            except Exception as error:  # the database's trouble must stay here
-                last = error
-                log.warning("record write for %s failed (attempt %d): %s",
-                            item.call_sid, attempt + 1, _one_line(error))
-        log.error("record for %s lost after %d attempts: %s", item.call_sid,
-                  len(RETRY_PAUSES) + 1, _one_line(last))
-        self.on_failure(type(last).__name__)
+            except Exception:  # never let the thread die; the records stay queued
+                log.exception("record writer failed; trying again")
+                self._pause(1.0)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self._spool is not None and now >= self._next_orphans and not self._stopping:
+            self._next_orphans = now + ORPHANS_EVERY
+            self._adopt_orphans()
+        self.report()
+
+    def _adopt_orphans(self) -> None:
+        room = self.capacity - len(self._items)
+        if room <= 0:
+            return
+        for segment, records in self._spool.claim_orphans(room):
+            log.warning("replaying %d queued records left in %s by a worker that is gone",
+                        len(records), segment.path.name)
+            for call_sid in segment.torn_calls:
+                self.lost += 1
+                self.on_failure("spool_torn")
+                log.error("record for %s lost: its spool line was cut short", call_sid)
+            now = time.monotonic()
+            with self._cond:
+                self._items.extend((record, segment, now) for record in records)
+            segment.finish_if_written()  # nothing in it
+
+    def _write(self, batch: list) -> None:
+        items = [item for item, _, _ in batch]
+        try:
+            self.written += self._retrying(lambda: self._store(items))
+        except Stopped:
+            raise
+        except Exception as error:
+            if not _permanent(error):
+                raise
+            self._one_by_one(batch)
+            return
+        self._done(len(batch))
+
+    def _one_by_one(self, batch: list) -> None:
+        """A batch the database refused: write each record alone, give up only those refused."""
+        for item, _, _ in batch:
+            try:
+                self.written += self._retrying(lambda item=item: self._store([item]))
+            except Stopped:
+                raise
+            except Exception as error:
+                if not _permanent(error):
+                    raise
+                self._lose(item, type(error).__name__, _one_line(error))
+            self._done(1)
+
+    def _done(self, count: int) -> None:
+        """The first `count` queued records are written (or given up)."""
+        with self._cond:
+            finished = [self._items.popleft() for _ in range(count)]
+            empty = not self._items
+            if empty and self._spool is not None:
+                self._spool.close_current()  # its file goes now that it is written
+        segments = {id(s): s for _, s, _ in finished if s is not None}
+        for _, segment, _ in finished:
+            if segment is not None:
+                segment.written += 1
+        for segment in segments.values():
+            segment.finish_if_written()
+        if empty:
+            self.report()
+
+    def _store(self, items: list) -> int:
+        self._attempt_started = time.monotonic()
+        try:
+            return self._store_now(items)
+        finally:
+            self._attempt_started = None
+
+    def _store_now(self, items: list) -> int:
+        engine = self.engine()
+        self._check_file()
+        if not self._schema_ready:
+            try:
+                database.upgrade(engine)
+            except exc.SQLAlchemyError:
+                raise
+            except Exception as error:  # alembic's own: e.g. a revision newer than this code
+                raise SchemaNotReady(f"{type(error).__name__}: {_one_line(error)}") from error
+            self._schema_ready = True
+        written = database.write_batch(engine, items)
+        if self._inode is None:
+            self._inode = self._file_identity()
+        if self.last_error is not None and self.last_error.get("recovered_at") is None:
+            self.last_error["recovered_at"] = _now()
+            log.warning("records are written again after: %s", self.last_error["error"])
+        return written
+
+    def _retrying(self, attempt: Callable[[], int]) -> int:
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(lambda e: not _permanent(e)),
+            wait=tenacity.wait_exponential_jitter(multiplier=FIRST_PAUSE, max=LONGEST_PAUSE,
+                                                  jitter=FIRST_PAUSE),
+            stop=self._should_stop, sleep=self._pause, before_sleep=self._failed_attempt,
+            reraise=True)
+        try:
+            return retrying(attempt)
+        except Exception as error:
+            if self._stopping or (self._give_up_at is not None and time.monotonic() >= self._give_up_at):
+                if not _permanent(error):
+                    raise Stopped() from error
+            raise
+
+    def _should_stop(self, retry_state) -> bool:
+        return self._stopping or (self._give_up_at is not None and time.monotonic() >= self._give_up_at)
+
+    def _pause(self, seconds: float) -> None:
+        self.report()
+        if self._give_up_at is not None:
+            seconds = min(seconds, max(0.0, self._give_up_at - time.monotonic()))
+        self._wake.wait(seconds)
+        self.report()
+
+    def _failed_attempt(self, retry_state) -> None:
+        error = retry_state.outcome.exception()
+        first = self.last_error is None or self.last_error.get("recovered_at") is not None
+        self.last_error = {"at": _now(), "error": f"{type(error).__name__}: {_one_line(error)}",
+                           "recovered_at": None}
+        self._schema_ready = False
+        self.on_retry(type(error).__name__)
+        if first or time.monotonic() - self._logged_at >= LOG_EVERY:
+            self._logged_at = time.monotonic()
+            log.warning("records database in trouble, %d records wait (oldest %.1f s): %s",
+                        len(self._items), self._oldest(), self.last_error["error"])
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the SQLite file at the engine's path; None if it is not there."""
+        engine = self._engine
+        if engine is None or engine.dialect.name != "sqlite" or not engine.url.database:
+            return None
+        try:
+            found = os.stat(engine.url.database)
+        except FileNotFoundError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _check_file(self) -> None:
+        """A SQLite file deleted or replaced under us: say so, and open the one now at its path."""
+        if self._inode is None:
+            return
+        now = self._file_identity()
+        if now == self._inode:
+            return
+        log.error("records database %s was %s while in use: records written to it before are "
+                  "gone with it; writing to a new file at that path", self._engine.url.database,
+                  "deleted" if now is None else "replaced")
+        self.on_failure("database_deleted")
+        self._engine.dispose()
+        self._engine = None
+        self._schema_ready = False
+        self._inode = None
+        self.engine()
 
     def engine(self) -> Engine:
         """This process's engine, made on first use."""
@@ -114,15 +341,96 @@ class RecordWriter:
             self._engine = database.make_engine(self.url, self.busy_timeout)
         return self._engine
 
+    def _lose(self, item, reason: str, why: str) -> None:
+        self.lost += 1
+        log.error("record for %s lost (%s): %s", item.call_sid, reason, why)
+        self.on_failure(reason)
+
+    # -- state, shutdown ------------------------------------------------------------------
+
+    def _oldest(self) -> float:
+        items = self._items
+        try:
+            return max(0.0, time.monotonic() - items[0][2]) if items else 0.0
+        except IndexError:
+            return 0.0
+
+    def state(self) -> dict:
+        """Queue depth, the oldest queued record's age, totals and the last write error."""
+        return {"queued": len(self._items), "oldest_queued_seconds": round(self._oldest(), 3),
+                "written": self.written, "lost": self.lost, "last_write_error": self.last_error,
+                "spool": str(self.spool_dir) if self.spool_dir else None,
+                "spool_error": self._spool.error if self._spool else None}
+
+    def report(self) -> None:
+        """Give the queue's state to the gauges."""
+        if self.observe is not None:
+            try:
+                self.observe(self.state())
+            except Exception:
+                log.exception("record gauges failed")
+
     def drain(self, timeout: float = DRAIN_AT_EXIT) -> bool:
         """Wait until every queued record is written or given up; False on timeout."""
         deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks:
+        while self._items:
             if time.monotonic() > deadline:
                 return False
+            if self._thread is None or not self._thread.is_alive():
+                with self._cond:
+                    self._ensure_thread()
+            self._wake.set()
             time.sleep(0.01)
+            self._wake.clear()
         return True
 
+    def _in_trouble(self) -> bool:
+        """The last write failed, or the one under way has waited on the database for a while."""
+        started = self._attempt_started
+        return (self.last_error is not None and self.last_error.get("recovered_at") is None) or (
+            started is not None and time.monotonic() - started > SLOW_ATTEMPT)
 
-def _one_line(error: Exception) -> str:
+    def close(self, timeout: float = DRAIN_AT_EXIT) -> int:
+        """At exit: write what is queued for up to `timeout` s; hand the rest over; how many were left."""
+        if self._pid != os.getpid() or self._thread is None:
+            return 0
+        self._give_up_at = time.monotonic() + timeout
+        self._wake.set()
+        with self._cond:
+            self._cond.notify()
+        deadline = self._give_up_at + 1.0
+        while self._items and time.monotonic() < deadline and self._thread.is_alive():
+            if self._in_trouble() and all(segment is not None for _, segment, _ in list(self._items)):
+                break  # the database is away: the next worker writes them from the spool, now
+            time.sleep(0.01)
+        self._stopping = True
+        with self._cond:
+            self._cond.notify()
+        self._thread.join(max(0.0, min(deadline, time.monotonic() + 0.2) - time.monotonic())
+                          if self._in_trouble() else max(0.0, deadline - time.monotonic()))
+        self._thread = None
+        left = list(self._items)
+        self.report()
+        if not left:
+            if self._spool is not None:
+                self._spool.close_current()
+            return 0
+        spooled = [item for item, segment, _ in left if segment is not None]
+        unspooled = [item for item, segment, _ in left if segment is None]
+        if spooled:
+            log.warning("%d records not yet written at exit are left in the spool %s for the "
+                        "next worker", len(spooled), self.spool_dir)
+        for item in unspooled:
+            self._lose(item, "exit", "not written before the worker stopped, and not spooled")
+        for segment in {id(s): s for _, s, _ in left if s is not None}.values():
+            segment.release()
+        return len(left)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _one_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:300]
+

@@ -1,0 +1,74 @@
+"""A throw-away PostgreSQL server of the load test's own, on loopback, that it may restart.
+
+Uses Debian's PostgreSQL binaries (/usr/lib/postgresql/*/bin, as `.ci/setup.d/postgres.sh`
+installs them). As root, the server runs as the `postgres` user, which initdb requires.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def binaries() -> Path | None:
+    """The newest PostgreSQL bin directory installed, if any."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+                   key=lambda p: [int(x) for x in p.split("/")[4].split(".") if x.isdigit()])
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PostgresServer:
+    """initdb, start, restart and stop a server whose data lives in a scratch directory."""
+
+    def __init__(self):
+        self.bin = binaries()
+        if self.bin is None:
+            raise RuntimeError("PostgreSQL is not installed (.ci/setup.d/postgres.sh installs it)")
+        self.dir = Path(tempfile.mkdtemp(prefix="ivr-loadtest-pg-"))
+        self.port = _free_port()
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.dir / "data"), "-U", "postgres", "--auth=trust",
+                  "--encoding=UTF8", "--no-locale")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "ivr")
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/ivr"
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [str(self.bin / tool), *args]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def _ctl(self, action: str, *extra: str) -> None:
+        self._run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"),
+                  "-w", "-t", "60", *extra, action)
+
+    def start(self) -> None:
+        self._ctl("start", "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} "
+                  "-c fsync=off")
+
+    def restart(self, down: float = 0.0) -> None:
+        """Stop (fast: open connections are cut), stay down `down` seconds, start again."""
+        self._ctl("stop", "-m", "fast")
+        time.sleep(down)
+        self.start()
+
+    def stop(self) -> None:
+        try:
+            self._ctl("stop", "-m", "immediate")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
