@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -115,3 +119,71 @@ def wait_for(condition, seconds: float = 15.0):
             pass
         time.sleep(0.2)
     raise AssertionError("timed out")
+
+
+class Served:
+    """A real `ivr serve` on a loopback port, run from `workdir`, its output in workdir/serve.log."""
+
+    def __init__(self, workdir: Path, routes: Path, workers: int = 2, **env: str):
+        self.workdir = workdir
+        self.port = free_port()
+        self.log_path = workdir / "serve.log"
+        self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off")
+        for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES"):
+            self.env.pop(name, None)
+        self.env.update(env)
+        self.args = [sys.executable, "-m", "ivr", "serve", "--port", str(self.port), "--workers", str(workers)]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Served":
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(self.args, env=self.env, cwd=self.workdir, stdout=log, stderr=log)
+        try:
+            wait_for(self.ready, 30)
+        except AssertionError:
+            self.__exit__()
+            raise AssertionError(f"ivr serve did not start:\n{self.log()}") from None
+        return self
+
+    def ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"ivr serve exited:\n{self.log()}")
+        return bool(fetch_health(self.port)) and len(self.workers()) == self.expected_workers
+
+    @property
+    def expected_workers(self) -> int:
+        return int(self.args[-1])
+
+    def __exit__(self, *exc) -> None:
+        from ivr.operators.server import stop_process
+
+        stop_process(self.process)
+
+    def workers(self) -> list[int]:
+        """The pids of the master's worker processes now."""
+        pid = self.process.pid
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as children:
+                return [int(p) for p in children.read().split()]
+        except OSError:
+            return []
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")
+
+    def url(self, path: str = "/voice") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def signed_call(port: int, path: str = "/voice", timeout: float = 5.0, scheme_host: str | None = None,
+                headers: dict | None = None) -> tuple[int, str]:
+    """POST a signed webhook; (status, body), errors included."""
+    url = f"{scheme_host or f'http://127.0.0.1:{port}'}{path}"
+    params = {"CallSid": "CA" + "2" * 32, "From": "+819011112222", "To": "+815012345678"}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": sign(url, params), **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", errors="replace")
