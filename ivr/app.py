@@ -16,6 +16,9 @@ from .routesfile.served import Line
 log = logging.getLogger("ivr")
 
 
+MAX_BODY = 64 * 1024  # bytes of request body a webhook may send
+
+
 class ConfigError(Exception):
     """The app cannot start with the settings it was given."""
 
@@ -43,6 +46,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         IVR_DEV=os.environ.get("IVR_DEV", "") == "1",
         IVR_TRUSTED_PROXIES=int(os.environ.get("IVR_TRUSTED_PROXIES", "0") or 0),
         CLOCK=japan_now,
+        # Twilio's webhook forms are a few KB: anything bigger is refused (413) before it is parsed.
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY,
     )
     app.config.update(overrides or {})
     if not app.config["TWILIO_AUTH_TOKEN"] and not app.config["IVR_DEV"]:

@@ -129,10 +129,21 @@ def check_signature() -> None:
     if not token and config["IVR_DEV"]:
         return
     sent = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
-    fields = _pairs(req.form) if req.method == "POST" else []
-    if not sent or not (matches(token, requested_url(environ), fields, sent)
-                        or is_signed(token, req.url, fields, sent)):
-        log.warning("refused unsigned or forged request to %s", req.path)
+    if not sent:  # refused before its body is read
+        log.warning("refused unsigned request to %s", req.path)
+        abort(403)
+    try:
+        # A body over MAX_CONTENT_LENGTH is refused (413) here, before it is parsed.
+        fields = _pairs(req.form) if req.method == "POST" else []
+        signed = (matches(token, requested_url(environ), fields, sent)
+                  or is_signed(token, req.url, fields, sent))
+    except HTTPException:
+        raise
+    except Exception:  # noqa: BLE001 — a check that cannot be made is a refusal, never a call
+        log.warning("refused request to %s: its signature could not be checked", req.path, exc_info=True)
+        abort(403)
+    if not signed:
+        log.warning("refused forged request to %s", req.path)
         abort(403)
 
 
