@@ -53,7 +53,12 @@ def schema() -> dict:
 
 
 def load_routes(path: str | Path) -> Routes:
-    """Read and check a routes file; raise RoutesError naming every problem.
+    """Read and check a routes file; raise RoutesError naming every problem."""
+    return parse_routes(read_routes_text(path), str(path))
+
+
+def read_routes_text(path: str | Path) -> str:
+    """A routes file's text; RoutesError if it cannot be read, is not UTF-8 or is over MAX_BYTES.
 
     At most MAX_BYTES are read: a larger file is refused without being read whole.
     """
@@ -67,11 +72,10 @@ def load_routes(path: str | Path) -> Routes:
     if len(data) > MAX_BYTES:
         raise RoutesError([Problem(str(path), 1, (), too_large(max(size, len(data))))])
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise RoutesError([Problem(str(path), line, (), f"cannot be read: not UTF-8 text ({exc.reason})")]) from None
-    return parse_routes(text, str(path))
 
 
 def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
