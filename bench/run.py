@@ -3,7 +3,7 @@
     python bench/run.py [--seconds 10] [--connections 32] [--write]
 
 Serves the line (ivr.app:create_app()) and a bare Flask endpoint (bench/floor.py) with gunicorn and
-infra/gunicorn.conf.py on 127.0.0.1, loads both with wrk (Debian: apt-get install wrk) using signed
+the packaged gunicorn configuration (ivr/operators/gunicorn_conf.py) on 127.0.0.1, loads both with wrk (Debian: apt-get install wrk) using signed
 Twilio requests, then times the same steps in-process (direct WSGI calls), routes.yaml loading and
 the workers' memory. Prints a Markdown report; --write also saves it to bench/RESULTS.md.
 """
@@ -29,11 +29,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ivr.operators.server import stop_process
+from ivr.operators.server import CONFIG, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-CONFIG = ROOT / "infra" / "gunicorn.conf.py"
 ROUTES = ROOT / "routes.yaml"
 TOKEN = "bench-token-0123456789abcdef0123"  # a throw-away token for loopback only
 HASH_KEY = "bench-caller-hash-key"  # likewise: every step line carries the caller's keyed hash
@@ -118,7 +117,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(workdir / f"{self.port}.log", "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{self.port}",
+            [sys.executable, "-m", "gunicorn", "-c", CONFIG, "--bind", f"127.0.0.1:{self.port}",
              "--pythonpath", str(BENCH), app],
             cwd=workdir, env=bench_env(), stdout=self.log, stderr=subprocess.STDOUT,
         )
@@ -294,8 +293,8 @@ def report(args, loads: dict[str, Load], floor: Load, inproc: dict[str, float], 
            light: dict[str, Load], parts: dict[str, float], werkzeug_us: float) -> str:
     menu = cases()[1].name
     lines = [
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} sync "
-        f"workers (infra/gunicorn.conf.py), wrk {args.connections} connections × {args.seconds} s per row, "
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} gthread "
+        f"workers (ivr/operators/gunicorn_conf.py), wrk {args.connections} connections × {args.seconds} s per row, "
         f"median of {args.rounds} interleaved rounds, wrk on the same CPUs as the servers. "
         "Every line request is signed and its signature checked; metrics are shared between workers "
         "through files (PROMETHEUS_MULTIPROC_DIR), as deployed; in-process: best of 3 × "

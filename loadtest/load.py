@@ -9,7 +9,7 @@ Every call is signed like Twilio's, follows the TwiML (Gather actions) to one de
 stays silent so the line says goodbye, and ends with the status callback. Afterwards every
 call must have exactly one complete record naming its desk. Prints the figures as JSON.
 
-`--serve` runs `ivr serve` instead of gunicorn with infra/gunicorn.conf.py. Each `--event
+`--serve` runs `ivr serve` instead of gunicorn (both with the packaged configuration). Each `--event
 FRACTION:WHAT` happens once that fraction of the calls is done: `reload` (SIGHUP to the master),
 `stop-worker` (SIGTERM to one worker), `kill-worker` (SIGKILL to one worker),
 `hold-lock=SECONDS` (the SQLite file's write lock held that long), `restart-database`
@@ -40,10 +40,9 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from ivr.operators.server import stop_process
+from ivr.operators.server import CONFIG, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "infra" / "gunicorn.conf.py"
 START_SECONDS = 30
 
 
@@ -93,7 +92,7 @@ class Server:
             env["GUNICORN_CMD_ARGS"] = gunicorn_args
         command = ([sys.executable, "-m", "ivr", "serve", "--host", "127.0.0.1",
                     "--port", str(self.port), "--workers", str(workers)] if serve else
-                   [sys.executable, "-m", "gunicorn", "-c", str(CONFIG),
+                   [sys.executable, "-m", "gunicorn", "-c", CONFIG,
                     "--bind", f"127.0.0.1:{self.port}"])
         self.process = subprocess.Popen(command, cwd=workdir, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT)

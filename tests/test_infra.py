@@ -17,6 +17,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from ivr.operators import server
 from ivr.operators.cli import main
 from ivr.core.contacts import parse_phone
 from ivr.core.routes import JAPANESE_VOICES
@@ -91,7 +92,7 @@ def test_fallback_command_refuses_a_broken_routes_file(runner, tmp_path):
 # -- the image and gunicorn ----------------------------------------------------------
 
 DOCKERFILE = INFRA / "Dockerfile"
-CONFIG = INFRA / "gunicorn.conf.py"
+CONFIG = "python:ivr.operators.gunicorn_conf"  # the image, `ivr serve`, the load test and the benchmark
 TWILIO_WEBHOOK_LIMIT = 15  # seconds Twilio waits for a webhook
 
 
@@ -127,11 +128,11 @@ def image_command() -> list[str]:
 
 
 def gunicorn_settings(env: dict[str, str] | None = None) -> dict:
-    """The names infra/gunicorn.conf.py defines, read as gunicorn reads it."""
+    """The names the packaged gunicorn configuration defines, read afresh under `env`."""
     saved = dict(os.environ)
     try:
         os.environ.update(env or {})
-        return runpy.run_path(str(CONFIG))
+        return runpy.run_module(CONFIG.removeprefix("python:"))
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -152,16 +153,14 @@ def test_image_is_slim_non_root_and_runtime_only():
 def test_image_runs_gunicorn_with_the_config_and_the_app():
     command = image_command()
     assert command[:2] == ["gunicorn", "--config"]
-    config_in_image = command[2]
-    copies = [rest.split() for word, rest in runtime_stage() if word == "COPY"]
-    assert ["infra/gunicorn.conf.py", config_in_image] in copies
+    assert command[2] == CONFIG == server.CONFIG, "the configuration packaged in the line, as ivr serve uses it"
     assert command[3:] == [gunicorn_settings()["wsgi_app"]] == ["ivr.app:create_app()"]
 
 
 def test_the_image_command_loads_the_app(tmp_path):
     """gunicorn --check-config with the image's command builds the app from the repository."""
     command = image_command()
-    args = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), *command[3:], "--check-config"]
+    args = [sys.executable, "-m", "gunicorn", "--config", CONFIG, *command[3:], "--check-config"]
     env = dict(os.environ, TWILIO_AUTH_TOKEN="check-only", IVR_ROUTES=str(ROUTES), IVR_RECORDS_DB="off")
     env.pop("IVR_DEV", None)
     done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)

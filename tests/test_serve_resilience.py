@@ -84,9 +84,12 @@ def test_the_access_log_carries_only_path_status_and_time(tmp_path, routes_copy)
         except urllib.error.HTTPError:
             pass
         answered(served.port)
-        lines = wait_for(lambda: [json.loads(line) for line in served.log().splitlines()
-                                  if line.startswith("{") and '"event": "access"' in line
-                                  and "/voice" in line][:2] or None)
+        def access_lines():
+            found = [json.loads(line) for line in served.log().splitlines()
+                     if line.startswith("{") and '"event": "access"' in line and "/voice" in line]
+            return found if len(found) >= 2 else None
+
+        lines = wait_for(access_lines)
     assert number not in served.log()
     for entry in lines:
         assert set(entry) == {"event", "time", "path", "status", "ms"}, entry

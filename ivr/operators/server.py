@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import subprocess
@@ -21,45 +22,47 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings and key != "wsgi_app":
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
+
+
+CONFIG = "python:ivr.operators.gunicorn_conf"  # the one gunicorn configuration, for every way of serving
 
 
 @contextlib.contextmanager
 def metrics_shared_between_workers() -> Iterator[None]:
     """Give prometheus_client a fresh multiprocess directory unless one is configured.
 
-    Enter it before the app is built (the metrics must be created in multiprocess mode);
-    if the server does not start, the directory and the setting are taken away again.
+    Enter it before the app is built (the metrics must be created in multiprocess mode). The
+    process that entered it (gunicorn's master) alone removes the directory, when it leaves;
+    gunicorn's workers are forked inside it and leave it too when they end, and must not.
     """
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         yield
         return
+    owner = os.getpid()
     shared = tempfile.mkdtemp(prefix="ivr-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
     try:
         yield
-    except BaseException:
-        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        shutil.rmtree(shared, ignore_errors=True)
-        raise
+    finally:
+        if os.getpid() == owner:
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+            shutil.rmtree(shared, ignore_errors=True)
 
 
-def _worker_gone(server, worker) -> None:
-    """Drop a finished worker's share of the live metrics."""
-    from prometheus_client import multiprocess
-
-    multiprocess.mark_process_dead(worker.pid)
+def gunicorn_settings() -> dict:
+    """The settings of the packaged configuration module, by gunicorn's names."""
+    module = importlib.import_module(CONFIG.removeprefix("python:"))
+    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
 
 
 def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
-    """Serve `app` with gunicorn; timeouts stay well under Twilio's 15 s webhook limit."""
-    _Gunicorn(app, {
-        "bind": f"{host}:{port}", "workers": workers, "timeout": 10,
-        "graceful_timeout": 10, "accesslog": "-", "child_exit": _worker_gone,
-    }).run()
+    """Serve `app` with gunicorn and the packaged configuration, on `host`:`port`."""
+    _Gunicorn(app, {**gunicorn_settings(), "bind": [f"{host}:{port}"], "workers": workers}).run()
 
 
 def stop_process(process: subprocess.Popen, grace: float = 20.0) -> None:
