@@ -78,9 +78,9 @@ def test_many_values_are_refused_at_the_value_over_the_limit(hostile):
         load_routes(path)
     problem = caught.value.problems[0]
     # before the first item: the top mapping, version, 1, x and the list; items start on line 3
-    assert problem.line == 3 + 20_001 - 6, str(problem)
-    assert problem.path == ("x", 20_001 - 6)
-    assert "more than 20,000" in problem.message
+    assert problem.line == 3 + 5_001 - 6, str(problem)
+    assert problem.path == ("x", 5_001 - 6)
+    assert "more than 5,000" in problem.message
 
 
 @pytest.mark.parametrize("name", ["alias_bomb", "recursive_alias", "fifty_megabytes"])
@@ -141,3 +141,18 @@ def test_an_answer_too_long_for_one_say_is_refused_naming_its_option(tmp_path):
     assert f"Twilio warns over {SAY_URL_ENCODED:,}" in problem.message
     option_line = next(i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if '"4": {label: 銀行など' in t)
     assert problem.line == option_line
+
+
+@pytest.mark.parametrize("extra, where, message", [
+    ("      - ご確認ください。\n" * 21, ("desks", "antiphishing", "notes"), "has 23 items; at most 20"),
+    ("      - " + "あ" * 300_000 + "\n", ("desks", "antiphishing", "notes", 0), "is 300,000 characters long"),
+])
+def test_a_desk_cannot_grow_without_limit(tmp_path, extra, where, message):
+    text = ROUTES.read_text("utf-8")
+    marker = "      - そのメールを転送するか"
+    path = tmp_path / "routes.yaml"
+    path.write_text(text.replace(marker, extra + marker, 1), "utf-8")
+    with pytest.raises(RoutesError) as caught:
+        load_routes(path)
+    problem = caught.value.problems[0]
+    assert (problem.path, message in problem.message) == (where, True), str(problem)

@@ -7,6 +7,7 @@ in; reading the file is `load_routes`' only I/O.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -36,6 +37,7 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
 FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
 DIGITS = re.compile(r"[0-9０-９]+")
+MAX_PROBLEMS = 50  # schema problems reported at once: a file far from valid needs fixing first
 
 
 class RoutesError(Exception):
@@ -109,7 +111,8 @@ def _parse_routes(text: str, file: str) -> Routes:
 
 def _check_schema(doc: Document) -> None:
     validator = jsonschema.Draft202012Validator(schema())
-    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+    errors = itertools.islice(validator.iter_errors(doc.data), MAX_PROBLEMS)
+    for error in sorted(errors, key=lambda e: list(map(str, e.path))):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
             unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
@@ -141,6 +144,12 @@ def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
         return f"{error.instance!r} is not a day (mon … sun), a range such as mon-fri, or a list of days"
     if kind == "const":
         return f"must be {error.validator_value}"
+    if kind == "maxLength":
+        return f"is {len(error.instance):,} characters long; at most {error.validator_value:,}"
+    if kind == "maxItems":
+        return f"has {len(error.instance):,} items; at most {error.validator_value:,}"
+    if kind == "maxProperties":
+        return f"has {len(error.instance):,} entries; at most {error.validator_value:,}"
     return error.message
 
 

@@ -15,7 +15,7 @@ Path = tuple[str | int, ...]
 STR_TAG = "tag:yaml.org,2002:str"
 MAX_BYTES = 1024 * 1024  # a Kubernetes ConfigMap holds 1 MiB; the shipped routes.yaml is about 10 KB
 MAX_DEPTH = 12  # lists and mappings inside each other; routes.yaml needs 6
-MAX_VALUES = 20_000  # keys, values and list items; routes.yaml has about 500
+MAX_VALUES = 5_000  # keys, values and list items; routes.yaml has about 500
 # libyaml's parser when PyYAML has it (it keeps its own stack, so deep nesting cannot overflow ours).
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
