@@ -93,7 +93,7 @@ def test_the_access_log_carries_only_path_status_and_time(tmp_path, routes_copy)
     assert number not in served.log()
     for entry in lines:
         assert set(entry) == {"event", "time", "path", "status", "ms"}, entry
-    assert [entry["path"] for entry in lines] == ["/voice/step", "/voice"]
+    assert sorted(entry["path"] for entry in lines) == ["/voice", "/voice/step"]  # logged after answering, in any order
 
 
 def test_forwarded_headers_are_not_trusted_unless_configured(tmp_path, routes_copy):
