@@ -324,7 +324,7 @@ def test_resources_hold_every_worker(container):
     assert quantity(resources["limits"]["memory"]) >= (workers + 1) * per_worker_budget
     assert quantity(resources["requests"]["memory"]) <= quantity(resources["limits"]["memory"])
     assert quantity(resources["requests"]["cpu"]) <= quantity(resources["limits"]["cpu"])
-    assert workers == 2 * math.ceil(quantity(resources["limits"]["cpu"])) + 1, "as gunicorn.conf.py would count"
+    assert workers == 2 * math.ceil(quantity(resources["limits"]["cpu"])) + 1, "as the gunicorn configuration would count"
 
 
 def test_shutdown_lets_requests_in_flight_finish(manifests, container):
