@@ -71,9 +71,10 @@ def test_a_killed_worker_loses_no_record(tmp_path):
     figures = load.run(EVENT_CALLS, EVENT_CONCURRENCY, WORKERS, None, TIME_LIMIT, tmp_path,
                        serve=True, events=events, settle=SETTLE)
     # A caller whose request was in the killed worker lost the connection: that is the kill's,
-    # not the records'. Every call that went through must be complete, its steps replayed from
+    # not the records'. A gthread worker serves several callers at once, each with at most one
+    # request in flight. Every call that went through must be complete, its steps replayed from
     # the killed worker's spool.
-    assert figures["error_count"] <= 2, figures["errors"]
+    assert figures["error_count"] <= EVENT_CONCURRENCY, figures["errors"]
     records = figures["records"]
     assert [p for p in records["problems"] if " records for " not in p] == [], records
     assert records["complete"] >= EVENT_CALLS - figures["error_count"]
