@@ -12,6 +12,8 @@ SHORT_CODES = ("110", "119", "188", "189", "#9110")
 NAVI_DIAL_PREFIX = "0570"
 _GROUPED = re.compile(r"^\d+(-\d+)*$")
 _EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+# A Japanese mobile number in E.164 (070, 080 and 090 numbers), as Twilio sends it in From.
+_JAPANESE_MOBILE = re.compile(r"\+81[789]0\d{8}")
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,12 @@ def parse_email(text: str) -> Email:
     if not _EMAIL.match(text):
         raise ValueError(f"'{text}' is not an email address in lower-case letters, digits and . _ -")
     return Email(text)
+
+
+def is_japanese_mobile(number: str | None) -> bool:
+    """Whether a caller's From is a Japanese mobile number (+8170, +8180, +8190 and 8 digits).
+
+    Withheld and anonymous callers (Twilio sends `anonymous`, `restricted` or an empty
+    From), landlines and foreign numbers are not.
+    """
+    return bool(number) and _JAPANESE_MOBILE.fullmatch(number) is not None
