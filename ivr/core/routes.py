@@ -40,6 +40,7 @@ class Keys:
     repeat: str = "9"
     top: str = "0"
     transfer: str = "1"
+    sms: str = "2"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Desk:
     notes: tuple[Text, ...] = ()
     in_scope: bool = False
     transfer: bool = False
+    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 
@@ -159,6 +160,7 @@ _FORMS = {
     "^[a-z][a-z0-9_]*$": "of a name in lower-case letters, digits and _ (e.g. center)",
     "^[0-9*#]$": "of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
     "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": "HH:MM-HH:MM (e.g. \"10:00-12:00\")",
+    "^https://[!-~]+$": "of a web address starting with https:// (e.g. https://www.example.jp/soudan/)",
 }
 
 
@@ -270,6 +272,9 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
             )
         elif hours is not None and not hours.known:
             doc.problem((*path, "transfer"), "a transfer needs known hours, not varies")
+    url = data.get("url")
+    if url is not None and not urlsplit(url).hostname:
+        doc.problem((*path, "url"), f"'{url}' has no host name; write it as https://host/path")
     return Desk(
         id=desk_id,
         name=data["name"],
@@ -282,6 +287,7 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
         notes=tuple(_text(doc, (*path, "notes", i), n) for i, n in enumerate(data.get("notes", []))),
         in_scope=data.get("in_scope", False),
         transfer=transfer,
+        url=url,
     )
 
 
@@ -334,6 +340,8 @@ def _build(doc: Document, text: str) -> Routes:
         doc.problem(("keys",), "repeat and top must be different keys")
     if keys.transfer in (keys.repeat, keys.top):
         doc.problem(("keys", "transfer"), "the transfer key must differ from repeat and top")
+    if keys.sms in (keys.repeat, keys.top, keys.transfer):
+        doc.problem(("keys", "sms"), "the sms key must differ from repeat, top and transfer")
     desks = {desk_id: _desk(doc, desk_id, d) for desk_id, d in data["desks"].items()}
     menus = {}
     for menu_id, menu in data["menus"].items():
