@@ -60,14 +60,27 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class TextMessage:
+    """A text message with a desk's details, for the caller who asked for one."""
+
+    desk: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Step:
-    """What the caller hears, then: listen for a key, transfer, or hang up."""
+    """What the caller hears, then: listen for a key, transfer, or hang up.
+
+    `text` is a message the caller asked for: the web layer hands it to the sender,
+    or, if it cannot be sent, answers with `CallFlow.text_refused` instead.
+    """
 
     speech: tuple[Segment, ...]
     outcome: str
     listen: Position | None = None
     transfer: Transfer | None = None
     desk: str | None = None
+    text: TextMessage | None = None
 
     @property
     def hangs_up(self) -> bool:
@@ -123,8 +136,11 @@ class CallFlow:
                        for o in menu.options if o.desk is not None}
         self._hours = {d.id: (Words(reader.hours(d.hours)),) if d.hours else () for d in routes.desks.values()}
         self._closings = {d.id: self._closing(d) for d in routes.desks.values()}
-        self._keys = {(d.id, offer): self._answer_keys(d, offer) for d in routes.desks.values()
-                      for offer in (False, True)}
+        self._keys = {(d.id, offer, texting): self._answer_keys(d, offer, texting)
+                      for d in routes.desks.values() for offer in (False, True)
+                      for texting in (False, True)}
+        self._texts = {d.id: self.text_message(d) for d in routes.desks.values()
+                       if d.phone or d.email}
         self._opening = lru_cache(maxsize=256)(self._opening_sentence)
 
     # -- entry points -----------------------------------------------------------------
@@ -134,19 +150,41 @@ class CallFlow:
         top = self.routes.top
         return Step(self._greeting + self.menu_speech(top), "menu", listen=Position(top.id))
 
-    def press(self, position: Position, digits: str, now: datetime) -> Step:
-        """The caller pressed `digits` (empty for silence) at `position`."""
+    def press(self, position: Position, digits: str, now: datetime, texting: bool = False) -> Step:
+        """The caller pressed `digits` (empty for silence) at `position`.
+
+        `texting` says whether this caller may be offered a desk's details by text
+        message (a Japanese mobile, on a line that sends them); the web layer works it
+        out from each request, since the call keeps no state on the server.
+        """
         menu = self.routes.menus.get(position.menu)
         if menu is None:
             return self.lost()
         if position.key is None:
-            return self._at_menu(menu, position, digits, now)
+            return self._at_menu(menu, position, digits, now, texting)
         option = menu.option(position.key)
         if option is None or option.desk is None:
             return self.lost()
-        return self._at_answer(menu, option, position, digits, now)
+        return self._at_answer(menu, option, position, digits, now, texting)
 
-    def dial_ended(self, position: Position, status: str, now: datetime) -> Step:
+    def text_refused(self, position: Position, now: datetime, over_limit: bool) -> Step:
+        """A text message the caller asked for cannot be sent: say so, and read the number again."""
+        menu = self.routes.menus.get(position.menu)
+        option = menu.option(position.key) if menu and position.key else None
+        if option is None or option.desk is None:
+            return self.lost()
+        desk = self.routes.desks[option.desk]
+        if over_limit:
+            # TRANSLATORS: the caller asked for a text message over the limits against abuse.
+            sorry = self.t.gettext("We are sorry, we cannot send any more text messages.")
+        else:
+            # TRANSLATORS: a text message could not be sent (the sender is not available).
+            sorry = self.t.gettext("We are sorry, we cannot send a text message right now.")
+        speech = (Words(sorry),) + self.contact(desk) + self.answer_keys(desk, now)
+        return Step(speech, "sms_refused", listen=position, desk=desk.id)
+
+    def dial_ended(self, position: Position, status: str, now: datetime,
+                   texting: bool = False) -> Step:
         """A transfer ended with Twilio's DialCallStatus."""
         menu = self.routes.menus.get(position.menu)
         option = menu.option(position.key) if menu and position.key else None
@@ -158,7 +196,7 @@ class CallFlow:
         # TRANSLATORS: a transfer to a desk did not connect (busy, no answer, failed).
         sorry = (Words(self.t.gettext("We are sorry, we could not put you through.")),)
         speech = sorry + self.contact(desk) + self.hours_speech(desk, now)
-        speech += self.answer_keys(desk, now, offer_transfer=False)
+        speech += self.answer_keys(desk, now, offer_transfer=False, texting=texting)
         return Step(speech, f"transfer_{status}", listen=Position(menu.id, option.key), desk=desk.id)
 
     def lost(self) -> Step:
@@ -170,7 +208,8 @@ class CallFlow:
 
     # -- menus ------------------------------------------------------------------------
 
-    def _at_menu(self, menu: Menu, position: Position, digits: str, now: datetime) -> Step:
+    def _at_menu(self, menu: Menu, position: Position, digits: str, now: datetime,
+                 texting: bool = False) -> Step:
         keys = self.routes.keys
         if not digits:
             silences = position.silences + 1
@@ -191,7 +230,7 @@ class CallFlow:
         if option.menu is not None:
             submenu = self.routes.menus[option.menu]
             return Step(self.menu_speech(submenu), "menu", listen=Position(submenu.id))
-        return self.answer(menu, option, now)
+        return self.answer(menu, option, now, texting=texting)
 
     def invalid(self, position: Position, then: tuple[Segment, ...]) -> Step:
         """A key that does nothing here: say so and ask again, or end after too many."""
@@ -231,13 +270,18 @@ class CallFlow:
     # -- answers ----------------------------------------------------------------------
 
     def _at_answer(self, menu: Menu, option: Option, position: Position, digits: str,
-                   now: datetime) -> Step:
+                   now: datetime, texting: bool = False) -> Step:
         keys = self.routes.keys
         desk = self.routes.desks[option.desk]
         if not digits:
             return self.goodbye("answer_heard", desk.id)
         if digits == keys.repeat:
-            return self.answer(menu, option, now, outcome="answer_repeat")
+            return self.answer(menu, option, now, outcome="answer_repeat", texting=texting)
+        if digits == keys.sms and texting and desk.id in self._texts:
+            # TRANSLATORS: the caller asked for the desk's details by text message; it goes out now.
+            sending = Words(self.t.gettext("We are sending it to you by text message."))
+            return Step((sending,) + self.answer_keys(desk, now), "sms", listen=position,
+                        desk=desk.id, text=self._texts[desk.id])
         if digits == keys.top:
             top = self.routes.top
             return Step(self.menu_speech(top), "top", listen=Position(top.id), desk=desk.id)
@@ -249,16 +293,16 @@ class CallFlow:
                                     Position(menu.id, option.key))
                 return Step((Words(text % {"name": desk.reading}),), "transfer",
                             transfer=transfer, desk=desk.id)
-            speech = self.hours_speech(desk, now) + self.answer_keys(desk, now)
+            speech = self.hours_speech(desk, now) + self.answer_keys(desk, now, texting=texting)
             return Step(speech, "transfer_closed", listen=position, desk=desk.id)
-        return self.invalid(position, self.answer_keys(desk, now))
+        return self.invalid(position, self.answer_keys(desk, now, texting=texting))
 
     def answer(self, menu: Menu, option: Option, now: datetime,
-               outcome: str = "answer") -> Step:
+               outcome: str = "answer", texting: bool = False) -> Step:
         """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
         desk = self.routes.desks[option.desk]
         speech = (self._heads[menu.id, option.key] + self.hours_speech(desk, now)
-                  + self._closings[desk.id] + self.answer_keys(desk, now))
+                  + self._closings[desk.id] + self.answer_keys(desk, now, texting=texting))
         return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id)
 
     def _answer_head(self, option: Option) -> tuple[Segment, ...]:
@@ -316,23 +360,54 @@ class CallFlow:
         now = datetime.combine(today, time(), tzinfo=opens.tzinfo)
         return Words(text % {"when": self.reader.opening(opens, now)})
 
-    def answer_keys(self, desk: Desk, now: datetime, offer_transfer: bool = True) -> tuple[Segment, ...]:
-        """The keys after an answer: put through (when open), hear again, back to the top."""
+    def answer_keys(self, desk: Desk, now: datetime, offer_transfer: bool = True,
+                    texting: bool = False) -> tuple[Segment, ...]:
+        """The keys after an answer: put through (when open), by text (when `texting`),
+        hear again, back to the top."""
         offer = offer_transfer and desk.transfer and self.desk_open(desk, now)
-        return self._keys[desk.id, offer]
+        return self._keys[desk.id, offer, texting]
 
-    def _answer_keys(self, desk: Desk, offer_transfer: bool) -> tuple[Segment, ...]:
+    def _answer_keys(self, desk: Desk, offer_transfer: bool, texting: bool) -> tuple[Segment, ...]:
         keys = self.routes.keys
         speech: tuple[Segment, ...] = ()
         if offer_transfer and desk.transfer:
             # TRANSLATORS: offered only while the desk is open, e.g. 今すぐおつなぎするには1を、
             speech += (Words(self.t.gettext("To be put through now, press %(key)s;")
                              % {"key": keys.transfer}),)
+        if texting and desk.phone:
+            # TRANSLATORS: offered to callers from a Japanese mobile, e.g. この番号をショートメッセージでお送りするには2を、
+            speech += (Words(self.t.gettext("To get this number by text message, press %(key)s;")
+                             % {"key": keys.sms}),)
+        elif texting and desk.email:
+            # TRANSLATORS: as above, for a desk reached by email, e.g. このアドレスをショートメッセージでお送りするには2を、
+            speech += (Words(self.t.gettext("To get this address by text message, press %(key)s;")
+                             % {"key": keys.sms}),)
         # TRANSLATORS: ends an answer, e.g. もう一度お聞きになるには9を、最初のメニューに戻るには0を押してください。
         tail = self.t.gettext(
             "To hear this again, press %(repeat)s; for the first menu, press %(top)s."
         )
         return speech + (Words(tail % {"repeat": keys.repeat, "top": keys.top}),)
+
+    def text_message(self, desk: Desk) -> TextMessage:
+        """The text message with a desk's details: name, number or address, hours, web address."""
+        t = self.t
+        # TRANSLATORS: first line of the text message a caller asked for; says who sends it and why.
+        lines = [t.gettext("From the spam email advice line, the desk you asked about on the phone:"),
+                 desk.name]
+        if desk.phone:
+            # TRANSLATORS: a desk's telephone number in the text message, e.g. 電話：03-5974-0068
+            lines.append(t.gettext("Phone: %(number)s") % {"number": desk.phone.written})
+        if desk.email:
+            # TRANSLATORS: a desk's email address in the text message, e.g. メール：info@antiphishing.jp
+            lines.append(t.gettext("Email: %(address)s") % {"address": desk.email.address})
+        if desk.hours is not None and desk.hours.varies is not None:
+            lines.append(desk.hours.varies)  # a sentence of its own, e.g. 受付時間は、…によって異なります。
+        elif desk.hours is not None:
+            # TRANSLATORS: a desk's hours in the text message, e.g. 受付：平日 10:00〜12:00（祝日、年末年始を除く）
+            lines.append(t.gettext("Hours: %(hours)s") % {"hours": self.reader.written_hours(desk.hours)})
+        if desk.url:
+            lines.append(desk.url)
+        return TextMessage(desk.id, "\n".join(lines))
 
     # -- endings ----------------------------------------------------------------------
 

@@ -212,6 +212,33 @@ class Reader:
             }
         return sentence
 
+    def written_hours(self, hours: Hours) -> str:
+        """Opening hours written compactly for a text message, e.g. 平日 10:00〜12:00（祝日を除く）."""
+        if hours.varies is not None:
+            return hours.varies
+        if hours.always:
+            # TRANSLATORS: a desk open around the clock, all year, written in a text message.
+            return self.t.gettext("24 hours, every day")
+        # TRANSLATORS: one opening span written in a text message, e.g. 10:00〜12:00
+        span = self.t.pgettext("written", "%(start)s-%(end)s")
+        spans = [span % {"start": f"{s.start // 60}:{s.start % 60:02d}",
+                         "end": f"{s.end // 60}:{s.end % 60:02d}"} for s in hours.spans]
+        # TRANSLATORS: days then spans, written in a text message, e.g. 平日 10:00〜12:00、13:00〜17:00
+        text = self.t.pgettext("written", "%(days)s %(spans)s") % {
+            "days": self.days(hours.days), "spans": self.pause.join(spans)}
+        closed = []
+        if hours.closed_on_holidays:
+            # TRANSLATORS: national holidays, in the list of days a desk is closed.
+            closed.append(self.t.gettext("national holidays"))
+        if hours.closed_year_end:
+            # TRANSLATORS: the year-end break, 29 December to 3 January.
+            closed.append(self.t.gettext("the year-end break"))
+        if closed:
+            # TRANSLATORS: days a desk is closed besides its weekdays, written, e.g. （祝日、年末年始を除く）
+            text += self.t.pgettext("written", " (except %(days)s)") % {
+                "days": format_list(closed, locale=self.locale)}
+        return text
+
     def opening(self, opens: datetime, now: datetime) -> str:
         """When a closed desk next opens, e.g. 12月1日火曜日の午前10時から."""
         opens, now = in_japan(opens), in_japan(now)
