@@ -11,11 +11,12 @@ from sqlalchemy import bindparam, create_engine, delete, event, func, or_, selec
 from sqlalchemy.engine import Connection, Engine
 
 from .summary import SUMMARY, CallEnd, StepRecord, add_steps, empty_summary, utc
-from .tables import call_steps, calls
+from .tables import call_steps, calls, text_messages
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SQLITE = "ivr-records.sqlite3"
 MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating
+TEXT_LOCK = 0x1F0_2027  # PostgreSQL advisory lock held while a text message is counted
 _MIGRATING = threading.Lock()  # alembic's context is process-global
 
 
@@ -224,10 +225,57 @@ def calls_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:
                        "ended_at": utc(r["ended_at"]) if r["ended_at"] else None} for r in rows]
 
 
+def reserve_text(engine: Engine, call_sid: str, caller_hash: str, day: str, at: datetime,
+                 desk: str, per_call: int, per_caller: int, per_day: int) -> int | str:
+    """Count a text message against the limits; its row id, or the limit it would break.
+
+    The limits are per call, per caller (keyed hash) per Japan day, and for the whole line
+    per day. Checking and counting happen in one transaction that holds a lock (SQLite's
+    write lock, a PostgreSQL advisory lock), so workers and replicas never both take the last.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL lock_timeout = '2s'"))
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TEXT_LOCK})
+
+        def count(*where) -> int:
+            return connection.execute(
+                select(func.count()).select_from(text_messages).where(*where)).scalar_one()
+
+        if count(text_messages.c.call_sid == call_sid) >= per_call:
+            return "call"
+        if count(text_messages.c.day == day, text_messages.c.caller_hash == caller_hash) >= per_caller:
+            return "caller"
+        if count(text_messages.c.day == day) >= per_day:
+            return "line"
+        return connection.execute(text_messages.insert().values(
+            call_sid=call_sid, caller_hash=caller_hash, day=day, at=utc(at), desk=desk,
+            status="queued")).inserted_primary_key[0]
+
+
+def finish_text(engine: Engine, ident: int, status: str, error: str | None = None,
+                message_sid: str | None = None) -> None:
+    """Note how a counted text message ended: sent, or why not."""
+    with engine.begin() as connection:
+        connection.execute(update(text_messages).where(text_messages.c.id == ident)
+                           .values(status=status, error=error, message_sid=message_sid))
+
+
+def texts_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:
+    """Every text message counted in [start, end): desk, status, day; never the caller."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(text_messages.c.desk, text_messages.c.status, text_messages.c.day)
+            .where(text_messages.c.at >= utc(start), text_messages.c.at < utc(end))
+        ).mappings().all()
+    return [dict(r) for r in rows]
+
+
 def purge_before(engine: Engine, cutoff: datetime) -> int:
-    """Delete every call (and its steps) that started before `cutoff`; how many calls."""
+    """Delete every call (and its steps and text messages) that started before `cutoff`; how many calls."""
     with engine.begin() as connection:
         old = select(calls.c.call_sid).where(calls.c.started_at < utc(cutoff))
+        connection.execute(delete(text_messages).where(text_messages.c.at < utc(cutoff)))
         connection.execute(delete(call_steps).where(call_steps.c.call_sid.in_(old)))
         return connection.execute(delete(calls).where(calls.c.started_at < utc(cutoff))).rowcount
 

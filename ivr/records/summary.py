@@ -13,7 +13,8 @@ TERMINAL = {"answer_heard": "answer_heard", "transferred": "transferred",
             "max_failures": "max_failures", "no_input": "no_input", "error": "error"}
 TERMINAL_REASONS = frozenset(TERMINAL.values())
 AT_ANSWER = frozenset({"answer", "answer_repeat", "transfer_closed", "transfer_busy",
-                       "transfer_no-answer", "transfer_failed", "transfer_canceled"})
+                       "transfer_no-answer", "transfer_failed", "transfer_canceled",
+                       "sms", "sms_refused"})
 ANSWERS = frozenset({"answer", "answer_repeat"})
 
 

@@ -62,3 +62,19 @@ call_steps = Table(
     Index("ux_call_steps_request", "call_sid", "request_id", unique=True),
     Index("ux_call_steps_record", "call_sid", "record_id", unique=True),
 )
+
+# Text messages callers asked for: counted against the limits, shared by every worker and
+# replica. The caller appears only as the keyed hash; the number itself is never stored.
+text_messages = Table(
+    "text_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("call_sid", String(34), nullable=False, index=True),
+    Column("caller_hash", String(64), nullable=False),
+    Column("day", String(10), nullable=False),  # the Japan date, YYYY-MM-DD
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("desk", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # queued, sent, refused, failed, unreachable, dropped
+    Column("error", String(16)),  # Twilio's error code or HTTP status, when not sent
+    Column("message_sid", String(34)),
+    Index("ix_text_messages_day_caller", "day", "caller_hash"),
+)
