@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .core.wording import load_translations
     from .observability import logs, metrics
     from .records import listener
+    from .sms import texter
     from .web import health, webhooks
     from .web.forms import WebhookRequest
 
@@ -72,5 +73,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     metrics.init_app(app)
     listener.init_app(app)
+    texter.init_app(app)
     logs.init_app(app)
     return app

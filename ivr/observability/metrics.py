@@ -55,6 +55,11 @@ class Metrics:
         self._written = 0
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
                                    ["status"], registry=r)
+        self.sms_requests = Counter("ivr_sms_requests",
+                                    "Text messages callers asked for, by what the line did",
+                                    ["result"], registry=r)
+        self.sms_sends = Counter("ivr_sms_sends", "Text messages handed to Twilio, by result",
+                                 ["result"], registry=r)
         self._children: dict[tuple, object] = {}
 
     def _child(self, metric, *values: str):
@@ -82,6 +87,15 @@ class Metrics:
         if state["written"] > self._written:
             self.records_written.inc(state["written"] - self._written)
             self._written = state["written"]
+
+    def sms_requested(self, result: str) -> None:
+        """A caller asked for a text message: queued, over_call_limit, over_caller_limit,
+        over_line_limit or unavailable."""
+        self.sms_requests.labels(result=result).inc()
+
+    def sms_sent(self, result: str) -> None:
+        """The background sender is done with a message: sent, refused, failed or unreachable."""
+        self.sms_sends.labels(result=result).inc()
 
     def call_ended(self, status: str) -> None:
         """Twilio reported the end of a call."""

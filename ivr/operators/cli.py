@@ -193,8 +193,10 @@ def diff(old: str, new: str, at: str | None) -> None:
               help="Pretend the call happens at this Japan time (holidays, hours).")
 @click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
               "silence. Without it you type keys as the call goes.")
-@click.option("--from", "caller", default="+819000000000", show_default=True,
-              help="The caller's number Twilio would send.")
+@click.option("--from", "caller", default="+81312345678", show_default=True,
+              help="The caller's number Twilio would send. A Japanese mobile (+8170…, +8180…, "
+              "+8190…) is offered the desk's details by text message, which is printed here, "
+              "not sent.")
 @click.option("--dial-status", type=click.Choice(DIAL_STATUSES), default="completed",
               show_default=True, help="How a transfer ends (Twilio's DialCallStatus).")
 def call(routes: str, at: str | None, keys: str | None, caller: str, dial_status: str) -> None:

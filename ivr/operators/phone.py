@@ -18,7 +18,7 @@ from ..core.hours import JAPAN
 
 BASE_URL = "http://localhost"
 MAX_STEPS = 60
-CALLER = "+819000000000"
+CALLER = "+81312345678"  # a Tokyo landline; a Japanese mobile (+8190…) is offered text messages
 LINE_NUMBER = "+815000000000"
 
 
@@ -26,11 +26,11 @@ LINE_NUMBER = "+815000000000"
 class Event:
     """One thing that happened on the call: the line spoke, a key was pressed, …"""
 
-    kind: str  # "say", "press", "silence", "dial", "hangup", "error"
+    kind: str  # "say", "press", "silence", "dial", "sms", "hangup", "error"
     text: str
 
     def __str__(self) -> str:
-        return f"{self.kind.upper():8} {self.text}"
+        return f"{self.kind.upper():8} " + self.text.replace("\n", "\n" + " " * 9)
 
 
 @contextlib.contextmanager
@@ -45,13 +45,24 @@ def quiet_server_log() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def rehearsal_texter(hash_key: str):
+    """Text messages that are counted against the limits in this process and only printed."""
+    from ..sms.sending import RehearsalSender
+    from ..sms.texter import Limits, MemoryLedger, Texter
+
+    return Texter(MemoryLedger(), RehearsalSender(), Limits(), hash_key.encode("utf-8"),
+                  background=False)
+
+
 def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:
     """The real app with a throw-away token, its clock pinned to `at` if given."""
     token = secrets.token_hex(16)
+    hash_key = secrets.token_hex(16)
     overrides = {
         "TWILIO_AUTH_TOKEN": token, "IVR_ROUTES": routes, "IVR_DEV": False,
-        # A call from the terminal is a rehearsal: it leaves no call record.
-        "RECORDS_URL": "", "IVR_CALLER_HASH_KEY": secrets.token_hex(16),
+        # A call from the terminal is a rehearsal: it leaves no call record, and the text
+        # messages a caller from a mobile asks for are printed, not sent.
+        "RECORDS_URL": "", "IVR_CALLER_HASH_KEY": hash_key, "SMS_TEXTER": rehearsal_texter(hash_key),
     }
     if at is not None:
         pinned = at if at.tzinfo else at.replace(tzinfo=JAPAN)
@@ -77,6 +88,8 @@ class Call:
 
     def __init__(self, app: Flask, token: str, caller: str = CALLER, dial_status: str = "completed"):
         self.client = app.test_client()
+        texter = app.extensions.get("ivr.texter")
+        self.outbox: list[str] | None = getattr(getattr(texter, "sender", None), "outbox", None)
         self.validator = RequestValidator(token)
         self.dial_status = dial_status
         self.base = {
@@ -106,6 +119,8 @@ class Call:
                 break
             response = self.post(*request)
             request = None
+            while self.outbox:
+                emit("sms", f"to {self.base['From']}:\n{self.outbox.pop(0)}")
             if response.status_code != 200:
                 emit("error", f"HTTP {response.status_code} from {response.request.path}")
                 break

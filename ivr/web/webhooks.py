@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Request, Response, abort, current_app, reque
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..core.contacts import is_japanese_mobile
 from ..core.flow import CallFlow, Position, Step, fault_step
 from .forms import WebhookForm
 from .signature import is_signed, matches, requested_url
@@ -147,6 +148,23 @@ def check_signature() -> None:
         abort(403)
 
 
+def _texting(form: MultiDict) -> bool:
+    """Whether this caller may be offered a desk's details by text: read from each request."""
+    return "ivr.texter" in current_app.extensions and is_japanese_mobile(_field(form, "From"))
+
+
+def _text(flow: CallFlow, position: Position, step: Step) -> Step:
+    """Hand the message the caller asked for to the sender; if it cannot go, say so instead."""
+    form = request.form
+    refusal = current_app.extensions["ivr.texter"].request(
+        _field(form, "CallSid", ""), _field(form, "From", ""), step.text, _now())
+    if refusal is None:
+        return step
+    from ..sms.texter import UNAVAILABLE
+
+    return flow.text_refused(position, _now(), over_limit=refusal != UNAVAILABLE)
+
+
 @bp.post("/voice")
 def voice() -> Response:
     """A new call: greeting and top menu."""
@@ -162,7 +180,10 @@ def step() -> Response:
     if position is None:
         return _twiml(flow.lost(), flow)
     digits = _field(request.form, "Digits", "").strip()
-    return _twiml(flow.press(position, digits, _now()), flow, position)
+    pressed = flow.press(position, digits, _now(), texting=_texting(request.form))
+    if pressed.text is not None:
+        pressed = _text(flow, position, pressed)
+    return _twiml(pressed, flow, position)
 
 
 @bp.post("/voice/dialed")
@@ -173,7 +194,8 @@ def dialed() -> Response:
     if position is None:
         return _twiml(flow.lost(), flow)
     status = _field(request.form, "DialCallStatus", "failed")
-    return _twiml(flow.dial_ended(position, status, _now()), flow, position)
+    ended = flow.dial_ended(position, status, _now(), texting=_texting(request.form))
+    return _twiml(ended, flow, position)
 
 
 @bp.app_errorhandler(Exception)

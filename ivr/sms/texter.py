@@ -1,0 +1,291 @@
+"""Taking a caller's request for a text message: the limits against SMS pumping, then a background sender.
+
+The webhook only counts the message against the limits (in the records database, shared by
+every worker and replica) and puts it on a bounded queue; one thread per worker hands it to
+Twilio's REST API. The caller's number is used to send and nothing else: it is never stored
+or logged, and the records keep the keyed hash.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..core.contacts import is_japanese_mobile
+from ..core.flow import TextMessage
+from ..core.hours import in_japan
+from ..observability.callers import caller_hash
+from ..records.summary import CALL_SID
+from . import sending
+from .sending import SmsConfigError, TwilioSender
+
+log = logging.getLogger("ivr.sms")
+PER_CALL = 2
+PER_CALLER = 3
+PER_DAY = 500
+COUNT_TIMEOUT = 2.0  # seconds the webhook waits, at most, for the database to count a message
+QUEUE_CAPACITY = 1000
+DRAIN_AT_EXIT = 5.0
+UNAVAILABLE = "unavailable"  # the refusal when the message cannot be counted or queued
+
+Counted = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """At most this many messages a call, a caller a day, and the whole line a day."""
+
+    per_call: int = PER_CALL
+    per_caller: int = PER_CALLER
+    per_day: int = PER_DAY
+
+
+class MemoryLedger:
+    """Counts messages in this process only: for the terminal phone, never for a served line."""
+
+    def __init__(self):
+        self._rows: list[tuple[str, str, str]] = []
+        self._lock = threading.Lock()
+
+    def reserve(self, call_sid: str, hashed: str, day: str, at: datetime, desk: str,
+                limits: Limits) -> int | str:
+        with self._lock:
+            if sum(r[0] == call_sid for r in self._rows) >= limits.per_call:
+                return "call"
+            if sum(r[1] == hashed and r[2] == day for r in self._rows) >= limits.per_caller:
+                return "caller"
+            if sum(r[2] == day for r in self._rows) >= limits.per_day:
+                return "line"
+            self._rows.append((call_sid, hashed, day))
+            return len(self._rows)
+
+    def finish(self, ident: int, status: str, error: str | None = None,
+               message_sid: str | None = None) -> None:
+        pass
+
+
+class DatabaseLedger:
+    """Counts messages in the records database, so every worker and replica shares the limits."""
+
+    def __init__(self, url: str, timeout: float = COUNT_TIMEOUT):
+        self.url = url
+        self.timeout = timeout
+        self._engine = None
+        self._pid = os.getpid()
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def engine(self):
+        from ..records import database as store
+
+        with self._lock:
+            if self._pid != os.getpid():  # a forked worker: the parent's connections are not ours
+                self._pid, self._engine, self._ready = os.getpid(), None, False
+            if self._engine is None:
+                self._engine = store.make_engine(self.url, self.timeout)
+            if not self._ready:
+                store.upgrade(self._engine)
+                self._ready = True
+            return self._engine
+
+    def reserve(self, call_sid: str, hashed: str, day: str, at: datetime, desk: str,
+                limits: Limits) -> int | str:
+        from ..records import database as store
+
+        return store.reserve_text(self.engine(), call_sid, hashed, day, at, desk,
+                                  limits.per_call, limits.per_caller, limits.per_day)
+
+    def finish(self, ident: int, status: str, error: str | None = None,
+               message_sid: str | None = None) -> None:
+        from ..records import database as store
+
+        store.finish_text(self.engine(), ident, status, error, message_sid)
+
+
+@dataclass(frozen=True)
+class _Job:
+    ident: int
+    to: str
+    message: TextMessage
+
+
+class Texter:
+    """Takes a caller's request for a text message: counts it, then sends it off the call's path."""
+
+    def __init__(self, ledger, sender, limits: Limits, hash_key: bytes | None,
+                 on_request: Counted = lambda result: None, on_send: Counted = lambda result: None,
+                 background: bool = True, capacity: int = QUEUE_CAPACITY):
+        self.ledger = ledger
+        self.sender = sender
+        self.limits = limits
+        self.hash_key = hash_key
+        self.on_request = on_request
+        self.on_send = on_send
+        self.background = background
+        self.capacity = capacity
+        self._guard = threading.Lock()
+        self._pid = os.getpid()
+        self._queue: queue.Queue = queue.Queue(capacity)
+        self._thread: threading.Thread | None = None
+        self._exit_hook = False
+
+    # -- the call's side: counts, queues, never waits on Twilio ---------------------------
+
+    def request(self, call_sid: str, caller: str, message: TextMessage, now: datetime) -> str | None:
+        """None if the message will be sent; else why not: call, caller, line (a limit) or unavailable."""
+        hashed = caller_hash(self.hash_key, caller)
+        if not CALL_SID.fullmatch(call_sid or "") or not is_japanese_mobile(caller) or not hashed:
+            return self._refused(UNAVAILABLE)
+        try:
+            counted = self.ledger.reserve(call_sid, hashed, in_japan(now).date().isoformat(), now,
+                                          message.desk, self.limits)
+        except Exception as error:  # the database's trouble: the caller hears the number instead
+            log.error("text message not counted, so not sent: %s", _one_line(error))
+            return self._refused(UNAVAILABLE)
+        if isinstance(counted, str):
+            log.info("text message refused: over the per-%s limit", counted)
+            return self._refused(counted)
+        job = _Job(counted, caller, message)
+        if not self.background:
+            self._send(job)
+        elif not self._queue_job(job):
+            self._finish(job, "dropped", "queue_full")
+            return self._refused(UNAVAILABLE)
+        self.on_request("queued")
+        return None
+
+    def _refused(self, reason: str) -> str:
+        self.on_request(UNAVAILABLE if reason == UNAVAILABLE else f"over_{reason}_limit")
+        return reason
+
+    def _queue_job(self, job: _Job) -> bool:
+        try:
+            with self._guard:
+                self._ensure_thread()
+                self._queue.put_nowait(job)
+        except queue.Full:
+            log.error("text message queue full (%d): a message was not sent", self.capacity)
+            return False
+        return True
+
+    def _ensure_thread(self) -> None:
+        if self._pid != os.getpid():  # a forked worker: the parent's thread and queue are not ours
+            self._pid = os.getpid()
+            self._queue = queue.Queue(self.capacity)
+            self._thread = None
+        if not self._exit_hook:
+            atexit.register(self.drain, DRAIN_AT_EXIT)
+            self._exit_hook = True
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="ivr-sms", daemon=True)
+            self._thread.start()
+
+    # -- the background side ------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            try:
+                self._send(job)
+            finally:
+                self._queue.task_done()
+
+    def _send(self, job: _Job) -> None:
+        """Hand one message to Twilio; whatever happens stays here. Never logs the number."""
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            sid = self.sender.send(job.to, job.message.body)
+        except TwilioRestException as error:
+            result = "refused" if 400 <= error.status < 500 else "failed"
+            code = str(error.code or error.status)[:16]
+            # Twilio's message text can repeat the number it was sent to: only status and code.
+            log.error("text message for desk %s %s by Twilio: HTTP %s, error %s",
+                      job.message.desk, result, error.status, code)
+            self._finish(job, result, code)
+            self.on_send(result)
+            return
+        except Exception as error:  # timeouts, refused connections, anything else
+            log.error("text message for desk %s not sent: Twilio's API did not answer (%s)",
+                      job.message.desk, type(error).__name__)
+            self._finish(job, "unreachable", type(error).__name__[:16])
+            self.on_send("unreachable")
+            return
+        self._finish(job, "sent", None, str(sid)[:34] if sid else None)
+        self.on_send("sent")
+
+    def _finish(self, job: _Job, status: str, error: str | None, message_sid: str | None = None) -> None:
+        try:
+            self.ledger.finish(job.ident, status, error, message_sid)
+        except Exception as failure:
+            log.warning("text message %d: its status (%s) was not stored: %s",
+                        job.ident, status, _one_line(failure))
+
+    def drain(self, timeout: float = DRAIN_AT_EXIT) -> bool:
+        """Wait until every queued message is handed over or given up; False on timeout."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+
+def _one_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]
+
+
+def init_app(app) -> None:
+    """Text messages from the settings: TWILIO_ACCOUNT_SID, IVR_SMS_FROM, IVR_TWILIO_API_URL,
+    IVR_SMS_PER_DAY. Without IVR_SMS_FROM no caller is offered one."""
+    from ..app import ConfigError
+
+    config = app.config
+    config.setdefault("TWILIO_ACCOUNT_SID", os.environ.get("TWILIO_ACCOUNT_SID", ""))
+    config.setdefault("IVR_SMS_FROM", os.environ.get("IVR_SMS_FROM", ""))
+    config.setdefault("IVR_TWILIO_API_URL", os.environ.get("IVR_TWILIO_API_URL", "") or sending.TWILIO_API_URL)
+    config.setdefault("IVR_SMS_PER_DAY", os.environ.get("IVR_SMS_PER_DAY", "") or PER_DAY)
+    texter = config.get("SMS_TEXTER")  # a texter made elsewhere: the terminal phone's rehearsal
+    if texter is None:
+        if not config["IVR_SMS_FROM"]:
+            return
+        texter = _served_texter(app, ConfigError)
+    metrics = app.extensions.get("ivr.metrics")
+    if metrics is not None:
+        texter.on_request, texter.on_send = metrics.sms_requested, metrics.sms_sent
+    app.extensions["ivr.texter"] = texter
+
+
+def _served_texter(app, ConfigError) -> Texter:
+    config = app.config
+    missing = [name for name, present in (
+        ("TWILIO_ACCOUNT_SID", config["TWILIO_ACCOUNT_SID"]),
+        ("TWILIO_AUTH_TOKEN", config["TWILIO_AUTH_TOKEN"]),
+        ("IVR_CALLER_HASH_KEY (the limits count callers by their keyed hash)",
+         app.extensions.get("ivr.hash_key")),
+        ("a records database (the limits are shared through it; IVR_RECORDS_DB is off)",
+         config.get("RECORDS_URL")),
+    ) if not present]
+    if missing:
+        raise ConfigError("IVR_SMS_FROM is set, but text messages also need: " + "; ".join(missing))
+    try:
+        per_day = int(config["IVR_SMS_PER_DAY"])
+    except (TypeError, ValueError):
+        per_day = -1
+    if per_day < 0:
+        raise ConfigError(f"IVR_SMS_PER_DAY={config['IVR_SMS_PER_DAY']!r} is not a whole number of messages")
+    try:
+        sender = TwilioSender(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                              config["IVR_SMS_FROM"], config["IVR_TWILIO_API_URL"], sending.SEND_TIMEOUT)
+    except SmsConfigError as error:
+        raise ConfigError(str(error)) from None
+    return Texter(DatabaseLedger(config["RECORDS_URL"]), sender, Limits(per_day=per_day),
+                  app.extensions["ivr.hash_key"])
