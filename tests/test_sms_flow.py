@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.flow import CallFlow, Position
-from ivr.phones import is_japanese_mobile
-from ivr.routes import parse_routes
-from ivr.speech import plain
+from ivr.core.flow import CallFlow, Position
+from ivr.core.contacts import is_japanese_mobile
+from ivr.routesfile.loader import parse_routes
+from ivr.core.readings import plain
 
 from helpers import ROUTES
 from test_flow import OPEN, YEAR_END, follow
