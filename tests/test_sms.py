@@ -1,0 +1,324 @@
+"""Text messages with a desk's details: sent off the call's path, within the limits, never leaking the number.
+
+The REST API is Stoplight Prism serving Twilio's own OpenAPI description (the Messages create
+operation), or a stand-in that answers 4xx, 5xx or nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from helpers import TOKEN
+from records_helpers import HASH_KEY, database, record_app, sqlite_url  # noqa: F401
+from sqlalchemy import create_engine, select
+from test_metrics import samples, value
+from test_twilio_configure import ACCOUNT, needs_prism, prism, twilio  # noqa: F401
+
+from ivr.app import ConfigError
+from ivr.operators.cli import main
+from ivr.operators.phone import Call, scripted
+from ivr.records.database import upgrade
+from ivr.records.tables import text_messages
+from ivr.sms import sending
+from ivr.sms.sending import RehearsalSender, sender_fields
+from ivr.sms.texter import DatabaseLedger, Limits, Texter
+
+MOBILE = "+819012345678"
+OTHER_MOBILE = "+818055556666"
+SENT = "ショートメッセージでお送りします。"
+OVER = "申し訳ありません。これ以上、ショートメッセージはお送りできません。"
+UNAVAILABLE = "申し訳ありません。ただいま、ショートメッセージをお送りできません。"
+OFFER = "この番号をショートメッセージでお送りするには2を、"
+CENTER = "ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチ"
+CENTER_BODY = ("迷惑メール相談のご案内ダイヤルです。お電話でお尋ねの窓口をお知らせします。\n"
+               "迷惑メール相談センター\n電話：03-5974-0068\n"
+               "受付：平日 10:00〜12:00、13:00〜17:00（祝日、年末年始を除く）")
+
+
+def sms_app(database: str, clock, api_url: str, sms_from: str = "MeiwakuInfo", **overrides):
+    """The line as served, sending through the REST API at `api_url`."""
+    settings = {"TWILIO_ACCOUNT_SID": ACCOUNT, "IVR_SMS_FROM": sms_from, "IVR_TWILIO_API_URL": api_url}
+    return record_app(database, clock, **(settings | overrides))
+
+
+def rehearsal_app(database: str, clock, per_day: int = 500, records: bool = True):
+    """The line counting in the database, with a sender that only keeps what it would send."""
+    texter = Texter(DatabaseLedger(database), RehearsalSender(), Limits(per_day=per_day),
+                    HASH_KEY.encode(), background=False)
+    return record_app(database if records else "", clock, SMS_TEXTER=texter)
+
+
+def call(app, keys: list[str], caller: str = MOBILE, texts: list | None = None) -> list[str]:
+    """A whole call; what the line said, step by step (and the messages sent, into `texts`)."""
+    events = Call(app, TOKEN, caller).run(scripted(keys), lambda event: None)
+    assert not [e for e in events if e.kind == "error"], events
+    if texts is not None:
+        texts.extend(e.text for e in events if e.kind == "sms")
+    return [e.text for e in events if e.kind == "say"]
+
+
+def rows(database: str) -> list[dict]:
+    engine = create_engine(database)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            return [dict(r) for r in connection.execute(
+                select(text_messages).order_by(text_messages.c.id)).mappings()]
+    finally:
+        engine.dispose()
+
+
+def drained(app) -> None:
+    assert app.extensions["ivr.texter"].drain(30), "the sender did not finish within 30 s"
+
+
+def keyed(number: str) -> str:
+    return hmac.new(HASH_KEY.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
+# -- the REST API: Prism, from Twilio's own description ---------------------------------------
+
+@needs_prism
+def test_a_message_is_sent_through_messages_create(twilio, tmp_path, clock):  # noqa: F811
+    url, seen = twilio
+    database = sqlite_url(tmp_path)
+    app = sms_app(database, clock, url)
+    said = call(app, ["1", "1", "2"])
+    assert OFFER in said[-2] and said[-1].startswith(SENT)
+    drained(app)
+
+    (sent,) = seen
+    assert (sent["method"], sent["path"]) == ("POST", f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json")
+    assert sent["form"] == {"To": [MOBILE], "From": ["MeiwakuInfo"], "Body": [CENTER_BODY]}
+    assert sent["status"] == 201, "the stand-in found the request valid"
+    (row,) = rows(database)
+    assert row["status"] == "sent" and row["message_sid"].startswith("SM") and row["error"] is None
+    assert (row["desk"], row["caller_hash"], row["day"]) == ("center", keyed(MOBILE), "2026-12-01")
+    found = samples(app.test_client())
+    assert value(found, "ivr_sms_requests_total", result="queued") == 1
+    assert value(found, "ivr_sms_sends_total", result="sent") == 1
+
+
+@needs_prism
+def test_a_messaging_service_picks_the_sender(twilio, tmp_path, clock):  # noqa: F811
+    url, seen = twilio
+    service = "MG" + "b" * 32
+    app = sms_app(sqlite_url(tmp_path), clock, url, sms_from=service)
+    call(app, ["4", "2"])
+    drained(app)
+    (sent,) = seen
+    assert sent["form"]["MessagingServiceSid"] == [service] and "From" not in sent["form"]
+    assert "info@antiphishing.jp" in sent["form"]["Body"][0]
+    assert sent["status"] == 201
+
+
+# -- a REST API that fails: the call goes on as if nothing happened --------------------------
+
+class StandIn(BaseHTTPRequestHandler):
+    """Answers Messages create with a fixed failure, or holds the request without answering."""
+
+    answer: tuple[int, dict] | None
+    arrived: threading.Event
+    release: threading.Event
+    seen: list
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.seen.append(parse_qs(body.decode()))
+        self.arrived.set()
+        if self.answer is None:
+            self.release.wait(30)
+            return
+        status, payload = self.answer
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def stand_in():
+    """Start a stand-in answering with `answer` (None: never); its URL and its handler class."""
+    servers = []
+
+    def start(answer):
+        handler = type("Handler", (StandIn,), {"answer": answer, "arrived": threading.Event(),
+                                               "release": threading.Event(), "seen": []})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append((server, handler))
+        return f"http://127.0.0.1:{server.server_port}", handler
+
+    yield start
+    for server, handler in servers:
+        handler.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+REFUSED = (400, {"code": 21614, "message": f"'To' number {MOBILE} is not a mobile number",
+                 "more_info": "https://www.twilio.com/docs/errors/21614", "status": 400})
+BROKEN = (503, {"code": 20503, "message": "Service unavailable", "status": 503})
+
+
+@pytest.mark.parametrize("answer, status, error, result", [
+    (REFUSED, "refused", "21614", "refused"),
+    (BROKEN, "failed", "20503", "failed"),
+    (None, "unreachable", "ReadTimeout", "unreachable"),
+], ids=["4xx", "5xx", "no-answer"])
+def test_a_failing_api_never_touches_the_call(stand_in, tmp_path, clock, monkeypatch, caplog,
+                                              answer, status, error, result):
+    monkeypatch.setattr(sending, "SEND_TIMEOUT", 1.0)
+    url, handler = stand_in(answer)
+    database = sqlite_url(tmp_path)
+    app = sms_app(database, clock, url)
+    with caplog.at_level(logging.INFO):
+        said = call(app, ["1", "1", "2", "9", "0"])
+        # The caller heard it was on its way and went on through the menus.
+        assert said[-3].startswith(SENT) and OFFER in said[-2]
+        assert said[-1].startswith("広告や宣伝メールは1")
+        assert handler.arrived.wait(10), "the message reached the API after the call went on"
+        if answer is None:
+            assert not app.extensions["ivr.texter"].drain(0.2), "Twilio still had not answered"
+        drained(app)
+    assert handler.seen[0]["To"] == [MOBILE]
+    (row,) = rows(database)
+    assert (row["status"], row["error"], row["message_sid"]) == (status, error, None)
+    assert value(samples(app.test_client()), "ivr_sms_sends_total", result=result) == 1
+    assert MOBILE not in caplog.text and MOBILE[3:] not in caplog.text
+    assert "text message for desk center" in caplog.text
+
+
+# -- who is offered it ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("caller", ["+81359740068", "+14155552671", "anonymous", "+266696687", ""])
+def test_landline_foreign_and_withheld_callers_are_not_offered_it(stand_in, tmp_path, clock, caller):
+    url, handler = stand_in(BROKEN)
+    app = sms_app(sqlite_url(tmp_path), clock, url)
+    said = call(app, ["1", "1", "2"], caller=caller)
+    assert "ショートメッセージ" not in "".join(said)
+    assert said[-1].startswith("その番号は選択できません。")
+    assert handler.seen == []
+
+
+def test_without_a_sender_no_one_is_offered_it(tmp_path, clock):
+    app = record_app(sqlite_url(tmp_path), clock)
+    said = call(app, ["1", "1", "2"])
+    assert "ショートメッセージ" not in "".join(said)
+    assert said[-1].startswith("その番号は選択できません。")
+    assert "ivr.texter" not in app.extensions
+
+
+# -- the limits, shared by every worker through the records database ---------------------------
+
+def test_at_most_two_messages_a_call(database, clock):  # noqa: F811
+    app = rehearsal_app(database, clock)
+    texts: list[str] = []
+    said = call(app, ["1", "1", "2", "2", "2"], texts=texts)
+    assert [s.split("。")[0] + "。" for s in said[-3:]] == [SENT, SENT, OVER.split("。")[0] + "。"]
+    assert said[-1].startswith(OVER) and said[-1].count(CENTER) == 2 and OFFER not in said[-1]
+    assert texts == [f"to {MOBILE}:\n{CENTER_BODY}"] * 2
+    assert [r["status"] for r in rows(database)] == ["sent", "sent"]
+    found = samples(app.test_client())
+    assert value(found, "ivr_sms_requests_total", result="over_call_limit") == 1
+
+
+def test_at_most_three_a_caller_a_day_across_workers(database, clock):  # noqa: F811
+    first, second = rehearsal_app(database, clock), rehearsal_app(database, clock)
+    assert call(first, ["1", "1", "2", "2"])[-2:][0].startswith(SENT)
+    assert call(second, ["4", "2"])[-1].startswith(SENT)  # the third, from another worker
+    assert call(first, ["3", "2", "2"])[-1].startswith(OVER)
+    assert call(second, ["1", "1", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)
+    clock.now += timedelta(days=1)  # a new day in Japan
+    assert call(second, ["1", "1", "2"])[-1].startswith(SENT)
+    by_caller = [(r["caller_hash"], r["day"]) for r in rows(database)]
+    assert by_caller == [(keyed(MOBILE), "2026-12-01")] * 3 + [(keyed(OTHER_MOBILE), "2026-12-01"),
+                                                              (keyed(MOBILE), "2026-12-02")]
+    over = samples(first.test_client())
+    assert value(over, "ivr_sms_requests_total", result="over_caller_limit") == 1
+
+
+def test_the_line_stops_at_its_daily_cap(database, clock):  # noqa: F811
+    app = rehearsal_app(database, clock, per_day=2)
+    assert call(app, ["1", "1", "2"])[-1].startswith(SENT)
+    assert call(app, ["1", "1", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)
+    said = call(app, ["2", "1", "2"], caller="+817011112222")
+    assert said[-1].startswith(OVER) and said[-1].count("ゼロイチニーゼロ") == 2
+    assert len(rows(database)) == 2
+    assert value(samples(app.test_client()), "ivr_sms_requests_total", result="over_line_limit") == 1
+
+
+def test_a_database_that_cannot_count_means_the_number_again(tmp_path, clock):
+    app = rehearsal_app(f"sqlite:///{tmp_path}/missing/dir/records.sqlite3", clock, records=False)
+    texts: list[str] = []
+    said = call(app, ["1", "1", "2"], texts=texts)
+    assert said[-1].startswith(UNAVAILABLE) and said[-1].count(CENTER) == 2
+    assert texts == []
+    assert value(samples(app.test_client()), "ivr_sms_requests_total", result="unavailable") == 1
+
+
+def test_the_number_is_never_stored(tmp_path, clock):
+    database = sqlite_url(tmp_path)
+    app = rehearsal_app(database, clock)
+    call(app, ["1", "1", "2"])
+    app.extensions["ivr.records"].drain(30)
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert keyed(MOBILE).encode() in stored
+    assert MOBILE.encode() not in stored and MOBILE[3:].encode() not in stored
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value_, fields", [
+    ("+815012345678", {"from_": "+815012345678"}),
+    ("MeiwakuInfo", {"from_": "MeiwakuInfo"}),
+    ("Meiwaku 188", {"from_": "Meiwaku 188"}),
+    ("MG" + "0123456789abcdef" * 2, {"messaging_service_sid": "MG" + "0123456789abcdef" * 2}),
+])
+def test_the_sender_is_a_number_a_sender_id_or_a_messaging_service(value_, fields):
+    assert sender_fields(value_) == fields
+
+
+@pytest.mark.parametrize("overrides, complaint", [
+    ({"IVR_SMS_FROM": "TooLongSenderID"}, "IVR_SMS_FROM='TooLongSenderID' is neither"),
+    ({"IVR_SMS_FROM": "12345"}, "is neither"),
+    ({"TWILIO_ACCOUNT_SID": ""}, "also need: TWILIO_ACCOUNT_SID"),
+    ({"IVR_CALLER_HASH_KEY": ""}, "IVR_CALLER_HASH_KEY"),
+    ({"RECORDS_URL": ""}, "a records database"),
+    ({"IVR_SMS_PER_DAY": "many"}, "IVR_SMS_PER_DAY='many' is not a whole number"),
+    ({"IVR_TWILIO_API_URL": "api.twilio.com"}, "is not an absolute http(s) URL"),
+])
+def test_settings_that_cannot_work_stop_the_start(tmp_path, clock, overrides, complaint):
+    with pytest.raises(ConfigError) as refused:
+        sms_app(sqlite_url(tmp_path), clock, "https://api.twilio.com", **overrides)
+    assert complaint in str(refused.value)
+
+
+def test_ivr_call_from_a_mobile_prints_the_message(runner):
+    result = runner.invoke(main, ["call", "--from", MOBILE, "--keys", "1,1,2",
+                                  "--at", "2026-12-01 10:30"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index(f"SMS      to {MOBILE}:")
+    assert lines[at - 1] == "PRESS    2" and OFFER in lines[at - 2]
+    assert [line.strip() for line in lines[at + 1:at + 5]] == CENTER_BODY.splitlines()
+    assert lines[at + 5].startswith(f"SAY      {SENT}")
+
+
+def test_ivr_call_from_a_landline_is_not_offered_it(runner):
+    result = runner.invoke(main, ["call", "--keys", "1,1,2", "--at", "2026-12-01 10:30"])
+    assert result.exit_code == 0, result.output
+    assert "ショートメッセージ" not in result.output and "SMS " not in result.output
