@@ -112,7 +112,7 @@ def test_malformed_position_answers_with_the_top_menu(client, query):
 
 
 def test_an_error_inside_the_flow_is_an_apology_not_a_500(app, client, monkeypatch, caplog):
-    def boom(*args):
+    def boom(*args, **kwargs):
         raise RuntimeError("flow exploded")
 
     monkeypatch.setattr(app.extensions["ivr"].flow, "press", boom)
