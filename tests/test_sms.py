@@ -6,8 +6,10 @@ operation), or a stand-in that answers 4xx, 5xx or nothing at all.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 import json
 import logging
 import threading
@@ -26,6 +28,7 @@ from ivr.app import ConfigError
 from ivr.operators.cli import main
 from ivr.operators.phone import Call, scripted
 from ivr.records.database import upgrade
+from ivr.records.report import build, render_csv, render_text
 from ivr.records.tables import text_messages
 from ivr.sms import sending
 from ivr.sms.sending import RehearsalSender, sender_fields
@@ -322,3 +325,36 @@ def test_ivr_call_from_a_landline_is_not_offered_it(runner):
     result = runner.invoke(main, ["call", "--keys", "1,1,2", "--at", "2026-12-01 10:30"])
     assert result.exit_code == 0, result.output
     assert "ショートメッセージ" not in result.output and "SMS " not in result.output
+
+
+# -- the monthly report --------------------------------------------------------------------------
+
+def test_the_report_counts_messages_per_desk():
+    texts = [{"desk": "center", "status": "sent"}] * 3 + [{"desk": "center", "status": "refused"},
+                                                          {"desk": "antiphishing", "status": "sent"},
+                                                          {"desk": "hotline", "status": "unreachable"}]
+    report = build("2026-12", [], texts)
+    assert report.texts_per_desk() == [("center", 3, 4), ("antiphishing", 1, 1), ("hotline", 0, 1)]
+    text = render_text(report)
+    section = text.split("Text messages per desk (sent / asked for):\n")[1].split("\n\n")[0]
+    assert [line.split()[:3] for line in section.splitlines()] == [
+        ["center", "(3", "/"], ["antiphishing", "(1", "/"], ["hotline", "(0", "/"]]
+    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    assert ["2026-12", "sms_sent", "center", "3"] in rows
+    assert ["2026-12", "sms_refused", "center", "1"] in rows
+    assert ["2026-12", "sms_unreachable", "hotline", "1"] in rows
+
+
+def test_ivr_report_reads_the_messages_from_the_records(tmp_path, clock, runner):
+    database = sqlite_url(tmp_path)
+    app = rehearsal_app(database, clock)
+    call(app, ["1", "1", "2", "2"])
+    call(app, ["4", "2"], caller=OTHER_MOBILE)
+    app.extensions["ivr.records"].drain(30)
+    result = runner.invoke(main, ["report", "--month", "2026-12", "--database", database])
+    assert result.exit_code == 0, result.output
+    section = result.output.split("Text messages per desk (sent / asked for):\n")[1].split("\n\n")[0]
+    assert [line.split()[:4] for line in section.splitlines()] == [
+        ["center", "(2", "/", "2)"], ["antiphishing", "(1", "/", "1)"]]
+    assert runner.invoke(main, ["report", "--month", "2026-11", "--database", database]).output.count(
+        "Text messages per desk (sent / asked for):\n  (none)") == 1

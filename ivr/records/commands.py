@@ -57,7 +57,9 @@ def report(month: str, form: str, output: str | None, database: str | None) -> N
         start, end = month_bounds(month)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from error
-    built = build(month, records_db.calls_between(_ready_engine(database), start, end))
+    engine = _ready_engine(database)
+    built = build(month, records_db.calls_between(engine, start, end),
+                  records_db.texts_between(engine, start, end))
     if form == "png":
         data = render_png(built)
         if output:

@@ -34,6 +34,7 @@ class MonthlyReport:
     callers: Counter = field(default_factory=Counter)
     unhashed: int = 0
     total_seconds: int = 0
+    texts: Counter = field(default_factory=Counter)  # (desk, status) of each text message asked for
 
     @property
     def ended_in_menu(self) -> int:
@@ -44,6 +45,15 @@ class MonthlyReport:
     def repeat_callers(self) -> dict[str, int]:
         """Hashed callers who called more than once, most calls first."""
         return {h: n for h, n in self.callers.most_common() if n > 1}
+
+    def texts_per_desk(self) -> list[tuple[str, int, int]]:
+        """(desk, messages sent, messages asked for), most asked for first."""
+        asked: Counter = Counter()
+        sent: Counter = Counter()
+        for (desk, status), n in self.texts.items():
+            asked[desk] += n
+            sent[desk] += n if status == "sent" else 0
+        return [(desk, sent[desk], n) for desk, n in asked.most_common()]
 
     def busiest_hours(self, count: int = 3) -> list[tuple[int, int]]:
         """The hours of the day (Japan time) with the most calls."""
@@ -60,9 +70,11 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def build(month: str, calls: list[dict]) -> MonthlyReport:
-    """Count a month's call records."""
+def build(month: str, calls: list[dict], texts: list[dict] = ()) -> MonthlyReport:
+    """Count a month's call records, and the text messages callers asked for (desk, status)."""
     report = MonthlyReport(month)
+    for text in texts:
+        report.texts[(text["desk"], text["status"])] += 1
     for call in calls:
         report.calls += 1
         report.complete += call["ended_at"] is not None
@@ -123,6 +135,8 @@ def render_text(report: MonthlyReport) -> str:
     out += ["", "How calls ended:"]
     out += _table(report.endings.most_common(), report.calls)
     out += ["", f"Calls that ended in a menu (no answer reached): {report.ended_in_menu}"]
+    out += ["", "Text messages per desk (sent / asked for):"]
+    out += _table([(f"{desk} ({sent} / {asked})", sent) for desk, sent, asked in report.texts_per_desk()])
     repeaters = report.repeat_callers
     out += ["", f"Callers (by keyed hash): {len(report.callers)}   called more than once: "
                 f"{len(repeaters)}   calls without a hash: {report.unhashed}"]
@@ -155,6 +169,7 @@ def render_csv(report: MonthlyReport) -> str:
     rows += [("transfer", result, n) for result, n in report.transfers.most_common()]
     rows += [("ending", reason, n) for reason, n in report.endings.most_common()]
     rows += [("repeat_caller", h[:HASH_SHOWN], n) for h, n in report.repeat_callers.items()]
+    rows += [(f"sms_{status}", desk, n) for (desk, status), n in sorted(report.texts.items())]
     rows += [("hour_jst", f"{h:02d}", report.hours[h]) for h in range(24)]
     for section, item, count in rows:
         writer.writerow([report.month, section, item, count])
