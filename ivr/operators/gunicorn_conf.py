@@ -1,7 +1,7 @@
 """gunicorn settings for the line: the one configuration `ivr serve`, the image, the load test and
 the benchmark all run with (`gunicorn -c python:ivr.operators.gunicorn_conf ivr.app:create_app()`).
 
-- gthread workers: each connection is served by a thread of its own, and a worker whose threads
+- gthread workers: each request is served by a thread of its own, and a worker whose threads
   are all taken stops accepting, so a slow client holds one thread, never a worker and never a
   queue that real calls wait in (see README, "Reliability").
 - The master alone creates and empties the shared directories (metrics, last good routes);
@@ -61,11 +61,12 @@ bind = [os.environ.get("IVR_BIND", "0.0.0.0:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or available_cpus() * 2 + 1
 worker_class = "gthread"
 threads = THREADS
-# A worker holds no more connections than it has threads: one with every thread busy stops
-# accepting, and the connection goes to a worker with a free thread instead of waiting.
-worker_connections = THREADS
-# One request per connection: an idle kept-alive connection would hold one of those places.
-keepalive = 0
+# A worker holds hardly more connections than it has threads: one with every thread busy stops
+# accepting, and the connection goes to a worker with a free thread instead of waiting. (The one
+# more lets gunicorn see room for kept-alive connections, which hold a place but no thread.)
+worker_connections = THREADS + 1
+# Kept-alive connections are closed after 5 s idle; keeping them halves the cost of a request.
+keepalive = 5
 # Request line and headers: Twilio's are a few hundred bytes (gunicorn's defaults are larger).
 limit_request_line = 8190
 limit_request_fields = 50
