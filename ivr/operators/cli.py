@@ -233,7 +233,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the line's webhooks (POST /voice) for Twilio.
 
     Reads IVR_ROUTES (default routes.yaml) and TWILIO_AUTH_TOKEN from the
-    environment, and refuses to start if either is unusable.
+    environment, and refuses to start if either is unusable. Runs gunicorn with
+    the configuration the image uses (gthread workers of 32 threads; see the
+    README's "Reliability"); SIGHUP replaces the workers, which serve the last
+    good routes.yaml.
     """
     from ..app import ConfigError, create_app
 
