@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,36 @@ def test_healthz_shows_a_refusal_only_while_it_is_the_latest_event(live_app, rou
     routes_copy.write_text(good, "utf-8")
     os.utime(routes_copy, ns=(0, 1))  # a changed modification time, whatever the clock's resolution
     assert client.get("/healthz").get_json()["last_refused_reload"] is None
+
+
+def test_threads_serving_together_while_the_file_changes_all_get_twiml(live_app, routes_copy):
+    """gthread workers serve many requests at once: one thread reloads, the others keep serving."""
+    import threading
+
+    good = routes_copy.read_text("utf-8")
+    edited = good.replace(f"greeting: {GREETING}", f"greeting: {NEW_GREETING}")
+    failures: list = []
+    done = threading.Event()
+
+    def caller():
+        client = live_app.test_client()
+        while not done.is_set():
+            response = post_signed(client, "/voice")
+            said = spoken(twiml(response)) if response.status_code == 200 else ""
+            if not said.startswith((GREETING, NEW_GREETING)):
+                failures.append((response.status_code, said[:40]))
+
+    callers = [threading.Thread(target=caller) for _ in range(6)]
+    for thread in callers:
+        thread.start()
+    try:
+        for i, text in enumerate((edited, "version: 1\nx: &x [*x]\n", good, "{", edited), 1):
+            routes_copy.write_text(text, "utf-8")
+            os.utime(routes_copy, ns=(0, i))  # a new modification time each time
+            time.sleep(0.3)
+    finally:
+        done.set()
+        for thread in callers:
+            thread.join(10)
+    assert failures == []
+    assert spoken(twiml(post_signed(live_app.test_client(), "/voice"))).startswith(NEW_GREETING)
