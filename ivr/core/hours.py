@@ -5,7 +5,7 @@ Pure code: the moment and the holiday calendar are passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -57,6 +57,26 @@ class Hours:
         )
 
 
+@dataclass(frozen=True)
+class DayHours:
+    """One desk's hours on one date, set by the operators' calendar instead of the usual ones.
+
+    No spans: the desk is closed all that day. `say` is operator text for its answers that day.
+    """
+
+    spans: tuple[Span, ...] = ()
+    say: tuple = ()
+
+    @property
+    def closed(self) -> bool:
+        """Closed for the whole day."""
+        return not self.spans
+
+
+DatedHours = Mapping[date, DayHours]
+NO_DATES: DatedHours = {}
+
+
 def in_japan(moment: datetime) -> datetime:
     """The same moment on Japan's clock; naive moments are taken as Japan time."""
     if moment.tzinfo is None:
@@ -80,28 +100,38 @@ def opens_on(hours: Hours, day: date, is_holiday: IsHoliday) -> bool:
     return True
 
 
-def is_open(hours: Hours, moment: datetime, is_holiday: IsHoliday) -> bool:
-    """Whether the desk is open at this moment (Japan time)."""
+def spans_on(hours: Hours, day: date, is_holiday: IsHoliday,
+             dated: DatedHours = NO_DATES) -> tuple[Span, ...]:
+    """The desk's opening spans on a day: the calendar's for that date, else the usual ones."""
+    special = dated.get(day)
+    if special is not None:
+        return special.spans
+    return hours.spans if opens_on(hours, day, is_holiday) else ()
+
+
+def is_open(hours: Hours, moment: datetime, is_holiday: IsHoliday,
+            dated: DatedHours = NO_DATES) -> bool:
+    """Whether the desk is open at this moment (Japan time), dated closures and hours included."""
     if not hours.known:
         return False
     local = in_japan(moment)
-    if not opens_on(hours, local.date(), is_holiday):
-        return False
     minute = local.hour * 60 + local.minute
-    return any(span.contains(minute) for span in hours.spans)
+    return any(span.contains(minute) for span in spans_on(hours, local.date(), is_holiday, dated))
 
 
-def next_opening(hours: Hours, moment: datetime, is_holiday: IsHoliday) -> datetime | None:
-    """The next moment after `moment` at which a closed desk opens, in Japan time."""
-    if not hours.known or not hours.spans:
+def next_opening(hours: Hours, moment: datetime, is_holiday: IsHoliday,
+                 dated: DatedHours = NO_DATES) -> datetime | None:
+    """The next moment after `moment` at which a closed desk opens, in Japan time.
+
+    Dated closures are skipped and dated hours used, so a closure on a Friday moves it to Monday.
+    """
+    if not hours.known or not (hours.spans or dated):
         return None
     local = in_japan(moment)
     minute = local.hour * 60 + local.minute
     for offset in range(SEARCH_DAYS):
         day = local.date() + timedelta(days=offset)
-        if not opens_on(hours, day, is_holiday):
-            continue
-        for span in hours.spans:
+        for span in spans_on(hours, day, is_holiday, dated):
             if offset == 0 and span.start <= minute:
                 continue
             start = datetime.combine(day, time()) + timedelta(minutes=span.start)
