@@ -96,8 +96,8 @@ def loader_keys() -> set[str]:
 
     tree = ast.parse(Path(__file__).parent.parent.joinpath("ivr", "routesfile", "loader.py").read_text("utf-8"))
     readers = [f for f in tree.body if isinstance(f, ast.FunctionDef)
-               and f.name in ("_build", "_desk", "_menu", "_hours")]
-    assert len(readers) == 4
+               and f.name in ("_build", "_desk", "_menu", "_hours", "_calendar")]
+    assert len(readers) == 5
     found = set()
     for node in (n for f in readers for n in ast.walk(f)):
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .contacts import Email, Phone
+from .dated import Calendar
 from .hours import Hours
 from .readings import Text
 
@@ -99,6 +100,7 @@ class Routes:
     menus: dict[str, Menu]
     source: str
     digest: str
+    calendar: Calendar = field(default_factory=Calendar)
     lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property

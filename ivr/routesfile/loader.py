@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import re
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,8 @@ from urllib.parse import urlsplit
 import jsonschema
 
 from ..core.contacts import Email, Phone, parse_email, parse_phone
-from ..core.hours import DAY_MINUTES, Hours, Span
+from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
+from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
 from ..core.readings import Text
 from ..core.routes import (
     DEFAULT_VOICE,
@@ -143,6 +145,14 @@ def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
         return "give exactly one of desk or menu"
     if kind == "oneOf" and path and path[-1] == "days":
         return f"{error.instance!r} is not a day (mon … sun), a range such as mon-fri, or a list of days"
+    if kind == "oneOf" and len(path) == 2 and path[0] == "calendar":
+        return "give either date or dates"
+    if kind == "anyOf" and len(path) == 2 and path[0] == "calendar":
+        return "give closed (desk ids, or all), open (special hours), or both"
+    if kind == "oneOf" and path and path[-1] == "closed":
+        return f"{error.instance!r} is neither all nor a list of desk ids"
+    if kind == "oneOf" and path and path[-1] == "where":
+        return f"{error.instance!r} is neither greeting nor a list of desk ids"
     if kind == "const":
         return f"must be {error.validator_value}"
     if kind == "maxLength":
@@ -161,6 +171,7 @@ _FORMS = {
     "^[0-9*#]$": "of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
     "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": "HH:MM-HH:MM (e.g. \"10:00-12:00\")",
     "^https://[!-~]+$": "of a web address starting with https:// (e.g. https://www.example.jp/soudan/)",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")",
 }
 
 
@@ -218,24 +229,30 @@ def _hours(doc: Document, path: tuple, data: dict) -> Hours:
     days = _days(data["days"])
     if not days:
         doc.problem((*path, "days"), f"'{data['days']}' runs backwards; write it as mon-fri")
+    spans = _spans(doc, (*path, "open"), data["open"])
+    closed = data["closed"]
+    return Hours(days, spans, "holidays" in closed, "year_end" in closed)
+
+
+def _spans(doc: Document, path: tuple, texts: list[str]) -> tuple[Span, ...]:
+    """Opening spans ("10:00-12:00"), in order, none running backwards or overlapping."""
     spans: list[Span] = []
-    for i, text in enumerate(data["open"]):
+    for i, text in enumerate(texts):
         start_text, end_text = text.split("-")
         try:
             span = Span(_minute(start_text), _minute(end_text))
         except ValueError as exc:
-            doc.problem((*path, "open", i), str(exc))
+            doc.problem((*path, i), str(exc))
             continue
         if span.end <= span.start:
-            doc.problem((*path, "open", i), f"{text} ends before it starts")
+            doc.problem((*path, i), f"{text} ends before it starts")
         elif spans and span.start < spans[-1].end:
-            doc.problem((*path, "open", i), f"{text} overlaps or comes before the span before it")
+            doc.problem((*path, i), f"{text} overlaps or comes before the span before it")
         else:
             spans.append(span)
-    closed = data["closed"]
     if spans and spans[-1].end > DAY_MINUTES:
-        doc.problem((*path, "open"), "a span cannot run past 24:00")
-    return Hours(days, tuple(spans), "holidays" in closed, "year_end" in closed)
+        doc.problem(path, "a span cannot run past 24:00")
+    return tuple(spans)
 
 
 def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
@@ -318,6 +335,92 @@ def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menu
     return Menu(menu_id, _text(doc, (*path, "intro"), data.get("intro")), tuple(options))
 
 
+def _date(doc: Document, path: tuple, text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        doc.problem(path, f"{text} is not a date on the calendar")
+        return None
+
+
+def _timed_desk(doc: Document, path: tuple, desk_id: str, desks: dict[str, Desk]) -> bool:
+    """Whether a desk named in the calendar exists and has hours the line works out."""
+    desk = desks.get(desk_id)
+    if desk is None:
+        doc.problem(path, f"unknown desk '{desk_id}'; known: {', '.join(sorted(desks))}")
+        return False
+    if desk.hours is None or not desk.hours.known:
+        doc.problem(path, f"desk '{desk_id}' has no hours of its own (none, or varies), "
+                          "so the calendar cannot open or close it")
+        return False
+    return True
+
+
+def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
+    """calendar: and announcements: checked against the desks and against each other."""
+    timed = [d for d, desk in desks.items() if desk.hours is not None and desk.hours.known]
+    hours: dict[str, dict[date, DayHours]] = {}
+    taken: dict[tuple[str, date], int] = {}  # (desk, day) → line of the entry that set it
+    entries = []
+    for i, entry in enumerate(data.get("calendar", [])):
+        path = ("calendar", i)
+        written = ([((*path, "date"), entry["date"])] if "date" in entry else
+                   [((*path, "dates", j), text) for j, text in enumerate(entry["dates"])])
+        days: list[date] = []
+        for day_path, text in written:
+            day = _date(doc, day_path, text)
+            if day in days:
+                doc.problem(day_path, f"{text} is listed twice")
+            elif day is not None:
+                days.append(day)
+        say = _text(doc, (*path, "say"), entry.get("say"))
+        settings: list[tuple[str, DayHours, tuple]] = []
+        closed = entry.get("closed", [])
+        if closed == "all":
+            settings += [(d, DayHours((), say), (*path, "closed")) for d in timed]
+        else:
+            settings += [(d, DayHours((), say), (*path, "closed", j)) for j, d in enumerate(closed)
+                         if _timed_desk(doc, (*path, "closed", j), d, desks)]
+        shut = {d for d, _, _ in settings}
+        for desk_id, texts in entry.get("open", {}).items():
+            open_path = (*path, "open", desk_id)
+            if not _timed_desk(doc, open_path, desk_id, desks):
+                continue
+            spans = _spans(doc, open_path, texts)
+            if desk_id in shut:
+                doc.problem(open_path, f"desk '{desk_id}' is both closed and open in this entry")
+            elif spans:
+                settings.append((desk_id, DayHours(spans, say), open_path))
+        for desk_id, day_hours, where in settings:
+            for day in days:
+                if (desk_id, day) in taken:
+                    doc.problem(where, f"desk '{desk_id}' already has an entry for {day} "
+                                       f"(line {taken[desk_id, day]}); give each desk one per day")
+                else:
+                    taken[desk_id, day] = doc.line(path)
+                    hours.setdefault(desk_id, {})[day] = day_hours
+        entries.append(DatedEntry(
+            tuple(days), tuple(d for d, h, _ in settings if h.closed),
+            tuple((d, h) for d, h, _ in settings if not h.closed), say, i))
+    announcements = []
+    for i, item in enumerate(data.get("announcements", [])):
+        path = ("announcements", i)
+        first = _date(doc, (*path, "from"), item["from"])
+        last = _date(doc, (*path, "until"), item["until"])
+        if first and last and last < first:
+            doc.problem((*path, "until"), f"{last} comes before from: {first}")
+        where = item["where"]
+        named = frozenset() if where == GREETING else frozenset(where)
+        for j, desk_id in enumerate([] if where == GREETING else where):
+            if desk_id not in desks:
+                doc.problem((*path, "where", j),
+                            f"unknown desk '{desk_id}'; known: {', '.join(sorted(desks))}")
+        say = _text(doc, (*path, "say"), item["say"])
+        if first and last:
+            announcements.append(Announcement(first, last, say, where == GREETING, named, i))
+    return Calendar(hours, tuple(announcements), tuple(entries))
+
+
 def _reachable(menus: dict[str, Menu]) -> set[str]:
     seen, todo = {TOP_MENU}, [TOP_MENU]
     while todo:
@@ -359,5 +462,6 @@ def _build(doc: Document, text: str) -> Routes:
         menus=menus,
         source=doc.file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        calendar=_calendar(doc, data, desks),
         lines=dict(doc.lines),
     )
