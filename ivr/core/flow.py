@@ -12,7 +12,8 @@ from datetime import date, datetime, time
 from functools import lru_cache
 
 from .contacts import parse_phone
-from .hours import IsHoliday, in_japan, is_open, next_opening
+from .dated import Announcement
+from .hours import IsHoliday, Span, in_japan, is_open, next_opening
 from .readings import Reader, Segment, Words
 from .routes import Desk, Menu, Option, Routes
 
@@ -81,6 +82,8 @@ class Step:
     transfer: Transfer | None = None
     desk: str | None = None
     text: TextMessage | None = None
+    announced: bool = False  # a dated announcement from routes.yaml was said in this step
+    closure_day: bool = False  # a new call on a day the calendar closes some desk
 
     @property
     def hangs_up(self) -> bool:
@@ -142,13 +145,32 @@ class CallFlow:
         self._texts = {d.id: self.text_message(d) for d in routes.desks.values()
                        if d.phone or d.email}
         self._opening = lru_cache(maxsize=256)(self._opening_sentence)
+        self._special = lru_cache(maxsize=64)(self._special_hours)
+        self._notices = {a.index: reader.text(a.say) for a in routes.calendar.announcements}
 
     # -- entry points -----------------------------------------------------------------
 
     def start(self, now: datetime) -> Step:
-        """A new call: the greeting, then the top menu."""
+        """A new call: the greeting, that day's announcements for the greeting, then the top menu."""
         top = self.routes.top
-        return Step(self._greeting + self.menu_speech(top), "menu", listen=Position(top.id))
+        calendar = self.routes.calendar
+        day = in_japan(now).date()
+        notices = self.announcements(calendar.at_greeting(day))
+        return Step(self._greeting + notices + self.menu_speech(top), "menu",
+                    listen=Position(top.id), announced=bool(notices),
+                    closure_day=calendar.closes_any(day))
+
+    def greeting_speech(self, now: datetime) -> tuple[Segment, ...]:
+        """The greeting, and the announcements said after it on that day."""
+        day = in_japan(now).date()
+        return self._greeting + self.announcements(self.routes.calendar.at_greeting(day))
+
+    def announcements(self, found: tuple[Announcement, ...]) -> tuple[Segment, ...]:
+        """Dated announcements, in the order routes.yaml lists them."""
+        speech: tuple[Segment, ...] = ()
+        for announcement in found:
+            speech += self._notices[announcement.index]
+        return speech
 
     def press(self, position: Position, digits: str, now: datetime, texting: bool = False) -> Step:
         """The caller pressed `digits` (empty for silence) at `position`.
@@ -301,9 +323,15 @@ class CallFlow:
                outcome: str = "answer", texting: bool = False) -> Step:
         """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
         desk = self.routes.desks[option.desk]
-        speech = (self._heads[menu.id, option.key] + self.hours_speech(desk, now)
+        notices = self.answer_notices(desk, now) if outcome == "answer" else ()
+        speech = (notices + self._heads[menu.id, option.key] + self.hours_speech(desk, now)
                   + self._closings[desk.id] + self.answer_keys(desk, now, texting=texting))
-        return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id)
+        return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id,
+                    announced=bool(notices))
+
+    def answer_notices(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
+        """The announcements said before a desk's answer on that day (not when it is repeated)."""
+        return self.announcements(self.routes.calendar.before_answer(desk.id, in_japan(now).date()))
 
     def _answer_head(self, option: Option) -> tuple[Segment, ...]:
         """An answer up to its hours: scope statement, lead, number or address, about."""
@@ -338,20 +366,39 @@ class CallFlow:
         return speech
 
     def desk_open(self, desk: Desk, now: datetime) -> bool:
-        """Whether the desk takes calls right now."""
-        return desk.hours is not None and is_open(desk.hours, now, self.is_holiday)
+        """Whether the desk takes calls right now, the calendar's closures and hours included."""
+        return desk.hours is not None and is_open(
+            desk.hours, now, self.is_holiday, self.routes.calendar.desk_hours(desk.id))
 
     def hours_speech(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
-        """The desk's hours in words, and when it next opens if it is closed now."""
+        """The desk's hours in words, that day's closure or special hours, and when it next opens."""
         speech = self._hours[desk.id]
-        if desk.hours is None or not desk.hours.known or self.desk_open(desk, now):
+        if desk.hours is None or not desk.hours.known:
             return speech
-        opens = next_opening(desk.hours, now, self.is_holiday)
-        # TRANSLATORS: the desk is closed at the moment of the call.
-        speech += (Words(self.t.gettext("It is closed at this time.")),)
+        dated = self.routes.calendar.desk_hours(desk.id)
+        today = dated.get(in_japan(now).date()) if dated else None
+        if today is not None:
+            if not today.closed:
+                speech += (self._special(today.spans),)
+            speech += self.reader.text(today.say)
+        if is_open(desk.hours, now, self.is_holiday, dated):
+            return speech
+        if today is None or not today.closed:
+            # TRANSLATORS: the desk is closed at the moment of the call.
+            speech += (Words(self.t.gettext("It is closed at this time.")),)
+        elif not today.say:
+            # TRANSLATORS: the desk is closed all day today by the operators' calendar (臨時休業).
+            speech += (Words(self.t.gettext("It is closed all day today.")),)
+        opens = next_opening(desk.hours, now, self.is_holiday, dated)
         if opens is not None:
             speech += (self._opening(opens, in_japan(now).date()),)
         return speech
+
+    def _special_hours(self, spans: tuple[Span, ...]) -> Words:
+        """A day's special hours from the calendar, as a sentence."""
+        # TRANSLATORS: one day's special hours, e.g. 本日の受付時間は、午前10時から午前11時までです。
+        text = self.t.gettext("Today's hours are %(spans)s.")
+        return Words(text % {"spans": self.reader.spans(spans)})
 
     def _opening_sentence(self, opens: datetime, today: date) -> Words:
         """When a closed desk next opens, as a sentence."""

@@ -39,7 +39,7 @@ def until_contact(flow: CallFlow, answer: tuple[Segment, ...], lead_length: int)
 def walk(flow: CallFlow, now: datetime) -> list[Path]:
     """All paths from the greeting to each desk's answer, depth first in menu order."""
     routes = flow.routes
-    greeting = flow.reader.text(routes.greeting)
+    greeting = flow.greeting_speech(now)  # with that day's announcements
     found: list[Path] = []
 
     def visit(menu_id: str, keys: tuple[str, ...], menus: tuple[str, ...],
@@ -56,9 +56,10 @@ def walk(flow: CallFlow, now: datetime) -> list[Path]:
             step = flow.press(Position(menu_id), option.key, now)
             desk = routes.desks[option.desk]
             scoped = not desk.in_scope and option.scope_statement
+            notices = len(flow.answer_notices(desk, now))
             lead = len(flow.reader.text(routes.scope_statement)) if scoped else 0
             lead += len(flow.reader.text(option.lead))
-            before = until_contact(flow, step.speech, lead)
+            before = step.speech[:notices] + until_contact(flow, step.speech[notices:], lead)
             found.append(Path(keys + (option.key,), menus, option.desk,
                               heard_eager + before, heard_patient + before, heard_patient,
                               step.speech))

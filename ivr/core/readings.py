@@ -15,7 +15,7 @@ from babel.dates import format_date, format_time, get_day_names
 from babel.lists import format_list
 
 from .contacts import Email, Phone
-from .hours import DAY_MINUTES, Hours, in_japan
+from .hours import DAY_MINUTES, Hours, Span, in_japan
 
 WEEKDAYS = frozenset(range(5))
 EVERY_DAY = frozenset(range(7))
@@ -180,6 +180,15 @@ class Reader:
             }
         return format_list([self.day_name(d) for d in ordered], locale=self.locale)
 
+    def spans(self, spans: tuple[Span, ...]) -> str:
+        """Opening spans in words: 午前10時から正午まで、午後1時から午後5時まで."""
+        return self.pause.join(
+            # TRANSLATORS: one opening span, e.g. 午前10時から正午まで.
+            self.t.gettext("%(start)s to %(end)s")
+            % {"start": self.clock(span.start), "end": self.clock(span.end % DAY_MINUTES)}
+            for span in spans
+        )
+
     def hours(self, hours: Hours) -> str:
         """Opening hours in words, with the days the desk is closed."""
         if hours.varies is not None:
@@ -187,16 +196,10 @@ class Reader:
         if hours.always:
             # TRANSLATORS: a desk that is open around the clock, all year.
             return self.t.gettext("Open 24 hours a day, every day of the year.")
-        spans = [
-            # TRANSLATORS: one opening span, e.g. 午前10時から正午まで.
-            self.t.gettext("%(start)s to %(end)s")
-            % {"start": self.clock(span.start), "end": self.clock(span.end % DAY_MINUTES)}
-            for span in hours.spans
-        ]
         # TRANSLATORS: opening hours, e.g. 受付時間は、平日の午前10時から正午まで、午後1時から午後5時までです。
         sentence = self.t.gettext("Open %(days)s, %(spans)s.") % {
             "days": self.days(hours.days),
-            "spans": self.pause.join(spans),
+            "spans": self.spans(hours.spans),
         }
         closed = [self.day_name(d) for d in range(7) if d not in hours.days]
         if hours.closed_on_holidays:

@@ -1,0 +1,274 @@
+"""The operators' calendar: dated closures, special hours and announcements, with the clock pinned."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+import holidays
+import pytest
+from helpers import ROUTES, TOKEN, post_signed, spoken, twiml
+
+from ivr.app import create_app
+from ivr.core.flow import CallFlow, Position
+from ivr.core.hours import JAPAN
+from ivr.core.readings import plain
+from ivr.routesfile.loader import parse_routes
+
+CLOSURE = "本日は臨時休業とさせていただいております。"
+NOTICE = "宅配業者を名乗る偽のショートメッセージにご注意ください。"
+DESK_NOTICE = "年末は、お電話が大変混み合います。"
+CALENDAR = f"""
+calendar:
+  - date: "2026-12-08"            # an ordinary Tuesday
+    closed: [center]
+    say: {CLOSURE}
+  - date: "2026-12-03"            # a Thursday with special hours
+    open: {{center: ["10:00-11:00"]}}
+  - dates: ["2026-12-11"]         # a Friday: the next opening moves past the weekend
+    closed: [center]
+announcements:
+  - from: "2026-12-01"
+    until: "2026-12-15"
+    say: {NOTICE}
+    where: greeting
+  - from: "2026-12-14"
+    until: "2026-12-15"
+    say: {DESK_NOTICE}
+    where: [center]
+"""
+OFFER = "今すぐおつなぎするには1を、"
+CLOSED_NOW = "ただいまは受付時間外です。"
+
+
+def jst(*args) -> datetime:
+    return datetime(*args, tzinfo=JAPAN)
+
+
+@pytest.fixture(scope="module")
+def dated_text() -> str:
+    """The shipped routes.yaml with the test calendar in place of its empty one."""
+    lines = [line for line in ROUTES.read_text("utf-8").splitlines()
+             if line not in ("calendar: []", "announcements: []")]
+    return "\n".join(lines) + "\n" + CALENDAR
+
+
+@pytest.fixture(scope="module")
+def dated(dated_text, reader) -> CallFlow:
+    return CallFlow(parse_routes(dated_text, "routes.yaml"), reader,
+                    holidays.country_holidays("JP").__contains__)
+
+
+def center_answer(flow: CallFlow, now: datetime):
+    step = flow.press(Position("ads"), "1", now)
+    assert step.outcome == "answer" and step.desk == "center"
+    return step
+
+
+# -- a closure on an ordinary Tuesday -------------------------------------------------------
+
+def test_closure_on_a_tuesday_offers_no_transfer_and_says_why(dated):
+    step = center_answer(dated, jst(2026, 12, 8, 10, 30))
+    said = plain(step.speech)
+    assert OFFER not in said
+    assert CLOSURE in said
+    assert CLOSED_NOW not in said  # the closure's own sentence says it
+    assert "次の受付は、12月9日水曜日の午前10時からです。" in said
+    pressed = dated.press(step.listen, "1", jst(2026, 12, 8, 10, 30))
+    assert pressed.outcome == "transfer_closed" and pressed.transfer is None
+    assert CLOSURE in plain(pressed.speech)
+
+
+@pytest.mark.parametrize("moment", [jst(2026, 12, 7, 10, 30), jst(2026, 12, 9, 10, 30)])
+def test_the_days_around_a_closure_are_ordinary(dated, moment):
+    said = plain(center_answer(dated, moment).speech)
+    assert OFFER in said and CLOSURE not in said
+    assert dated.press(Position("ads", "1"), "1", moment).transfer.number == "+81359740068"
+
+
+def test_a_closure_without_words_says_the_desk_is_closed_all_day(dated):
+    said = plain(center_answer(dated, jst(2026, 12, 11, 9, 0)).speech)
+    assert "本日は、お休みをいただいております。" in said
+    assert "本日の午前10時から" not in said
+
+
+def test_a_closure_leaves_other_desks_open(dated):
+    step = dated.press(Position("top"), "5", jst(2026, 12, 8, 10, 30))  # ipa
+    assert step.desk == "ipa" and CLOSED_NOW not in plain(step.speech)
+
+
+def test_a_closure_day_is_marked_on_a_new_call(dated):
+    assert dated.start(jst(2026, 12, 8, 10, 30)).closure_day is True
+    assert dated.start(jst(2026, 12, 9, 10, 30)).closure_day is False
+    assert dated.start(jst(2026, 12, 3, 10, 30)).closure_day is False  # special hours only
+
+
+# -- special hours 10:00-11:00 ----------------------------------------------------------------
+
+def test_special_hours_allow_a_transfer_at_half_past_ten(dated):
+    now = jst(2026, 12, 3, 10, 30)
+    step = center_answer(dated, now)
+    said = plain(step.speech)
+    assert "本日の受付時間は、午前10時から午前11時までです。" in said
+    assert OFFER in said and CLOSED_NOW not in said
+    transfer = dated.press(step.listen, "1", now)
+    assert transfer.outcome == "transfer" and transfer.transfer.number == "+81359740068"
+
+
+def test_special_hours_refuse_a_transfer_at_half_past_eleven(dated):
+    now = jst(2026, 12, 3, 11, 30)  # the usual hours would be open now
+    step = center_answer(dated, now)
+    said = plain(step.speech)
+    assert OFFER not in said
+    assert "本日の受付時間は、午前10時から午前11時までです。" + CLOSED_NOW in said
+    assert "次の受付は、12月4日金曜日の午前10時からです。" in said
+    assert dated.press(step.listen, "1", now).transfer is None
+
+
+def test_special_hours_later_today_are_the_next_opening(dated):
+    said = plain(center_answer(dated, jst(2026, 12, 3, 9, 0)).speech)
+    assert "次の受付は、本日の午前10時からです。" in said
+
+
+def test_special_hours_can_open_a_day_the_desk_is_usually_closed(reader, dated_text):
+    text = dated_text + '  # (test)\n'
+    text = text.replace('  - date: "2026-12-03"', '  - date: "2026-12-05"', 1)  # a Saturday
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    assert flow.desk_open(flow.routes.desks["center"], jst(2026, 12, 5, 10, 30))
+    said = plain(center_answer(flow, jst(2026, 12, 4, 17, 30)).speech)
+    assert "次の受付は、12月5日土曜日の午前10時からです。" in said
+
+
+# -- an announcement on its last day, gone the next morning -----------------------------------
+
+def test_announcement_is_said_after_the_greeting_on_its_last_day(dated):
+    step = dated.start(jst(2026, 12, 15, 23, 59))
+    said = plain(step.speech)
+    assert said.startswith("迷惑メール相談のご案内です。" + NOTICE)
+    assert "広告や宣伝メールは1、" in said and step.announced is True
+
+
+@pytest.mark.parametrize("moment", [
+    jst(2026, 12, 16, 0, 0),
+    jst(2026, 12, 16, 9, 0),
+    datetime(2026, 12, 15, 15, 30, tzinfo=timezone.utc),  # 00:30 on the 16th in Japan
+])
+def test_announcement_is_gone_the_next_morning(dated, moment):
+    step = dated.start(moment)
+    assert NOTICE not in plain(step.speech) and step.announced is False
+    assert DESK_NOTICE not in plain(center_answer(dated, moment).speech)
+
+
+def test_announcement_is_not_said_before_its_first_day(dated):
+    assert NOTICE not in plain(dated.start(jst(2026, 11, 30, 23, 59)).speech)
+    assert NOTICE in plain(dated.start(jst(2026, 12, 1, 0, 0)).speech)
+
+
+def test_desk_announcement_comes_before_that_desks_answer_only(dated):
+    now = jst(2026, 12, 15, 10, 30)
+    step = center_answer(dated, now)
+    assert plain(step.speech).startswith(DESK_NOTICE + "迷惑メール相談センターの電話番号は")
+    assert step.announced is True
+    again = dated.press(step.listen, "9", now)
+    assert again.outcome == "answer_repeat" and DESK_NOTICE not in plain(again.speech)
+    other = dated.press(Position("top"), "5", now)
+    assert DESK_NOTICE not in plain(other.speech) and other.announced is False
+
+
+# -- a closure that pushes the next opening past a weekend -----------------------------------
+
+@pytest.mark.parametrize("moment", [jst(2026, 12, 10, 17, 30), jst(2026, 12, 11, 10, 30)])
+def test_friday_closure_moves_the_next_opening_to_monday(dated, moment):
+    said = plain(center_answer(dated, moment).speech)
+    assert "次の受付は、12月14日月曜日の午前10時からです。" in said
+    assert OFFER not in said
+
+
+def test_without_the_closure_friday_is_the_next_opening(flow):
+    said = plain(center_answer(flow, jst(2026, 12, 10, 17, 30)).speech)
+    assert "次の受付は、12月11日金曜日の午前10時からです。" in said
+
+
+# -- the web edge ----------------------------------------------------------------------------
+
+@pytest.fixture
+def dated_app(tmp_path, dated_text, clock, monkeypatch):
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    path = tmp_path / "routes.yaml"
+    path.write_text(dated_text, "utf-8")
+    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(path), "CLOCK": clock,
+                       "RECORDS_URL": ""})
+
+
+def canonical(element: ET.Element) -> tuple:
+    """An element as comparable data: tag, attributes, text, tail and children, spaces trimmed."""
+    return (element.tag, sorted(element.attrib.items()), (element.text or "").strip(),
+            (element.tail or "").strip(), [canonical(child) for child in element])
+
+
+def test_web_closure_day_answers_without_a_transfer_offer(dated_app, clock):
+    client = dated_app.test_client()
+    clock.now = jst(2026, 12, 8, 10, 30)
+    closed = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
+    said = spoken(closed)
+    assert CLOSURE in said and OFFER not in said
+    pressed = twiml(post_signed(client, "/voice/step?m=ads&k=1&s=0&f=0", Digits="1"))
+    assert pressed.find("Dial") is None and pressed.find("Gather") is not None
+    clock.now = jst(2026, 12, 9, 10, 30)
+    dialled = twiml(post_signed(client, "/voice/step?m=ads&k=1&s=0&f=0", Digits="1"))
+    expected = ET.fromstring(
+        '<Response><Say language="ja-JP" voice="Polly.Mizuki">迷惑メール相談センターにおつなぎします。'
+        'そのままお待ちください。</Say><Dial action="/voice/dialed?m=ads&amp;s=0&amp;f=0&amp;k=1" '
+        'method="POST" timeout="25">+81359740068</Dial></Response>')
+    assert canonical(dialled) == canonical(expected)
+
+
+def test_web_greeting_announcement_until_its_last_day(dated_app, clock):
+    client = dated_app.test_client()
+    clock.now = jst(2026, 12, 15, 23, 59)
+    last_day = twiml(post_signed(client, "/voice"))
+    clock.now = jst(2026, 12, 16, 0, 0)
+    next_day = twiml(post_signed(client, "/voice"))
+    assert NOTICE not in spoken(next_day)
+    greeting = next_day.find("Gather/Say")
+    assert greeting.text.startswith("迷惑メール相談のご案内です。広告")
+    greeting.text = greeting.text.replace("です。", "です。" + NOTICE, 1)
+    assert canonical(last_day) == canonical(next_day)
+
+
+def uncommented(text: str, section: str) -> str:
+    """routes.yaml with the commented example entries of a section put in place of its []."""
+    lines = text.splitlines()
+    end = lines.index(f"{section}: []")
+    start = max(i for i in range(end) if lines[i].startswith("# Example"))
+    examples = [line[1:] for line in lines[start + 1:end]]
+    assert examples and all(line.startswith("   ") for line in examples)
+    return "\n".join(lines[:end] + [f"{section}:"] + examples + lines[end + 1:]) + "\n"
+
+
+def test_the_examples_in_routes_yaml_comments_load_and_work(reader):
+    text = uncommented(uncommented(ROUTES.read_text("utf-8"), "calendar"), "announcements")
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    calendar = flow.routes.calendar
+    assert len(calendar.entries) == 2 and len(calendar.announcements) == 1
+    assert calendar.day("center", datetime(2026, 12, 28).date()).closed
+    said = plain(center_answer(flow, jst(2026, 12, 28, 10, 30)).speech)
+    assert "本日は臨時休業とさせていただいております。" in said and OFFER not in said
+    assert "宅配業者を名乗る" in plain(flow.start(jst(2026, 12, 31, 20, 0)).speech)
+
+
+def test_the_shipped_calendar_is_empty(routes):
+    assert routes.calendar.entries == () and routes.calendar.announcements == ()
+
+
+def test_paths_count_the_announcements_heard_before_the_number(dated):
+    from ivr.core.paths import walk
+
+    with_notices = {p.keys: p for p in walk(dated, jst(2026, 12, 15, 10, 30))}
+    without = {p.keys: p for p in walk(dated, jst(2026, 12, 16, 10, 30))}
+    center = with_notices["1", "1"]
+    assert plain(center.eager).startswith("迷惑メール相談のご案内です。" + NOTICE)
+    assert plain(center.eager).endswith(DESK_NOTICE + "迷惑メール相談センターの電話番号は、")
+    assert plain(without["1", "1"].eager) == (plain(center.eager).replace(NOTICE, "")
+                                              .replace(DESK_NOTICE, ""))
+    assert plain(with_notices["5",].eager).endswith("窓口の電話番号は、")
