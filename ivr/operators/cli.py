@@ -68,9 +68,10 @@ def check(routes: str, strict: bool, at: str | None) -> None:
     text, anchors and aliases (&name, *name), a file over 1 MiB, and a menu or
     answer too long for Twilio's <Say> (4,096 characters, 4,500 URL-encoded).
     Warnings (menus with more than 5 options, desks deeper than 3 presses or that
-    no menu leads to, paths that take too long to hear, a <Say> within 10 % of
-    Twilio's limits) exit 0, or 1 with --strict. Exit 2 is a mistake in the
-    command itself.
+    no menu leads to, paths that take too long to hear on the day of --at, a
+    <Say> within 10 % of Twilio's limits, calendar entries and announcements
+    wholly in the past, announcements over 10 s of speech) exit 0, or 1 with
+    --strict. Exit 2 is a mistake in the command itself.
     """
     from .lint import lint
     from .preview import open_jtalk
@@ -94,17 +95,21 @@ def check(routes: str, strict: bool, at: str | None) -> None:
               default="text", show_default=True, help="How to draw the menu.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write to this file (svg: default routes.svg) instead of the terminal.")
-def tree(routes: str, form: str, out: str | None) -> None:
+@AT_OPTION
+def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
     """Draw the whole menu: every key with its wording, every desk with number and hours.
 
     text, mermaid and dot print to the terminal; svg draws a picture with
-    Graphviz (apt-get install graphviz) into routes.svg or --out.
+    Graphviz (apt-get install graphviz) into routes.svg or --out. The text form
+    ends with the calendar's closures and special hours and the announcements
+    from today (or --at) on.
     """
+    from ..core.hours import in_japan
     from .tree import GraphvizMissing, render_tree
 
     flow = _flow_or_exit(routes)
     try:
-        drawing = render_tree(flow.routes, form)
+        drawing = render_tree(flow.routes, form, in_japan(_moment(at)).date())
     except GraphvizMissing as error:
         raise click.ClickException(str(error)) from None
     out = out or ("routes.svg" if form == "svg" else None)
@@ -125,8 +130,9 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
     """Seconds of speech before each desk's number is heard, path by path.
 
     "quick" is a caller who presses as soon as their topic is named (limit 20 s),
-    "patient" one who hears every menu to its end (limit 40 s). Timed with Open
-    JTalk when the speech extra is installed (pip install 'meiwaku-ivr[speech]'),
+    "patient" one who hears every menu to its end (limit 40 s), on the day of --at:
+    that day's announcements are heard too, and listed. Timed with Open JTalk
+    when the speech extra is installed (pip install 'meiwaku-ivr[speech]'),
     otherwise estimated from the mora count.
     """
     from pathlib import Path
@@ -136,8 +142,20 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
     flow = _flow_or_exit(routes)
     if out and open_jtalk() is None:
         raise click.ClickException("--out needs the speech extra: pip install 'meiwaku-ivr[speech]'")
+    from ..core.hours import in_japan
+    from .tree import describe_announcement, describe_entry
+
+    moment = _moment(at)
+    day = in_japan(moment).date()
+    calendar = flow.routes.calendar
+    for announcement in calendar.announcements:
+        if announcement.on(day):
+            click.echo(f"on {day}: announcement {describe_announcement(announcement)}")
+    for entry in calendar.entries:
+        if day in entry.dates:
+            click.echo(f"on {day}: calendar {describe_entry(entry, (day,))}")
     click.echo(f"{'keys':8}{'desk':16}{'quick':>8}{'patient':>9}")
-    for timing in timings(flow, _moment(at)):
+    for timing in timings(flow, moment):
         path = timing.path
         flags = []
         if timing.eager > EAGER_LIMIT:
@@ -161,9 +179,10 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
 def diff(old: str, new: str, at: str | None) -> None:
     """What changes for callers between OLD and NEW versions of routes.yaml.
 
-    For every menu and every key path whose words differ: the sentences a caller
-    would no longer hear (-) and would now hear (+); paths that appear or vanish,
-    or lead to another desk, are named.
+    For the greeting, every menu and every key path whose words differ on the day
+    of --at: the sentences a caller would no longer hear (-) and would now hear
+    (+); paths that appear or vanish, or lead to another desk, are named; then
+    the calendar entries and announcements removed (-) and added (+), all dates.
     Exits 0 when callers hear no difference, 1 when they do.
     """
     from .diff import diff_routes

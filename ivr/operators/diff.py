@@ -10,6 +10,7 @@ from datetime import datetime
 from ..core.flow import CallFlow
 from ..core.paths import walk
 from ..core.readings import Segment, plain
+from .tree import dated_lines
 
 SENTENCE = re.compile(r"(?<=[。.!?！？])")
 
@@ -44,6 +45,14 @@ def _kind(old: object, new: object) -> str:
 def diff_routes(old: CallFlow, new: CallFlow, now: datetime) -> list[Change]:
     """Every menu and every key path whose words differ between two routes files."""
     changes = []
+    old_greeting, new_greeting = old.greeting_speech(now), new.greeting_speech(now)
+    if old_greeting != new_greeting:
+        changes.append(Change("greeting", "changed", None, None, _compare(old_greeting, new_greeting)))
+    old_dated, new_dated = dated_lines(old.routes), dated_lines(new.routes)
+    dated = tuple([f"- {line}" for line in old_dated if line not in new_dated]
+                  + [f"+ {line}" for line in new_dated if line not in old_dated])
+    if dated:
+        changes.append(Change("calendar", "changed", None, None, dated))
     old_menus = {m: old.menu_speech(menu) for m, menu in old.routes.menus.items()}
     new_menus = {m: new.menu_speech(menu) for m, menu in new.routes.menus.items()}
     for menu_id in sorted(set(old_menus) | set(new_menus)):

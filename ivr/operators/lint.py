@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..core.flow import CallFlow
+from ..core.hours import in_japan
 from ..core.paths import walk
 from ..routesfile.reader import Problem
-from .preview import EAGER_LIMIT, PATIENT_LIMIT, timings
+from .preview import EAGER_LIMIT, PATIENT_LIMIT, speech_seconds, timings
 from ..web.twiml import SAY_MARGIN, oversized_says
 
 MAX_TOPICS = 5
 MAX_PRESSES = 3
+ANNOUNCEMENT_LIMIT = 10.0  # seconds of speech
 
 
 def lint(flow: CallFlow, now: datetime) -> list[Problem]:
@@ -48,4 +50,19 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                          f"for the number on {'-'.join(keys)} (limit {PATIENT_LIMIT:.0f} s)")
     # Over the limits themselves the file is refused; close to them, a warning.
     found += oversized_says(flow, (now, now + timedelta(hours=12)), SAY_MARGIN)
+    today = in_japan(now).date()
+    for entry in routes.calendar.entries:
+        if entry.dates and max(entry.dates) < today:
+            warn(("calendar", entry.index),
+                 f"every date of this entry is past (the last, {max(entry.dates)}); delete it")
+    for announcement in routes.calendar.announcements:
+        if announcement.last < today:
+            warn(("announcements", announcement.index),
+                 f"this announcement ended on {announcement.last}; delete it")
+        seconds = speech_seconds(flow.announcements((announcement,)))
+        if seconds > ANNOUNCEMENT_LIMIT:
+            where = "every call" if announcement.greeting else "those answers"
+            warn(("announcements", announcement.index, "say"),
+                 f"takes {seconds:.1f} s to hear (limit {ANNOUNCEMENT_LIMIT:.0f} s) before "
+                 f"{where}; shorten it")
     return sorted(found, key=lambda p: p.line)

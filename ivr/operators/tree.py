@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 
-from ..core.hours import DAY_MINUTES, Hours
+from ..core.dated import Announcement, DatedEntry
+from ..core.hours import DAY_MINUTES, Hours, Span
 from ..core.readings import Text
 from ..core.routes import TOP_MENU, Desk, Routes
 from ..routesfile.loader import DAY_NAMES
@@ -41,10 +43,41 @@ def describe_hours(hours: Hours | None) -> str:
         day_text = f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
     else:
         day_text = ",".join(DAY_NAMES[d] for d in days)
-    spans = " ".join(f"{_clock(s.start)}-{_clock(s.end)}" for s in hours.spans)
+    spans = _spans(hours.spans)
     closed = [name for name, flag in (("holidays", hours.closed_on_holidays),
                                       ("year_end", hours.closed_year_end)) if flag]
     return f"{day_text} {spans}" + (f", closed {' & '.join(closed)}" if closed else "")
+
+
+def _spans(spans: tuple[Span, ...]) -> str:
+    return " ".join(f"{_clock(s.start)}-{_clock(s.end)}" for s in spans)
+
+
+def describe_entry(entry: DatedEntry, days: tuple[date, ...] | None = None) -> str:
+    """A calendar entry on one line: 2026-12-28: closed center — 本日は…"""
+    parts = [f"closed {', '.join(entry.closed)}"] if entry.closed else []
+    parts += [f"{desk} {_spans(hours.spans)}" for desk, hours in entry.open]
+    shown = ", ".join(d.isoformat() for d in (entry.dates if days is None else days))
+    return f"{shown}: {'; '.join(parts)}" + (f" — {words(entry.say)}" if entry.say else "")
+
+
+def describe_announcement(announcement: Announcement) -> str:
+    """An announcement on one line: its dates, where it is said, and what."""
+    where = "greeting" if announcement.greeting else f"before {', '.join(sorted(announcement.desks))}"
+    return f"{announcement.first} to {announcement.last}, {where}: {words(announcement.say)}"
+
+
+def dated_lines(routes: Routes, today: date | None = None) -> list[str]:
+    """The calendar and the announcements, one line each; from `today` on when given."""
+    lines = []
+    for entry in routes.calendar.entries:
+        days = tuple(d for d in entry.dates if today is None or d >= today)
+        if days:
+            lines.append("calendar " + describe_entry(entry, days))
+    for announcement in routes.calendar.announcements:
+        if today is None or announcement.last >= today:
+            lines.append("announcement " + describe_announcement(announcement))
+    return lines
 
 
 def describe_desk(desk: Desk) -> str:
@@ -58,8 +91,8 @@ def describe_desk(desk: Desk) -> str:
     return f"{desk.name} {contact}" + (f" ({'; '.join(extras)})" if extras else "")
 
 
-def text_tree(routes: Routes) -> str:
-    """The menu tree as indented text."""
+def text_tree(routes: Routes, today: date | None = None) -> str:
+    """The menu tree as indented text, then the dated entries from `today` on."""
     lines = [f"{TOP_MENU}: {words(routes.greeting)}"]
 
     def menu(menu_id: str, indent: str, seen: tuple[str, ...]) -> None:
@@ -79,6 +112,10 @@ def text_tree(routes: Routes) -> str:
     keys = routes.keys
     lines.append(f"(every menu: {keys.repeat} repeat, {keys.top} first menu; "
                  f"after an answer: {keys.transfer} transfer where allowed)")
+    upcoming = dated_lines(routes, today)
+    if upcoming:
+        since = f" from {today}" if today else ""
+        lines += ["", f"dated entries{since}:"] + [f"  {line}" for line in upcoming]
     return "\n".join(lines)
 
 
@@ -125,6 +162,8 @@ def svg_tree(routes: Routes) -> str:
     return result.stdout
 
 
-def render_tree(routes: Routes, form: str) -> str:
-    """The tree in one of FORMATS."""
-    return {"text": text_tree, "mermaid": mermaid_tree, "dot": dot_tree, "svg": svg_tree}[form](routes)
+def render_tree(routes: Routes, form: str, today: date | None = None) -> str:
+    """The tree in one of FORMATS; the text form lists the dated entries from `today` on."""
+    if form == "text":
+        return text_tree(routes, today)
+    return {"mermaid": mermaid_tree, "dot": dot_tree, "svg": svg_tree}[form](routes)

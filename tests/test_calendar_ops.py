@@ -1,0 +1,129 @@
+"""The operators' commands on a routes.yaml with a calendar: check, tree, call, preview, diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import ROUTES
+
+from ivr.operators.cli import main
+
+VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"
+NOTICE = "宅配業者を名乗る偽のショートメッセージにご注意ください。"
+
+
+def written(tmp_path: Path, extra: str, base: Path = VALID, name: str = "routes.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(base.read_text("utf-8") + extra, "utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if needle in t)
+
+
+DATED = f"""calendar:
+  - date: "2026-11-20"
+    closed: [center]
+  - dates: ["2026-11-30", "2026-12-08"]
+    closed: [center]
+    say: 本日は臨時休業とさせていただいております。
+  - date: "2026-12-03"
+    open: {{center: ["10:00-11:00"]}}
+announcements:
+  - from: "2026-11-01"
+    until: "2026-11-15"
+    say: 先月のお知らせです。
+    where: greeting
+  - from: "2026-12-01"
+    until: "2026-12-15"
+    say: {NOTICE}
+    where: [center]
+"""
+
+
+def test_check_warns_about_entries_wholly_in_the_past(runner, tmp_path):
+    path = written(tmp_path, DATED)
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"])
+    assert result.exit_code == 0, result.output
+    past = line_of(path, '- date: "2026-11-20"')
+    assert f"{path}:{past}: warning: calendar[0]: every date of this entry is past" in result.output
+    ended = line_of(path, '- from: "2026-11-01"')
+    assert f"{path}:{ended}: warning: announcements[0]: this announcement ended on 2026-11-15" in result.output
+    assert "calendar[1]" not in result.output  # one of its dates is still ahead
+    assert "2 warning(s)" in result.output
+    later = runner.invoke(main, ["check", "--strict", str(path), "--at", "2026-12-16 09:00"])
+    assert later.exit_code == 1 and "5 warning(s)" in later.output
+
+
+def test_check_warns_about_an_announcement_too_long_to_hear(runner, tmp_path):
+    long = "、".join(["宅配業者や銀行や携帯電話会社を名乗る偽のショートメッセージやメールが増えています"] * 3) + "。"
+    path = written(tmp_path, DATED.replace(NOTICE, long))
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"])
+    assert result.exit_code == 0
+    say = line_of(path, long[:10])
+    assert f"{path}:{say}: warning: announcements[1].say: takes " in result.output
+    assert "(limit 10 s) before those answers; shorten it" in result.output
+    short = runner.invoke(main, ["check", str(written(tmp_path, DATED, name="b.yaml")),
+                                 "--at", "2026-12-01 10:00"])
+    assert "announcements[1].say" not in short.output
+
+
+def test_tree_lists_the_upcoming_dated_entries(runner, tmp_path):
+    path = written(tmp_path, DATED)
+    result = runner.invoke(main, ["tree", str(path), "--at", "2026-12-01 09:00"])
+    assert result.exit_code == 0
+    tail = result.output.split("dated entries from 2026-12-01:\n", 1)[1].splitlines()
+    assert tail == [
+        "  calendar 2026-12-08: closed center — 本日は臨時休業とさせていただいております。",
+        "  calendar 2026-12-03: center 10:00-11:00",
+        f"  announcement 2026-12-01 to 2026-12-15, before center: {NOTICE}",
+    ]
+    plain_tree = runner.invoke(main, ["tree", str(VALID)])
+    assert "dated entries" not in plain_tree.output
+
+
+def test_call_at_a_closure_day_hears_it_and_is_not_put_through(runner, tmp_path):
+    path = written(tmp_path, DATED)
+    result = runner.invoke(main, ["call", "--routes", str(path), "--at", "2026-12-08 10:30",
+                                  "--keys", "1,1"])
+    assert result.exit_code == 0, result.output
+    assert "本日は臨時休業とさせていただいております。" in result.output
+    assert NOTICE in result.output  # the center's announcement, 1 to 15 December
+    assert "次の受付は、12月9日水曜日の午前10時からです。" in result.output
+    assert "DIAL" not in result.output
+    open_day = runner.invoke(main, ["call", "--routes", str(path), "--at", "2026-12-09 10:30",
+                                    "--keys", "1,1"])
+    assert "DIAL" in open_day.output
+
+
+def test_preview_at_a_day_lists_and_times_its_announcements(runner, tmp_path):
+    path = written(tmp_path, DATED)
+    during = runner.invoke(main, ["preview", str(path), "--at", "2026-12-08 10:30"])
+    after = runner.invoke(main, ["preview", str(path), "--at", "2026-12-16 10:30"])
+    assert during.exit_code == after.exit_code == 0
+    assert f"on 2026-12-08: announcement 2026-12-01 to 2026-12-15, before center: {NOTICE}" in during.output
+    assert "on 2026-12-08: calendar 2026-12-08: closed center" in during.output
+    assert "on 2026-12-16" not in after.output
+
+    def quick(output: str, keys: str) -> float:
+        row = next(line for line in output.splitlines() if line.startswith(keys + " "))
+        return float(row.split()[2].rstrip("s"))
+
+    assert quick(during.output, "1") > quick(after.output, "1") + 1.5
+    assert quick(during.output, "2-1") == quick(after.output, "2-1")
+
+
+def test_diff_shows_dated_entries_and_the_day_they_change(runner, tmp_path):
+    old = written(tmp_path, "", name="old.yaml")
+    new = written(tmp_path, DATED, name="new.yaml")
+    result = runner.invoke(main, ["diff", str(old), str(new), "--at", "2026-12-08 10:30"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "calendar: changed" in lines
+    assert "    + calendar 2026-11-30, 2026-12-08: closed center — 本日は臨時休業とさせていただいております。" in lines
+    assert f"    + announcement 2026-12-01 to 2026-12-15, before center: {NOTICE}" in lines
+    assert "1: changed (center)" in lines  # the center's answer that day
+    assert any(line.startswith("    + ") and NOTICE in line for line in lines)
+    same_day = runner.invoke(main, ["diff", str(new), str(new), "--at", "2026-12-08 10:30"])
+    assert same_day.exit_code == 0
