@@ -97,7 +97,7 @@ def _insert_ignoring_duplicate(connection: Connection):
 
 
 STEP_FIELDS = ("endpoint", "menu", "key", "digits", "dial_status", "outcome", "desk",
-               "desk_closed", "topic", "topic_label")
+               "desk_closed", "topic", "topic_label", "closure_day", "announced")
 _UPDATED = SUMMARY + ("last_seq", "started_at", "caller_hash", "ended_at", "call_status",
                       "duration_s")
 

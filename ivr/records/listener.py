@@ -55,6 +55,7 @@ def step_record(event) -> StepRecord | None:
         digits=clean_digits(event.digits) if endpoint == "step" else None,
         dial_status=dial if endpoint == "dialed" else None,
         outcome=step.outcome[:32], desk=step.desk,
+        closure_day=step.closure_day, announced=step.announced,
         request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
         record_id=new_record_id(), **extra)
 

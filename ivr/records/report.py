@@ -28,6 +28,8 @@ class MonthlyReport:
     desks: Counter = field(default_factory=Counter)
     delivery: Counter = field(default_factory=Counter)
     closed_answers: Counter = field(default_factory=Counter)
+    closure_days: Counter = field(default_factory=Counter)  # Japan date → calls that day
+    announced_answers: Counter = field(default_factory=Counter)  # desk → answers
     transfers: Counter = field(default_factory=Counter)
     endings: Counter = field(default_factory=Counter)
     hours: Counter = field(default_factory=Counter)
@@ -87,6 +89,10 @@ def build(month: str, calls: list[dict], texts: list[dict] = ()) -> MonthlyRepor
             report.delivery[(call["desk"], call["delivery"] or "read")] += 1
             if call["desk_closed"]:
                 report.closed_answers[call["desk"]] += 1
+            if call.get("announced"):
+                report.announced_answers[call["desk"]] += 1
+        if call.get("closure_day"):
+            report.closure_days[call["started_at"].astimezone(JAPAN).date().isoformat()] += 1
         if call["delivery"] == "transferred" or call["transfer_result"] == "closed":
             report.transfers[call["transfer_result"] or "unknown"] += 1
         report.endings[call["end_reason"] or "open"] += 1
@@ -130,6 +136,10 @@ def render_text(report: MonthlyReport) -> str:
     out += _table(desk_rows, report.calls)
     out += ["", "Answers given while the desk was closed:"]
     out += _table(report.closed_answers.most_common())
+    out += ["", "Calls on days the calendar closed a desk:"]
+    out += _table(sorted(report.closure_days.items()))
+    out += ["", "Answers given on calls with a dated announcement:"]
+    out += _table(report.announced_answers.most_common())
     out += ["", "Transfers by outcome:"]
     out += _table(report.transfers.most_common())
     out += ["", "How calls ended:"]
@@ -166,6 +176,8 @@ def render_csv(report: MonthlyReport) -> str:
     rows += [("desk", desk, n) for desk, n in report.desks.most_common()]
     rows += [(f"desk_{how}", desk, n) for (desk, how), n in sorted(report.delivery.items())]
     rows += [("closed_answer", desk, n) for desk, n in report.closed_answers.most_common()]
+    rows += [("closure_day", day, n) for day, n in sorted(report.closure_days.items())]
+    rows += [("announced_answer", desk, n) for desk, n in report.announced_answers.most_common()]
     rows += [("transfer", result, n) for result, n in report.transfers.most_common()]
     rows += [("ending", reason, n) for reason, n in report.endings.most_common()]
     rows += [("repeat_caller", h[:HASH_SHOWN], n) for h, n in report.repeat_callers.items()]

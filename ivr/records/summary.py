@@ -52,6 +52,8 @@ class StepRecord:
     topic_label: str | None = None
     request_id: str | None = None  # Twilio's I-Twilio-Idempotency-Token: a retry has the same
     record_id: str | None = None  # made when queued: a record replayed from a spool is written once
+    closure_day: bool | None = None  # a new call on a day the calendar closes some desk
+    announced: bool | None = None  # this step said a dated announcement
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def step_token(step: dict) -> str:
 
 
 SUMMARY = ("steps", "path", "topic", "topic_label", "desk", "delivery", "transfer_result",
-           "desk_closed", "end_reason", "last_outcome")
+           "desk_closed", "end_reason", "last_outcome", "closure_day", "announced")
 
 
 def empty_summary() -> dict:
@@ -114,6 +116,8 @@ def add_steps(summary: dict, steps: list[dict], call_status: str | None) -> dict
             new["transfer_result"] = outcome.removeprefix("transfer_")
         if outcome in TERMINAL:
             terminal = TERMINAL[outcome]
+    new["closure_day"] = bool(new["closure_day"]) or any(s.get("closure_day") for s in steps)
+    new["announced"] = bool(new["announced"]) or any(s.get("announced") for s in steps)
     new["path"] = " ".join(tokens)
     new["end_reason"] = terminal
     if terminal is None and call_status is not None:

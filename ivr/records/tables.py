@@ -38,6 +38,8 @@ calls = Table(
     # The newest step folded into the summary: a later step is added to it without reading the others.
     Column("last_seq", BigInteger),
     Column("last_outcome", String(32)),
+    Column("closure_day", Boolean),  # the call came on a day the calendar closed some desk
+    Column("announced", Boolean),  # the caller heard a dated announcement
 )
 
 call_steps = Table(
@@ -59,6 +61,8 @@ call_steps = Table(
     Column("topic_label", String(200)),
     Column("request_id", String(64)),
     Column("record_id", String(32)),
+    Column("closure_day", Boolean),
+    Column("announced", Boolean),
     Index("ux_call_steps_request", "call_sid", "request_id", unique=True),
     Index("ux_call_steps_record", "call_sid", "record_id", unique=True),
 )
