@@ -272,3 +272,29 @@ def test_paths_count_the_announcements_heard_before_the_number(dated):
     assert plain(without["1", "1"].eager) == (plain(center.eager).replace(NOTICE, "")
                                               .replace(DESK_NOTICE, ""))
     assert plain(with_notices["5",].eager).endswith("窓口の電話番号は、")
+
+
+def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, dated_text):
+    from ivr.routesfile.loader import RoutesError
+    from ivr.routesfile.served import checked_flow
+
+    is_holiday = holidays.country_holidays("JP").__contains__
+    before = jst(2026, 11, 28, 10, 0)
+    checked_flow(parse_routes(dated_text), reader, is_holiday, before)
+    too_long = dated_text.replace(f"say: {CLOSURE}", "say: " + CLOSURE * 200)
+    with pytest.raises(RoutesError) as caught:
+        checked_flow(parse_routes(too_long), reader, is_holiday, before)
+    assert [(p.path, "too long for one <Say>" in p.message) for p in caught.value.problems] == [
+        (("menus", "ads", "options", "1"), True)]
+    checked_flow(parse_routes(too_long), reader, is_holiday, jst(2026, 12, 9, 10, 0))  # past
+
+
+def test_dated_moments_cover_the_coming_dated_days_only(dated):
+    from ivr.core.dated import dated_moments
+
+    moments = dated_moments(dated.routes.calendar, jst(2026, 12, 4, 12, 0))
+    days = sorted({m.date().isoformat() for m in moments})
+    assert days == ["2026-12-04", "2026-12-08", "2026-12-11", "2026-12-14"]
+    assert jst(2026, 12, 8, 0, 0) in moments and jst(2026, 12, 8, 10, 30) in moments
+    special = dated_moments(dated.routes.calendar, jst(2026, 12, 1, 12, 0))
+    assert jst(2026, 12, 3, 10, 0) in special  # the start of the special span

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from .hours import NO_DATES, DatedHours, DayHours
+from .hours import JAPAN, NO_DATES, DatedHours, DayHours, in_japan
 from .readings import Text
 
 GREETING = "greeting"
+SAMPLE_TIMES = (time(0, 0), time(10, 30), time(15, 0))  # closed, and open for most desks
+SAMPLE_DAYS = 400  # dated entries further ahead are checked when they come nearer
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,25 @@ class Calendar:
         """The last date any entry or announcement covers."""
         days = [max(e.dates) for e in self.entries] + [a.last for a in self.announcements]
         return max(days, default=None)
+
+
+def dated_moments(calendar: Calendar, now: datetime) -> tuple[datetime, ...]:
+    """Moments on the coming days the calendar changes what callers hear, to check its wording.
+
+    Every date of an entry and the first day of every announcement (or today, if it has begun),
+    at midnight, mid-morning and mid-afternoon, and at the start of each special span.
+    """
+    today = in_japan(now).date()
+    horizon = today + timedelta(days=SAMPLE_DAYS)
+    days: dict[date, set[time]] = {}
+    for entry in calendar.entries:
+        for day in entry.dates:
+            days.setdefault(day, set(SAMPLE_TIMES)).update(
+                time(span.start // 60, span.start % 60)
+                for _, hours in entry.open for span in hours.spans if span.start < 24 * 60)
+    for announcement in calendar.announcements:
+        if announcement.last >= today:
+            days.setdefault(max(announcement.first, today), set(SAMPLE_TIMES))
+    return tuple(datetime.combine(day, moment, tzinfo=JAPAN)
+                 for day, moments in sorted(days.items()) if today <= day <= horizon
+                 for moment in sorted(moments))

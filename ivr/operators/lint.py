@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ..core.dated import dated_moments
 from ..core.flow import CallFlow
 from ..core.hours import in_japan
 from ..core.paths import walk
@@ -49,7 +50,8 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             warn(option, f"a caller who hears every menu to its end waits {timing.patient:.1f} s "
                          f"for the number on {'-'.join(keys)} (limit {PATIENT_LIMIT:.0f} s)")
     # Over the limits themselves the file is refused; close to them, a warning.
-    found += oversized_says(flow, (now, now + timedelta(hours=12)), SAY_MARGIN)
+    found += oversized_says(flow, (now, now + timedelta(hours=12),
+                                   *dated_moments(routes.calendar, now)), SAY_MARGIN)
     today = in_japan(now).date()
     for entry in routes.calendar.entries:
         if entry.dates and max(entry.dates) < today:

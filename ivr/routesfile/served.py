@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from ..core.dated import dated_moments
 from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
 from ..core.readings import Reader
@@ -35,12 +36,14 @@ def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: dat
     """The call flow for loaded routes; RoutesError if something callers would hear breaks Twilio's limits.
 
     Answers are measured now and twelve hours from now, so both an open and a closed desk's
-    wording is seen.
+    wording is seen, and on the coming days the calendar changes (closures, special hours,
+    announcements).
     """
     from ..web.twiml import oversized_says
 
     flow = CallFlow(routes, reader, is_holiday)
-    problems = oversized_says(flow, (now, now + timedelta(hours=12)))
+    problems = oversized_says(flow, (now, now + timedelta(hours=12),
+                                     *dated_moments(routes.calendar, now)))
     if problems:
         raise RoutesError(problems)
     return flow
