@@ -101,3 +101,28 @@ def test_japan_clock_ignores_the_server_zone(monkeypatch):
 
 def test_no_next_opening_when_hours_vary(routes):
     assert next_opening(routes.desks["police"].hours, jst(2026, 12, 1, 10, 0), JP) is None
+
+
+def test_dated_hours_replace_the_usual_ones_for_that_day_only(routes):
+    from ivr.core.hours import DayHours, Span, spans_on
+
+    center = routes.desks["center"].hours
+    dated = {jst(2026, 12, 29).date(): DayHours((Span(600, 660),)),   # in the year-end break
+             jst(2026, 12, 1).date(): DayHours()}                      # an ordinary Tuesday
+    assert spans_on(center, jst(2026, 12, 29).date(), JP, dated) == (Span(600, 660),)
+    assert is_open(center, jst(2026, 12, 29, 10, 59), JP, dated)
+    assert not is_open(center, jst(2026, 12, 29, 11, 0), JP, dated)
+    assert not is_open(center, jst(2026, 12, 1, 10, 30), JP, dated)
+    assert is_open(center, jst(2026, 12, 2, 10, 30), JP, dated)
+    assert next_opening(center, jst(2026, 11, 30, 17, 0), JP, dated) == jst(2026, 12, 2, 10, 0)
+    assert next_opening(center, jst(2026, 12, 28, 17, 0), JP, dated) == jst(2026, 12, 29, 10, 0)
+
+
+def test_next_opening_skips_a_run_of_closed_dates():
+    from datetime import date
+
+    from ivr.core.hours import DayHours, Hours, Span
+
+    weekdays = Hours(frozenset(range(5)), (Span(600, 1020),), True, True)
+    closed = {date(2026, 12, 1) + timedelta(days=n): DayHours() for n in range(14)}
+    assert next_opening(weekdays, jst(2026, 11, 30, 18, 0), JP, closed) == jst(2026, 12, 15, 10, 0)
