@@ -298,3 +298,20 @@ def test_dated_moments_cover_the_coming_dated_days_only(dated):
     assert jst(2026, 12, 8, 0, 0) in moments and jst(2026, 12, 8, 10, 30) in moments
     special = dated_moments(dated.routes.calendar, jst(2026, 12, 1, 12, 0))
     assert jst(2026, 12, 3, 10, 0) in special  # the start of the special span
+
+
+def test_the_readme_example_loads_and_does_what_it_says(reader):
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("**Close a day, shorten one"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml"))]
+    lines = [line for line in ROUTES.read_text("utf-8").splitlines()
+             if line not in ("calendar: []", "announcements: []")]
+    flow = CallFlow(parse_routes("\n".join(lines) + "\n" + example), reader,
+                    holidays.country_holidays("JP").__contains__)
+    closed = plain(center_answer(flow, jst(2026, 12, 8, 10, 30)).speech)
+    assert "本日は臨時休業とさせていただいております。" in closed and OFFER not in closed
+    assert OFFER in plain(center_answer(flow, jst(2026, 12, 24, 10, 30)).speech)
+    assert OFFER not in plain(center_answer(flow, jst(2026, 12, 25, 11, 30)).speech)
+    assert NOTICE in plain(flow.start(jst(2026, 12, 31, 23, 59)).speech)
