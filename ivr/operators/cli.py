@@ -209,7 +209,8 @@ def diff(old: str, new: str, at: str | None) -> None:
 @click.option("--routes", default=lambda: os.environ.get("IVR_ROUTES", "routes.yaml"),
               show_default="$IVR_ROUTES or routes.yaml", help="The routes file to serve.")
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
-              help="Pretend the call happens at this Japan time (holidays, hours).")
+              help="Pretend the call happens at this Japan time (holidays, hours, the "
+              "calendar's closures and special hours, announcements).")
 @click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
               "silence. Without it you type keys as the call goes.")
 @click.option("--from", "caller", default="+81312345678", show_default=True,
