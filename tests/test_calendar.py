@@ -281,7 +281,10 @@ def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, da
     is_holiday = holidays.country_holidays("JP").__contains__
     before = jst(2026, 11, 28, 10, 0)
     checked_flow(parse_routes(dated_text), reader, is_holiday, before)
-    too_long = dated_text.replace(f"say: {CLOSURE}", "say: " + CLOSURE * 200)
+    long_say = (CLOSURE * 50)[:990]  # each text is at most 1,000 characters
+    notices = "".join(f'  - from: "2026-12-08"\n    until: "2026-12-08"\n    say: {long_say}\n'
+                      "    where: [center]\n" for _ in range(3))
+    too_long = dated_text.replace(f"say: {CLOSURE}", "say: " + long_say) + notices
     with pytest.raises(RoutesError) as caught:
         checked_flow(parse_routes(too_long), reader, is_holiday, before)
     assert [(p.path, "too long for one <Say>" in p.message) for p in caught.value.problems] == [
@@ -315,3 +318,12 @@ def test_the_readme_example_loads_and_does_what_it_says(reader):
     assert OFFER in plain(center_answer(flow, jst(2026, 12, 24, 10, 30)).speech)
     assert OFFER not in plain(center_answer(flow, jst(2026, 12, 25, 11, 30)).speech)
     assert NOTICE in plain(flow.start(jst(2026, 12, 31, 23, 59)).speech)
+
+
+def test_days_the_calendar_sets_alike_are_checked_once(dated_text):
+    from ivr.core.dated import dated_moments
+
+    text = dated_text.replace("calendar:\n", 'calendar:\n  - dates: ["2026-12-21", "2026-12-22", '
+                              '"2026-12-23"]\n    closed: [center]\n', 1)
+    moments = dated_moments(parse_routes(text).calendar, jst(2026, 12, 16, 9, 0))
+    assert sorted({m.date().isoformat() for m in moments}) == ["2026-12-21"]

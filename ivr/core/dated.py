@@ -13,7 +13,7 @@ from .hours import JAPAN, NO_DATES, DatedHours, DayHours, in_japan
 from .readings import Text
 
 GREETING = "greeting"
-SAMPLE_TIMES = (time(0, 0), time(10, 30), time(15, 0))  # closed, and open for most desks
+SAMPLE_TIMES = (time(0, 0), time(10, 30))  # every desk closed; most desks open
 SAMPLE_DAYS = 400  # dated entries further ahead are checked when they come nearer
 
 
@@ -81,20 +81,25 @@ class Calendar:
 def dated_moments(calendar: Calendar, now: datetime) -> tuple[datetime, ...]:
     """Moments on the coming days the calendar changes what callers hear, to check its wording.
 
-    Every date of an entry and the first day of every announcement (or today, if it has begun),
-    at midnight, mid-morning and mid-afternoon, and at the start of each special span.
+    Every date of an entry and the first day of every announcement (or today, if it has begun)
+    up to SAMPLE_DAYS ahead; of days on which the calendar sets the same, only the first. Each at
+    midnight and mid-morning, and at the start of each special span.
     """
     today = in_japan(now).date()
     horizon = today + timedelta(days=SAMPLE_DAYS)
-    days: dict[date, set[time]] = {}
-    for entry in calendar.entries:
-        for day in entry.dates:
-            days.setdefault(day, set(SAMPLE_TIMES)).update(
-                time(span.start // 60, span.start % 60)
-                for _, hours in entry.open for span in hours.spans if span.start < 24 * 60)
-    for announcement in calendar.announcements:
-        if announcement.last >= today:
-            days.setdefault(max(announcement.first, today), set(SAMPLE_TIMES))
-    return tuple(datetime.combine(day, moment, tzinfo=JAPAN)
-                 for day, moments in sorted(days.items()) if today <= day <= horizon
-                 for moment in sorted(moments))
+    days = {day for entry in calendar.entries for day in entry.dates}
+    days |= {max(a.first, today) for a in calendar.announcements if a.last >= today}
+    seen: set[tuple] = set()
+    moments: list[datetime] = []
+    for day in sorted(d for d in days if today <= d <= horizon):
+        set_that_day = tuple(sorted((desk, dated[day]) for desk, dated in calendar.hours.items()
+                                    if day in dated))
+        said = tuple(a.index for a in calendar.announcements if a.on(day))
+        if (set_that_day, said) in seen:
+            continue
+        seen.add((set_that_day, said))
+        starts = {time(span.start // 60, span.start % 60)
+                  for _, hours in set_that_day for span in hours.spans if span.start < 24 * 60}
+        moments += [datetime.combine(day, moment, tzinfo=JAPAN)
+                    for moment in sorted(set(SAMPLE_TIMES) | starts)]
+    return tuple(moments)
