@@ -389,7 +389,7 @@ def main() -> None:
     steps = cases()
     line_app, floor_app = create_app(), create_floor()
     bare_app = without_hooks(create_app())
-    unsigned_app = without_hooks(create_app({"TWILIO_AUTH_TOKEN": "", "IVR_DEV": True}))
+    unsigned_app = without_hooks(create_app({"auth_token": "", "dev": True}))
     werkzeug_app = create_werkzeug_app()
     floor_us, werkzeug_us, inproc = float("inf"), float("inf"), {case.name: float("inf") for case in steps}
     menu = steps[1]

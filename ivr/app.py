@@ -1,26 +1,23 @@
-"""The web app: `create_app` wires the routes, the webhooks, metrics, logs and call records."""
+"""The web app: `create_app` reads the settings once and wires routes, webhooks, metrics,
+logs and call records, in that order, in one place."""
 
 from __future__ import annotations
 
 import logging
-import os
+from functools import partial
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 
 from flask import Flask
 
-from .clock import japan_holidays, japan_now
+from .clock import japan_holidays
 from .core.readings import Reader
 from .routesfile.served import Line
+from .settings import ConfigError, Settings
 
+__all__ = ["ConfigError", "create_app"]
 log = logging.getLogger("ivr")
-
-
 MAX_BODY = 64 * 1024  # bytes of request body a webhook may send
-
-
-class ConfigError(Exception):
-    """The app cannot start with the settings it was given."""
 
 
 def _version() -> str:
@@ -31,48 +28,74 @@ def _version() -> str:
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides."""
-    from .core.wording import load_translations
-    from .observability import logs, metrics
-    from .records import listener
-    from .sms import texter
-    from .web import health, webhooks
-    from .web.forms import WebhookRequest
+    """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides.
 
-    app = Flask("ivr")
-    app.request_class = WebhookRequest
-    app.config.update(
-        IVR_ROUTES=os.environ.get("IVR_ROUTES", "routes.yaml"),
-        TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN", ""),
-        IVR_DEV=os.environ.get("IVR_DEV", "") == "1",
-        IVR_TRUSTED_PROXIES=int(os.environ.get("IVR_TRUSTED_PROXIES", "0") or 0),
-        CLOCK=japan_now,
-        # Twilio's webhook forms are a few KB: anything bigger is refused (413) before it is parsed.
-        MAX_CONTENT_LENGTH=MAX_BODY,
-        MAX_FORM_MEMORY_SIZE=MAX_BODY,
-    )
-    app.config.update(overrides or {})
-    if not app.config["TWILIO_AUTH_TOKEN"] and not app.config["IVR_DEV"]:
+    `overrides` are Settings fields by name (`{"routes": …, "clock": …}`), applied after the
+    environment is read; tests use them.
+    """
+    from .core.wording import load_translations
+    from .observability import logs
+    from .observability.callers import warn_without_key
+    from .observability.metrics import Metrics
+    from .records.listener import record_end, record_step
+    from .records.writer import RecordWriter
+    from .sms.texter import make_texter
+    from .web import health, status, webhooks
+
+    settings = Settings.from_environ(**(overrides or {}))
+    if not settings.auth_token and not settings.dev:
         raise ConfigError(
             "TWILIO_AUTH_TOKEN is not set: the line cannot check that requests come from "
             "Twilio. Set it, or run the local development mode (ivr serve --dev)."
         )
-    if app.config["IVR_DEV"]:
+    if settings.dev:
         log.warning("DEVELOPMENT MODE: requests are not checked against Twilio signatures "
                     "when no TWILIO_AUTH_TOKEN is set. Never expose this server.")
-    reader = Reader(load_translations())
-    calendar = japan_holidays()
-    app.extensions["ivr"] = Line(app.config["IVR_ROUTES"], reader, calendar.__contains__, _version())
-    proxies = app.config["IVR_TRUSTED_PROXIES"]
-    if proxies:
+    warn_without_key(settings)
+
+    app = Flask("ivr")
+    # Twilio's webhook forms are a few KB: anything bigger is refused (413) before it is parsed.
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY)
+    app.extensions["ivr.settings"] = settings
+    line = Line(settings.routes, Reader(load_translations()), japan_holidays().__contains__, _version())
+    app.extensions["ivr"] = line
+    if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=proxies, x_port=proxies, x_prefix=proxies)
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+
+    # Listeners hear every step and every call's end, in this order: metrics, records, logs.
+    metrics = Metrics(settings.metrics_dir)
+    app.extensions["ivr.metrics"] = metrics
+    line.on_refused.append(metrics.reload_refused)
+    app.after_request(health.count_response)
+    steps, ends = [metrics.observe_step], [metrics.call_ended]
+    if settings.records_url:
+        spool = settings.records_spool
+        if spool.lower() == "off":
+            log.warning("the record spool is off (IVR_RECORDS_SPOOL=off): records queued in a "
+                        "worker that is killed are lost")
+        writer = RecordWriter(settings.records_url, settings.records_timeout,
+                              spool=None if spool.lower() == "off" else spool,
+                              on_failure=metrics.record_failed, on_retry=metrics.record_retried,
+                              observe=metrics.records_state)
+        app.extensions["ivr.records"] = writer
+        app.extensions["ivr.metrics_refresh"] = [writer.report]
+        steps.append(partial(record_step, writer))
+        ends.append(partial(record_end, writer))
+    else:
+        log.warning("call records are off (IVR_RECORDS_DB=off)")
+    steps += logs.step_listeners(settings.step_log)
+    ends += logs.end_listeners(settings.step_log)
+    app.extensions["ivr.listeners"] = steps
+    app.extensions["ivr.end_listeners"] = ends
+    texter = make_texter(settings, metrics)
+    if texter is not None:
+        app.extensions["ivr.texter"] = texter
+
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(status.bp)
     app.register_blueprint(health.bp)
-    metrics.init_app(app)
-    listener.init_app(app)
-    texter.init_app(app)
-    logs.init_app(app)
+    app.register_blueprint(health.metrics_bp)
     return app

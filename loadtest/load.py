@@ -60,8 +60,8 @@ def desk_paths(routes: Path) -> list[tuple[tuple[str, ...], str]]:
     from ivr.core.hours import JAPAN
     from ivr.core.paths import walk
 
-    app = create_app({"TWILIO_AUTH_TOKEN": "x", "IVR_ROUTES": str(routes), "RECORDS_URL": None,
-                      "IVR_STEP_LOG": "off"})
+    app = create_app({"auth_token": "x", "routes": str(routes), "records_url": None,
+                      "step_log": "off"})
     return [(p.keys, p.desk) for p in walk(app.extensions["ivr"].flow, datetime.now(JAPAN))]
 
 

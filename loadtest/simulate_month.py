@@ -62,9 +62,9 @@ def simulate(month: str, count: int, database: str, seed: int = 2026) -> list[st
     start, end = month_bounds(month)
     token = secrets.token_hex(16)
     clock = Clock(start)
-    app = create_app({"TWILIO_AUTH_TOKEN": token, "IVR_ROUTES": str(ROOT / "routes.yaml"),
-                      "IVR_DEV": False, "CLOCK": clock, "RECORDS_URL": database,
-                      "IVR_CALLER_HASH_KEY": "simulated-month-key", "IVR_STEP_LOG": "off"})
+    app = create_app({"auth_token": token, "routes": str(ROOT / "routes.yaml"),
+                      "dev": False, "clock": clock, "records_url": database,
+                      "caller_hash_key": "simulated-month-key", "step_log": "off"})
     kinds = behaviours(walk(app.extensions["ivr"].flow, start))
     callers = [f"+8190{rng.randrange(10**8):08d}" for _ in range(count * 2 // 3)]
     days = (end - start).days

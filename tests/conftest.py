@@ -1,4 +1,9 @@
-"""Fixtures: app → client → runner, a pinned Japan clock, the shipped routes."""
+"""Fixtures: an app factory → app → client, a runner, a pinned Japan clock, the shipped routes.
+
+Every test starts from an environment without the line's variables, with call records off
+(IVR_RECORDS_DB=off) unless the test gives a database, and fails if it leaves a records file
+in the checkout.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,13 @@ from datetime import datetime
 import holidays
 import pytest
 from click.testing import CliRunner
-from helpers import OPEN_TUESDAY, ROUTES, TOKEN
+from helpers import OPEN_TUESDAY, ROOT, ROUTES, TOKEN
 
 from ivr.app import create_app
 from ivr.core.flow import CallFlow
+from ivr.core.readings import Reader
 from ivr.core.wording import load_translations
 from ivr.routesfile.loader import load_routes
-from ivr.core.readings import Reader
 
 
 class Clock:
@@ -31,12 +36,39 @@ def clock() -> Clock:
     return Clock(OPEN_TUESDAY)
 
 
+SETTINGS_VARIABLES = ("TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID", "IVR_ROUTES", "IVR_DEV",
+                      "IVR_TRUSTED_PROXIES", "DATABASE_URL", "IVR_RECORDS_DB", "IVR_RECORDS_TIMEOUT",
+                      "IVR_CALLER_HASH_KEY", "IVR_STEP_LOG", "PROMETHEUS_MULTIPROC_DIR")
+CHECKOUT_RECORDS = ROOT / "ivr-records.sqlite3"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """No setting leaks in from the shell; records off; nothing written into the checkout."""
+    for name in SETTINGS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IVR_RECORDS_DB", "off")
+    existed = CHECKOUT_RECORDS.exists()
+    yield
+    assert existed or not CHECKOUT_RECORDS.exists(), "the test wrote call records into the checkout"
+
+
 @pytest.fixture
-def app(clock, monkeypatch):
-    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
-    monkeypatch.delenv("IVR_DEV", raising=False)
-    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock,
-                       "RECORDS_URL": ""})  # call records have their own tests and databases
+def make_app(clock):
+    """Build the app as production does, with these settings over the (clean) environment.
+
+    Call records are off unless `records_url` is given: they have their own tests.
+    """
+    def make(**overrides):
+        settings = {"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock, "records_url": None}
+        return create_app(settings | overrides)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

@@ -51,11 +51,11 @@ def database(request, tmp_path):
         yield from postgres_url()
 
 
-def record_app(database: str, clock, **overrides):
-    config = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock,
-              "RECORDS_URL": database, "IVR_CALLER_HASH_KEY": HASH_KEY, "IVR_STEP_LOG": "off"}
-    config.update(overrides)
-    return create_app(config)
+def record_app(database: str | None, clock, **overrides):
+    """An app writing call records to `database` (None: records off)."""
+    settings = {"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock,
+                "records_url": database, "caller_hash_key": HASH_KEY, "step_log": "off"}
+    return create_app(settings | overrides)
 
 
 def place_call(app, keys: list[str], dial_status: str = "completed", caller: str = CALLER,

@@ -12,8 +12,8 @@ from helpers import ROUTES, post_signed, spoken, twiml
 from records_helpers import drained, place_call, record_app, stored
 from sqlalchemy import event
 
-from ivr.records import database as store
 from ivr.core.flow import CallFlow
+from ivr.settings import Settings
 
 FAST = 0.5  # seconds: a webhook answered slower than this would be heard as a pause
 
@@ -70,8 +70,8 @@ def waiting(app, count: int, timeout: float = 10.0) -> dict:
 
 def test_database_unreachable_records_wait_and_are_handed_over(tmp_path, clock, quick_retries):
     spool = tmp_path / "spool"
-    app = record_app("postgresql+psycopg://ivr@127.0.0.1:1/records", clock, RECORDS_BUSY_TIMEOUT=1,
-                     RECORDS_SPOOL=str(spool))
+    app = record_app("postgresql+psycopg://ivr@127.0.0.1:1/records", clock, records_timeout=1,
+                     records_spool=str(spool))
     roots = timed_call(app, ["1", "1", "-"])
     assert "迷惑メール相談センター" in spoken(roots[2])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
@@ -87,8 +87,8 @@ def test_database_unreachable_records_wait_and_are_handed_over(tmp_path, clock, 
     assert len(list(spool.glob("*.spool"))) == 1
     # … and the next worker, with the database back, writes them.
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    following = record_app(database, clock, RECORDS_SPOOL=str(spool),
-                           RECORDS_URL="postgresql+psycopg://ivr@127.0.0.1:1/records")
+    following = record_app(database, clock, records_spool=str(spool),
+                           records_url="postgresql+psycopg://ivr@127.0.0.1:1/records")
     following.extensions["ivr.records"].url = database  # the same database, reachable again
     following.test_client().get("/healthz")
     drained_soon(following, 4)
@@ -107,7 +107,7 @@ def drained_soon(app, written: int, timeout: float = 15.0) -> None:
 
 def test_sqlite_directory_missing_then_created_loses_nothing(tmp_path, clock, quick_retries):
     database = f"sqlite:///{tmp_path / 'later' / 'r.sqlite3'}"
-    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "spool"))
+    app = record_app(database, clock, records_spool=str(tmp_path / "spool"))
     timed_call(app, ["5", "-"])
     assert waiting(app, 3)["queued"] == 3
     (tmp_path / "later").mkdir()
@@ -121,7 +121,7 @@ def test_sqlite_directory_missing_then_created_loses_nothing(tmp_path, clock, qu
 def test_database_locked_then_released_loses_nothing(tmp_path, clock, quick_retries):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     stored(database)  # schema in place
-    app = record_app(database, clock, RECORDS_BUSY_TIMEOUT=0.1, RECORDS_SPOOL=str(tmp_path / "s"))
+    app = record_app(database, clock, records_timeout=0.1, records_spool=str(tmp_path / "s"))
     holder = sqlite3.connect(tmp_path / "r.sqlite3", isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -140,7 +140,7 @@ def test_database_locked_then_released_loses_nothing(tmp_path, clock, quick_retr
 def test_disk_full_then_freed_loses_nothing(tmp_path, clock, quick_retries):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     stored(database)
-    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    app = record_app(database, clock, records_spool=str(tmp_path / "s"))
     engine = app.extensions["ivr.records"].engine()
     full = True
 
@@ -161,7 +161,7 @@ def test_disk_full_then_freed_loses_nothing(tmp_path, clock, quick_retries):
 def test_sqlite_file_deleted_is_noticed_logged_and_written_anew(tmp_path, clock, caplog):
     path = tmp_path / "r.sqlite3"
     database = f"sqlite:///{path}"
-    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    app = record_app(database, clock, records_spool=str(tmp_path / "s"))
     timed_call(app, ["4", "-"])
     drained(app)
     for file in tmp_path.glob("r.sqlite3*"):
@@ -176,7 +176,7 @@ def test_sqlite_file_deleted_is_noticed_logged_and_written_anew(tmp_path, clock,
 
 def test_a_record_the_database_refuses_is_lost_alone_logged_with_its_call(tmp_path, clock, caplog):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    app = record_app(database, clock, records_spool=str(tmp_path / "s"))
     engine = app.extensions["ivr.records"].engine()
     calls_placed = []
 
@@ -198,7 +198,7 @@ def test_a_record_the_database_refuses_is_lost_alone_logged_with_its_call(tmp_pa
 
 
 def test_a_full_queue_is_logged_with_the_call_and_counted(tmp_path, clock, caplog):
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, records_spool=str(tmp_path / "s"))
     writer = app.extensions["ivr.records"]
     writer.capacity = 2
     with writer._cond:
@@ -209,7 +209,7 @@ def test_a_full_queue_is_logged_with_the_call_and_counted(tmp_path, clock, caplo
 
 def test_slow_database_does_not_slow_the_call(tmp_path, clock):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    app = record_app(database, clock, RECORDS_SPOOL=str(tmp_path / "s"))
+    app = record_app(database, clock, records_spool=str(tmp_path / "s"))
     engine = app.extensions["ivr.records"].engine()
     event.listen(engine, "before_cursor_execute", lambda *args: time.sleep(0.05))
     started = time.perf_counter()
@@ -222,7 +222,7 @@ def test_slow_database_does_not_slow_the_call(tmp_path, clock):
 def test_routes_file_deleted_while_serving(tmp_path, clock):
     routes = tmp_path / "routes.yaml"
     shutil.copy(ROUTES, routes)
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_ROUTES=str(routes))
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, routes=str(routes))
     client = app.test_client()
     first = twiml(post_signed(client, "/voice"))
     routes.unlink()
@@ -256,7 +256,7 @@ def test_records_off(tmp_path, clock):
     assert "ivr.records" not in app.extensions
     roots = timed_call(app, ["7", "-"])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
-    assert store.database_url({"IVR_RECORDS_DB": "off"}) is None
+    assert Settings.from_environ({"IVR_RECORDS_DB": "off"}).records_url is None
 
 
 KILLED_WORKER = """
@@ -294,7 +294,7 @@ def test_a_killed_workers_spool_is_replayed_once_by_the_next(tmp_path, clock, ca
     assert len(list(spool.glob("*.spool"))) == 1
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     for _ in range(2):  # a second worker finds nothing more to write
-        app = record_app(database, clock, RECORDS_SPOOL=str(spool))
+        app = record_app(database, clock, records_spool=str(spool))
         app.test_client().get("/healthz")  # a worker starts: it looks for spools left behind
         drained_soon(app, 5 if _ == 0 else 0)
     calls, steps = stored(database)

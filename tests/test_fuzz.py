@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from records_helpers import drained, record_app, stored
 
-from ivr.records.summary import CALL_SID
+from ivr.core.events import CALL_SID
 
 WEBHOOKS = ["/voice", "/voice/step", "/voice/dialed"]
 ENDPOINTS = WEBHOOKS + ["/voice/status", "/metrics", "/healthz"]

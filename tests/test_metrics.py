@@ -86,7 +86,7 @@ def test_record_write_retries_and_records_written_are_counted(tmp_path, clock, m
 def test_a_refused_reload_is_counted_once(tmp_path, clock):
     routes = tmp_path / "routes.yaml"
     shutil.copy(ROUTES, routes)
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_ROUTES=str(routes))
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, routes=str(routes))
     client = app.test_client()
     assert value(samples(client), "ivr_routes_reload_failures_total") == 0
     time.sleep(1.1)
@@ -112,7 +112,7 @@ def test_metrics_and_health_say_nothing_about_callers(tmp_path, clock):
 
 
 def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, capsys):
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_STEP_LOG="stderr")
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, step_log="stderr")
     call = place_call(app, ["2", "3", "-"])
     drained(app)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
@@ -133,7 +133,7 @@ def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, cap
 
 
 def test_the_status_callback_logs_one_json_line(tmp_path, clock, capsys):
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_STEP_LOG="stderr")
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, step_log="stderr")
     call = place_call(app, [], duration=17)
     drained(app)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
@@ -143,7 +143,7 @@ def test_the_status_callback_logs_one_json_line(tmp_path, clock, capsys):
 
 
 def test_the_terminal_phone_prints_no_json_lines(tmp_path, clock, capsys):
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, IVR_STEP_LOG="auto")
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, step_log="auto")
     place_call(app, ["4", "-"])
     drained(app)
     assert "{" not in capsys.readouterr().err

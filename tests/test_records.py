@@ -14,6 +14,7 @@ from records_helpers import (CALLER, HASH_KEY, database, drained, place_call,  #
 from sqlalchemy import create_engine
 
 from ivr.records import database as store
+from ivr.settings import Settings
 from ivr.operators.cli import main
 from ivr.core.hours import JAPAN
 from ivr.records.summary import summarize
@@ -103,7 +104,7 @@ def test_caller_is_kept_only_as_a_keyed_hash(tmp_path, clock):
 
 
 def test_without_a_hash_key_no_trace_of_the_number_is_kept(database, clock, caplog):
-    app = record_app(database, clock, IVR_CALLER_HASH_KEY="")
+    app = record_app(database, clock, caller_hash_key="")
     assert "IVR_CALLER_HASH_KEY is not set" in caplog.text
     place_call(app, ["7", "-"])
     drained(app)
@@ -226,11 +227,14 @@ def test_summary_without_final_status_has_no_ending_unless_terminal():
 
 
 def test_database_url_from_the_environment(tmp_path):
-    assert store.database_url({"DATABASE_URL": "postgres://ivr@db/ivr"}) == "postgresql+psycopg://ivr@db/ivr"
-    assert store.database_url({"DATABASE_URL": "postgresql://ivr@db/ivr"}) == "postgresql+psycopg://ivr@db/ivr"
-    assert store.database_url({"IVR_RECORDS_DB": str(tmp_path / "r.db")}) == f"sqlite:///{tmp_path / 'r.db'}"
-    assert store.database_url({}).endswith("/ivr-records.sqlite3")
-    assert store.database_url({"IVR_RECORDS_DB": "off"}) is None
+    def url(environ):
+        return Settings.from_environ(environ).records_url
+
+    assert url({"DATABASE_URL": "postgres://ivr@db/ivr"}) == "postgresql+psycopg://ivr@db/ivr"
+    assert url({"DATABASE_URL": "postgresql://ivr@db/ivr"}) == "postgresql+psycopg://ivr@db/ivr"
+    assert url({"IVR_RECORDS_DB": str(tmp_path / "r.db")}) == f"sqlite:///{tmp_path / 'r.db'}"
+    assert url({}).endswith("/ivr-records.sqlite3")
+    assert url({"IVR_RECORDS_DB": "off"}) is None
 
 
 def test_migrations_build_exactly_the_schema_the_code_uses(database):

@@ -36,7 +36,7 @@ def routes_copy(tmp_path) -> Path:
 @pytest.fixture
 def live_app(routes_copy, clock, monkeypatch):
     monkeypatch.setattr(line_module, "CHECK_EVERY", 0.0)
-    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(routes_copy), "CLOCK": clock})
+    return create_app({"auth_token": TOKEN, "routes": str(routes_copy), "clock": clock})
 
 
 def test_valid_edit_is_served_without_restart(live_app, routes_copy):

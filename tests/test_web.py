@@ -68,12 +68,12 @@ def test_public_url_behind_a_tls_proxy_validates_only_when_trusted(clock):
     params = call_params()
     headers = {"X-Twilio-Signature": sign(public, params), "X-Forwarded-Proto": "https",
                "X-Forwarded-Host": "ivr.example.jp"}
-    trusting = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock,
-                           "IVR_TRUSTED_PROXIES": 1})
+    trusting = create_app({"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock,
+                           "trusted_proxies": 1})
     response = trusting.test_client().post("/voice", data=params, base_url="http://10.0.0.5:8000",
                                            headers=headers)
     assert response.status_code == 200
-    distrusting = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(ROUTES), "CLOCK": clock})
+    distrusting = create_app({"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock})
     response = distrusting.test_client().post("/voice", data=params, base_url="http://10.0.0.5:8000",
                                               headers=headers)
     assert response.status_code == 403
@@ -83,13 +83,13 @@ def test_no_token_no_start(monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("IVR_DEV", raising=False)
     with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN"):
-        create_app({"IVR_ROUTES": str(ROUTES)})
+        create_app({"routes": str(ROUTES)})
 
 
 def test_development_mode_accepts_unsigned_requests_and_says_so(monkeypatch, caplog):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.setenv("IVR_DEV", "1")
-    app = create_app({"IVR_ROUTES": str(ROUTES)})
+    app = create_app({"routes": str(ROUTES)})
     assert "DEVELOPMENT MODE" in caplog.text
     assert app.test_client().post("/voice", data=call_params()).status_code == 200
 
@@ -183,7 +183,7 @@ def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
         '"#": {label: 違反メールの情報提供, desk: info}\n      "*": {label: ウイルス, desk: ipa}')
     routes = tmp_path / "routes.yaml"
     routes.write_text(text, "utf-8")
-    client = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(routes), "CLOCK": clock}).test_client()
+    client = create_app({"auth_token": TOKEN, "routes": str(routes), "clock": clock}).test_client()
     for key, desk_words in (("#", "情報を集めています"), ("*", "情報セキュリティ安心相談窓口")):
         answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits=key))
         assert desk_words in spoken(answer)

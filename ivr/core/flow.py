@@ -14,12 +14,12 @@ from functools import lru_cache
 from .contacts import parse_phone
 from .dated import Announcement
 from .hours import IsHoliday, Span, in_japan, is_open, next_opening
+from .outcomes import Outcome
 from .readings import Reader, Segment, Words
 from .routes import Desk, Menu, Option, Routes
 
 FALLBACK_NUMBER = "188"
 MAX_COUNT = 9
-DIAL_FAILED = frozenset({"busy", "no-answer", "failed", "canceled"})
 
 
 @dataclass(frozen=True)
@@ -72,18 +72,23 @@ class TextMessage:
 class Step:
     """What the caller hears, then: listen for a key, transfer, or hang up.
 
+    At a desk's answer the step also says which topic the caller chose ("ads/1" and its
+    label), which desk, and whether the desk was open (None when its hours are not known).
     `text` is a message the caller asked for: the web layer hands it to the sender,
     or, if it cannot be sent, answers with `CallFlow.text_refused` instead.
     """
 
     speech: tuple[Segment, ...]
-    outcome: str
+    outcome: Outcome
     listen: Position | None = None
     transfer: Transfer | None = None
     desk: str | None = None
     text: TextMessage | None = None
     announced: bool = False  # a dated announcement from routes.yaml was said in this step
     closure_day: bool = False  # a new call on a day the calendar closes some desk
+    topic: str | None = None
+    topic_label: str | None = None
+    desk_open: bool | None = None
 
     @property
     def hangs_up(self) -> bool:
@@ -120,7 +125,7 @@ def fault_step(reader: Reader) -> Step:
         "We are sorry, this line is having a problem. "
         "Please call the consumer hotline on %(number)s."
     )
-    return Step(frame(text, number=reader.phone(parse_phone(FALLBACK_NUMBER))), "error")
+    return Step(frame(text, number=reader.phone(parse_phone(FALLBACK_NUMBER))), Outcome.ERROR)
 
 
 class CallFlow:
@@ -145,6 +150,8 @@ class CallFlow:
         self._texts = {d.id: self.text_message(d) for d in routes.desks.values()
                        if d.phone or d.email}
         self._opening = lru_cache(maxsize=256)(self._opening_sentence)
+        self._topics = {(menu.id, o.key): label_text(o.label)[:200] for menu in routes.menus.values()
+                        for o in menu.options}
         self._special = lru_cache(maxsize=64)(self._special_hours)
         self._notices = {a.index: reader.text(a.say) for a in routes.calendar.announcements}
 
@@ -156,7 +163,7 @@ class CallFlow:
         calendar = self.routes.calendar
         day = in_japan(now).date()
         notices = self.announcements(calendar.at_greeting(day))
-        return Step(self._greeting + notices + self.menu_speech(top), "menu",
+        return Step(self._greeting + notices + self.menu_speech(top), Outcome.MENU,
                     listen=Position(top.id), announced=bool(notices),
                     closure_day=calendar.closes_any(day))
 
@@ -203,7 +210,7 @@ class CallFlow:
             # TRANSLATORS: a text message could not be sent (the sender is not available).
             sorry = self.t.gettext("We are sorry, we cannot send a text message right now.")
         speech = (Words(sorry),) + self.contact(desk) + self.answer_keys(desk, now)
-        return Step(speech, "sms_refused", listen=position, desk=desk.id)
+        return Step(speech, Outcome.SMS_REFUSED, listen=position, **self._at_desk(menu, option, desk, now))
 
     def dial_ended(self, position: Position, status: str, now: datetime,
                    texting: bool = False) -> Step:
@@ -212,21 +219,23 @@ class CallFlow:
         option = menu.option(position.key) if menu and position.key else None
         if option is None or option.desk is None:
             return self.lost()
-        if status not in DIAL_FAILED:
-            return self.goodbye("transferred")
+        outcome = Outcome.dial_failed(status)
+        if outcome is None:
+            return self.goodbye(Outcome.TRANSFERRED)
         desk = self.routes.desks[option.desk]
         # TRANSLATORS: a transfer to a desk did not connect (busy, no answer, failed).
         sorry = (Words(self.t.gettext("We are sorry, we could not put you through.")),)
         speech = sorry + self.contact(desk) + self.hours_speech(desk, now)
         speech += self.answer_keys(desk, now, offer_transfer=False, texting=texting)
-        return Step(speech, f"transfer_{status}", listen=Position(menu.id, option.key), desk=desk.id)
+        return Step(speech, outcome, listen=Position(menu.id, option.key),
+                    **self._at_desk(menu, option, desk, now))
 
     def lost(self) -> Step:
         """The position no longer exists (the routes changed mid-call): back to the top."""
         # TRANSLATORS: the menus changed during the call; the caller is taken back to the first menu.
         sorry = Words(self.t.gettext("We are sorry, the menu has changed. Back to the first menu."))
         top = self.routes.top
-        return Step((sorry,) + self.menu_speech(top), "lost", listen=Position(top.id))
+        return Step((sorry,) + self.menu_speech(top), Outcome.LOST, listen=Position(top.id))
 
     # -- menus ------------------------------------------------------------------------
 
@@ -236,32 +245,32 @@ class CallFlow:
         if not digits:
             silences = position.silences + 1
             if silences >= self.routes.input.max_silences:
-                return self.give_up("no_input")
+                return self.give_up(Outcome.NO_INPUT)
             # TRANSLATORS: said before a menu is read again after the caller pressed nothing.
             again = Words(self.t.gettext("Let me read the choices again."))
-            return Step((again,) + self.menu_speech(menu), "silence",
+            return Step((again,) + self.menu_speech(menu), Outcome.SILENCE,
                         listen=replace(position, silences=silences))
         if digits == keys.repeat:
-            return Step(self.menu_speech(menu), "repeat", listen=position)
+            return Step(self.menu_speech(menu), Outcome.REPEAT, listen=position)
         if digits == keys.top:
             top = self.routes.top
-            return Step(self.menu_speech(top), "top", listen=Position(top.id))
+            return Step(self.menu_speech(top), Outcome.TOP, listen=Position(top.id))
         option = menu.option(digits)
         if option is None:
             return self.invalid(position, self.menu_speech(menu))
         if option.menu is not None:
             submenu = self.routes.menus[option.menu]
-            return Step(self.menu_speech(submenu), "menu", listen=Position(submenu.id))
+            return Step(self.menu_speech(submenu), Outcome.MENU, listen=Position(submenu.id))
         return self.answer(menu, option, now, texting=texting)
 
     def invalid(self, position: Position, then: tuple[Segment, ...]) -> Step:
         """A key that does nothing here: say so and ask again, or end after too many."""
         failures = position.failures + 1
         if failures >= self.routes.input.max_failures:
-            return self.give_up("max_failures")
+            return self.give_up(Outcome.MAX_FAILURES)
         # TRANSLATORS: the caller pressed a key that is not on the menu.
         sorry = Words(self.t.gettext("That key cannot be chosen."))
-        return Step((sorry,) + then, "invalid", listen=replace(position, failures=failures))
+        return Step((sorry,) + then, Outcome.INVALID, listen=replace(position, failures=failures))
 
     def menu_speech(self, menu: Menu, upto: str | None = None) -> tuple[Segment, ...]:
         """A menu read out: intro, each option with its key, then repeat (and top).
@@ -296,38 +305,45 @@ class CallFlow:
         keys = self.routes.keys
         desk = self.routes.desks[option.desk]
         if not digits:
-            return self.goodbye("answer_heard", desk.id)
+            return self.goodbye(Outcome.ANSWER_HEARD, desk.id)
         if digits == keys.repeat:
-            return self.answer(menu, option, now, outcome="answer_repeat", texting=texting)
+            return self.answer(menu, option, now, outcome=Outcome.ANSWER_REPEAT, texting=texting)
         if digits == keys.sms and texting and desk.id in self._texts:
             # TRANSLATORS: the caller asked for the desk's details by text message; it goes out now.
             sending = Words(self.t.gettext("We are sending it to you by text message."))
-            return Step((sending,) + self.answer_keys(desk, now), "sms", listen=position,
-                        desk=desk.id, text=self._texts[desk.id])
+            return Step((sending,) + self.answer_keys(desk, now), Outcome.SMS, listen=position,
+                        text=self._texts[desk.id], **self._at_desk(menu, option, desk, now))
         if digits == keys.top:
             top = self.routes.top
-            return Step(self.menu_speech(top), "top", listen=Position(top.id), desk=desk.id)
+            return Step(self.menu_speech(top), Outcome.TOP, listen=Position(top.id), desk=desk.id)
         if digits == keys.transfer and desk.transfer:
             if self.desk_open(desk, now):
                 # TRANSLATORS: said just before the call is put through to a desk.
                 text = self.t.gettext("Putting you through to %(name)s. Please hold.")
                 transfer = Transfer(desk.phone.e164, self.routes.input.transfer_timeout,
                                     Position(menu.id, option.key))
-                return Step((Words(text % {"name": desk.reading}),), "transfer",
-                            transfer=transfer, desk=desk.id)
+                return Step((Words(text % {"name": desk.reading}),), Outcome.TRANSFER,
+                            transfer=transfer, **self._at_desk(menu, option, desk, now))
             speech = self.hours_speech(desk, now) + self.answer_keys(desk, now, texting=texting)
-            return Step(speech, "transfer_closed", listen=position, desk=desk.id)
+            return Step(speech, Outcome.TRANSFER_CLOSED, listen=position,
+                        **self._at_desk(menu, option, desk, now))
         return self.invalid(position, self.answer_keys(desk, now, texting=texting))
 
     def answer(self, menu: Menu, option: Option, now: datetime,
-               outcome: str = "answer", texting: bool = False) -> Step:
+               outcome: Outcome = Outcome.ANSWER, texting: bool = False) -> Step:
         """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
         desk = self.routes.desks[option.desk]
-        notices = self.answer_notices(desk, now) if outcome == "answer" else ()
+        notices = self.answer_notices(desk, now) if outcome == Outcome.ANSWER else ()
         speech = (notices + self._heads[menu.id, option.key] + self.hours_speech(desk, now)
                   + self._closings[desk.id] + self.answer_keys(desk, now, texting=texting))
-        return Step(speech, outcome, listen=Position(menu.id, option.key), desk=desk.id,
-                    announced=bool(notices))
+        return Step(speech, outcome, listen=Position(menu.id, option.key), announced=bool(notices),
+                    **self._at_desk(menu, option, desk, now))
+
+    def _at_desk(self, menu: Menu, option: Option, desk: Desk, now: datetime) -> dict:
+        """A step's topic and desk, and whether the desk is open now (None if its hours are unknown)."""
+        known = desk.hours is not None and desk.hours.known
+        return {"topic": f"{menu.id}/{option.key}"[:80], "topic_label": self._topics[menu.id, option.key],
+                "desk": desk.id, "desk_open": self.desk_open(desk, now) if known else None}
 
     def answer_notices(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
         """The announcements said before a desk's answer on that day (not when it is repeated)."""
@@ -458,12 +474,12 @@ class CallFlow:
 
     # -- endings ----------------------------------------------------------------------
 
-    def goodbye(self, outcome: str, desk: str | None = None) -> Step:
+    def goodbye(self, outcome: Outcome, desk: str | None = None) -> Step:
         """End the call politely."""
         # TRANSLATORS: the last words of a call.
         return Step((Words(self.t.gettext("Thank you for calling.")),), outcome, desk=desk)
 
-    def give_up(self, outcome: str) -> Step:
+    def give_up(self, outcome: Outcome) -> Step:
         """End a call that found no way forward, pointing to 188 as the place to start."""
         # TRANSLATORS: ends a call after repeated silence or wrong keys; %(number)s is 188.
         text = self.t.gettext(
@@ -472,3 +488,8 @@ class CallFlow:
         )
         number = self.reader.phone(parse_phone(FALLBACK_NUMBER))
         return Step(frame(text, number=number), outcome)
+
+
+def label_text(label) -> str:
+    """An option's label as plain text (numbers and addresses left out), as records keep it."""
+    return "".join(part for part in label if isinstance(part, str))

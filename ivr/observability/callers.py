@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from functools import lru_cache
 
-from flask import Flask, current_app
+log = logging.getLogger("ivr.records")
 
 
-def caller_hash(key: bytes | None, number: str) -> str | None:
+def caller_hash(key: bytes | None, number: str | None) -> str | None:
     """HMAC-SHA256 of the caller's number; None without a key (never a plain hash)."""
     if not key or not number:
         return None
@@ -24,12 +25,11 @@ def _keyed(key: bytes) -> hmac.HMAC:
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
-def hash_key(app: Flask) -> bytes | None:
-    """The HMAC key for callers' numbers, from IVR_CALLER_HASH_KEY."""
-    key = app.config.get("IVR_CALLER_HASH_KEY") or ""
-    return key.encode("utf-8") if key else None
-
-
-def hashed_caller(number: str) -> str | None:
-    """The current app's keyed hash of a caller's number."""
-    return caller_hash(current_app.extensions.get("ivr.hash_key"), number)
+def warn_without_key(settings) -> None:
+    """Say at every start, loudly outside development, that callers cannot be counted."""
+    if settings.caller_key is not None:
+        return
+    loudly = log.warning if settings.dev else log.error
+    loudly("IVR_CALLER_HASH_KEY is not set: callers are recorded without any trace of "
+           "their number, so repeat callers cannot be counted. Set a long random key "
+           "in production and keep it secret.")

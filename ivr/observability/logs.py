@@ -1,20 +1,18 @@
 """One JSON line on stderr per webhook step; the caller appears only as the keyed hash.
 
-The lines are an event stream for the log collector, written straight to stderr: going
-through the logging module (caller lookup, record, handler) cost more than the rest of the
-step's bookkeeping together.
+The lines are an event stream for the log collector, written straight to stderr, one whole
+line at a time. IVR_STEP_LOG says when: `auto` (requests that came through an HTTP server,
+not the in-process terminal phone), `stderr` (always) or `off`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
+from collections.abc import Callable
 
-from flask import Flask, current_app, request
-
-from .callers import hashed_caller
+from ..core.events import CallEndEvent, StepEvent
 
 _writing = threading.Lock()
 
@@ -27,52 +25,52 @@ def write_line(line: str) -> None:
         stream.flush()
 
 
-def step_line(event) -> str:
+def step_line(event: StepEvent) -> str:
     """The JSON line for one step."""
     position = event.position
     return json.dumps({
         "event": "step", "call_sid": event.call_sid[:64], "endpoint": event.endpoint,
         "menu": position.menu[:64] if position else None,
         "position_key": position.key[:8] if position and position.key else None,
-        "key": (event.digits or "")[:8] or None, "dial_status": (event.dial_status or "")[:16] or None,
+        "key": event.digits or None, "dial_status": event.dial_status,
         "outcome": event.step.outcome, "desk": event.step.desk,
-        "latency_ms": round(event.seconds * 1000, 2), "caller": hashed_caller(event.caller),
+        "latency_ms": round(event.seconds * 1000, 2), "caller": event.caller,
     }, ensure_ascii=False)
 
 
-def _served() -> bool:
-    # A real HTTP server (gunicorn, Flask's) names itself; the in-process phone does not.
-    return bool(request.environ.get("SERVER_SOFTWARE"))
+def end_line(event: CallEndEvent) -> str:
+    """The JSON line for Twilio's status callback."""
+    return json.dumps({"event": "call_end", "call_sid": event.call_sid, "status": event.status,
+                       "duration_s": event.duration_s, "caller": event.caller})
 
 
-def _wanted() -> bool:
-    mode = current_app.config["IVR_STEP_LOG"]
-    return _served() if mode == "auto" else mode == "stderr"
-
-
-def log_step(event) -> None:
+def log_step(event: StepEvent) -> None:
     """Step listener: write the step's JSON line."""
     write_line(step_line(event))
 
 
-def log_served_step(event) -> None:
+def log_served_step(event: StepEvent) -> None:
     """Step listener: write the step's JSON line if the request came through an HTTP server."""
-    if _served():
+    if event.served:
         write_line(step_line(event))
 
 
-def log_call_end(call_sid: str, status: str, duration: int | None, caller: str) -> None:
-    """The JSON line for Twilio's status callback."""
-    if _wanted():
-        write_line(json.dumps({"event": "call_end", "call_sid": call_sid, "status": status,
-                              "duration_s": duration, "caller": hashed_caller(caller)}))
+def log_call_end(event: CallEndEvent) -> None:
+    """Call-end listener: write the call's last JSON line."""
+    write_line(end_line(event))
 
 
-def init_app(app: Flask) -> None:
-    """JSON step lines on stderr; IVR_STEP_LOG=auto (served over HTTP), stderr or off."""
-    mode = app.config.setdefault("IVR_STEP_LOG", os.environ.get("IVR_STEP_LOG", "auto"))
-    listeners = app.extensions.setdefault("ivr.listeners", [])
-    if mode == "stderr":
-        listeners.append(log_step)
-    elif mode == "auto":
-        listeners.append(log_served_step)
+def log_served_call_end(event: CallEndEvent) -> None:
+    """Call-end listener: write the call's last JSON line if it came through an HTTP server."""
+    if event.served:
+        write_line(end_line(event))
+
+
+def step_listeners(mode: str) -> list[Callable[[StepEvent], None]]:
+    """The step listeners for IVR_STEP_LOG=auto, stderr or off."""
+    return {"stderr": [log_step], "auto": [log_served_step]}.get(mode, [])
+
+
+def end_listeners(mode: str) -> list[Callable[[CallEndEvent], None]]:
+    """The call-end listeners for IVR_STEP_LOG=auto, stderr or off."""
+    return {"stderr": [log_call_end], "auto": [log_served_call_end]}.get(mode, [])

@@ -1,23 +1,26 @@
-"""Prometheus metrics at GET /metrics; shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR."""
+"""Prometheus metrics (served at GET /metrics); shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR."""
 
 from __future__ import annotations
 
 import os
 import time
 
-from flask import Blueprint, Flask, Response, current_app, request
+from ..core.events import CallEndEvent, StepEvent
+from ..core.outcomes import TRANSFERS, Outcome
 
-bp = Blueprint("metrics", __name__)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-TRANSFER_OUTCOMES = ("transfer", "transfer_closed", "transferred")
 MAX_CHILDREN = 4096  # label combinations kept: endpoints, outcomes, menus × keys, desks, statuses
 
 
 class Metrics:
     """The line's counters and histograms, in one registry per app."""
 
-    def __init__(self):
+    def __init__(self, shared_dir: str | None = None):
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        self.shared_dir = shared_dir
+        if shared_dir:
+            os.makedirs(shared_dir, exist_ok=True)
 
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
@@ -97,36 +100,29 @@ class Metrics:
         """The background sender is done with a message: sent, refused, failed or unreachable."""
         self.sms_sends.labels(result=result).inc()
 
-    def call_ended(self, status: str) -> None:
-        """Twilio reported the end of a call."""
-        self.calls_ended.labels(status=status).inc()
+    def call_ended(self, event: CallEndEvent) -> None:
+        """Call-end listener: Twilio reported the end of a call."""
+        self.calls_ended.labels(status=event.status).inc()
 
-    def observe_step(self, event) -> None:
+    def observe_step(self, event: StepEvent) -> None:
         """Step listener: latency, outcome, selection, answer and transfer counters."""
-        step = event.step
+        step, position = event.step, event.position
         self._child(self.step_seconds, event.endpoint).observe(event.seconds)
         self._child(self.outcomes, step.outcome).inc()
-        routes = current_app.extensions["ivr"].flow.routes
-        position = event.position
+        # A submenu or an answer reached from a menu: the key pressed was one of its options.
         if (event.endpoint == "ivr.step" and position is not None and position.key is None
-                and step.outcome in {"menu", "answer"} and position.menu in routes.menus):
-            menu = routes.menus[position.menu]
-            key = (event.digits or "").strip()
-            if menu.option(key) is not None:
-                self._child(self.selections, menu.id, key).inc()
-        if step.outcome == "answer" and step.desk:
+                and step.outcome in {Outcome.MENU, Outcome.ANSWER} and event.digits):
+            self._child(self.selections, position.menu, event.digits).inc()
+        if step.outcome == Outcome.ANSWER and step.desk:
             self._child(self.answers, step.desk).inc()
-        if step.outcome in TRANSFER_OUTCOMES or step.outcome.startswith("transfer_"):
+        if step.outcome in TRANSFERS:
             self._child(self.transfers, step.outcome).inc()
 
-    def observe_response(self, response: Response) -> Response:
-        """after_request: count the request, and refused signatures."""
-        rule = request.url_rule
-        endpoint = rule.endpoint if rule is not None else "unmatched"
-        self._child(self.requests, endpoint, str(response.status_code)).inc()
-        if response.status_code == 403 and request.blueprint in {"ivr", "status"}:
+    def count_response(self, endpoint: str, status: int, webhook: bool) -> None:
+        """One HTTP response (endpoint "unmatched" for unknown paths); a webhook's 403 is a refused signature."""
+        self._child(self.requests, endpoint, str(status)).inc()
+        if status == 403 and webhook:
             self.refused.inc()
-        return response
 
     def reload_refused(self, refusal) -> None:
         """The line refused an edited routes file."""
@@ -137,30 +133,8 @@ class Metrics:
         from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
         from prometheus_client.multiprocess import MultiProcessCollector
 
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        if self.shared_dir:
             registry = CollectorRegistry()
-            MultiProcessCollector(registry)
+            MultiProcessCollector(registry, path=self.shared_dir)
             return generate_latest(registry), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
-
-
-@bp.get("/metrics")
-def metrics() -> Response:
-    """Prometheus scrape endpoint: counts and timings only, nothing about any caller."""
-    for refresh in current_app.extensions.get("ivr.metrics_refresh", ()):
-        refresh()  # gauges this worker keeps, brought up to date
-    body, content_type = current_app.extensions["ivr.metrics"].exposition()
-    return Response(body, content_type=content_type)
-
-
-def init_app(app: Flask) -> None:
-    """Create the app's metrics, listen to steps and responses, serve /metrics."""
-    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if shared:
-        os.makedirs(shared, exist_ok=True)
-    metrics = Metrics()
-    app.extensions["ivr.metrics"] = metrics
-    app.extensions.setdefault("ivr.listeners", []).append(metrics.observe_step)
-    app.extensions["ivr"].on_refused.append(metrics.reload_refused)
-    app.after_request(metrics.observe_response)
-    app.register_blueprint(bp)

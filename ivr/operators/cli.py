@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from ..routesfile.loader import RoutesError
+from ..settings import Settings
 from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
@@ -206,7 +207,7 @@ def diff(old: str, new: str, at: str | None) -> None:
 
 
 @main.command()
-@click.option("--routes", default=lambda: os.environ.get("IVR_ROUTES", "routes.yaml"),
+@click.option("--routes", default=lambda: Settings.from_environ().routes,
               show_default="$IVR_ROUTES or routes.yaml", help="The routes file to serve.")
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
               help="Pretend the call happens at this Japan time (holidays, hours, the "
@@ -261,11 +262,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     from ..app import ConfigError, create_app
 
     if dev:
-        os.environ["IVR_DEV"] = "1"
         click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
                     "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
                     fg="red", bold=True, err=True)
-        app = _app_or_exit(create_app, (ConfigError, RoutesError))
+        app = _app_or_exit(lambda: create_app({"dev": True}), (ConfigError, RoutesError))
         app.run(host=host, port=port, debug=False)
         return
     from .server import metrics_shared_between_workers, run_gunicorn

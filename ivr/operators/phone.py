@@ -59,14 +59,14 @@ def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:
     token = secrets.token_hex(16)
     hash_key = secrets.token_hex(16)
     overrides = {
-        "TWILIO_AUTH_TOKEN": token, "IVR_ROUTES": routes, "IVR_DEV": False,
+        "auth_token": token, "routes": routes, "dev": False,
         # A call from the terminal is a rehearsal: it leaves no call record, and the text
         # messages a caller from a mobile asks for are printed, not sent.
-        "RECORDS_URL": "", "IVR_CALLER_HASH_KEY": hash_key, "SMS_TEXTER": rehearsal_texter(hash_key),
+        "records_url": None, "caller_hash_key": hash_key, "sms_texter": rehearsal_texter(hash_key),
     }
     if at is not None:
         pinned = at if at.tzinfo else at.replace(tzinfo=JAPAN)
-        overrides["CLOCK"] = lambda: pinned
+        overrides["clock"] = lambda: pinned
     return create_app(overrides), token
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import click
+
+from ..settings import Settings
 
 PHONE_NUMBER = re.compile(r"^\+[1-9]\d{6,14}$")
 CENTER_DESK = "center"
@@ -96,6 +97,7 @@ def _public_url(value: str, name: str, https_only: bool) -> str:
 def fallback_twiml(routes_path: str, desk_id: str = CENTER_DESK) -> str:
     """Static TwiML for VoiceFallbackUrl: greeting, apology and 188, the center's number twice, hours."""
     from ..core.flow import CallFlow, Step, fault_step
+    from ..core.outcomes import Outcome
     from ..core.readings import Reader, Words
     from ..core.wording import load_translations
     from ..routesfile.loader import load_routes
@@ -109,12 +111,12 @@ def fallback_twiml(routes_path: str, desk_id: str = CENTER_DESK) -> str:
     speech += reader.text(routes.scope_statement) + flow.contact(desk)
     if desk.hours is not None:
         speech += (Words(reader.hours(desk.hours)),)
-    speech += flow.goodbye("fallback").speech
+    speech += flow.goodbye(Outcome.ERROR).speech
 
     def no_urls(endpoint, position):
         raise AssertionError("the fallback document has no links back to the line")
 
-    return render(Step(speech, "fallback"), routes.voice, routes.input.timeout, no_urls) + "\n"
+    return render(Step(speech, Outcome.ERROR), routes.voice, routes.input.timeout, no_urls) + "\n"
 
 
 @click.group()
@@ -150,7 +152,8 @@ def configure(number: str, line_url: str, fallback_url: str, fallback_method: st
     wanted = wanted_settings(_public_url(line_url, "--url", https_only=True),
                              _public_url(fallback_url, "--fallback-url", https_only=False),
                              fallback_method)
-    account, token = os.environ.get("TWILIO_ACCOUNT_SID"), os.environ.get("TWILIO_AUTH_TOKEN")
+    credentials = Settings.from_environ()
+    account, token = credentials.account_sid, credentials.auth_token
     if not account or not token:
         click.echo("ivr twilio configure: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN", err=True)
         sys.exit(2)
@@ -177,7 +180,7 @@ def configure(number: str, line_url: str, fallback_url: str, fallback_method: st
 
 
 @twilio.command()
-@click.option("--routes", default=lambda: os.environ.get("IVR_ROUTES", "routes.yaml"),
+@click.option("--routes", default=lambda: Settings.from_environ().routes,
               show_default="$IVR_ROUTES or routes.yaml", help="The routes file the line serves.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write the document here (infra/fallback.xml) instead of printing it.")

@@ -12,9 +12,10 @@ DATABASE_HELP = "SQLAlchemy URL of the records; default $DATABASE_URL, else sqli
 
 
 def _engine(database: str | None):
+    from ..settings import Settings
     from . import database as records_db
 
-    url = database or records_db.database_url()
+    url = database or Settings.from_environ().records_url
     if not url:
         raise click.UsageError("call records are off (IVR_RECORDS_DB=off) and no --database given")
     return records_db.make_engine(url)

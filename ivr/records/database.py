@@ -1,8 +1,7 @@
-"""The records database: SQLite by default, PostgreSQL via DATABASE_URL; Alembic migrations."""
+"""The records database: SQLite or PostgreSQL (the URL comes from the settings); Alembic migrations."""
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -14,25 +13,9 @@ from .summary import SUMMARY, CallEnd, StepRecord, add_steps, empty_summary, utc
 from .tables import call_steps, calls, text_messages
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DEFAULT_SQLITE = "ivr-records.sqlite3"
 MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating
 TEXT_LOCK = 0x1F0_2027  # PostgreSQL advisory lock held while a text message is counted
 _MIGRATING = threading.Lock()  # alembic's context is process-global
-
-
-def database_url(environ: dict | os._Environ = os.environ) -> str | None:
-    """DATABASE_URL, else the SQLite file IVR_RECORDS_DB (default ivr-records.sqlite3); None if off."""
-    url = environ.get("DATABASE_URL", "").strip()
-    if url:
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url.removeprefix("postgres://")
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        return url
-    path = environ.get("IVR_RECORDS_DB", DEFAULT_SQLITE).strip()
-    if path.lower() in {"", "off", "none"}:
-        return None
-    return "sqlite:///" + os.path.abspath(path)
 
 
 def make_engine(url: str, busy_timeout: float = 5.0) -> Engine:

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
-FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
-DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
-TERMINAL = {"answer_heard": "answer_heard", "transferred": "transferred",
-            "max_failures": "max_failures", "no_input": "no_input", "error": "error"}
-TERMINAL_REASONS = frozenset(TERMINAL.values())
-AT_ANSWER = frozenset({"answer", "answer_repeat", "transfer_closed", "transfer_busy",
-                       "transfer_no-answer", "transfer_failed", "transfer_canceled",
-                       "sms", "sms_refused"})
-ANSWERS = frozenset({"answer", "answer_repeat"})
+from ..core.outcomes import ANSWERS, AT_ANSWER, ENDINGS, FAILED_TRANSFERS, Outcome
 
-
-def clean_digits(value: str | None) -> str | None:
-    """Keys as Twilio sends them (0-9 * #), at most 8; anything else dropped."""
-    if value is None:
-        return None
-    return "".join(c for c in value if c in "0123456789*#")[:8]
+ENDING_REASONS = frozenset(str(o) for o in ENDINGS)  # the end reasons a step itself gives
 
 
 def utc(moment: datetime) -> datetime:
@@ -95,7 +80,7 @@ def add_steps(summary: dict, steps: list[dict], call_status: str | None) -> dict
     long the call has been going.
     """
     new = dict(summary)
-    terminal = new["end_reason"] if new["end_reason"] in TERMINAL_REASONS else None
+    terminal = new["end_reason"] if new["end_reason"] in ENDING_REASONS else None
     tokens = [new["path"]] if new["path"] else []
     for step in steps:
         outcome = step["outcome"]
@@ -106,16 +91,16 @@ def add_steps(summary: dict, steps: list[dict], call_status: str | None) -> dict
             new.update(topic=step["topic"], topic_label=step["topic_label"],
                        desk=step["desk"], desk_closed=step["desk_closed"])
             new["delivery"] = new["delivery"] or "read"
-        if outcome == "transfer_closed":
+        if outcome == Outcome.TRANSFER_CLOSED:
             new["transfer_result"] = new["transfer_result"] or "closed"
-        if outcome == "transfer":
+        if outcome == Outcome.TRANSFER:
             new.update(delivery="transferred", transfer_result="unknown")
-        if outcome == "transferred":
+        if outcome == Outcome.TRANSFERRED:
             new["transfer_result"] = step["dial_status"] or "completed"
-        if outcome.startswith("transfer_") and outcome != "transfer_closed":
+        if outcome in FAILED_TRANSFERS:
             new["transfer_result"] = outcome.removeprefix("transfer_")
-        if outcome in TERMINAL:
-            terminal = TERMINAL[outcome]
+        if outcome in ENDINGS:
+            terminal = str(outcome)
     new["closure_day"] = bool(new["closure_day"]) or any(s.get("closure_day") for s in steps)
     new["announced"] = bool(new["announced"]) or any(s.get("announced") for s in steps)
     new["path"] = " ".join(tokens)
@@ -135,6 +120,6 @@ def _hang_up_reason(steps: int, last: str | None, call_status: str) -> str:
         return "not_connected" if not steps else call_status
     if last in AT_ANSWER:
         return "hung_up_after_answer"
-    if last == "transfer":
+    if last == Outcome.TRANSFER:
         return "hung_up_in_transfer"
     return "hung_up_in_menu"

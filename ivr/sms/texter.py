@@ -21,7 +21,7 @@ from ..core.contacts import is_japanese_mobile
 from ..core.flow import TextMessage
 from ..core.hours import in_japan
 from ..observability.callers import caller_hash
-from ..records.summary import CALL_SID
+from ..core.events import CALL_SID
 from . import sending
 from .sending import SmsConfigError, TwilioSender
 
@@ -243,49 +243,40 @@ def _one_line(error: Exception) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
-def init_app(app) -> None:
-    """Text messages from the settings: TWILIO_ACCOUNT_SID, IVR_SMS_FROM, IVR_TWILIO_API_URL,
-    IVR_SMS_PER_DAY. Without IVR_SMS_FROM no caller is offered one."""
-    from ..app import ConfigError
-
-    config = app.config
-    config.setdefault("TWILIO_ACCOUNT_SID", os.environ.get("TWILIO_ACCOUNT_SID", ""))
-    config.setdefault("IVR_SMS_FROM", os.environ.get("IVR_SMS_FROM", ""))
-    config.setdefault("IVR_TWILIO_API_URL", os.environ.get("IVR_TWILIO_API_URL", "") or sending.TWILIO_API_URL)
-    config.setdefault("IVR_SMS_PER_DAY", os.environ.get("IVR_SMS_PER_DAY", "") or PER_DAY)
-    texter = config.get("SMS_TEXTER")  # a texter made elsewhere: the terminal phone's rehearsal
+def make_texter(settings, metrics=None) -> Texter | None:
+    """The texter the settings ask for: IVR_SMS_FROM, TWILIO_ACCOUNT_SID, IVR_TWILIO_API_URL,
+    IVR_SMS_PER_DAY. None without IVR_SMS_FROM: then no caller is offered a text message."""
+    texter = settings.sms_texter  # a texter made elsewhere: the terminal phone's rehearsal
     if texter is None:
-        if not config["IVR_SMS_FROM"]:
-            return
-        texter = _served_texter(app, ConfigError)
-    metrics = app.extensions.get("ivr.metrics")
+        if not settings.sms_from:
+            return None
+        texter = _served_texter(settings)
     if metrics is not None:
         texter.on_request, texter.on_send = metrics.sms_requested, metrics.sms_sent
-    app.extensions["ivr.texter"] = texter
+    return texter
 
 
-def _served_texter(app, ConfigError) -> Texter:
-    config = app.config
+def _served_texter(settings) -> Texter:
+    from ..settings import ConfigError
+
     missing = [name for name, present in (
-        ("TWILIO_ACCOUNT_SID", config["TWILIO_ACCOUNT_SID"]),
-        ("TWILIO_AUTH_TOKEN", config["TWILIO_AUTH_TOKEN"]),
-        ("IVR_CALLER_HASH_KEY (the limits count callers by their keyed hash)",
-         app.extensions.get("ivr.hash_key")),
+        ("TWILIO_ACCOUNT_SID", settings.account_sid),
+        ("TWILIO_AUTH_TOKEN", settings.auth_token),
+        ("IVR_CALLER_HASH_KEY (the limits count callers by their keyed hash)", settings.caller_key),
         ("a records database (the limits are shared through it; IVR_RECORDS_DB is off)",
-         config.get("RECORDS_URL")),
+         settings.records_url),
     ) if not present]
     if missing:
         raise ConfigError("IVR_SMS_FROM is set, but text messages also need: " + "; ".join(missing))
     try:
-        per_day = int(config["IVR_SMS_PER_DAY"])
+        per_day = int(settings.sms_per_day)
     except (TypeError, ValueError):
         per_day = -1
     if per_day < 0:
-        raise ConfigError(f"IVR_SMS_PER_DAY={config['IVR_SMS_PER_DAY']!r} is not a whole number of messages")
+        raise ConfigError(f"IVR_SMS_PER_DAY={settings.sms_per_day!r} is not a whole number of messages")
     try:
-        sender = TwilioSender(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
-                              config["IVR_SMS_FROM"], config["IVR_TWILIO_API_URL"], sending.SEND_TIMEOUT)
+        sender = TwilioSender(settings.account_sid, settings.auth_token, settings.sms_from,
+                              settings.twilio_api_url or sending.TWILIO_API_URL, sending.SEND_TIMEOUT)
     except SmsConfigError as error:
         raise ConfigError(str(error)) from None
-    return Texter(DatabaseLedger(config["RECORDS_URL"]), sender, Limits(per_day=per_day),
-                  app.extensions["ivr.hash_key"])
+    return Texter(DatabaseLedger(settings.records_url), sender, Limits(per_day=per_day), settings.caller_key)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app, request
 
 bp = Blueprint("ops", __name__)
+metrics_bp = Blueprint("metrics", __name__)
+WEBHOOK_BLUEPRINTS = frozenset({"ivr", "status"})
 
 
 @bp.get("/healthz")
@@ -22,3 +24,21 @@ def healthz() -> dict:
         writer.start()  # a worker with no call yet still replays spools left by one that is gone
         health["records"] = writer.state()
     return health
+
+
+@metrics_bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus scrape endpoint: counts and timings only, nothing about any caller."""
+    for refresh in current_app.extensions.get("ivr.metrics_refresh", ()):
+        refresh()  # gauges this worker keeps, brought up to date
+    body, content_type = current_app.extensions["ivr.metrics"].exposition()
+    return Response(body, content_type=content_type)
+
+
+def count_response(response: Response) -> Response:
+    """after_request: count every response by endpoint and status, and refused signatures."""
+    rule = request.url_rule
+    current_app.extensions["ivr.metrics"].count_response(
+        rule.endpoint if rule is not None else "unmatched", response.status_code,
+        request.blueprint in WEBHOOK_BLUEPRINTS)
+    return response

@@ -1,4 +1,4 @@
-"""Twilio's status callback: the call is over, close its record."""
+"""Twilio's status callback: the call is over; the call-end listeners close its record."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 
-from ..observability.callers import hashed_caller
-from ..observability.logs import log_call_end
-from ..records.summary import CALL_SID, FINAL_STATUSES, CallEnd
-from .webhooks import check_signature
+from ..core.events import CALL_SID, FINAL_STATUSES, CallEndEvent
+from ..observability.callers import caller_hash
+from .webhooks import check_signature, now
 
 bp = Blueprint("status", __name__)
 bp.before_request(check_signature)
@@ -34,12 +33,14 @@ def call_status() -> Response:
         return Response("CallSid missing or malformed\n", status=400, mimetype="text/plain")
     if status not in FINAL_STATUSES:
         return Response(status=204)
-    caller, duration = request.form.get("From", ""), _duration(request.form.get("CallDuration"))
-    writer = current_app.extensions.get("ivr.records")
-    if writer is not None:
-        writer.submit(CallEnd(call_sid=call_sid, caller_hash=hashed_caller(caller),
-                              at=current_app.config["CLOCK"](), call_status=status,
-                              duration_s=duration))
-    current_app.extensions["ivr.metrics"].call_ended(status)
-    log_call_end(call_sid, status, duration, caller)
+    event = CallEndEvent(
+        at=now(), call_sid=call_sid,
+        caller=caller_hash(current_app.extensions["ivr.settings"].caller_key, request.form.get("From")),
+        status=status, duration_s=_duration(request.form.get("CallDuration")),
+        served=bool(request.environ.get("SERVER_SOFTWARE")))
+    for listener in current_app.extensions.get("ivr.end_listeners", ()):
+        try:
+            listener(event)
+        except Exception:
+            log.exception("call-end listener %r failed", listener)
     return Response(status=204)

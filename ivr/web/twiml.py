@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -17,7 +16,6 @@ from ..core.routes import LANGUAGE, TOP_MENU
 from ..routesfile.reader import Problem
 
 GROUP_PAUSE = "400ms"
-RENDERED = 2048  # documents kept per process: every position, and answers at a few moments
 SAY_CHARACTERS = 4096  # Twilio speaks at most this many characters in one <Say>
 SAY_URL_ENCODED = 4500  # above this many URL-encoded characters Twilio warns (13521)
 SAY_MARGIN = 0.9  # `ivr check` warns from this share of either limit
@@ -48,13 +46,8 @@ def say(segments: tuple[Segment, ...], voice: str) -> Say:
     return element
 
 
-@lru_cache(maxsize=RENDERED)
 def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
-    """The TwiML document for a step, its links made by `url_for`; made once and kept.
-
-    `url_for` must give the same link for the same position every time it is called:
-    the web layer keeps one per app and mount point.
-    """
+    """The TwiML document for a step, its links made by `url_for` (endpoint, position)."""
     action = url_for("ivr.step", step.listen) if step.listen is not None else None
     then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
     response = VoiceResponse()

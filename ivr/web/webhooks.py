@@ -1,117 +1,125 @@
-"""The web edge: Twilio's webhooks, checked and answered with TwiML."""
+"""The web edge: Twilio's webhooks, checked and answered with TwiML.
+
+Flask only translates here: werkzeug reads the form, twilio's RequestValidator checks the
+signature, the core's flow decides, twiml.py renders, and one event goes to the listeners.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
-from functools import lru_cache
-from typing import NamedTuple
-from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, Request, Response, abort, current_app, request, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, Response, abort, current_app, g, request, url_for
+from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..core.contacts import is_japanese_mobile
+from ..core.events import StepEvent, clean_digits, dial_status
 from ..core.flow import CallFlow, Position, Step, fault_step
-from .forms import WebhookForm
-from .signature import is_signed, matches, requested_url
+from ..observability.callers import caller_hash
 from .twiml import render
 
 bp = Blueprint("ivr", __name__)
 log = logging.getLogger("ivr.web")
 TWIML = "text/xml; charset=utf-8"
-MAX_LINKS = 4096  # positions are few: menus × keys × silence and failure counts
-MAX_ROOTS = 16  # mount points: one in practice, more only behind several proxy prefixes
 
 
 def _line():
     return current_app.extensions["ivr"]
 
 
-def _now() -> datetime:
-    return current_app.config["CLOCK"]()
+def _settings():
+    return current_app.extensions["ivr.settings"]
 
 
-class _Links:
-    """Links to positions under one mount point, each made once with url_for."""
-
-    def __init__(self):
-        self._made: dict[tuple[str, Position], str] = {}
-
-    def __call__(self, endpoint: str, position: Position) -> str:
-        link = self._made.get((endpoint, position))
-        if link is None:
-            if len(self._made) >= MAX_LINKS:
-                self._made.clear()
-            link = self._made[endpoint, position] = url_for(endpoint, **position.to_query())
-        return link
+def now():
+    """The request's moment on the app's clock, read once per request."""
+    if "now" not in g:
+        g.now = _settings().clock()
+    return g.now
 
 
-def _links(app: Flask, req: Request) -> _Links:
-    """The link maker for this app and the mount point of this request."""
-    by_root = app.extensions.setdefault("ivr.links", {})
-    root = req.script_root
-    links = by_root.get(root)
-    if links is None:
-        if len(by_root) >= MAX_ROOTS:
-            by_root.clear()
-        links = by_root[root] = _Links()
-    return links
+def signed_url() -> str:
+    """The URL Twilio requested, and signed: werkzeug's base URL and the query string as received.
+
+    request.url would decode escapes such as %2A in the query, and Twilio signs them as sent.
+    """
+    query = request.query_string.decode("latin-1")
+    return f"{request.base_url}?{query}" if query else request.base_url
 
 
-def _field(form: MultiDict, name: str, default: str | None = None) -> str | None:
-    """A form field's first value (MultiDict.get builds an exception for a missing one)."""
-    return form[name] if name in form else default
+@bp.before_request
+def check_signature() -> None:
+    """Refuse any request Twilio did not sign for exactly this URL and form."""
+    g.started, g.seq = time.perf_counter(), time.time_ns()
+    settings = _settings()
+    if not settings.auth_token and settings.dev:
+        return
+    sent = request.headers.get("X-Twilio-Signature", "")
+    if not sent:  # refused before its body is read
+        log.warning("refused unsigned request to %s", request.path)
+        abort(403)
+    try:
+        # A body over MAX_CONTENT_LENGTH is refused (413) here, before it is parsed.
+        form = request.form if request.method == "POST" else {}
+        signed = RequestValidator(settings.auth_token).validate(signed_url(), form, sent)
+    except HTTPException:
+        raise
+    except Exception:  # noqa: BLE001 — a check that cannot be made is a refusal, never a call
+        log.warning("refused request to %s: its signature could not be checked", request.path, exc_info=True)
+        abort(403)
+    if not signed:
+        log.warning("refused forged request to %s", request.path)
+        abort(403)
 
 
-def _pairs(form: MultiDict) -> list[tuple[str, str]]:
-    """Every (name, value) in the form."""
-    return form.pairs if isinstance(form, WebhookForm) else list(form.items(multi=True))
+def _texting() -> bool:
+    """Whether this caller may be offered a desk's details by text: read from each request."""
+    return "ivr.texter" in current_app.extensions and is_japanese_mobile(request.form.get("From"))
 
 
-@lru_cache(maxsize=MAX_LINKS)
-def _position(query: bytes) -> Position | None:
-    """The position in a webhook's query string, read as request.args reads it (bad UTF-8 replaced)."""
-    return Position.from_query(MultiDict(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)))
+def _text(flow: CallFlow, position: Position, step: Step) -> Step:
+    """Hand the message the caller asked for to the sender; if it cannot go, say so instead."""
+    from ..sms.texter import UNAVAILABLE
+
+    form = request.form
+    refusal = current_app.extensions["ivr.texter"].request(
+        form.get("CallSid", ""), form.get("From", ""), step.text, now())
+    if refusal is None:
+        return step
+    return flow.text_refused(position, now(), over_limit=refusal != UNAVAILABLE)
 
 
-class StepEvent(NamedTuple):
-    """One answered webhook, as the listeners (records, metrics, logs) see it."""
-
-    call_sid: str
-    caller: str
-    endpoint: str
-    position: Position | None
-    digits: str | None
-    dial_status: str | None
-    step: Step
-    seconds: float
+def _link(endpoint: str, position: Position) -> str:
+    return url_for(endpoint, **position.to_query())
 
 
 def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Response:
     """The step as a TwiML response; the listeners hear of it first."""
-    routes = flow.routes
-    app, req = current_app._get_current_object(), request._get_current_object()
-    body = render(step, routes.voice, routes.input.timeout, _links(app, req))
-    _notify(app, req, step, position)
+    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link)
+    _notify(step, position)
     return Response(body, content_type=TWIML)
 
 
-def _notify(app: Flask, req: Request, step: Step, position: Position | None) -> None:
-    """Tell each listener about the step; a failing listener never touches the call."""
-    listeners = app.extensions.get("ivr.listeners", ())
+def _notify(step: Step, position: Position | None) -> None:
+    """Build the request's one event and tell each listener; a failing listener never touches the call."""
+    listeners = current_app.extensions.get("ivr.listeners", ())
     if not listeners:
         return
-    form = req.form
-    started = req.environ.get("ivr.started")
-    event = StepEvent(
-        call_sid=_field(form, "CallSid", ""), caller=_field(form, "From", ""),
-        endpoint=req.endpoint or "", position=position,
-        digits=_field(form, "Digits"), dial_status=_field(form, "DialCallStatus"), step=step,
-        seconds=time.perf_counter() - started if started is not None else 0.0,
-    )
+    form = request.form
+    try:
+        event = StepEvent(
+            at=now(), seq=g.seq, call_sid=form.get("CallSid", ""),
+            caller=caller_hash(_settings().caller_key, form.get("From")),
+            endpoint=request.endpoint or "", position=position,
+            digits=clean_digits(form.get("Digits")), dial_status=dial_status(form.get("DialCallStatus")),
+            request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
+            served=bool(request.environ.get("SERVER_SOFTWARE")), step=step,
+            seconds=time.perf_counter() - g.started,
+        )
+    except Exception:
+        log.exception("the step's event could not be made; no listener hears of it")
+        return
     for listener in listeners:
         try:
             listener(event)
@@ -119,68 +127,22 @@ def _notify(app: Flask, req: Request, step: Step, position: Position | None) -> 
             log.exception("step listener %r failed", listener)
 
 
-@bp.before_request
-def check_signature() -> None:
-    """Refuse any request Twilio did not sign for exactly this URL."""
-    req = request._get_current_object()
-    environ = req.environ
-    environ["ivr.started"] = time.perf_counter()
-    config = current_app.config
-    token = config["TWILIO_AUTH_TOKEN"]
-    if not token and config["IVR_DEV"]:
-        return
-    sent = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
-    if not sent:  # refused before its body is read
-        log.warning("refused unsigned request to %s", req.path)
-        abort(403)
-    try:
-        # A body over MAX_CONTENT_LENGTH is refused (413) here, before it is parsed.
-        fields = _pairs(req.form) if req.method == "POST" else []
-        signed = (matches(token, requested_url(environ), fields, sent)
-                  or is_signed(token, req.url, fields, sent))
-    except HTTPException:
-        raise
-    except Exception:  # noqa: BLE001 — a check that cannot be made is a refusal, never a call
-        log.warning("refused request to %s: its signature could not be checked", req.path, exc_info=True)
-        abort(403)
-    if not signed:
-        log.warning("refused forged request to %s", req.path)
-        abort(403)
-
-
-def _texting(form: MultiDict) -> bool:
-    """Whether this caller may be offered a desk's details by text: read from each request."""
-    return "ivr.texter" in current_app.extensions and is_japanese_mobile(_field(form, "From"))
-
-
-def _text(flow: CallFlow, position: Position, step: Step) -> Step:
-    """Hand the message the caller asked for to the sender; if it cannot go, say so instead."""
-    form = request.form
-    refusal = current_app.extensions["ivr.texter"].request(
-        _field(form, "CallSid", ""), _field(form, "From", ""), step.text, _now())
-    if refusal is None:
-        return step
-    from ..sms.texter import UNAVAILABLE
-
-    return flow.text_refused(position, _now(), over_limit=refusal != UNAVAILABLE)
-
-
 @bp.post("/voice")
 def voice() -> Response:
     """A new call: greeting and top menu."""
     flow = _line().current()
-    return _twiml(flow.start(_now()), flow)
+    return _twiml(flow.start(now()), flow)
 
 
 @bp.post("/voice/step")
 def step() -> Response:
     """The caller pressed a key, or nothing, at the position in the URL."""
     flow = _line().current()
-    position = _position(request.query_string)
+    position = Position.from_query(request.args)
     if position is None:
         return _twiml(flow.lost(), flow)
-    digits = _field(request.form, "Digits", "").strip()
-    pressed = flow.press(position, digits, _now(), texting=_texting(request.form))
+    digits = request.form.get("Digits", "").strip()
+    pressed = flow.press(position, digits, now(), texting=_texting())
     if pressed.text is not None:
         pressed = _text(flow, position, pressed)
     return _twiml(pressed, flow, position)
@@ -190,12 +152,11 @@ def step() -> Response:
 def dialed() -> Response:
     """A transfer ended; Twilio says how in DialCallStatus."""
     flow = _line().current()
-    position = _position(request.query_string)
+    position = Position.from_query(request.args)
     if position is None:
         return _twiml(flow.lost(), flow)
-    status = _field(request.form, "DialCallStatus", "failed")
-    ended = flow.dial_ended(position, status, _now(), texting=_texting(request.form))
-    return _twiml(ended, flow, position)
+    status = request.form.get("DialCallStatus", "failed")
+    return _twiml(flow.dial_ended(position, status, now(), texting=_texting()), flow, position)
 
 
 @bp.app_errorhandler(Exception)
@@ -210,8 +171,7 @@ def fault(error: Exception):
     log.exception("request failed at %s", request.path)
     if request.blueprint != bp.name:
         return InternalServerError()
-    app, req = current_app._get_current_object(), request._get_current_object()
     step = fault_step(_line().reader)
-    body = render(step, _line().flow.routes.voice, 1, _links(app, req))
-    _notify(app, req, step, None)
+    body = render(step, _line().flow.routes.voice, 1, _link)
+    _notify(step, None)
     return Response(body, content_type=TWIML)

@@ -1,0 +1,96 @@
+"""The line's settings: one object, read from the environment once, in create_app.
+
+Every variable is in the README's settings table; no other module reads the environment
+for a setting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+
+from .clock import japan_now
+
+DEFAULT_SQLITE = "ivr-records.sqlite3"
+STEP_LOG_MODES = ("auto", "stderr", "off")
+
+
+class ConfigError(Exception):
+    """The app cannot start with the settings it was given."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app is configured with; `from_environ` names each variable."""
+
+    routes: str = "routes.yaml"  # IVR_ROUTES
+    auth_token: str = ""  # TWILIO_AUTH_TOKEN
+    account_sid: str = ""  # TWILIO_ACCOUNT_SID (ivr twilio configure only)
+    dev: bool = False  # IVR_DEV=1
+    trusted_proxies: int = 0  # IVR_TRUSTED_PROXIES
+    records_url: str | None = None  # DATABASE_URL, else IVR_RECORDS_DB; None: records off
+    records_timeout: float = 5.0  # IVR_RECORDS_TIMEOUT
+    records_spool: str = ""  # IVR_RECORDS_SPOOL: a directory, "" for the default, "off"
+    caller_hash_key: str = ""  # IVR_CALLER_HASH_KEY
+    step_log: str = "auto"  # IVR_STEP_LOG
+    metrics_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR
+    sms_from: str = ""  # IVR_SMS_FROM: without it no caller is offered a text message
+    sms_per_day: str = "500"  # IVR_SMS_PER_DAY (checked when the texter is made)
+    twilio_api_url: str = ""  # IVR_TWILIO_API_URL: "" for Twilio's own
+    clock: Callable[[], datetime] = japan_now  # not a variable: tests pin it
+    sms_texter: object = None  # not a variable: the terminal phone's rehearsal texter
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        """The settings in `environ` (default: the process environment), then `overrides`."""
+        env = os.environ if environ is None else environ
+        try:
+            settings = cls(
+                routes=env.get("IVR_ROUTES", "routes.yaml"),
+                auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+                account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+                dev=env.get("IVR_DEV", "") == "1",
+                trusted_proxies=int(env.get("IVR_TRUSTED_PROXIES", "0") or 0),
+                records_url=records_url(env),
+                records_timeout=float(env.get("IVR_RECORDS_TIMEOUT", "5") or 5),
+                records_spool=env.get("IVR_RECORDS_SPOOL", "").strip(),
+                caller_hash_key=env.get("IVR_CALLER_HASH_KEY", ""),
+                step_log=env.get("IVR_STEP_LOG", "auto") or "auto",
+                metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+                sms_from=env.get("IVR_SMS_FROM", "").strip(),
+                sms_per_day=env.get("IVR_SMS_PER_DAY", "").strip() or "500",
+                twilio_api_url=env.get("IVR_TWILIO_API_URL", "").strip(),
+            )
+        except ValueError as error:
+            raise ConfigError(f"a setting is not a number: {error}") from None
+        return settings.replace(**overrides)
+
+    def replace(self, **overrides) -> Settings:
+        """These settings with some changed; an unknown name is an error, not ignored."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(self, **overrides)
+
+    @property
+    def caller_key(self) -> bytes | None:
+        """The HMAC key for callers' numbers; None without one."""
+        return self.caller_hash_key.encode("utf-8") if self.caller_hash_key else None
+
+
+def records_url(environ: Mapping[str, str]) -> str | None:
+    """DATABASE_URL, else the SQLite file IVR_RECORDS_DB (default ivr-records.sqlite3); None if off."""
+    url = environ.get("DATABASE_URL", "").strip()
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url.removeprefix("postgres://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    path = environ.get("IVR_RECORDS_DB", DEFAULT_SQLITE).strip()
+    if path.lower() in {"", "off", "none"}:
+        return None
+    return "sqlite:///" + os.path.abspath(path)
