@@ -239,15 +239,3 @@ def test_position_travels_in_the_url(query, position):
     assert Position.from_query(query) == position
     if position is not None:
         assert Position.from_query(position.to_query()) == position
-
-
-def test_the_flow_imports_neither_flask_nor_twilio():
-    import ast
-    from pathlib import Path
-
-    for name in ("core/flow", "core/hours", "core/readings", "core/routes", "core/contacts", "core/paths",
-                 "routesfile/loader", "routesfile/reader"):
-        tree = ast.parse(Path(__file__).parent.parent.joinpath("ivr", f"{name}.py").read_text())
-        imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-        assert not imported & {"flask", "twilio", "werkzeug"}, name

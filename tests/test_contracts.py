@@ -1,0 +1,34 @@
+"""The architecture as contracts: import-linter's, from pyproject.toml, and what an import loads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from helpers import ROOT
+from importlinter.cli import lint_imports
+
+LIBRARIES = ("flask", "werkzeug", "twilio", "sqlalchemy", "alembic", "gunicorn", "prometheus_client")
+
+
+def test_import_contracts_are_kept(monkeypatch, capsys):
+    """A pure core, packages by role in layers, and no import cycle (see [tool.importlinter])."""
+    monkeypatch.chdir(ROOT)
+    exit_code = lint_imports(no_cache=True, no_logo=True)
+    output = capsys.readouterr().out
+    assert exit_code == 0, output
+    assert "3 kept, 0 broken" in output
+
+
+def loaded_by(statement: str) -> set[str]:
+    """The top-level packages among LIBRARIES that a fresh interpreter has loaded after `statement`."""
+    probe = f"import sys\n{statement}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(done.stdout.split()) & set(LIBRARIES)
+
+
+def test_importing_the_flow_or_the_package_loads_no_web_twilio_or_database_library():
+    assert loaded_by("import ivr") == set()
+    assert loaded_by("import ivr.core.flow, ivr.core.events, ivr.core.paths, ivr.core.wording") == set()
+    assert loaded_by("import ivr.routesfile.loader") == set()
+    assert loaded_by("import ivr.app") >= {"flask", "werkzeug"}, "the probe must see what an import loads"
