@@ -131,3 +131,34 @@ def test_input_and_keys_sections_map_onto_their_settings():
 
     assert {f.name for f in fields(InputSettings)} == set(schema()["$defs"]["input"]["properties"])
     assert {f.name for f in fields(Keys)} == set(schema()["$defs"]["keys"]["properties"])
+
+
+def test_reading_a_file_keeps_nothing_of_it_afterwards(monkeypatch):
+    """Each read builds its values with its own constructor: no node outlives the read."""
+    import gc
+    import weakref
+
+    import yaml
+
+    from ivr.routesfile import reader
+
+    nodes = []
+    compose = yaml.compose
+
+    def watched(*args, **kwargs):
+        root = compose(*args, **kwargs)
+        todo = [root]
+        while todo:
+            node = todo.pop()
+            nodes.append(weakref.ref(node))
+            if isinstance(node, yaml.MappingNode):
+                todo.extend(n for pair in node.value for n in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                todo.extend(node.value)
+        return root
+
+    monkeypatch.setattr(reader.yaml, "compose", watched)
+    doc = reader.read_yaml("a: 1\nb: [true, 2.5, null, text]\n", "t.yaml")
+    assert doc.data == {"a": 1, "b": [True, 2.5, None, "text"]}
+    gc.collect()
+    assert len(nodes) == 9 and [n for n in nodes if n() is not None] == []
