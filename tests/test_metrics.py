@@ -26,7 +26,15 @@ def samples(client) -> dict[tuple, float]:
 
 
 def value(found, name, **labels) -> float:
-    return found.get((name, tuple(sorted(labels.items()))), 0.0)
+    """A sample's value; a sample /metrics does not show is a failure, not a zero."""
+    key = (name, tuple(sorted(labels.items())))
+    assert key in found, f"/metrics has no {name}{labels or ''}"
+    return found[key]
+
+
+def absent(found, name, **labels) -> bool:
+    """Whether /metrics shows no such sample (a labelled counter that never counted)."""
+    return (name, tuple(sorted(labels.items()))) not in found
 
 
 def test_a_call_is_counted_by_menu_option_desk_transfer_and_latency(tmp_path, clock):
@@ -49,7 +57,8 @@ def test_a_call_is_counted_by_menu_option_desk_transfer_and_latency(tmp_path, cl
     assert value(found, "ivr_http_requests_total", endpoint="ivr.voice", status="200") == 2
     assert value(found, "ivr_http_requests_total", endpoint="status.call_status", status="204") == 2
     assert value(found, "ivr_calls_ended_total", status="completed") == 2
-    assert value(found, "ivr_record_write_failures_total", reason="OperationalError") == 0
+    assert absent(found, "ivr_record_write_failures_total", reason="OperationalError")
+    assert absent(found, "ivr_transfers_total", outcome="transfer_no-answer")
 
 
 def test_refused_signatures_and_unknown_paths_are_counted(client):
