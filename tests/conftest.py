@@ -7,11 +7,16 @@ in the checkout.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from datetime import datetime
 
 import holidays
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from helpers import OPEN_TUESDAY, ROOT, ROUTES, TOKEN
 
 from ivr.app import create_app
@@ -19,6 +24,14 @@ from ivr.core.flow import CallFlow
 from ivr.core.readings import Reader
 from ivr.core.wording import load_translations
 from ivr.routesfile.loader import load_routes
+
+# Hypothesis keeps no example database, and its caches go to a temporary directory: tests
+# never write into the checkout.
+hypothesis_settings.register_profile("ivr", database=None)
+hypothesis_settings.load_profile("ivr")
+HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="ivr-hypothesis-")
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, HYPOTHESIS_HOME, ignore_errors=True)
 
 
 class Clock:

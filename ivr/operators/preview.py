@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from ..core.flow import CallFlow
 from ..core.paths import Path, walk
@@ -69,11 +69,17 @@ def speech_seconds(segments: tuple[Segment, ...]) -> float:
     text = plain(segments)
     if not text:
         return 0.0
-    engine = open_jtalk()
-    if engine is None:
+    if open_jtalk() is None:
         return estimate_seconds(text)
+    return _spoken_seconds(text)
+
+
+@lru_cache(maxsize=1024)
+def _spoken_seconds(text: str) -> float:
+    """Open JTalk's seconds for a text. Synthesis is slow and gives the same length for the
+    same text, so each text is timed once per process (check and preview share it)."""
     with quiet():
-        audio, rate = engine.tts(text)
+        audio, rate = open_jtalk().tts(text)
     return len(audio) / rate
 
 
