@@ -33,6 +33,22 @@ HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="ivr-hypothesis-")
 set_hypothesis_home_dir(HYPOTHESIS_HOME)
 atexit.register(shutil.rmtree, HYPOTHESIS_HOME, ignore_errors=True)
 
+# Tests that time speech with Open JTalk run in one xdist worker, so that each path's text is
+# synthesised once (preview keeps each text's timing for the process). Others go by module.
+SPEECH_TIMING = ("tests/test_operator_cli.py::", "tests/test_timing.py::",
+                 "tests/test_cli.py::test_check_accepts_the_shipped_file")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SpeechTimingTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "speech-timing" if nodeid.startswith(SPEECH_TIMING) else super()._split_scope(nodeid)
+
+    return SpeechTimingTogether(config, log)
+
 
 class Clock:
     """A clock the tests set by hand."""

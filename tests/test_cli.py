@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from helpers import ROUTES
 
 from ivr.operators.cli import main
@@ -55,7 +54,6 @@ def test_call_rejects_a_bad_time(runner):
     assert "is not a Japan time" in result.output
 
 
-@pytest.mark.xdist_group("open_jtalk")
 def test_check_accepts_the_shipped_file(runner):
     result = runner.invoke(main, ["check", str(ROUTES)])
     assert result.exit_code == 0

@@ -13,9 +13,6 @@ from ivr.operators.cli import main
 from ivr.operators.preview import open_jtalk
 
 VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"
-# check and preview time speech with Open JTalk: one xdist worker runs them all, so each
-# path's text is synthesised once (preview caches its timings per process).
-pytestmark = pytest.mark.xdist_group("open_jtalk")
 
 
 def variant(tmp_path: Path, *edits: tuple[str, str], base: Path = VALID) -> Path:

@@ -10,7 +10,6 @@ from ivr.core.hours import JAPAN
 from ivr.operators.preview import EAGER_LIMIT, PATIENT_LIMIT, estimate_seconds, open_jtalk, timings
 
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)
-pytestmark = pytest.mark.xdist_group("open_jtalk")  # shares preview's timings with the commands' tests
 
 
 @pytest.fixture(scope="module")
