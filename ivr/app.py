@@ -12,8 +12,8 @@ from flask import Flask
 
 from .clock import japan_holidays
 from .core.readings import Reader
-from .routesfile.served import Line
 from .settings import ConfigError, Settings
+from .web.served import Line
 
 __all__ = ["ConfigError", "create_app"]
 log = logging.getLogger("ivr")

@@ -12,7 +12,7 @@ import pytest
 from helpers import ROUTES
 
 from ivr.routesfile import loader as routes_module
-from ivr.routesfile.served import offline_flow
+from ivr.web.served import offline_flow
 from ivr.routesfile.loader import RoutesError, load_routes, parse_routes
 from ivr.web.twiml import SAY_URL_ENCODED, oversized_says
 from ivr.routesfile.reader import MAX_BYTES

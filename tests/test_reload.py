@@ -14,7 +14,7 @@ from helpers import (ROUTES, TOKEN, fetch_health, free_port, post_signed, post_v
                      twiml, wait_for)
 
 from ivr.app import create_app
-from ivr.routesfile import served as line_module
+from ivr.web import served as line_module
 
 GREETING = "迷惑メール相談のご案内です。"
 NEW_GREETING = "迷惑メール相談の、新しいご案内です。"

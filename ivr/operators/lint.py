@@ -9,8 +9,8 @@ from ..core.flow import CallFlow
 from ..core.hours import in_japan
 from ..core.paths import walk
 from ..routesfile.reader import Problem
-from .preview import EAGER_LIMIT, PATIENT_LIMIT, speech_seconds, timings
 from ..web.twiml import SAY_MARGIN, oversized_says
+from .preview import EAGER_LIMIT, PATIENT_LIMIT, speech_seconds, timings
 
 MAX_TOPICS = 5
 MAX_PRESSES = 3

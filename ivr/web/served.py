@@ -17,8 +17,9 @@ from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
 from ..core.readings import Reader
 from ..core.routes import Routes
-from .loader import RoutesError, load_routes, parse_routes, read_routes_text
-from .reader import Problem
+from ..routesfile.loader import RoutesError, load_routes, parse_routes, read_routes_text
+from ..routesfile.reader import Problem
+from .twiml import oversized_says
 
 log = logging.getLogger("ivr.reload")
 CHECK_EVERY = 1.0  # seconds between looks at the file
@@ -39,8 +40,6 @@ def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: dat
     wording is seen, and on the coming days the calendar changes (closures, special hours,
     announcements).
     """
-    from ..web.twiml import oversized_says
-
     flow = CallFlow(routes, reader, is_holiday)
     problems = oversized_says(flow, (now, now + timedelta(hours=12),
                                      *dated_moments(routes.calendar, now)))
