@@ -48,7 +48,7 @@ CENTER_BODY = ("迷惑メール相談のご案内ダイヤルです。お電話�
 
 def sms_app(database: str, clock, api_url: str, sms_from: str = "MeiwakuInfo", **overrides):
     """The line as served, sending through the REST API at `api_url`."""
-    settings = {"TWILIO_ACCOUNT_SID": ACCOUNT, "IVR_SMS_FROM": sms_from, "IVR_TWILIO_API_URL": api_url}
+    settings = {"account_sid": ACCOUNT, "sms_from": sms_from, "twilio_api_url": api_url}
     return record_app(database, clock, **(settings | overrides))
 
 
@@ -56,7 +56,7 @@ def rehearsal_app(database: str, clock, per_day: int = 500, records: bool = True
     """The line counting in the database, with a sender that only keeps what it would send."""
     texter = Texter(DatabaseLedger(database), RehearsalSender(), Limits(per_day=per_day),
                     HASH_KEY.encode(), background=False)
-    return record_app(database if records else "", clock, SMS_TEXTER=texter)
+    return record_app(database if records else None, clock, sms_texter=texter)
 
 
 def call(app, keys: list[str], caller: str = MOBILE, texts: list | None = None) -> list[str]:
@@ -296,13 +296,13 @@ def test_the_sender_is_a_number_a_sender_id_or_a_messaging_service(value_, field
 
 
 @pytest.mark.parametrize("overrides, complaint", [
-    ({"IVR_SMS_FROM": "TooLongSenderID"}, "IVR_SMS_FROM='TooLongSenderID' is neither"),
-    ({"IVR_SMS_FROM": "12345"}, "is neither"),
-    ({"TWILIO_ACCOUNT_SID": ""}, "also need: TWILIO_ACCOUNT_SID"),
-    ({"IVR_CALLER_HASH_KEY": ""}, "IVR_CALLER_HASH_KEY"),
-    ({"RECORDS_URL": ""}, "a records database"),
-    ({"IVR_SMS_PER_DAY": "many"}, "IVR_SMS_PER_DAY='many' is not a whole number"),
-    ({"IVR_TWILIO_API_URL": "api.twilio.com"}, "is not an absolute http(s) URL"),
+    ({"sms_from": "TooLongSenderID"}, "IVR_SMS_FROM='TooLongSenderID' is neither"),
+    ({"sms_from": "12345"}, "is neither"),
+    ({"account_sid": ""}, "also need: TWILIO_ACCOUNT_SID"),
+    ({"caller_hash_key": ""}, "IVR_CALLER_HASH_KEY"),
+    ({"records_url": None}, "a records database"),
+    ({"sms_per_day": "many"}, "IVR_SMS_PER_DAY='many' is not a whole number"),
+    ({"twilio_api_url": "api.twilio.com"}, "is not an absolute http(s) URL"),
 ])
 def test_settings_that_cannot_work_stop_the_start(tmp_path, clock, overrides, complaint):
     with pytest.raises(ConfigError) as refused:
