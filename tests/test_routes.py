@@ -135,7 +135,8 @@ def test_schema_and_loader_agree(monkeypatch):
 
     text = ROUTES.read_text("utf-8").replace(
         "  ads:\n    options:\n", "  ads:\n    intro: 広告や宣伝のメールについてです。\n    options:\n").replace(
-        '"1": {label: ご相談, desk: center}', '"1": {label: ご相談, desk: center, lead: ご相談はこちらです。}')
+        '"1": {label: ご相談, desk: center}', '"1": {label: ご相談, desk: center, lead: ご相談はこちらです。}').replace(
+        '    phone: "03-5974-0068"\n', '    phone: "03-5974-0068"\n    url: https://www.dekyo.or.jp/soudan/\n')
     text = text.replace("\ncalendar: []\n", """
 calendar:
   - date: "2026-12-08"
@@ -162,7 +163,7 @@ announcements:
 
     monkeypatch.setattr(loader, "_build", watched)
     routes = loader.parse_routes(text)
-    assert routes.menus["ads"].intro and routes.menus["ads"].option("1").lead
+    assert routes.menus["ads"].intro and routes.menus["ads"].option("1").lead and routes.desks["center"].url
     schema = loader.schema()
     allowed = schema_keys(schema)
     input_and_keys = set(schema["$defs"]["input"]["properties"]) | set(schema["$defs"]["keys"]["properties"])
