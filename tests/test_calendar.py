@@ -196,8 +196,7 @@ def dated_app(tmp_path, dated_text, clock, monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     path = tmp_path / "routes.yaml"
     path.write_text(dated_text, "utf-8")
-    return create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ROUTES": str(path), "CLOCK": clock,
-                       "RECORDS_URL": ""})
+    return create_app({"auth_token": TOKEN, "routes": str(path), "clock": clock, "records_url": None})
 
 
 def canonical(element: ET.Element) -> tuple:
@@ -276,7 +275,7 @@ def test_paths_count_the_announcements_heard_before_the_number(dated):
 
 def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, dated_text):
     from ivr.routesfile.loader import RoutesError
-    from ivr.routesfile.served import checked_flow
+    from ivr.web.served import checked_flow
 
     is_holiday = holidays.country_holidays("JP").__contains__
     before = jst(2026, 11, 28, 10, 0)

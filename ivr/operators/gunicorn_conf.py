@@ -91,7 +91,7 @@ control_socket_disable = True
 
 
 def _line(app):
-    """The app's served routes (ivr.routesfile.served.Line), if `app` is the line's app."""
+    """The app's served routes (ivr.web.served.Line), if `app` is the line's app."""
     extensions = getattr(app, "extensions", None)
     return extensions.get("ivr") if isinstance(extensions, dict) else None
 
