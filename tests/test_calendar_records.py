@@ -34,7 +34,7 @@ def dated_routes(tmp_path):
 
 
 def test_records_keep_closure_days_and_answers_with_an_announcement(database, clock, tmp_path):  # noqa: F811
-    app = record_app(database, clock, IVR_ROUTES=str(dated_routes(tmp_path)))
+    app = record_app(database, clock, routes=str(dated_routes(tmp_path)))
     clock.now = datetime(2026, 12, 8, 10, 30, tzinfo=JAPAN)   # closed, announcement's last day
     place_call(app, ["1", "1", "-"])
     clock.now = datetime(2026, 12, 8, 10, 31, tzinfo=JAPAN)
