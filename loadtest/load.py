@@ -73,7 +73,7 @@ class Server:
         self.port = free_port()
         self.workdir = workdir
         self.metrics_dir = workdir / "prometheus"
-        self.metrics_dir.mkdir()
+        self.metrics_dir.mkdir(exist_ok=True)
         env = dict(os.environ, TWILIO_AUTH_TOKEN=token, IVR_ROUTES=str(routes),
                    WEB_CONCURRENCY=str(workers), IVR_CALLER_HASH_KEY=secrets.token_hex(16),
                    PROMETHEUS_MULTIPROC_DIR=str(self.metrics_dir), IVR_STEP_LOG="stderr",
@@ -86,7 +86,7 @@ class Server:
             env["IVR_RECORDS_DB"] = str(workdir / "records.sqlite3")
         self.database = database or f"sqlite:///{workdir / 'records.sqlite3'}"
         self.log_path = workdir / "gunicorn.log"
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "ab")  # a server started again in the same place adds to it
         env["IVR_RECORDS_SPOOL"] = str(workdir / "spool")
         if gunicorn_args:
             env["GUNICORN_CMD_ARGS"] = gunicorn_args

@@ -61,9 +61,13 @@ class PostgresServer:
         self._ctl("start", "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} "
                   "-c fsync=off")
 
-    def restart(self, down: float = 0.0) -> None:
-        """Stop (fast: open connections are cut), stay down `down` seconds, start again."""
+    def stop_server(self) -> None:
+        """Stop the server (fast: open connections are cut), keeping its data."""
         self._ctl("stop", "-m", "fast")
+
+    def restart(self, down: float = 0.0) -> None:
+        """Stop, stay down `down` seconds, start again."""
+        self.stop_server()
         time.sleep(down)
         self.start()
 

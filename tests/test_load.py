@@ -108,3 +108,38 @@ def test_reload_stopped_worker_and_database_restart_on_postgresql(tmp_path, own_
                        tmp_path, serve=True, events=events, restart_database=own_postgres.restart,
                        settle=SETTLE)
     check_events(figures, events)
+
+
+def test_server_stopped_while_postgresql_is_down_writes_everything_at_its_next_start(
+        tmp_path, own_postgres):
+    """A pod stopping (SIGTERM to `ivr serve`) while the database is away: the records wait in
+    the spool, and the server started again once the database is back writes every one."""
+    import random
+    import secrets
+    import time
+
+    random.seed(11)
+    token = secrets.token_hex(16)
+    paths = load.desk_paths(load.ROOT / "routes.yaml")
+    server = load.Server(tmp_path, token, load.ROOT / "routes.yaml", WORKERS, own_postgres.url, True)
+    try:
+        server.wait_ready()
+        first = load.place_call(server.base, token, *paths[0], time.monotonic() + 30)
+        assert first.error is None and load.check_records(own_postgres.url, [first], 10)["complete"] == 1
+        own_postgres.stop_server()  # the database goes away
+        deadline = time.monotonic() + 60
+        results = [load.place_call(server.base, token, *paths[n % len(paths)], deadline)
+                   for n in range(24)]
+        assert [r.error for r in results if r.error] == []
+    finally:
+        server.stop()
+    assert list((tmp_path / "spool").glob("*.spool")), "the stopped workers left no spool"
+    own_postgres.start()
+    again = load.Server(tmp_path, token, load.ROOT / "routes.yaml", WORKERS, own_postgres.url, True)
+    try:
+        again.wait_ready()  # each worker's first /healthz looks for spools left behind
+        records = load.check_records(own_postgres.url, [first] + results, SETTLE)
+    finally:
+        again.stop()
+    assert (records["records"], records["complete"], records["problems"]) == (25, 25, []), records
+    assert list((tmp_path / "spool").glob("*.spool")) == []
