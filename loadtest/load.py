@@ -11,7 +11,8 @@ call must have exactly one complete record naming its desk. Prints the figures a
 
 `--serve` runs `ivr serve` instead of gunicorn (both with the packaged configuration). Each `--event
 FRACTION:WHAT` happens once that fraction of the calls is done: `reload` (SIGHUP to the master),
-`stop-worker` (SIGTERM to one worker), `kill-worker` (SIGKILL to one worker),
+`stop-worker` (SIGTERM to one worker), `kill-worker` (SIGKILL to one worker), `stall-worker`
+(SIGSTOP to one worker, which gunicorn's timeout then kills),
 `hold-lock=SECONDS` (the SQLite file's write lock held that long), `restart-database`
 (PostgreSQL restarted; needs `--postgres`, a server of the load test's own) or
 `stop-database=SECONDS` (PostgreSQL stopped that long, then started).
@@ -205,7 +206,8 @@ def check_records(database: str, results: list[CallResult], wait: float) -> dict
             time.sleep(0.2)
             continue
         complete = [r for r in rows if r["ended_at"] is not None and r["end_reason"] == "answer_heard"]
-        if len(complete) >= len(sids) or time.monotonic() > deadline:
+        every_step = all(steps.get(sid) == len(r.keys) + 2 for sid, r in sids.items())
+        if (len(complete) >= len(sids) and every_step) or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     settled = round(time.monotonic() - started, 2)
@@ -283,6 +285,8 @@ class Events:
             detail = self.server.signal_worker(signal.SIGTERM)
         elif what == "kill-worker":
             detail = self.server.signal_worker(signal.SIGKILL)
+        elif what == "stall-worker":  # it stops answering: gunicorn's timeout kills it
+            detail = self.server.signal_worker(signal.SIGSTOP)
         elif what == "restart-database":
             self.restart_database()
         elif what.startswith("stop-database="):
@@ -376,7 +380,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=300.0)
     parser.add_argument("--serve", action="store_true", help="run `ivr serve`, not gunicorn -c infra/…")
     parser.add_argument("--event", action="append", default=[], metavar="FRACTION:WHAT",
-                        help="reload, stop-worker, kill-worker, hold-lock=SECONDS, "
+                        help="reload, stop-worker, kill-worker, stall-worker, hold-lock=SECONDS, "
                         "restart-database or stop-database=SECONDS at that fraction")
     parser.add_argument("--postgres", action="store_true",
                         help="start a PostgreSQL server of the test's own (needs its binaries)")
