@@ -302,3 +302,20 @@ def test_a_killed_workers_spool_is_replayed_once_by_the_next(tmp_path, clock, ca
     assert {c["end_reason"] for c in calls} == {"hung_up_in_menu"}
     assert list(spool.glob("*.spool")) == []
     assert f"record for {sids[0]} lost: its spool line was cut short" in caplog.text
+
+
+def test_the_spool_is_kept_small_and_left_empty_at_a_clean_exit(tmp_path, clock, monkeypatch):
+    monkeypatch.setattr("ivr.records.writer.ROTATE_IDLE", 5)
+    spool = tmp_path / "spool"
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, RECORDS_SPOOL=str(spool))
+    writer = app.extensions["ivr.records"]
+    place_call(app, ["4", "-"])  # 4 records: the file stays, all written, for the next ones
+    drained(app)
+    assert len(list(spool.glob("*.spool"))) == 1
+    place_call(app, ["5", "-"])  # 8 records in it, all written: replaced by a new file
+    drained(app)
+    assert list(spool.glob("*.spool")) == []
+    place_call(app, ["7", "-"])
+    drained(app)
+    assert writer.close() == 0 and list(spool.glob("*.spool")) == []
+    assert len(stored(f"sqlite:///{tmp_path / 'r.sqlite3'}")[1]) == 9

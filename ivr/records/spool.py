@@ -119,11 +119,12 @@ class Spool:
         fcntl.flock(fd, fcntl.LOCK_EX)
         return Segment(path, fd)
 
-    def close_current(self) -> None:
-        """Append no more to the current segment (it goes once written)."""
-        if self.current is not None:
-            self.current.closed = True
-            self.current = None
+    def close_current(self) -> Segment | None:
+        """Append no more to the current segment (it goes once written); that segment."""
+        segment, self.current = self.current, None
+        if segment is not None:
+            segment.closed = True
+        return segment
 
     def claim_orphans(self, limit: int) -> list[tuple[Segment, list]]:
         """Segments no live worker holds, locked for this one, with their records (up to `limit` records)."""

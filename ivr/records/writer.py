@@ -40,6 +40,7 @@ IDLE_SECONDS = 10.0  # a thread with nothing to write for this long ends (and gi
 TICK = 1.0  # seconds between looks at the spool, the SQLite file and the gauges when idle
 ORPHANS_EVERY = 2.0
 FIRST_PAUSE, LONGEST_PAUSE = 0.05, 5.0
+ROTATE_IDLE = 256  # a spool file holding this many records, all written, is replaced by a new one
 DRAIN_AT_EXIT = 5.0
 SLOW_ATTEMPT = 1.0  # a write waiting this long at exit: the database is in trouble, hand over
 LOG_EVERY = 10.0  # seconds between warnings while the database stays in trouble
@@ -230,17 +231,21 @@ class RecordWriter:
 
     def _done(self, count: int) -> None:
         """The first `count` queued records are written (or given up)."""
-        with self._cond:
-            finished = [self._items.popleft() for _ in range(count)]
+        with self._cond:  # until the files are done with, drain() sees them queued
+            finished = list(itertools.islice(self._items, count))
+            segments = {id(s): s for _, s, _ in finished if s is not None}
+            for _, segment, _ in finished:
+                if segment is not None:
+                    segment.written += 1
+            for _ in range(count):
+                self._items.popleft()
             empty = not self._items
-            if empty and self._spool is not None:
-                self._spool.close_current()  # its file goes now that it is written
-        segments = {id(s): s for _, s, _ in finished if s is not None}
-        for _, segment, _ in finished:
-            if segment is not None:
-                segment.written += 1
-        for segment in segments.values():
-            segment.finish_if_written()
+            current = self._spool.current if self._spool is not None else None
+            if empty and current is not None and current.count >= ROTATE_IDLE:
+                self._spool.close_current()  # everything in it is written: its file goes
+                segments[id(current)] = current
+            for segment in segments.values():
+                segment.finish_if_written()
         if empty:
             self.report()
 
@@ -370,10 +375,14 @@ class RecordWriter:
             except Exception:
                 log.exception("record gauges failed")
 
+    def _queued(self) -> int:
+        with self._cond:
+            return len(self._items)
+
     def drain(self, timeout: float = DRAIN_AT_EXIT) -> bool:
         """Wait until every queued record is written or given up; False on timeout."""
         deadline = time.monotonic() + timeout
-        while self._items:
+        while self._queued():
             if time.monotonic() > deadline:
                 return False
             if self._thread is None or not self._thread.is_alive():
@@ -412,8 +421,9 @@ class RecordWriter:
         left = list(self._items)
         self.report()
         if not left:
-            if self._spool is not None:
-                self._spool.close_current()
+            current = self._spool.close_current() if self._spool is not None else None
+            if current is not None:
+                current.finish_if_written()
             return 0
         spooled = [item for item, segment, _ in left if segment is not None]
         unspooled = [item for item, segment, _ in left if segment is None]
