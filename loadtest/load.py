@@ -292,24 +292,27 @@ class Events:
         elif what.startswith("stop-database="):
             self.restart_database(float(what.split("=", 1)[1]))
         elif what.startswith("hold-lock="):
-            self._hold_sqlite_lock(float(what.split("=", 1)[1]))
+            detail = self._hold_sqlite_lock(float(what.split("=", 1)[1]))
         else:
             raise ValueError(f"unknown event {what}")
-        self.done.append({"at": fraction, "event": what, "after_calls": finished, "pid": detail,
+        self.done.append({"at": fraction, "event": what, "after_calls": finished, "detail": detail,
                           "seconds": round(time.perf_counter() - started, 2)})
 
-    def _hold_sqlite_lock(self, seconds: float) -> None:
+    def _hold_sqlite_lock(self, seconds: float) -> dict:
         """Hold the SQLite file's write lock, as a long migration or a backup would."""
         import sqlite3
 
         holder = sqlite3.connect(self.server.database.removeprefix("sqlite:///"),
                                  isolation_level=None, timeout=30)
         try:
+            asked = time.perf_counter()
             holder.execute("BEGIN EXCLUSIVE")
+            waited = round(time.perf_counter() - asked, 2)  # writers busy: it may wait its turn
             time.sleep(seconds)
             holder.rollback()
         finally:
             holder.close()
+        return {"waited_for_lock_seconds": waited}
 
     def wait(self) -> None:
         for thread in self.threads:
@@ -336,6 +339,7 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
         started = time.perf_counter()
         deadline = time.monotonic() + time_limit
         results: list[CallResult] = []
+        happenings.call_finished(0)  # events at 0 happen as the first calls start
         with ThreadPoolExecutor(concurrency) as pool:
             futures = [pool.submit(place_call, server.base, token, keys, desk, deadline)
                        for keys, desk in plan]

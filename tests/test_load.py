@@ -41,7 +41,7 @@ def test_concurrent_calls_on_postgresql(tmp_path, postgres):
 # A bounded version of loadtest/RESULTS.md's runs with events: `ivr serve` with 3 workers, a graceful
 # reload of the master at 30 % of the calls and one worker stopped at 60 %: every call must be in
 # `ivr report` with its final status soon after the last request, and no caller hears an error.
-# On SQLite the file's write lock is held for 8 s from 20 %, longer than a write waits for it,
+# On SQLite the file's write lock is held for 8 s from the start, longer than a write waits for it,
 # so the workers that stop still have records queued; on PostgreSQL the server is restarted.
 EVENT_CALLS, EVENT_CONCURRENCY, SETTLE = 120, 16, 20.0
 RELOAD_AND_STOP = [(0.3, "reload"), (0.6, "stop-worker")]
@@ -57,17 +57,20 @@ def check_events(figures: dict, events: list[tuple[float, str]]) -> None:
     assert figures["report"] == {"total": EVENT_CALLS, "with_final_status": EVENT_CALLS}
     assert figures["metrics"]["ivr_record_write_failures_total"] == 0
     assert figures["metrics"]["ivr_record_queue_depth"] == 0
+    for event in figures["events"]:  # the lock was held from the start, not after the calls
+        if event["event"].startswith("hold-lock"):
+            assert event["detail"]["waited_for_lock_seconds"] < 1, event
 
 
 def test_reload_and_a_stopped_worker_lose_no_record_on_sqlite(tmp_path):
-    events = [(0.2, "hold-lock=8")] + RELOAD_AND_STOP
+    events = [(0.0, "hold-lock=8")] + RELOAD_AND_STOP
     figures = load.run(EVENT_CALLS, EVENT_CONCURRENCY, WORKERS, None, TIME_LIMIT, tmp_path,
                        serve=True, events=events, settle=SETTLE)
     check_events(figures, events)
 
 
 def test_a_killed_worker_loses_no_record(tmp_path):
-    events = [(0.2, "hold-lock=6"), (0.5, "kill-worker")]
+    events = [(0.0, "hold-lock=6"), (0.5, "kill-worker")]
     figures = load.run(EVENT_CALLS, EVENT_CONCURRENCY, WORKERS, None, TIME_LIMIT, tmp_path,
                        serve=True, events=events, settle=SETTLE)
     # A caller whose request was in the killed worker lost the connection: that is the kill's,
@@ -85,7 +88,7 @@ def test_a_killed_worker_loses_no_record(tmp_path):
 def test_workers_recycled_by_max_requests_lose_no_record(tmp_path):
     # gunicorn with the image's config, each worker replaced after 60 requests while the
     # SQLite lock is held: every worker that goes still has records queued.
-    events = [(0.1, "hold-lock=8")]
+    events = [(0.0, "hold-lock=8")]
     figures = load.run(EVENT_CALLS, EVENT_CONCURRENCY, WORKERS, None, TIME_LIMIT, tmp_path,
                        events=events, settle=SETTLE, gunicorn_args="--max-requests 60")
     check_events(figures, events)
