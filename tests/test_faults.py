@@ -307,7 +307,7 @@ def test_a_killed_workers_spool_is_replayed_once_by_the_next(tmp_path, clock, ca
 def test_the_spool_is_kept_small_and_left_empty_at_a_clean_exit(tmp_path, clock, monkeypatch):
     monkeypatch.setattr("ivr.records.writer.ROTATE_IDLE", 5)
     spool = tmp_path / "spool"
-    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, RECORDS_SPOOL=str(spool))
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, records_spool=str(spool))
     writer = app.extensions["ivr.records"]
     place_call(app, ["4", "-"])  # 4 records: the file stays, all written, for the next ones
     drained(app)
