@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -16,6 +17,7 @@ from ..core.routes import LANGUAGE, TOP_MENU
 from ..routesfile.reader import Problem
 
 GROUP_PAUSE = "400ms"
+DOCUMENTS = 1024  # TwiML documents kept per process: every position, answers at a few hours
 SAY_CHARACTERS = 4096  # Twilio speaks at most this many characters in one <Say>
 SAY_URL_ENCODED = 4500  # above this many URL-encoded characters Twilio warns (13521)
 SAY_MARGIN = 0.9  # `ivr check` warns from this share of either limit
@@ -50,6 +52,16 @@ def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
     """The TwiML document for a step, its links made by `url_for` (endpoint, position)."""
     action = url_for("ivr.step", step.listen) if step.listen is not None else None
     then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
+    return document(step, voice, timeout, action, then)
+
+
+@lru_cache(maxsize=DOCUMENTS)
+def document(step: Step, voice: str, timeout: int, action: str | None, then: str | None) -> str:
+    """The TwiML document for a step with these links: a pure function, so each is made once.
+
+    Building it with VoiceResponse is most of a step's own work; callers at the same place
+    at the same hours hear the same document.
+    """
     response = VoiceResponse()
     spoken = say(step.speech, voice)
     if step.listen is not None:
