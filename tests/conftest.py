@@ -73,11 +73,13 @@ CHECKOUT_RECORDS = ROOT / "ivr-records.sqlite3"
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
+def clean_environment(monkeypatch, tmp_path):
     """No setting leaks in from the shell; records off; nothing written into the checkout."""
     for name in SETTINGS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IVR_RECORDS_DB", "off")
+    # Records a test leaves queued go to its own spool, not the shared temporary directory.
+    monkeypatch.setenv("IVR_RECORDS_SPOOL", str(tmp_path / "records-spool"))
     existed = CHECKOUT_RECORDS.exists()
     yield
     assert existed or not CHECKOUT_RECORDS.exists(), "the test wrote call records into the checkout"
