@@ -15,7 +15,7 @@ from .contacts import parse_phone
 from .dated import Announcement
 from .hours import IsHoliday, Span, in_japan, is_open, next_opening
 from .outcomes import Outcome
-from .readings import Reader, Segment, Words
+from .readings import Reader, Segment, Slow, Words
 from .routes import Desk, Menu, Option, Routes
 
 FALLBACK_NUMBER = "188"
@@ -350,12 +350,17 @@ class CallFlow:
         return self.announcements(self.routes.calendar.before_answer(desk.id, in_japan(now).date()))
 
     def _answer_head(self, option: Option) -> tuple[Segment, ...]:
-        """An answer up to its hours: scope statement, lead, number or address, about."""
+        """An answer up to its hours: lead, number or address, scope statement, the number again, about.
+
+        The scope statement follows the first giving of the number, so that a caller hears
+        the number they need first.
+        """
         desk = self.routes.desks[option.desk]
-        speech: tuple[Segment, ...] = ()
+        first, again = self._contact_parts(desk)
+        speech = self.reader.text(option.lead) + first
         if not desk.in_scope and option.scope_statement:
             speech += self.reader.text(self.routes.scope_statement)
-        return speech + self.reader.text(option.lead) + self.contact(desk) + self.reader.text(desk.about)
+        return speech + again + self.reader.text(desk.about)
 
     def _closing(self, desk: Desk) -> tuple[Segment, ...]:
         """What an answer says after the hours: the cost, then the notes."""
@@ -366,20 +371,36 @@ class CallFlow:
 
     def contact(self, desk: Desk) -> tuple[Segment, ...]:
         """The desk's number or address, said twice so it can be written down."""
+        first, again = self._contact_parts(desk)
+        return first + again
+
+    def _contact_parts(self, desk: Desk) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
+        """The first giving of the desk's number or address, and the second."""
         speech: tuple[Segment, ...] = ()
+        later: tuple[Segment, ...] = ()
         # TRANSLATORS: said again so the caller can check what they wrote down.
         again = self.t.gettext("Once more: %(number)s.")
         if desk.phone:
             number = self.reader.phone(desk.phone)
             # TRANSLATORS: a desk's telephone number, e.g. 消費者ホットラインの電話番号は、188です。
             first = self.t.gettext("The number of %(name)s is %(number)s.")
-            speech += frame(first, name=desk.reading, number=number) + frame(again, number=number)
+            speech += frame(first, name=desk.reading, number=number)
+            later += frame(again, number=number)
         if desk.email:
             address = self.reader.email(desk.email)
             # TRANSLATORS: a desk's email address, spelled out after this sentence's start.
             first = self.t.gettext("The email address of %(name)s is %(number)s.")
-            speech += frame(first, name=desk.reading, number=address) + frame(again, number=address)
-        return speech
+            if desk.email_reading:
+                # The address said as words first, then spelled once.
+                words = Slow(desk.email.address, desk.email_reading)
+                # TRANSLATORS: the address just said as words, now spelled letter by letter.
+                spelled = self.t.gettext("It is spelled %(number)s.")
+                speech += frame(first, name=desk.reading, number=words)
+                later += frame(spelled, number=address)
+            else:
+                speech += frame(first, name=desk.reading, number=address)
+                later += frame(again, number=address)
+        return speech, later
 
     def desk_open(self, desk: Desk, now: datetime) -> bool:
         """Whether the desk takes calls right now, the calendar's closures and hours included."""

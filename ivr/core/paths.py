@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .flow import CallFlow, Position
-from .readings import Segment, Slow
+from .readings import Segment, Slow, Words
 from .routes import TOP_MENU
 
 
@@ -29,11 +29,22 @@ class Path:
 
 
 def until_contact(flow: CallFlow, answer: tuple[Segment, ...], lead_length: int) -> tuple[Segment, ...]:
-    """The part of an answer heard before the desk's number or address begins."""
+    """The part of an answer heard up to the end of the sentence that first gives a number or address."""
     for i, segment in enumerate(answer):
         if isinstance(segment, Slow):
-            return answer[:i]
+            return answer[:i + 1] + _to_sentence_end(answer[i + 1:])
     return answer[:lead_length]
+
+
+def _to_sentence_end(rest: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """The segments up to and including the first 。 (the end of the sentence under way)."""
+    out: list[Segment] = []
+    for segment in rest:
+        if isinstance(segment, Words) and "。" in segment.text:
+            out.append(Words(segment.text[:segment.text.index("。") + 1]))
+            break
+        out.append(segment)
+    return tuple(out)
 
 
 def walk(flow: CallFlow, now: datetime) -> list[Path]:

@@ -151,7 +151,11 @@ class Reader:
             # TRANSLATORS: 12:00 midday, as said when giving opening hours.
             return self.t.gettext("noon")
         moment = time((minute // 60) % 24, minute % 60)
-        if moment.minute == 0:
+        if NOON < minute < NOON + 60:
+            # TRANSLATORS: a Babel time pattern for minutes past 12 midday (ja: 昼のh時m分 → 昼の12時30分;
+            # 午後0時30分 would be read ゴゴゼロジ).
+            pattern = self.t.pgettext("time pattern", "h:mm 'after noon'")
+        elif moment.minute == 0:
             # TRANSLATORS: a Babel time pattern for a whole hour (ja: aK時 → 午前10時).
             pattern = self.t.pgettext("time pattern", "h a")
         else:

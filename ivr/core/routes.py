@@ -54,6 +54,7 @@ class Desk:
     about: Text = ()
     phone: Phone | None = None
     email: Email | None = None
+    email_reading: tuple[str, ...] = ()
     hours: Hours | None = None
     fee: Text = ()
     notes: tuple[Text, ...] = ()

@@ -108,7 +108,9 @@ def fallback_twiml(routes_path: str, desk_id: str = CENTER_DESK) -> str:
     flow = CallFlow(routes, reader, lambda day: False)
     desk = routes.desks[desk_id]
     speech = reader.text(routes.greeting) + fault_step(reader).speech
-    speech += reader.text(routes.scope_statement) + flow.contact(desk)
+    speech += flow.contact(desk)
+    if desk.notes:  # what the center takes, e.g. advertising and promotional email
+        speech += reader.text(desk.notes[0])
     if desk.hours is not None:
         speech += (Words(reader.hours(desk.hours)),)
     speech += flow.goodbye(Outcome.ERROR).speech

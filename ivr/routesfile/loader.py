@@ -273,6 +273,11 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
         _no_digits(doc, (*path, "reading"), data["reading"])
     else:
         _no_digits(doc, (*path, "name"), data["name"], instead="; or give the name a reading:")
+    email_reading = tuple(w.strip() for w in data.get("email_reading", "").split("、") if w.strip())
+    if "email_reading" in data:
+        _no_digits(doc, (*path, "email_reading"), data["email_reading"])
+    if email_reading and email is None and "email" not in data:
+        doc.problem((*path, "email_reading"), "there is no email address to say")
     if phone and not hours:
         doc.problem(path, "a desk with a phone number needs hours (or hours: {varies: …})")
     transfer = data.get("transfer", False)
@@ -299,6 +304,7 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
         about=_text(doc, (*path, "about"), data.get("about")),
         phone=phone,
         email=email,
+        email_reading=email_reading,
         hours=hours,
         fee=_text(doc, (*path, "fee"), data.get("fee")),
         notes=tuple(_text(doc, (*path, "notes", i), n) for i, n in enumerate(data.get("notes", []))),

@@ -67,7 +67,8 @@ def document(step: Step, voice: str, timeout: int, action: str | None, then: str
     if step.listen is not None:
         gather = response.gather(
             input="dtmf", num_digits=1, timeout=timeout, action=action, method="POST",
-            action_on_empty_result=True,
+            # '#' and '*' are keys like any other: an empty finishOnKey turns off the default '#'.
+            finish_on_key="", action_on_empty_result=True,
         )
         gather.append(spoken)
         response.redirect(action, method="POST")
