@@ -11,32 +11,30 @@ from ivr.operators.cli import main
 
 def test_call_scripted_and_pinned_in_time(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30",
-                                  "--keys", "1,1,1", "--dial-status", "busy"])
+                                  "--keys", "4,1", "--dial-status", "busy"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("SAY      迷惑メール相談のご案内です。")
-    assert lines[1] == "PRESS    1"
-    assert lines[2].startswith("SAY      ご相談は1、違反メールの情報提供は2、")
+    assert lines[1] == "PRESS    4"
+    assert "今すぐおつなぎするには1を" in lines[2]
     assert lines[3] == "PRESS    1"
-    assert "今すぐおつなぎするには1を" in lines[4]
-    assert lines[5] == "PRESS    1"
-    assert lines[7] == "DIAL     +81359740068 (DialCallStatus=busy)"
-    assert lines[8].startswith("SAY      申し訳ありません。おつなぎできませんでした。")
+    assert lines[5] == "DIAL     +81359740068 (DialCallStatus=busy)"
+    assert lines[6].startswith("SAY      申し訳ありません。おつなぎできませんでした。")
     assert lines[-1] == "HANGUP   caller hangs up"
 
 
 def test_call_on_a_holiday_hears_the_next_opening(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-11-23 11:00",
-                                  "--keys", "1,1"])
+                                  "--keys", "4"])
     assert "次の受付は、11月24日火曜日の午前10時からです。" in result.output
     assert "おつなぎ" not in result.output
 
 
 def test_call_interactive_reads_keys_from_the_terminal(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30"],
-                           input="3\n2\n\n")
+                           input="1\n1\n\n")
     assert result.exit_code == 0
-    assert "消費者ホットラインの電話番号は、イチ、ハチ、ハチです。" in result.output
+    assert "消費者ホットラインの番号は、イチ、ハチ、ハチです。" in result.output
     assert "SILENCE  (no key)" in result.output
     assert result.output.rstrip().endswith("HANGUP   line hangs up")
 
@@ -57,7 +55,7 @@ def test_call_rejects_a_bad_time(runner):
 def test_check_accepts_the_shipped_file(runner):
     result = runner.invoke(main, ["check", str(ROUTES)])
     assert result.exit_code == 0
-    assert "OK (4 menus, 11 desks" in result.output
+    assert "OK (4 menus, 10 desks" in result.output
 
 
 def test_check_names_line_and_key_of_a_broken_file(runner, tmp_path):
@@ -66,7 +64,7 @@ def test_check_names_line_and_key_of_a_broken_file(runner, tmp_path):
     result = runner.invoke(main, ["check", str(broken)])
     assert result.exit_code == 1
     line = next(i for i, text in enumerate(broken.read_text("utf-8").splitlines(), 1) if "ipa_" in text)
-    assert f"{broken}:{line}: menus.top.options.\"5\".desk: unknown desk 'ipa_'; known: antiphishing, center" in result.output
+    assert f"{broken}:{line}: menus.billing.options.\"2\".desk: unknown desk 'ipa_'; known: antiphishing, center" in result.output
 
 
 def test_serve_refuses_to_start_without_a_token(runner, monkeypatch):
@@ -100,7 +98,7 @@ def test_a_call_from_the_terminal_leaves_no_record(runner, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("IVR_RECORDS_DB", raising=False)
-    result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--keys", "7"])
+    result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--keys", "6"])
     assert result.exit_code == 0
     assert "消費者ホットライン" in result.output
     assert list(tmp_path.iterdir()) == []

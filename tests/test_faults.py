@@ -227,8 +227,8 @@ def test_routes_file_deleted_while_serving(tmp_path, clock):
     first = twiml(post_signed(client, "/voice"))
     routes.unlink()
     time.sleep(1.1)  # the line looks at the file at most once a second
-    answer = twiml(post_signed(client, first.find("Gather").get("action"), Digits="5"))
-    assert "情報セキュリティ安心相談窓口" in spoken(answer)
+    answer = twiml(post_signed(client, first.find("Gather").get("action"), Digits="4"))
+    assert "迷惑メール相談センターの番号は" in spoken(answer)
     assert "cannot be read" in client.get("/healthz").get_json()["last_refused_reload"]["error"]
 
 
@@ -254,7 +254,7 @@ def test_an_exception_inside_the_flow(tmp_path, clock, monkeypatch):
 def test_records_off(tmp_path, clock):
     app = record_app(None, clock)
     assert "ivr.records" not in app.extensions
-    roots = timed_call(app, ["7", "-"])
+    roots = timed_call(app, ["6", "-"])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
     assert Settings.from_environ({"IVR_RECORDS_DB": "off"}).records_url is None
 

@@ -14,22 +14,46 @@ from ivr.core.readings import Slow, plain
 OPEN = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)      # Tuesday morning
 LUNCH = datetime(2026, 12, 1, 12, 15, tzinfo=JAPAN)
 YEAR_END = datetime(2026, 12, 29, 10, 30, tzinfo=JAPAN)
-SCOPE = "センターの電話相談は広告メールだけです。"
+SCOPE = ("迷惑メール相談センターの電話相談は、広告や宣伝のメールに限っております。"
+         "このご相談は、こちらの窓口で承っています。")
 
 EXPECTED_PATHS = {
-    ("1", "1"): "center",
-    ("1", "2"): "info",
+    ("1", "1"): "hotline",
+    ("1", "2"): "ipa",
+    ("1", "3"): "jiaa",
     ("2", "1"): "child_sos",
     ("2", "2"): "jinken",
-    ("2", "3"): "police",
-    ("2", "4"): "kotaeru",
-    ("3", "1"): "jiaa",
-    ("3", "2"): "hotline",
-    ("4",): "antiphishing",
-    ("5",): "ipa",
-    ("6",): "sns",
-    ("7",): "hotline",
+    ("2", "3"): "kotaeru",
+    ("2", "4"): "police",
+    ("3", "1"): "antiphishing",
+    ("3", "2"): "ipa",
+    ("3", "3"): "police",
+    ("4",): "center",
+    ("5",): "sns",
+    ("6",): "hotline",
 }
+# Every case in the guide's lists, as a caller would put it, with the keys whose labels name it
+# and the desk the guide names for it.
+GUIDE_CASES = [
+    ("利用の覚えないサイトから料金請求が来た", ("1", "1"), "hotline"),
+    ("無料だと思ったのに料金の請求が来た", ("1", "1"), "hotline"),
+    ("サイトの退会にはログインが必要という不審なメールが来た", ("1", "1"), "hotline"),
+    ("ネット上でのサービスや契約", ("1", "3"), "jiaa"),
+    ("画面に料金請求の表示が出たまま元に戻せない", ("1", "2"), "ipa"),
+    ("最近パソコンの挙動がおかしい", ("3", "2"), "ipa"),
+    ("自分が迷惑メールを送っているとプロバイダから連絡があった", ("3", "2"), "ipa"),
+    ("ボットや不正アクセスの被害にあった", ("3", "2"), "ipa"),
+    ("銀行やクレジットカード会社を名乗る不審なメール", ("3", "1"), "antiphishing"),
+    ("IDやパスワード変更依頼のメール", ("3", "1"), "antiphishing"),
+    ("フィッシングでお金の被害にあった", ("3", "3"), "police"),
+    ("SNSのアカウントや書き込みのトラブル", ("5",), "sns"),
+    ("子どもがいじめを呼びかけるメールを回されている", ("2", "1"), "child_sos"),
+    ("掲示板に実名で中傷されている", ("2", "2"), "jinken"),
+    ("東京都の青少年のネットのトラブル", ("2", "3"), "kotaeru"),
+    ("ネット上で殺害予告された", ("2", "4"), "police"),
+    ("広告や宣伝のメールが同意なく送られてくる", ("4",), "center"),
+    ("どこに相談すればよいかわからない", ("6",), "hotline"),
+]
 
 
 def follow(flow, keys, now=OPEN):
@@ -52,45 +76,66 @@ def test_each_path_reaches_its_desk(flow):
         assert step.desk == desk and step.outcome == "answer"
 
 
-def test_every_desk_is_within_three_presses(flow, routes):
+def test_every_desk_is_within_two_presses_and_no_menu_has_more_than_seven_options(flow, routes):
     depth = {}
     for path in walk(flow, OPEN):
         depth[path.desk] = min(depth.get(path.desk, 9), len(path.keys))
     assert set(depth) == set(routes.desks)
-    assert max(depth.values()) <= 3
+    assert max(depth.values()) <= 2
+    assert max(len(menu.options) for menu in routes.menus.values()) <= 7
+
+
+@pytest.mark.parametrize("case, keys, desk", GUIDE_CASES)
+def test_every_case_in_the_guide_reaches_the_desk_it_names(flow, case, keys, desk):
+    step = follow(flow, keys)
+    assert step.desk == desk and step.outcome == "answer", case
+
+
+def test_money_lost_and_threats_reach_the_police_answer_with_110_first(flow):
+    for keys in (("2", "4"), ("3", "3")):
+        said = text(follow(flow, keys))
+        assert said.startswith("緊急のときは、ヒャクトオバンへおかけください。"), keys
+        assert SCOPE not in said
 
 
 def test_greeting_names_the_line_then_the_top_menu(flow):
     step = flow.start(OPEN)
     said = text(step)
     assert said.startswith("迷惑メール相談のご案内です。")
-    assert "広告や宣伝メールは1、" in said
+    assert "料金の請求は1、" in said and "広告メールは4、" in said
     assert said.endswith("繰り返しは9を押してください。")
     assert step.listen == Position("top")
 
 
-@pytest.mark.parametrize("keys", [k for k, d in EXPECTED_PATHS.items() if d not in ("center", "info")
-                                  and k != ("7",)])
-def test_out_of_scope_answers_start_with_the_scope_statement(flow, keys):
-    assert text(follow(flow, keys)).startswith(SCOPE)
+@pytest.mark.parametrize("keys", [("1", "1"), ("1", "2"), ("1", "3"), ("3", "1"), ("3", "2")])
+def test_scope_statement_follows_the_first_giving_of_the_number(flow, keys):
+    step = follow(flow, keys)
+    first = next(i for i, s in enumerate(step.speech) if isinstance(s, Slow))
+    rest = plain(step.speech[first + 1:])
+    assert rest.startswith("です。" + SCOPE)
+
+
+@pytest.mark.parametrize("keys", [("2", "1"), ("2", "2"), ("2", "3"), ("2", "4"), ("3", "3"),
+                                  ("5",), ("6",)])
+def test_no_scope_statement_for_children_abuse_danger_sns_or_an_unsaid_trouble(flow, keys):
+    assert "迷惑メール相談センターの電話相談は" not in text(follow(flow, keys))
 
 
 def test_in_scope_answers_say_what_the_center_takes(flow):
-    center = text(follow(flow, ["1", "1"]))
-    assert SCOPE not in center
+    center = text(follow(flow, ["4"]))
+    assert "迷惑メール相談センターの電話相談は" not in center
     assert "広告や宣伝を目的としたメールのご相談をお受けしています" in center
-    info = text(follow(flow, ["1", "2"]))
-    assert "情報を集めています" in info and "対象外" in info
+    assert "情報提供のページ" in center
 
 
 def test_number_is_given_twice_with_name_hours_and_cost(flow):
-    step = follow(flow, ["1", "1"])
+    step = follow(flow, ["4"])
     numbers = [s for s in step.speech if isinstance(s, Slow)]
     assert [n.written for n in numbers] == ["03-5974-0068", "03-5974-0068"]
     said = text(step)
-    assert "迷惑メール相談センターの電話番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。" in said
+    assert "迷惑メール相談センターの番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。" in said
     assert "平日の午前10時から正午まで、午後1時から午後5時まで" in said
-    assert "相談は無料です。通話料はおかけになった方のご負担です。" in said
+    assert "相談は無料です。通話料は、お客様のご負担となります。" in said
 
 
 def test_navi_dial_answer_warns_about_phs_and_ip_phones(flow):
@@ -99,27 +144,35 @@ def test_navi_dial_answer_warns_about_phs_and_ip_phones(flow):
     assert "一部のアイピー電話からは、つながらないことがあります" in said
 
 
-def test_phishing_answer_spells_the_address_and_what_to_send(flow):
-    step = follow(flow, ["4"])
-    assert [s.written for s in step.speech if isinstance(s, Slow)][:2] == ["info@antiphishing.jp"] * 2
+def test_phishing_answer_says_the_address_as_words_then_spells_it_once(flow):
+    step = follow(flow, ["3", "1"])
+    slow = [s for s in step.speech if isinstance(s, Slow)]
+    assert [s.written for s in slow] == ["info@antiphishing.jp"] * 2
+    assert slow[0].groups == ("インフォ", "アット", "アンチフィッシング", "ドット", "ジェイピー")
+    assert slow[1].groups[0] == "アイ、エヌ、エフ、オー"
     said = text(step)
+    assert said.startswith("フィッシング対策協議会のアドレスは、インフォ、アット、")
+    assert "つづりは、アイ、エヌ、エフ、オー、アット" in said
     assert "件名、本文、差出人" in said
-    assert "シャープ、キュウ、イチ、イチ、ゼロ" in said  # money lost → police
+    assert "警察のサイバー犯罪相談窓口" in said  # money lost → police
 
 
-def test_police_answer_keeps_110_for_emergencies(flow):
-    said = text(follow(flow, ["2", "3"]))
-    assert "シャープ、キュウ、イチ、イチ、ゼロ" in said
-    assert "緊急のときは、ヒャクトオバンへ" in said
+def test_police_answer_gives_110_first_then_9110_then_the_desks_for_damage(flow):
+    said = text(follow(flow, ["2", "4"]))
+    at_110 = said.index("緊急のときは、ヒャクトオバンへおかけください。")
+    at_9110 = said.index("警察相談専用電話の番号は、シャープ、キュウ、イチ、イチ、ゼロです。")
+    at_desks = said.index("お近くの警察署か、都道府県警察のサイバー犯罪相談窓口")
+    assert at_110 == 0 < at_9110 < at_desks
+    assert "緊急でないご相談は、こちらで承っています。" in said
 
 
 def test_open_desk_offers_transfer_and_dials_e164(flow, routes):
-    answer = follow(flow, ["1", "1"])
+    answer = follow(flow, ["4"])
     assert "今すぐおつなぎするには1を、" in text(answer)
     step = flow.press(answer.listen, "1", OPEN)
     assert step.transfer.number == "+81359740068"
     assert step.transfer.timeout == routes.input.transfer_timeout
-    assert step.transfer.then == Position("ads", "1")
+    assert step.transfer.then == Position("top", "4")
     assert step.outcome == "transfer"
 
 
@@ -129,36 +182,45 @@ def test_open_desk_offers_transfer_and_dials_e164(flow, routes):
     (datetime(2026, 11, 28, 15, 0, tzinfo=JAPAN), "次の受付は、11月30日月曜日の午前10時からです。"),
 ])
 def test_closed_desk_says_when_it_opens_and_is_never_dialled(flow, moment, when):
-    answer = follow(flow, ["1", "1"], moment)
+    answer = follow(flow, ["4"], moment)
     said = text(answer)
-    assert "ただいまは受付時間外です。" + when in said
+    assert "ただいまの時間は、受付時間外です。" + when in said
     assert "おつなぎ" not in said
     pressed = flow.press(answer.listen, "1", moment)
     assert pressed.transfer is None and pressed.listen is not None
-    assert "ただいまは受付時間外です。" in text(pressed)
+    assert "ただいまの時間は、受付時間外です。" in text(pressed)
 
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
 def test_failed_transfer_falls_back_to_number_and_hours(flow, status):
-    step = flow.dial_ended(Position("ads", "1"), status, OPEN)
+    step = flow.dial_ended(Position("top", "4"), status, OPEN)
     said = text(step)
     assert said.startswith("申し訳ありません。おつなぎできませんでした。")
     assert "ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチ" in said
     assert "受付時間は" in said
     assert "今すぐおつなぎ" not in said
-    assert step.listen == Position("ads", "1") and step.outcome == f"transfer_{status}"
+    assert step.listen == Position("top", "4") and step.outcome == f"transfer_{status}"
 
 
 def test_completed_transfer_ends_the_call(flow):
-    step = flow.dial_ended(Position("ads", "1"), "completed", OPEN)
+    step = flow.dial_ended(Position("top", "4"), "completed", OPEN)
     assert step.hangs_up and text(step) == "お電話ありがとうございました。"
 
 
-def test_unknown_key_says_so_and_repeats_the_menu(flow):
-    step = flow.press(Position("top"), "*", OPEN)
+@pytest.mark.parametrize("key", ["*", "#", "8"])
+def test_unknown_key_says_so_and_repeats_the_menu(flow, key):
+    step = flow.press(Position("top"), key, OPEN)
     said = text(step)
-    assert said.startswith("その番号は選択できません。広告や宣伝メールは1、")
+    assert said.startswith("その番号は選択できません。料金の請求は1、")
     assert step.listen == Position("top", failures=1)
+
+
+@pytest.mark.parametrize("key", ["*", "#"])
+def test_star_and_hash_after_an_answer_say_so_and_keep_the_call(flow, key):
+    answer = follow(flow, ["2", "4"])
+    step = flow.press(answer.listen, key, OPEN)
+    assert not step.hangs_up and step.outcome == "invalid"
+    assert text(step).startswith("その番号は選択できません。もう一度お聞きになるには9を")
 
 
 def test_too_many_wrong_keys_end_politely_with_188(flow, routes):
@@ -171,7 +233,7 @@ def test_too_many_wrong_keys_end_politely_with_188(flow, routes):
 
 def test_silence_repeats_once_then_ends_with_188(flow, routes):
     first = flow.press(Position("top"), "", OPEN)
-    assert text(first).startswith("もう一度ご案内します。広告や宣伝メールは1、")
+    assert text(first).startswith("もう一度ご案内します。料金の請求は1、")
     assert first.listen == Position("top", silences=1)
     last = flow.press(first.listen, "", OPEN)
     assert routes.input.max_silences == 2
@@ -198,7 +260,7 @@ def test_submenus_say_how_to_go_back(flow):
 
 
 def test_answer_keys_repeat_top_and_silence(flow):
-    answer = follow(flow, ["3", "2"])
+    answer = follow(flow, ["1", "1"])
     again = flow.press(answer.listen, "9", OPEN)
     assert text(again) == text(answer)
     top = flow.press(answer.listen, "0", OPEN)
@@ -210,7 +272,7 @@ def test_answer_keys_repeat_top_and_silence(flow):
 
 
 def test_transfer_key_does_nothing_where_transfer_is_not_allowed(flow):
-    answer = follow(flow, ["5"])  # IPA: open now, but no transfer configured
+    answer = follow(flow, ["3", "2"])  # IPA: open now, but no transfer configured
     assert "おつなぎ" not in text(answer)
     step = flow.press(answer.listen, "1", OPEN)
     assert step.transfer is None

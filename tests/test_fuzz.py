@@ -30,7 +30,7 @@ paths = st.one_of(st.sampled_from(ENDPOINTS), st.sampled_from(ENDPOINTS).map(lam
                   st.text(st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="?#%"),
                           max_size=30).filter(lambda p: not p.startswith("/")).map(lambda p: "/" + p))
 queries = st.fixed_dictionaries({}, optional={
-    "m": st.one_of(st.sampled_from(["top", "ads", "abuse", "billing", "nowhere", ""]), texts),
+    "m": st.one_of(st.sampled_from(["top", "scam", "abuse", "billing", "nowhere", ""]), texts),
     "k": st.one_of(st.sampled_from(["1", "2", "3", "4", "9", "0", "*"]), texts),
     "s": small_ints, "f": small_ints,
 }) | st.dictionaries(texts, texts, max_size=3)

@@ -33,7 +33,7 @@ def test_check_shipped_file_warns_about_the_long_top_menu_but_passes(runner):
     result = runner.invoke(main, ["check", str(ROUTES), "--at", "2026-12-01 10:30"])
     assert result.exit_code == 0
     top = ROUTES.read_text("utf-8").splitlines().index("  top:") + 2  # its options: line
-    assert f"{ROUTES}:{top}: warning: menus.top.options: 7 options: callers remember at most 5" in result.output
+    assert f"{ROUTES}:{top}: warning: menus.top.options: 6 options: callers remember at most 5" in result.output
     assert "1 warning(s)" in result.output
     strict = runner.invoke(main, ["check", "--strict", str(ROUTES)])
     assert strict.exit_code == 1
@@ -83,17 +83,18 @@ def test_tree_text_shows_every_key_and_desk(runner):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "top: 迷惑メール相談のご案内です。"
-    assert "│  ├─ 1 ご相談 → 迷惑メール相談センター 03-5974-0068 (mon-fri 10:00-12:00 13:00-17:00, " \
+    assert "├─ 4 広告メール → 迷惑メール相談センター 03-5974-0068 (mon-fri 10:00-12:00 13:00-17:00, " \
            "closed holidays & year_end; transfer; in scope)" in lines
-    assert "│  ├─ 1 ネット通販の契約 → 日本産業協会の相談室 03-3256-3344 (mon-fri 12:30-16:00, " \
+    assert "│  └─ 3 ネット通販などの契約 → 日本産業協会の相談室 03-3256-3344 (mon-fri 12:30-16:00, " \
            "closed holidays & year_end)" in lines
-    assert "└─ 7 わからないとき → 消費者ホットライン 188 (hours vary)" in lines
+    assert "└─ 6 わからないとき → 消費者ホットライン 188 (hours vary)" in lines
 
 
 def test_tree_mermaid_and_dot(runner, routes):
     mermaid = runner.invoke(main, ["tree", str(ROUTES), "--format", "mermaid"]).output
     assert mermaid.startswith("flowchart LR")
-    assert 'menu_abuse -- "3 脅しや犯罪" --> desk_police' in mermaid
+    assert 'menu_abuse -- "4 脅しや殺害予告" --> desk_police' in mermaid
+    assert 'menu_scam -- "3 お金の被害" --> desk_police' in mermaid
     dot = runner.invoke(main, ["tree", str(ROUTES), "--format", "dot"]).output
     assert dot.startswith("digraph routes {")
     edges = [line for line in dot.splitlines() if "->" in line]
@@ -118,22 +119,22 @@ def test_diff_shows_what_callers_hear_differently(runner, tmp_path):
     new.write_text(ROUTES.read_text("utf-8").replace('"03-3256-3344"', '"03-3256-3345"'), "utf-8")
     result = runner.invoke(main, ["diff", str(ROUTES), str(new), "--at", "2026-12-01 10:30"])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == "3-1: changed (jiaa)"
-    assert "    - 日本産業協会相談室の電話番号は、03-3256-3344［ゼロサン、サンニーゴーロク、サンサンヨンヨン］です。" in result.output
-    assert "    + 日本産業協会相談室の電話番号は、03-3256-3345［ゼロサン、サンニーゴーロク、サンサンヨンゴー］です。" in result.output
+    assert result.output.splitlines()[0] == "1-3: changed (jiaa)"
+    assert "    - 日本産業協会相談室の番号は、03-3256-3344［ゼロサン、サンニーゴーロク、サンサンヨンヨン］です。" in result.output
+    assert "    + 日本産業協会相談室の番号は、03-3256-3345［ゼロサン、サンニーゴーロク、サンサンヨンゴー］です。" in result.output
     same = runner.invoke(main, ["diff", str(ROUTES), str(ROUTES)])
     assert same.exit_code == 0 and "callers hear no difference" in same.output
 
 
 def test_diff_names_moved_and_vanished_paths(runner, tmp_path):
     new = tmp_path / "new.yaml"
-    text = ROUTES.read_text("utf-8").replace('"6": {label: SNSのトラブル, desk: sns}',
-                                             '"6": {label: SNSのトラブル, desk: police}')
-    new.write_text(text.replace('      "7":\n        label: わからないとき\n        desk: hotline\n'
+    text = ROUTES.read_text("utf-8").replace('"5": {label: SNSのトラブル, desk: sns,',
+                                             '"5": {label: SNSのトラブル, desk: police,')
+    new.write_text(text.replace('      "6":\n        label: わからないとき\n        desk: hotline\n'
                                 '        scope_statement: false\n', ""), "utf-8")
     result = runner.invoke(main, ["diff", str(ROUTES), str(new)])
-    assert "6: now leads to police (was sns)" in result.output
-    assert "7: removed (led to hotline)" in result.output
+    assert "5: now leads to police (was sns)" in result.output
+    assert "6: removed (led to hotline)" in result.output
     assert "menu top: changed" in result.output
 
 
@@ -143,8 +144,8 @@ def test_preview_times_every_path(runner):
     result = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30"])
     assert result.exit_code == 0
     rows = {line.split()[0]: line.split() for line in result.output.splitlines()[1:-1]}
-    assert rows["1-1"][1] == "center"
-    assert float(rows["1-1"][2].rstrip("s")) <= 12.0
+    assert rows["4"][1] == "center"
+    assert float(rows["4"][2].rstrip("s")) <= 20.0
     assert all(float(r[2].rstrip("s")) <= 20.0 and float(r[3].rstrip("s")) <= 40.0 for r in rows.values())
     assert "TOO LONG" not in result.output
     assert result.output.rstrip().endswith("timed by Open JTalk")

@@ -30,33 +30,33 @@ def only_call(database):
 
 def test_answer_heard_makes_one_complete_record(database, clock):
     app = record_app(database, clock)
-    call = place_call(app, ["1", "1", "-"], duration=37)
+    call = place_call(app, ["4", "-"], duration=37)
     drained(app)
     record, steps = only_call(database)
     assert record["call_sid"] == call.base["CallSid"]
-    assert record["path"] == "start top=1 ads=1 ads/1=-"
-    assert [s["outcome"] for s in steps] == ["menu", "menu", "answer", "answer_heard"]
-    assert (record["topic"], record["topic_label"], record["desk"]) == ("ads/1", "ご相談", "center")
+    assert record["path"] == "start top=4 top/4=-"
+    assert [s["outcome"] for s in steps] == ["menu", "answer", "answer_heard"]
+    assert (record["topic"], record["topic_label"], record["desk"]) == ("top/4", "広告メール", "center")
     assert (record["delivery"], record["transfer_result"], record["desk_closed"]) == ("read", None, False)
     assert (record["end_reason"], record["call_status"], record["duration_s"]) == \
         ("answer_heard", "completed", 37)
     assert store.utc(record["started_at"]) == clock.now.astimezone(timezone.utc)
-    assert record["ended_at"] is not None and record["steps"] == 4
+    assert record["ended_at"] is not None and record["steps"] == 3
 
 
 def test_transfer_that_was_busy_then_hung_up(database, clock):
     app = record_app(database, clock)
-    place_call(app, ["1", "1", "1"], dial_status="busy")
+    place_call(app, ["4", "1"], dial_status="busy")
     drained(app)
     record, _ = only_call(database)
-    assert record["path"] == "start top=1 ads=1 ads/1=1 ads/1=dial:busy"
+    assert record["path"] == "start top=4 top/4=1 top/4=dial:busy"
     assert (record["delivery"], record["transfer_result"]) == ("transferred", "busy")
     assert record["end_reason"] == "hung_up_after_answer"
 
 
 def test_transfer_put_through(database, clock):
     app = record_app(database, clock)
-    place_call(app, ["1", "1", "1"], dial_status="completed")
+    place_call(app, ["4", "1"], dial_status="completed")
     drained(app)
     record, _ = only_call(database)
     assert (record["delivery"], record["transfer_result"], record["end_reason"]) == \
@@ -66,7 +66,7 @@ def test_transfer_put_through(database, clock):
 def test_answer_while_the_desk_is_closed(database, clock):
     clock.now = SATURDAY_NIGHT
     app = record_app(database, clock)
-    place_call(app, ["1", "1", "1"])
+    place_call(app, ["4", "1"])
     drained(app)
     record, steps = only_call(database)
     assert record["desk_closed"] is True
@@ -92,7 +92,7 @@ def test_how_calls_end(database, clock, keys, reason):
 def test_caller_is_kept_only_as_a_keyed_hash(tmp_path, clock):
     database = f"sqlite:///{tmp_path / 'records.sqlite3'}"
     app = record_app(database, clock)
-    place_call(app, ["7", "-"])
+    place_call(app, ["6", "-"])
     drained(app)
     record, _ = only_call(database)
     expected = hmac.new(HASH_KEY.encode(), CALLER.encode(), hashlib.sha256).hexdigest()
@@ -106,7 +106,7 @@ def test_caller_is_kept_only_as_a_keyed_hash(tmp_path, clock):
 def test_without_a_hash_key_no_trace_of_the_number_is_kept(database, clock, caplog):
     app = record_app(database, clock, caller_hash_key="")
     assert "IVR_CALLER_HASH_KEY is not set" in caplog.text
-    place_call(app, ["7", "-"])
+    place_call(app, ["6", "-"])
     drained(app)
     record, _ = only_call(database)
     assert record["caller_hash"] is None and record["end_reason"] == "answer_heard"
@@ -116,14 +116,14 @@ def test_steps_from_two_workers_and_a_repeated_status_make_one_record(database, 
     first, second = record_app(database, clock), record_app(database, clock)
     call = place_call(first, ["1"], status=None)
     call.client = second.test_client()  # the next webhooks reach another worker
-    response = call.post("/voice/step?m=ads&s=0&f=0", {"Digits": "2"})
+    response = call.post("/voice/step?m=billing&s=0&f=0", {"Digits": "2"})
     assert response.status_code == 200
     for _ in range(2):
         assert call.post("/voice/status", {"CallStatus": "completed", "CallDuration": "30"}).status_code == 204
     drained(first), drained(second)
     record, steps = only_call(database)
     assert len(steps) == 3 and record["steps"] == 3
-    assert (record["desk"], record["end_reason"]) == ("info", "hung_up_after_answer")
+    assert (record["desk"], record["end_reason"]) == ("ipa", "hung_up_after_answer")
 
 
 def test_a_retried_webhook_is_recorded_once(database, clock):
@@ -202,7 +202,7 @@ def test_purge_deletes_only_calls_past_retention(database, clock, runner):
     app = record_app(database, clock)
     place_call(app, ["4", "-"])
     clock.now = datetime.now(JAPAN) - timedelta(days=10)
-    place_call(app, ["5", "-"])
+    place_call(app, ["3", "2", "-"])
     drained(app)
     assert runner.invoke(main, ["purge", "--older-than", "400d", "--database", database,
                                 "--dry-run"]).output.startswith("1 calls started before")

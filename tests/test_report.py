@@ -65,8 +65,8 @@ def test_counts():
 def test_report_of_real_calls_from_the_command_line(tmp_path, clock, runner):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     app = record_app(database, clock)
-    place_call(app, ["1", "1", "-"])
-    place_call(app, ["1", "1", "1"], dial_status="busy")
+    place_call(app, ["4", "-"])
+    place_call(app, ["4", "1"], dial_status="busy")
     place_call(app, ["2"])
     clock.now = datetime(2026, 11, 30, 23, 0, tzinfo=JAPAN)  # November: not in the report
     place_call(app, ["5", "-"])

@@ -47,7 +47,7 @@ def test_email_is_spelled_with_its_at_sign_and_dots(reader):
 
 
 @pytest.mark.parametrize("minute, words", [
-    (10 * 60, "午前10時"), (12 * 60, "正午"), (12 * 60 + 30, "午後0時30分"),
+    (10 * 60, "午前10時"), (12 * 60, "正午"), (12 * 60 + 30, "昼の12時30分"),
     (13 * 60 + 30, "午後1時30分"), (17 * 60 + 15, "午後5時15分"), (8 * 60 + 30, "午前8時30分"),
     (21 * 60, "午後9時"),
 ])
@@ -63,7 +63,7 @@ def test_center_hours_in_words(routes, reader):
 
 
 def test_other_hours_in_words(routes, reader):
-    assert reader.hours(routes.desks["jiaa"].hours).startswith("受付時間は、平日の午後0時30分から午後4時までです。")
+    assert reader.hours(routes.desks["jiaa"].hours).startswith("受付時間は、平日の昼の12時30分から午後4時までです。")
     assert reader.hours(routes.desks["kotaeru"].hours) == (
         "受付時間は、月曜日から土曜日の午後3時から午後9時までです。日曜日、祝日、年末年始はお休みです。"
     )
@@ -83,6 +83,22 @@ def test_plain_shows_readings_or_written_forms():
     segments = (Words("番号は、"), Slow("188", ("イチ", "ハチ", "ハチ")), Words("です。"))
     assert plain(segments) == "番号は、イチ、ハチ、ハチです。"
     assert plain(segments, written=True) == "番号は、188［イチ、ハチ、ハチ］です。"
+
+
+def test_open_jtalk_reads_the_times_of_day_as_meant(routes, reader):
+    """午後0時30分 was read ゴゴゼロジ; every shipped opening time is read as its hour."""
+    pyopenjtalk = pytest.importorskip("pyopenjtalk", reason="the speech extra is not installed")
+    kana = pyopenjtalk.g2p(reader.hours(routes.desks["jiaa"].hours), kana=True)
+    assert "ヒルノジューニジサンジュップン" in kana and "ゼロジ" not in kana
+
+
+def test_open_jtalk_reads_the_fixed_words_the_caller_hears(routes, reader):
+    """Readings that went wrong once: 方 as ホー, and the closed-desk sentence."""
+    pyopenjtalk = pytest.importorskip("pyopenjtalk", reason="the speech extra is not installed")
+    fee = "".join(p for p in routes.desks["center"].fee if isinstance(p, str))
+    assert "ホー" not in pyopenjtalk.g2p(fee, kana=True)
+    closed = reader.t.gettext("It is closed at this time.")
+    assert pyopenjtalk.g2p(closed, kana=True) == "タダイマノジカンワ、ウケツケジカンガイデス。"
 
 
 def test_open_jtalk_reads_every_number_as_its_digits(routes, reader):

@@ -101,8 +101,8 @@ def canonical(document: bytes) -> list[tuple]:
             for e in ET.fromstring(document).iter()]
 
 
-# Keys whose answers do not depend on the time of day: 3 → 2 → 188, hear again, back to the top.
-KEYS = ["3", "2", "9", "0", "7", ""]
+# Keys whose answers do not depend on the time of day: 1 → 1 → 188, hear again, back to the top.
+KEYS = ["1", "1", "9", "0", "6", ""]
 
 
 def test_one_call_alternating_between_two_servers(replicas, client):

@@ -29,8 +29,18 @@ def test_new_call_gets_greeting_and_top_menu(client):
     assert redirect.text == action and redirect.get("method") == "POST"
 
 
+def test_hash_and_star_arrive_as_keys(client):
+    """Twilio's default finishOnKey would swallow '#'; the line turns it off."""
+    root = twiml(post_signed(client, "/voice"))
+    assert root.find("Gather").get("finishOnKey") == ""
+    for key in ("#", "*"):
+        step = twiml(post_signed(client, "/voice/step?m=top&k=4&s=0&f=0", Digits=key))
+        assert spoken(step).startswith("その番号は選択できません。")
+        assert step.find("Gather").get("finishOnKey") == ""
+
+
 def test_numbers_are_slowed_with_pauses_between_groups(client):
-    root = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
+    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
     prosody = root.find("Gather/Say/prosody")
     assert prosody.get("rate") == "slow"
     assert [t.strip() for t in prosody.itertext()] == ["ゼロサン", "ゴーキュウナナヨン", "ゼロゼロロクハチ"]
@@ -125,12 +135,12 @@ def test_an_error_inside_the_flow_is_an_apology_not_a_500(app, client, monkeypat
 
 
 def test_transfer_dials_the_desk_and_falls_back_when_busy(client):
-    answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
+    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
     root = twiml(post_signed(client, next_action(answer), Digits="1"))
     dial = root.find("Dial")
     assert dial.text == "+81359740068"
     assert dial.get("timeout") == "25" and dial.get("method") == "POST"
-    assert parse_qs(urlsplit(dial.get("action")).query) == {"m": ["ads"], "k": ["1"], "s": ["0"], "f": ["0"]}
+    assert parse_qs(urlsplit(dial.get("action")).query) == {"m": ["top"], "k": ["4"], "s": ["0"], "f": ["0"]}
     busy = twiml(post_signed(client, dial.get("action"), DialCallStatus="busy"))
     assert spoken(busy).startswith("申し訳ありません。おつなぎできませんでした。")
     done = twiml(post_signed(client, dial.get("action"), DialCallStatus="completed"))
@@ -139,7 +149,7 @@ def test_transfer_dials_the_desk_and_falls_back_when_busy(client):
 
 def test_closed_desk_is_not_dialled(client, clock):
     clock.now = datetime(2027, 1, 2, 11, 0, tzinfo=JAPAN)  # year-end break
-    answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
+    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
     assert "次の受付は、1月4日月曜日の午前10時からです。" in spoken(answer)
     pressed = twiml(post_signed(client, next_action(answer), Digits="1"))
     assert pressed.find("Dial") is None
@@ -182,13 +192,13 @@ def test_walk_every_key_on_every_menu_to_depth_three(client):
 
 def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
     text = ROUTES.read_text("utf-8").replace(
-        '"2": {label: 違反メールの情報提供, desk: info}',
-        '"#": {label: 違反メールの情報提供, desk: info}\n      "*": {label: ウイルス, desk: ipa}')
+        '"2": {label: 画面の請求が消えない, desk: ipa}',
+        '"#": {label: 画面の請求が消えない, desk: ipa}\n      "*": {label: ネット通販, desk: jiaa}')
     routes = tmp_path / "routes.yaml"
     routes.write_text(text, "utf-8")
     client = create_app({"auth_token": TOKEN, "routes": str(routes), "clock": clock}).test_client()
-    for key, desk_words in (("#", "情報を集めています"), ("*", "情報セキュリティ安心相談窓口")):
-        answer = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits=key))
+    for key, desk_words in (("#", "アイピーエーの安心相談窓口"), ("*", "日本産業協会相談室")):
+        answer = twiml(post_signed(client, "/voice/step?m=billing&s=0&f=0", Digits=key))
         assert desk_words in spoken(answer)
         again = twiml(post_signed(client, next_action(answer), Digits="9"))
         assert spoken(again) == spoken(answer)
@@ -202,10 +212,10 @@ def test_listeners_hear_every_step_and_cannot_break_a_call(app, client):
 
     app.extensions["ivr.listeners"] = [broken, heard.append]
     twiml(post_signed(client, "/voice"))
-    root = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
-    assert "迷惑メール相談センターの電話番号は" in spoken(root)
+    root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
+    assert "迷惑メール相談センターの番号は" in spoken(root)
     assert [(e.endpoint, e.step.outcome, e.step.desk, e.digits) for e in heard] == [
-        ("ivr.voice", "menu", None, None), ("ivr.step", "answer", "center", "1")]
+        ("ivr.voice", "menu", None, None), ("ivr.step", "answer", "center", "4")]
     assert heard[1].call_sid == "CA" + "0" * 32 and heard[1].seconds >= 0
 
 
