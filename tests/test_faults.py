@@ -93,7 +93,7 @@ def test_database_unreachable_records_wait_and_are_handed_over(tmp_path, clock, 
     following.test_client().get("/healthz")
     drained_soon(following, 4)
     calls, steps = stored(database)
-    assert len(calls) == 1 and len(steps) == 4 and calls[0]["path"] == "start top=1 ads=1 ads/1=-"
+    assert len(calls) == 1 and len(steps) == 4 and calls[0]["path"] == "start top=1 billing=1 billing/1=-"
     assert list(spool.glob("*.spool")) == []
 
 
@@ -166,7 +166,7 @@ def test_sqlite_file_deleted_is_noticed_logged_and_written_anew(tmp_path, clock,
     drained(app)
     for file in tmp_path.glob("r.sqlite3*"):
         file.unlink()
-    timed_call(app, ["5", "-"])
+    timed_call(app, ["3", "2", "-"])
     drained(app)
     assert f"records database {path} was deleted" in caplog.text
     calls, _ = stored(database)

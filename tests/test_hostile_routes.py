@@ -137,9 +137,11 @@ def test_an_answer_too_long_for_one_say_is_refused_naming_its_option(tmp_path):
     with pytest.raises(RoutesError) as caught:
         offline_flow(path)
     problem = caught.value.problems[0]
-    assert problem.path == ("menus", "top", "options", "4")
+    assert problem.path == ("menus", "scam", "options", "1")
     assert f"Twilio warns over {SAY_URL_ENCODED:,}" in problem.message
-    option_line = next(i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if '"4": {label: 銀行など' in t)
+    lines = path.read_text("utf-8").splitlines()
+    scam = lines.index("  scam:")
+    option_line = next(i for i, t in enumerate(lines[scam:], scam + 1) if t.startswith('      "1":'))
     assert problem.line == option_line
 
 

@@ -274,7 +274,7 @@ def test_a_step_is_added_without_reading_the_calls_earlier_steps(database, clock
     drained(app)
     assert reads == []
     record, steps = only_call(database)
-    assert record["steps"] == 7 and record["path"] == "start top=1 ads=1 ads/1=- top=9 top=9 top=9"
+    assert record["steps"] == 7 and record["path"] == "start top=1 billing=1 billing/1=- top=9 top=9 top=9"
     assert record["end_reason"] == "answer_heard" and record["last_seq"] == steps[-1]["seq"]
 
 
