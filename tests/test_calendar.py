@@ -38,7 +38,7 @@ announcements:
     where: [center]
 """
 OFFER = "今すぐおつなぎするには1を、"
-CLOSED_NOW = "ただいまは受付時間外です。"
+CLOSED_NOW = "ただいまの時間は、受付時間外です。"
 
 
 def jst(*args) -> datetime:
@@ -60,7 +60,7 @@ def dated(dated_text, reader) -> CallFlow:
 
 
 def center_answer(flow: CallFlow, now: datetime):
-    step = flow.press(Position("ads"), "1", now)
+    step = flow.press(Position("top"), "4", now)
     assert step.outcome == "answer" and step.desk == "center"
     return step
 
@@ -83,7 +83,7 @@ def test_closure_on_a_tuesday_offers_no_transfer_and_says_why(dated):
 def test_the_days_around_a_closure_are_ordinary(dated, moment):
     said = plain(center_answer(dated, moment).speech)
     assert OFFER in said and CLOSURE not in said
-    assert dated.press(Position("ads", "1"), "1", moment).transfer.number == "+81359740068"
+    assert dated.press(Position("top", "4"), "1", moment).transfer.number == "+81359740068"
 
 
 def test_a_closure_without_words_says_the_desk_is_closed_all_day(dated):
@@ -93,7 +93,7 @@ def test_a_closure_without_words_says_the_desk_is_closed_all_day(dated):
 
 
 def test_a_closure_leaves_other_desks_open(dated):
-    step = dated.press(Position("top"), "5", jst(2026, 12, 8, 10, 30))  # ipa
+    step = dated.press(Position("scam"), "2", jst(2026, 12, 8, 10, 30))  # ipa
     assert step.desk == "ipa" and CLOSED_NOW not in plain(step.speech)
 
 
@@ -145,7 +145,7 @@ def test_announcement_is_said_after_the_greeting_on_its_last_day(dated):
     step = dated.start(jst(2026, 12, 15, 23, 59))
     said = plain(step.speech)
     assert said.startswith("迷惑メール相談のご案内です。" + NOTICE)
-    assert "広告や宣伝メールは1、" in said and step.announced is True
+    assert "料金の請求は1、" in said and step.announced is True
 
 
 @pytest.mark.parametrize("moment", [
@@ -167,11 +167,11 @@ def test_announcement_is_not_said_before_its_first_day(dated):
 def test_desk_announcement_comes_before_that_desks_answer_only(dated):
     now = jst(2026, 12, 15, 10, 30)
     step = center_answer(dated, now)
-    assert plain(step.speech).startswith(DESK_NOTICE + "迷惑メール相談センターの電話番号は")
+    assert plain(step.speech).startswith(DESK_NOTICE + "迷惑メール相談センターの番号は")
     assert step.announced is True
     again = dated.press(step.listen, "9", now)
     assert again.outcome == "answer_repeat" and DESK_NOTICE not in plain(again.speech)
-    other = dated.press(Position("top"), "5", now)
+    other = dated.press(Position("scam"), "2", now)
     assert DESK_NOTICE not in plain(other.speech) and other.announced is False
 
 
@@ -208,16 +208,16 @@ def canonical(element: ET.Element) -> tuple:
 def test_web_closure_day_answers_without_a_transfer_offer(dated_app, clock):
     client = dated_app.test_client()
     clock.now = jst(2026, 12, 8, 10, 30)
-    closed = twiml(post_signed(client, "/voice/step?m=ads&s=0&f=0", Digits="1"))
+    closed = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
     said = spoken(closed)
     assert CLOSURE in said and OFFER not in said
-    pressed = twiml(post_signed(client, "/voice/step?m=ads&k=1&s=0&f=0", Digits="1"))
+    pressed = twiml(post_signed(client, "/voice/step?m=top&k=4&s=0&f=0", Digits="1"))
     assert pressed.find("Dial") is None and pressed.find("Gather") is not None
     clock.now = jst(2026, 12, 9, 10, 30)
-    dialled = twiml(post_signed(client, "/voice/step?m=ads&k=1&s=0&f=0", Digits="1"))
+    dialled = twiml(post_signed(client, "/voice/step?m=top&k=4&s=0&f=0", Digits="1"))
     expected = ET.fromstring(
         '<Response><Say language="ja-JP" voice="Polly.Mizuki">迷惑メール相談センターにおつなぎします。'
-        'そのままお待ちください。</Say><Dial action="/voice/dialed?m=ads&amp;s=0&amp;f=0&amp;k=1" '
+        'そのままお待ちください。</Say><Dial action="/voice/dialed?m=top&amp;s=0&amp;f=0&amp;k=4" '
         'method="POST" timeout="25">+81359740068</Dial></Response>')
     assert canonical(dialled) == canonical(expected)
 
@@ -230,7 +230,7 @@ def test_web_greeting_announcement_until_its_last_day(dated_app, clock):
     next_day = twiml(post_signed(client, "/voice"))
     assert NOTICE not in spoken(next_day)
     greeting = next_day.find("Gather/Say")
-    assert greeting.text.startswith("迷惑メール相談のご案内です。広告")
+    assert greeting.text.startswith("迷惑メール相談のご案内です。料金の請求")
     greeting.text = greeting.text.replace("です。", "です。" + NOTICE, 1)
     assert canonical(last_day) == canonical(next_day)
 
@@ -265,12 +265,13 @@ def test_paths_count_the_announcements_heard_before_the_number(dated):
 
     with_notices = {p.keys: p for p in walk(dated, jst(2026, 12, 15, 10, 30))}
     without = {p.keys: p for p in walk(dated, jst(2026, 12, 16, 10, 30))}
-    center = with_notices["1", "1"]
+    center = with_notices["4",]
     assert plain(center.eager).startswith("迷惑メール相談のご案内です。" + NOTICE)
-    assert plain(center.eager).endswith(DESK_NOTICE + "迷惑メール相談センターの電話番号は、")
-    assert plain(without["1", "1"].eager) == (plain(center.eager).replace(NOTICE, "")
+    assert plain(center.eager).endswith(DESK_NOTICE + "迷惑メール相談センターの番号は、"
+                                        "ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。")
+    assert plain(without["4",].eager) == (plain(center.eager).replace(NOTICE, "")
                                               .replace(DESK_NOTICE, ""))
-    assert plain(with_notices["5",].eager).endswith("窓口の電話番号は、")
+    assert plain(with_notices["3", "2"].eager).endswith("ナナゴーゼロキュウです。")
 
 
 def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, dated_text):
@@ -287,7 +288,7 @@ def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, da
     with pytest.raises(RoutesError) as caught:
         checked_flow(parse_routes(too_long), reader, is_holiday, before)
     assert [(p.path, "too long for one <Say>" in p.message) for p in caught.value.problems] == [
-        (("menus", "ads", "options", "1"), True)]
+        (("menus", "top", "options", "4"), True)]
     checked_flow(parse_routes(too_long), reader, is_holiday, jst(2026, 12, 9, 10, 0))  # past
 
 

@@ -36,25 +36,25 @@ def dated_routes(tmp_path):
 def test_records_keep_closure_days_and_answers_with_an_announcement(database, clock, tmp_path):  # noqa: F811
     app = record_app(database, clock, routes=str(dated_routes(tmp_path)))
     clock.now = datetime(2026, 12, 8, 10, 30, tzinfo=JAPAN)   # closed, announcement's last day
-    place_call(app, ["1", "1", "-"])
+    place_call(app, ["4", "-"])
     clock.now = datetime(2026, 12, 8, 10, 31, tzinfo=JAPAN)
-    place_call(app, ["5", "-"])                                # another desk: no announcement
+    place_call(app, ["3", "2", "-"])                           # another desk: no announcement
     clock.now = datetime(2026, 12, 9, 10, 30, tzinfo=JAPAN)   # open again, announcement over
-    place_call(app, ["1", "1", "-"])
+    place_call(app, ["4", "-"])
     drained(app)
     calls, steps = stored(database)
     assert [(c["desk"], c["closure_day"], c["announced"]) for c in calls] == [
         ("center", True, True), ("ipa", True, False), ("center", False, False)]
     first = [s for s in steps if s["call_sid"] == calls[0]["call_sid"]]
     assert [(s["outcome"], s["closure_day"], s["announced"]) for s in first] == [
-        ("menu", True, False), ("menu", False, False), ("answer", False, True),
+        ("menu", True, False), ("answer", False, True),
         ("answer_heard", False, False)]
 
 
 def call(started: datetime, **fields) -> dict:
     base = {"call_sid": "CA" + "0" * 32, "caller_hash": None, "started_at": started,
             "ended_at": started, "call_status": "completed", "duration_s": 30, "steps": 3,
-            "path": "", "topic": "ads/1", "topic_label": "ご相談", "desk": "center",
+            "path": "", "topic": "top/4", "topic_label": "広告メール", "desk": "center",
             "delivery": "read", "transfer_result": None, "desk_closed": None,
             "end_reason": "answer_heard", "closure_day": False, "announced": False}
     return base | fields

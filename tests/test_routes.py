@@ -134,8 +134,9 @@ def test_schema_and_loader_agree(monkeypatch):
     from ivr.routesfile import loader
 
     text = ROUTES.read_text("utf-8").replace(
-        "  ads:\n    options:\n", "  ads:\n    intro: 広告や宣伝のメールについてです。\n    options:\n").replace(
-        '"1": {label: ご相談, desk: center}', '"1": {label: ご相談, desk: center, lead: ご相談はこちらです。}').replace(
+        "  billing:\n    options:\n", "  billing:\n    intro: 料金の請求についてです。\n    options:\n").replace(
+        '"1": {label: 身に覚えのない請求, desk: hotline}',
+        '"1": {label: 身に覚えのない請求, desk: hotline, lead: ご相談はこちらです。}').replace(
         '    phone: "03-5974-0068"\n', '    phone: "03-5974-0068"\n    url: https://www.dekyo.or.jp/soudan/\n')
     text = text.replace("\ncalendar: []\n", """
 calendar:
@@ -163,7 +164,7 @@ announcements:
 
     monkeypatch.setattr(loader, "_build", watched)
     routes = loader.parse_routes(text)
-    assert routes.menus["ads"].intro and routes.menus["ads"].option("1").lead and routes.desks["center"].url
+    assert routes.menus["billing"].intro and routes.menus["billing"].option("1").lead and routes.desks["center"].url
     schema = loader.schema()
     allowed = schema_keys(schema)
     input_and_keys = set(schema["$defs"]["input"]["properties"]) | set(schema["$defs"]["keys"]["properties"])

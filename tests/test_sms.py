@@ -94,7 +94,7 @@ def test_a_message_is_sent_through_messages_create(twilio, tmp_path, clock):  # 
     url, seen = twilio
     database = sqlite_url(tmp_path)
     app = sms_app(database, clock, url)
-    said = call(app, ["1", "1", "2"])
+    said = call(app, ["4", "2"])
     assert OFFER in said[-2] and said[-1].startswith(SENT)
     drained(app)
 
@@ -115,7 +115,7 @@ def test_a_messaging_service_picks_the_sender(twilio, tmp_path, clock):  # noqa:
     url, seen = twilio
     service = "MG" + "b" * 32
     app = sms_app(sqlite_url(tmp_path), clock, url, sms_from=service)
-    call(app, ["4", "2"])
+    call(app, ["3", "1", "2"])
     drained(app)
     (sent,) = seen
     assert sent["form"]["MessagingServiceSid"] == [service] and "From" not in sent["form"]
@@ -189,10 +189,10 @@ def test_a_failing_api_never_touches_the_call(stand_in, tmp_path, clock, monkeyp
     database = sqlite_url(tmp_path)
     app = sms_app(database, clock, url)
     with caplog.at_level(logging.INFO):
-        said = call(app, ["1", "1", "2", "9", "0"])
+        said = call(app, ["4", "2", "9", "0"])
         # The caller heard it was on its way and went on through the menus.
         assert said[-3].startswith(SENT) and OFFER in said[-2]
-        assert said[-1].startswith("広告や宣伝メールは1")
+        assert said[-1].startswith("料金の請求は1")
         assert handler.arrived.wait(10), "the message reached the API after the call went on"
         if answer is None:
             assert not app.extensions["ivr.texter"].drain(0.2), "Twilio still had not answered"
@@ -211,7 +211,7 @@ def test_a_failing_api_never_touches_the_call(stand_in, tmp_path, clock, monkeyp
 def test_landline_foreign_and_withheld_callers_are_not_offered_it(stand_in, tmp_path, clock, caller):
     url, handler = stand_in(BROKEN)
     app = sms_app(sqlite_url(tmp_path), clock, url)
-    said = call(app, ["1", "1", "2"], caller=caller)
+    said = call(app, ["4", "2"], caller=caller)
     assert "ショートメッセージ" not in "".join(said)
     assert said[-1].startswith("その番号は選択できません。")
     assert handler.seen == []
@@ -219,7 +219,7 @@ def test_landline_foreign_and_withheld_callers_are_not_offered_it(stand_in, tmp_
 
 def test_without_a_sender_no_one_is_offered_it(tmp_path, clock):
     app = record_app(sqlite_url(tmp_path), clock)
-    said = call(app, ["1", "1", "2"])
+    said = call(app, ["4", "2"])
     assert "ショートメッセージ" not in "".join(said)
     assert said[-1].startswith("その番号は選択できません。")
     assert "ivr.texter" not in app.extensions
@@ -230,7 +230,7 @@ def test_without_a_sender_no_one_is_offered_it(tmp_path, clock):
 def test_at_most_two_messages_a_call(database, clock):  # noqa: F811
     app = rehearsal_app(database, clock)
     texts: list[str] = []
-    said = call(app, ["1", "1", "2", "2", "2"], texts=texts)
+    said = call(app, ["4", "2", "2", "2"], texts=texts)
     assert [s.split("。")[0] + "。" for s in said[-3:]] == [SENT, SENT, OVER.split("。")[0] + "。"]
     assert said[-1].startswith(OVER) and said[-1].count(CENTER) == 2 and OFFER not in said[-1]
     assert texts == [f"to {MOBILE}:\n{CENTER_BODY}"] * 2
@@ -241,12 +241,12 @@ def test_at_most_two_messages_a_call(database, clock):  # noqa: F811
 
 def test_at_most_three_a_caller_a_day_across_workers(database, clock):  # noqa: F811
     first, second = rehearsal_app(database, clock), rehearsal_app(database, clock)
-    assert call(first, ["1", "1", "2", "2"])[-2:][0].startswith(SENT)
-    assert call(second, ["4", "2"])[-1].startswith(SENT)  # the third, from another worker
+    assert call(first, ["4", "2", "2"])[-2:][0].startswith(SENT)
+    assert call(second, ["3", "1", "2"])[-1].startswith(SENT)  # the third, from another worker
     assert call(first, ["3", "2", "2"])[-1].startswith(OVER)
-    assert call(second, ["1", "1", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)
+    assert call(second, ["4", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)
     clock.now += timedelta(days=1)  # a new day in Japan
-    assert call(second, ["1", "1", "2"])[-1].startswith(SENT)
+    assert call(second, ["4", "2"])[-1].startswith(SENT)
     by_caller = [(r["caller_hash"], r["day"]) for r in rows(database)]
     assert by_caller == [(keyed(MOBILE), "2026-12-01")] * 3 + [(keyed(OTHER_MOBILE), "2026-12-01"),
                                                               (keyed(MOBILE), "2026-12-02")]
@@ -256,8 +256,8 @@ def test_at_most_three_a_caller_a_day_across_workers(database, clock):  # noqa: 
 
 def test_the_line_stops_at_its_daily_cap(database, clock):  # noqa: F811
     app = rehearsal_app(database, clock, per_day=2)
-    assert call(app, ["1", "1", "2"])[-1].startswith(SENT)
-    assert call(app, ["1", "1", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)
+    assert call(app, ["4", "2"])[-1].startswith(SENT)
+    assert call(app, ["4", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)
     said = call(app, ["2", "1", "2"], caller="+817011112222")
     assert said[-1].startswith(OVER) and said[-1].count("ゼロイチニーゼロ") == 2
     assert len(rows(database)) == 2
@@ -267,7 +267,7 @@ def test_the_line_stops_at_its_daily_cap(database, clock):  # noqa: F811
 def test_a_database_that_cannot_count_means_the_number_again(tmp_path, clock):
     app = rehearsal_app(f"sqlite:///{tmp_path}/missing/dir/records.sqlite3", clock, records=False)
     texts: list[str] = []
-    said = call(app, ["1", "1", "2"], texts=texts)
+    said = call(app, ["4", "2"], texts=texts)
     assert said[-1].startswith(UNAVAILABLE) and said[-1].count(CENTER) == 2
     assert texts == []
     assert value(samples(app.test_client()), "ivr_sms_requests_total", result="unavailable") == 1
@@ -276,7 +276,7 @@ def test_a_database_that_cannot_count_means_the_number_again(tmp_path, clock):
 def test_the_number_is_never_stored(tmp_path, clock):
     database = sqlite_url(tmp_path)
     app = rehearsal_app(database, clock)
-    call(app, ["1", "1", "2"])
+    call(app, ["4", "2"])
     app.extensions["ivr.records"].drain(30)
     stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert keyed(MOBILE).encode() in stored
@@ -311,7 +311,7 @@ def test_settings_that_cannot_work_stop_the_start(tmp_path, clock, overrides, co
 
 
 def test_ivr_call_from_a_mobile_prints_the_message(runner):
-    result = runner.invoke(main, ["call", "--from", MOBILE, "--keys", "1,1,2",
+    result = runner.invoke(main, ["call", "--from", MOBILE, "--keys", "4,2",
                                   "--at", "2026-12-01 10:30"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -322,7 +322,7 @@ def test_ivr_call_from_a_mobile_prints_the_message(runner):
 
 
 def test_ivr_call_from_a_landline_is_not_offered_it(runner):
-    result = runner.invoke(main, ["call", "--keys", "1,1,2", "--at", "2026-12-01 10:30"])
+    result = runner.invoke(main, ["call", "--keys", "4,2", "--at", "2026-12-01 10:30"])
     assert result.exit_code == 0, result.output
     assert "ショートメッセージ" not in result.output and "SMS " not in result.output
 
@@ -348,8 +348,8 @@ def test_the_report_counts_messages_per_desk():
 def test_ivr_report_reads_the_messages_from_the_records(tmp_path, clock, runner):
     database = sqlite_url(tmp_path)
     app = rehearsal_app(database, clock)
-    call(app, ["1", "1", "2", "2"])
-    call(app, ["4", "2"], caller=OTHER_MOBILE)
+    call(app, ["4", "2", "2"])
+    call(app, ["3", "1", "2"], caller=OTHER_MOBILE)
     app.extensions["ivr.records"].drain(30)
     result = runner.invoke(main, ["report", "--month", "2026-12", "--database", database])
     assert result.exit_code == 0, result.output

@@ -49,10 +49,10 @@ def test_other_callers_cannot(number):
 
 
 @pytest.mark.parametrize("keys, offer", [
-    (["1", "1"], OFFER),          # the center: a number
-    (["3", "2"], OFFER),          # 188
-    (["2", "3"], OFFER),          # #9110
-    (["4"], ADDRESS_OFFER),       # the anti-phishing council: an address
+    (["4"], OFFER),               # the center: a number
+    (["1", "1"], OFFER),          # 188
+    (["2", "4"], OFFER),          # 110, then #9110
+    (["3", "1"], ADDRESS_OFFER),  # the anti-phishing council: an address
 ])
 def test_an_answer_with_a_number_or_address_offers_it_by_text(flow, keys, offer):
     offered = text(answer(flow, keys, texting=True))
@@ -62,7 +62,7 @@ def test_an_answer_with_a_number_or_address_offers_it_by_text(flow, keys, offer)
     assert offer not in text(answer(flow, keys, texting=False))
 
 
-@pytest.mark.parametrize("keys", [["6"], ["1", "2"]])
+@pytest.mark.parametrize("keys", [["5"]])
 def test_an_answer_without_number_or_address_offers_nothing(flow, keys):
     said = text(answer(flow, keys, texting=True))
     assert "ショートメッセージ" not in said
@@ -71,11 +71,11 @@ def test_an_answer_without_number_or_address_offers_nothing(flow, keys):
 
 
 def test_pressing_the_key_asks_for_the_message_and_stays_at_the_answer(flow):
-    offered = answer(flow, ["1", "1"], texting=True)
+    offered = answer(flow, ["4"], texting=True)
     step = flow.press(offered.listen, "2", OPEN, texting=True)
     assert step.outcome == "sms"
     assert step.desk == "center"
-    assert step.listen == Position("ads", "1")
+    assert step.listen == Position("top", "4")
     assert text(step).startswith("ショートメッセージでお送りします。")
     assert OFFER not in text(step)
     assert "今すぐおつなぎするには1を、" in text(step)
@@ -89,17 +89,17 @@ def test_pressing_the_key_asks_for_the_message_and_stays_at_the_answer(flow):
 
 
 def test_the_key_is_just_a_wrong_key_for_a_caller_not_offered_it(flow):
-    offered = answer(flow, ["1", "1"], texting=False)
+    offered = answer(flow, ["4"], texting=False)
     step = flow.press(offered.listen, "2", OPEN, texting=False)
     assert step.outcome == "invalid" and step.text is None
 
 
 @pytest.mark.parametrize("keys, lines", [
-    (["4"], ["フィッシング対策協議会", "メール：info@antiphishing.jp"]),
-    (["3", "2"], ["消費者ホットライン", "電話：188",
+    (["3", "1"], ["フィッシング対策協議会", "メール：info@antiphishing.jp"]),
+    (["1", "1"], ["消費者ホットライン", "電話：188",
                   "受付時間は、お近くの消費生活センターによって異なります。"]),
     (["2", "1"], ["24時間子供SOSダイヤル", "電話：0120-0-78310", "受付：24時間、毎日"]),
-    (["2", "4"], ["こたエール", "電話：0120-1-78302",
+    (["2", "3"], ["こたエール", "電話：0120-1-78302",
                   "受付：月曜日から土曜日 15:00〜21:00（祝日、年末年始を除く）"]),
 ])
 def test_each_message_gives_name_contact_and_hours(flow, keys, lines):
@@ -113,7 +113,7 @@ def test_a_desk_url_ends_the_message(reader):
         "    in_scope: true\n    transfer: true\n",
         "    in_scope: true\n    transfer: true\n    url: https://www.example.jp/soudan/\n", 1)
     flow = CallFlow(parse_routes(source), reader, lambda day: False)
-    offered = answer(flow, ["1", "1"], texting=True)
+    offered = answer(flow, ["4"], texting=True)
     body = flow.press(offered.listen, "2", OPEN, texting=True).text.body
     assert body.splitlines()[-1] == "https://www.example.jp/soudan/"
 
@@ -123,13 +123,13 @@ def test_a_desk_url_ends_the_message(reader):
     (False, "申し訳ありません。ただいま、ショートメッセージをお送りできません。"),
 ])
 def test_a_refused_message_reads_the_number_again(flow, over_limit, sorry):
-    step = flow.text_refused(Position("ads", "1"), OPEN, over_limit=over_limit)
+    step = flow.text_refused(Position("top", "4"), OPEN, over_limit=over_limit)
     said = text(step)
     assert said.startswith(sorry)
     assert said.count("ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチ") == 2
     assert OFFER not in said
     assert step.outcome == "sms_refused" and step.text is None
-    assert step.listen == Position("ads", "1")
+    assert step.listen == Position("top", "4")
 
 
 def test_a_refusal_at_a_vanished_position_goes_to_the_top(flow):
@@ -137,8 +137,8 @@ def test_a_refusal_at_a_vanished_position_goes_to_the_top(flow):
 
 
 def test_failed_transfer_and_closed_desk_keep_the_offer(flow):
-    assert OFFER in text(flow.dial_ended(Position("ads", "1"), "busy", OPEN, texting=True))
-    closed = answer(flow, ["1", "1"], texting=True, now=YEAR_END)
+    assert OFFER in text(flow.dial_ended(Position("top", "4"), "busy", OPEN, texting=True))
+    closed = answer(flow, ["4"], texting=True, now=YEAR_END)
     assert OFFER in text(closed)
     assert OFFER in text(flow.press(closed.listen, "1", YEAR_END, texting=True))  # transfer_closed
 
