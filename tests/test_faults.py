@@ -319,3 +319,19 @@ def test_the_spool_is_kept_small_and_left_empty_at_a_clean_exit(tmp_path, clock,
     drained(app)
     assert writer.close() == 0 and list(spool.glob("*.spool")) == []
     assert len(stored(f"sqlite:///{tmp_path / 'r.sqlite3'}")[1]) == 9
+
+
+def test_a_record_the_spool_cannot_carry_is_still_written(tmp_path, clock, caplog):
+    from ivr.records.summary import StepRecord
+
+    database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    app = record_app(database, clock, records_spool=str(tmp_path / "s"))
+    odd = StepRecord(call_sid="CA" + "b" * 32, caller_hash=None, seq=1, at=clock.now, endpoint="voice",
+                     menu="top", key=None, digits=None, dial_status=None, outcome="menu",
+                     topic_label=object())  # JSON cannot carry it; the database never sees it
+    writer = app.extensions["ivr.records"]
+    assert writer.submit(odd.__class__(**{**odd.__dict__, "topic_label": None})) is True
+    assert writer._spool.append(odd) is None
+    assert "cannot be spooled" in caplog.text
+    drained(app)
+    assert len(stored(database)[0]) == 1

@@ -92,10 +92,14 @@ class Spool:
     def append(self, item: StepRecord | CallEnd) -> Segment | None:
         """Write the record's line to the current segment; None if the spool cannot be written."""
         try:
+            line = encode(item)
+        except (TypeError, ValueError) as error:  # a field JSON cannot carry: keep it in memory
+            log.error("record for %s cannot be spooled (%s): kept in memory only", item.call_sid, error)
+            return None
+        try:
             segment = self.current
             if segment is None or segment.closed:
                 segment = self.current = self._new_segment()
-            line = encode(item)
             written = os.write(segment.fd, line)
             if written != len(line):
                 raise OSError(f"short write to {segment.path}")
