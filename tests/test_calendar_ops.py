@@ -127,3 +127,18 @@ def test_diff_shows_dated_entries_and_the_day_they_change(runner, tmp_path):
     assert any(line.startswith("    + ") and NOTICE in line for line in lines)
     same_day = runner.invoke(main, ["diff", str(new), str(new), "--at", "2026-12-08 10:30"])
     assert same_day.exit_code == 0
+
+
+def test_without_open_jtalk_a_long_announcement_is_caught_by_the_mora_estimate(runner, tmp_path,
+                                                                                monkeypatch):
+    import ivr.operators.preview
+
+    monkeypatch.setattr(ivr.operators.preview, "open_jtalk", lambda: None)
+    long = "、".join(["宅配業者や銀行や携帯電話会社を名乗る偽のショートメッセージやメールが増えています"] * 3) + "。"
+    path = written(tmp_path, DATED.replace(NOTICE, long))
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"])
+    assert "speech timed by a mora-count estimate" in result.output
+    assert "warning: announcements[1].say: takes " in result.output
+    short = runner.invoke(main, ["check", str(written(tmp_path, DATED, name="b.yaml")),
+                                 "--at", "2026-12-01 10:00"])
+    assert "announcements[1].say" not in short.output
