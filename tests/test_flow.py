@@ -148,10 +148,10 @@ def test_phishing_answer_says_the_address_as_words_then_spells_it_once(flow):
     step = follow(flow, ["3", "1"])
     slow = [s for s in step.speech if isinstance(s, Slow)]
     assert [s.written for s in slow] == ["info@antiphishing.jp"] * 2
-    assert slow[0].groups == ("インフォ", "アット", "アンチフィッシング", "ドット", "ジェイピー")
+    assert slow[0].groups == ("インフォアット", "アンチフィッシング", "ドットジェイピー")
     assert slow[1].groups[0] == "アイ、エヌ、エフ、オー"
     said = text(step)
-    assert said.startswith("フィッシング対策協議会のアドレスは、インフォ、アット、")
+    assert said.startswith("フィッシング対策協議会のアドレスは、インフォアット、アンチフィッシング、")
     assert "つづりは、アイ、エヌ、エフ、オー、アット" in said
     assert "件名、本文、差出人" in said
     assert "警察のサイバー犯罪相談窓口" in said  # money lost → police

@@ -143,7 +143,8 @@ def test_preview_times_every_path(runner):
         pytest.skip("the speech extra (pyopenjtalk-plus) is not installed")
     result = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30"])
     assert result.exit_code == 0
-    rows = {line.split()[0]: line.split() for line in result.output.splitlines()[1:-1]}
+    table = result.output.split("\n\n")[0]
+    rows = {line.split()[0]: line.split() for line in table.splitlines()[1:]}
     assert rows["4"][1] == "center"
     assert float(rows["4"][2].rstrip("s")) <= 20.0
     assert all(float(r[2].rstrip("s")) <= 20.0 and float(r[3].rstrip("s")) <= 40.0 for r in rows.values())

@@ -15,10 +15,15 @@ DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed
 KEYS = frozenset("0123456789*#")
 
 
+SPOKEN = "say"  # in place of keys: the caller spoke (the words themselves are never kept)
+
+
 def clean_digits(value: str | None) -> str | None:
-    """Keys as Twilio sends them (0-9 * #), at most 8; anything else dropped."""
+    """Keys as Twilio sends them (0-9 * #), at most 8, anything else dropped; or `say`."""
     if value is None:
         return None
+    if value == SPOKEN:
+        return SPOKEN
     return "".join(c for c in value if c in KEYS)[:8]
 
 

@@ -17,6 +17,7 @@ from .hours import IsHoliday, Span, in_japan, is_open, next_opening
 from .outcomes import Outcome
 from .readings import Reader, Segment, Slow, Words
 from .routes import Desk, Menu, Option, Routes
+from .understanding import NOT_UNDERSTOOD, Matcher, analyser
 
 FALLBACK_NUMBER = "188"
 MAX_COUNT = 9
@@ -89,6 +90,7 @@ class Step:
     topic: str | None = None
     topic_label: str | None = None
     desk_open: bool | None = None
+    heard: str | None = None  # for spoken words: the topic understood (menu/key) or not_understood
 
     @property
     def hangs_up(self) -> bool:
@@ -136,6 +138,11 @@ class CallFlow:
         self.reader = reader
         self.t = reader.t
         self.is_holiday = is_holiday
+        # Callers may say their trouble wherever a menu listens, when any option has `says:`.
+        spoken = [(m.id, o.key, o.desk or f"menu:{o.menu}", o.urgent, o.says)
+                  for m in routes.menus.values() for o in m.options if o.says]
+        self.matcher = Matcher(spoken, analyser(), routes.input.min_confidence) if spoken else None
+        self.hints = ", ".join(self.matcher.hints()) if self.matcher else ""
         # What never changes with the time of the call is worked out once, when routes load.
         self._greeting = reader.text(routes.greeting)
         self._menus: dict[str, tuple[Segment, ...]] = {}  # empty while menu_speech fills it
@@ -195,6 +202,40 @@ class CallFlow:
         if option is None or option.desk is None:
             return self.lost()
         return self._at_answer(menu, option, position, digits, now, texting)
+
+    def hear(self, position: Position, words: str, confidence: float | None, now: datetime,
+             texting: bool = False) -> Step:
+        """The caller said `words` (Twilio's transcript, with its confidence) at `position`.
+
+        A clear topic goes straight to its answer (or its menu); anything unclear says so and
+        reads the keypad menu again. The words themselves go no further than this call.
+        """
+        menu = self.routes.menus.get(position.menu)
+        if menu is None:
+            return self.lost()
+        if position.key is not None or self.matcher is None:
+            # Words where only keys are listened for count as a key that does nothing.
+            return self.press(position, "\x00" if words.strip() else "", now, texting=texting)
+        understood = self.matcher.understand(words, confidence)
+        if understood.menu is None:
+            return self._not_understood(menu, position)
+        target = self.routes.menus[understood.menu]
+        option = target.option(understood.key)
+        if option.menu is not None:
+            submenu = self.routes.menus[option.menu]
+            return Step(self.menu_speech(submenu), Outcome.MENU, listen=Position(submenu.id), heard=understood.topic)
+        return replace(self.answer(target, option, now, texting=texting), heard=understood.topic)
+
+    def _not_understood(self, menu: Menu, position: Position) -> Step:
+        """Words that chose nothing: say so, and read the menu for the keypad."""
+        failures = position.failures + 1
+        if failures >= self.routes.input.max_failures:
+            return replace(self.give_up(Outcome.MAX_FAILURES), heard=NOT_UNDERSTOOD)
+        # TRANSLATORS: the caller's words did not clearly name a topic; the keypad menu follows.
+        sorry = Words(self.t.gettext("We are sorry, we could not tell what you need. "
+                                     "Please choose with the keypad."))
+        return Step((sorry,) + self.menu_speech(menu), Outcome.NOT_UNDERSTOOD,
+                    listen=replace(position, failures=failures), heard=NOT_UNDERSTOOD)
 
     def text_refused(self, position: Position, now: datetime, over_limit: bool) -> Step:
         """A text message the caller asked for cannot be sent: say so, and read the number again."""
@@ -291,6 +332,9 @@ class CallFlow:
         if menu.id == self.routes.top.id:
             # TRANSLATORS: ends the first menu, e.g. もう一度お聞きになるには9を押してください。
             tail = self.t.gettext("To hear this again, press %(repeat)s.")
+            if self.matcher is not None:
+                # TRANSLATORS: after the first menu, where the line also listens for words.
+                tail += self.t.gettext("You can also tell us your trouble in your own words.")
         else:
             # TRANSLATORS: ends a submenu, e.g. 最初に戻るには0を、もう一度お聞きになるには9を押してください。
             tail = self.t.gettext(

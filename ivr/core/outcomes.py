@@ -13,6 +13,7 @@ class Outcome(StrEnum):
     REPEAT = "repeat"
     TOP = "top"  # back to the first menu
     INVALID = "invalid"  # a key that does nothing here
+    NOT_UNDERSTOOD = "not_understood"  # words that named no clear topic: the keypad menu again
     LOST = "lost"  # the position no longer exists: the first menu with an apology
     NO_INPUT = "no_input"  # silent too often: the call ends
     MAX_FAILURES = "max_failures"  # too many wrong keys: the call ends

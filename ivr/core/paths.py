@@ -77,3 +77,27 @@ def walk(flow: CallFlow, now: datetime) -> list[Path]:
 
     visit(TOP_MENU, (), (TOP_MENU,), greeting, greeting)
     return found
+
+
+@dataclass(frozen=True)
+class SpokenPath:
+    """A caller at the first menu who says an option's first `says:` phrase."""
+
+    menu: str
+    key: str
+    words: str
+    desk: str | None  # where the words led; None when they were not understood
+    heard: tuple[Segment, ...]  # what the caller hears after their words, to the number's sentence
+
+
+def spoken(flow: CallFlow, now: datetime) -> list[SpokenPath]:
+    """For each option with `says:`, what its first phrase, said at the first menu, leads to."""
+    found: list[SpokenPath] = []
+    for menu in flow.routes.menus.values():
+        for option in menu.options:
+            if not option.says:
+                continue
+            step = flow.hear(Position(TOP_MENU), option.says[0], 1.0, now)
+            found.append(SpokenPath(menu.id, option.key, option.says[0], step.desk,
+                                    until_contact(flow, step.speech, 0)))
+    return found

@@ -32,6 +32,7 @@ class InputSettings:
     max_silences: int = 2
     max_failures: int = 3
     transfer_timeout: int = 25
+    min_confidence: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Option:
     scope_statement: bool = True
     desk: str | None = None
     menu: str | None = None
+    says: tuple[str, ...] = ()
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class Metrics:
         self.selections = Counter("ivr_menu_selections", "Options chosen, per menu and key",
                                   ["menu", "key"], registry=r)
         self.answers = Counter("ivr_answers", "Answers read out, per desk", ["desk"], registry=r)
+        self.spoken = Counter("ivr_spoken", "Callers' words, by the topic understood (menu/key) "
+                              "or not_understood; never the words", ["topic"], registry=r)
         self.transfers = Counter("ivr_transfers", "Transfers by outcome", ["outcome"], registry=r)
         self.refused = Counter("ivr_refused_signatures", "Webhooks refused for their signature",
                                registry=r)
@@ -115,6 +117,8 @@ class Metrics:
             self._child(self.selections, position.menu, event.digits).inc()
         if step.outcome == Outcome.ANSWER and step.desk:
             self._child(self.answers, step.desk).inc()
+        if step.heard is not None:
+            self._child(self.spoken, step.heard[:80]).inc()
         if step.outcome in TRANSFERS:
             self._child(self.transfers, step.outcome).inc()
 

@@ -128,17 +128,21 @@ def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
               help="Also write one WAV file per path into this folder, to listen to.")
 @AT_OPTION
 def preview(routes: str, out: str | None, at: str | None) -> None:
-    """Seconds of speech before each desk's number is heard, path by path.
+    """Seconds of speech until each desk's number has been given, path by path.
 
-    "quick" is a caller who presses as soon as their topic is named (limit 20 s),
-    "patient" one who hears every menu to its end (limit 40 s), on the day of --at:
-    that day's announcements are heard too, and listed. Timed with Open JTalk
+    Counted to the end of the sentence that gives the number. "quick" is a caller
+    who presses as soon as their topic is named (limit 20 s), "patient" one who
+    hears every menu to its end (limit 40 s), on the day of --at: that day's
+    announcements are heard too, and listed. Then the spoken path: for each option
+    with says:, its first phrase said at the first menu, where it leads and the
+    seconds from the end of the caller's words (limit 8 s). Timed with Open JTalk
     when the speech extra is installed (pip install 'meiwaku-ivr[speech]'),
     otherwise estimated from the mora count.
     """
     from pathlib import Path
 
-    from .preview import EAGER_LIMIT, PATIENT_LIMIT, open_jtalk, timings, write_wav
+    from .preview import (EAGER_LIMIT, PATIENT_LIMIT, SPOKEN_LIMIT, open_jtalk, spoken_timings,
+                          timings, write_wav)
 
     flow = _flow_or_exit(routes)
     if out and open_jtalk() is None:
@@ -169,6 +173,15 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
             write_wav(path.transcript, Path(out) / f"{keys}_{path.desk}.wav")
+    said = spoken_timings(flow, _moment(at))
+    if said:
+        click.echo(f"\n{'topic':12}{'desk':16}{'after words':>12}  said at the first menu")
+    for timing in said:
+        path = timing.path
+        flag = ("  NOT UNDERSTOOD" if path.desk is None else
+                f"  TOO LONG: over {SPOKEN_LIMIT:.0f} s" if timing.too_long else "")
+        click.echo(f"{path.menu + '/' + path.key:12}{path.desk or '-':16}"
+                   f"{timing.seconds:11.1f}s  {path.words}{flag}")
     click.echo("timed by " + ("Open JTalk" if open_jtalk() else "a mora-count estimate "
                                "(install the speech extra for Open JTalk)"))
 
@@ -214,26 +227,35 @@ def diff(old: str, new: str, at: str | None) -> None:
               "calendar's closures and special hours, announcements).")
 @click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
               "silence. Without it you type keys as the call goes.")
+@click.option("--say", "said", metavar="架空請求", help="Words the caller says at the first menu, "
+              "as Twilio's speech recogniser would send them; --keys follow.")
 @click.option("--from", "caller", default="+81312345678", show_default=True,
               help="The caller's number Twilio would send. A Japanese mobile (+8170…, +8180…, "
               "+8190…) is offered the desk's details by text message, which is printed here, "
               "not sent.")
 @click.option("--dial-status", type=click.Choice(DIAL_STATUSES), default="completed",
               show_default=True, help="How a transfer ends (Twilio's DialCallStatus).")
-def call(routes: str, at: str | None, keys: str | None, caller: str, dial_status: str) -> None:
+def call(routes: str, at: str | None, keys: str | None, said: str | None, caller: str,
+         dial_status: str) -> None:
     """Call the line from the terminal and read what a caller hears.
 
     The real app runs in this process and every step is a signed request, exactly
-    as Twilio sends it. No Twilio account is needed.
+    as Twilio sends it. No Twilio account is needed. Type a key, or words to say
+    them (where the line listens for words, as on its menus).
     """
-    from .phone import Call, local_app, quiet_server_log, scripted
+    from .phone import Call, Said, local_app, quiet_server_log, scripted
 
     def ask() -> str | None:
-        answer = click.prompt("key (0-9 * #; Enter = silence; q = hang up)", default="",
-                              show_default=False)
-        return None if answer.strip().lower() == "q" else answer.strip()[:1]
+        answer = click.prompt("key (0-9 * #), or words; Enter = silence; q = hang up", default="",
+                              show_default=False).strip()
+        if answer.lower() == "q":
+            return None
+        return answer if len(answer) <= 1 else Said(answer)
 
-    press = scripted(keys.split(",")) if keys is not None else ask
+    if keys is not None or said:
+        press = scripted(keys.split(",") if keys else [], said)
+    else:
+        press = ask
     with quiet_server_log():  # the terminal shows the call, not the server's log
         try:
             app, token = local_app(routes, _japan_time(at))

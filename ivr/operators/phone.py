@@ -26,7 +26,7 @@ LINE_NUMBER = "+815000000000"
 class Event:
     """One thing that happened on the call: the line spoke, a key was pressed, …"""
 
-    kind: str  # "say", "press", "silence", "dial", "sms", "hangup", "error"
+    kind: str  # "say", "press", "speak", "silence", "dial", "sms", "hangup", "error"
     text: str
 
     def __str__(self) -> str:
@@ -134,6 +134,14 @@ class Call:
                     if digits is None:
                         emit("hangup", "caller hangs up")
                         return events
+                    if isinstance(digits, Said):
+                        if "speech" in (verb.get("input") or "").split():
+                            emit("speak", str(digits))
+                            request = (verb.get("action"),
+                                       {"SpeechResult": str(digits), "Confidence": SPOKEN_CONFIDENCE})
+                            break
+                        emit("speak", f"{digits} (not listened for here: heard as silence)")
+                        digits = ""
                     emit("press" if digits else "silence", digits or "(no key)")
                     if digits or verb.get("actionOnEmptyResult") == "true":
                         request = (verb.get("action"), {"Digits": digits})
@@ -155,14 +163,24 @@ class Call:
         return events
 
 
-def scripted(keys: list[str]) -> Callable[[], str | None]:
-    """Keys from a list, '' (or '-') for silence; None (hang up) when the list runs out."""
-    queue: Iterator[str] = iter(keys)
+class Said(str):
+    """Words the caller says (sent as Twilio's SpeechResult) rather than a key."""
+
+
+SPOKEN_CONFIDENCE = "0.9"  # what the terminal phone reports as the recogniser's confidence
+
+
+def scripted(keys: list[str], said: str | None = None) -> Callable[[], str | None]:
+    """Keys from a list, '' (or '-') for silence; None (hang up) when the list runs out.
+
+    With `said`, the caller first says those words, then presses the keys.
+    """
+    queue: Iterator[str] = iter(([Said(said)] if said else []) + list(keys))
 
     def press() -> str | None:
         key = next(queue, None)
-        if key is None:
-            return None
+        if key is None or isinstance(key, Said):
+            return key
         return "" if key.strip() == "-" else key.strip()
 
     return press

@@ -13,10 +13,11 @@ from datetime import datetime
 from functools import cache, lru_cache
 
 from ..core.flow import CallFlow
-from ..core.paths import Path, walk
+from ..core.paths import Path, SpokenPath, spoken, walk
 from ..core.readings import Segment, plain
 
 EAGER_LIMIT = 20.0
+SPOKEN_LIMIT = 8.0  # seconds from the end of a caller's recognised words to their number
 PATIENT_LIMIT = 40.0
 MORAE_PER_SECOND = 6.5
 # Small kana (ゃ, ュ, …) join the mora before them.
@@ -120,3 +121,21 @@ def write_wav(segments: tuple[Segment, ...], target) -> float:
 def timings(flow: CallFlow, now: datetime) -> list[Timing]:
     """The timing of every path through the menus."""
     return [Timing(p, speech_seconds(p.eager), speech_seconds(p.patient)) for p in walk(flow, now)]
+
+
+@dataclass(frozen=True)
+class SpokenTiming:
+    """Seconds from the end of a caller's words to the end of the sentence giving the number."""
+
+    path: SpokenPath
+    seconds: float
+
+    @property
+    def too_long(self) -> bool:
+        """Over 8 s, or words that were not understood."""
+        return self.path.desk is None or self.seconds > SPOKEN_LIMIT
+
+
+def spoken_timings(flow: CallFlow, now: datetime) -> list[SpokenTiming]:
+    """The timing of every option's first `says:` phrase, said at the first menu."""
+    return [SpokenTiming(p, speech_seconds(p.heard)) for p in spoken(flow, now)]

@@ -337,6 +337,8 @@ def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menu
             scope_statement=option.get("scope_statement", True),
             desk=option.get("desk"),
             menu=option.get("menu"),
+            says=tuple(option.get("says", ())),
+            urgent=option.get("urgent", False),
         ))
     return Menu(menu_id, _text(doc, (*path, "intro"), data.get("intro")), tuple(options))
 

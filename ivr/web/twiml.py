@@ -18,6 +18,12 @@ from ..routesfile.reader import Problem
 
 GROUP_PAUSE = "400ms"
 DOCUMENTS = 1024  # TwiML documents kept per process: every position, answers at a few hours
+# Speech settings for a menu's <Gather>, from Twilio's <Gather> reference: Google's telephony
+# model (it has ja-JP) through Twilio's provider-specific speechModel; with a speechModel set,
+# speechTimeout must be a whole number of seconds ("auto" is refused, warning 13335); the
+# profanity filter off, so that a threat is heard as said; hints from the routes' `says:`.
+SPEECH_MODEL = "googlev2_telephony"
+SPEECH_TIMEOUT = 2
 SAY_CHARACTERS = 4096  # Twilio speaks at most this many characters in one <Say>
 SAY_URL_ENCODED = 4500  # above this many URL-encoded characters Twilio warns (13521)
 SAY_MARGIN = 0.9  # `ivr check` warns from this share of either limit
@@ -48,15 +54,20 @@ def say(segments: tuple[Segment, ...], voice: str) -> Say:
     return element
 
 
-def render(step: Step, voice: str, timeout: int, url_for: UrlFor) -> str:
-    """The TwiML document for a step, its links made by `url_for` (endpoint, position)."""
+def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "") -> str:
+    """The TwiML document for a step, its links made by `url_for` (endpoint, position).
+
+    With `hints` (the routes' `says:` words), a menu listens for Japanese speech as well as
+    keys; an answer listens for keys.
+    """
     action = url_for("ivr.step", step.listen) if step.listen is not None else None
     then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
-    return document(step, voice, timeout, action, then)
+    return document(step, voice, timeout, action, then, hints)
 
 
 @lru_cache(maxsize=DOCUMENTS)
-def document(step: Step, voice: str, timeout: int, action: str | None, then: str | None) -> str:
+def document(step: Step, voice: str, timeout: int, action: str | None, then: str | None,
+             hints: str = "") -> str:
     """The TwiML document for a step with these links: a pure function, so each is made once.
 
     Building it with VoiceResponse is most of a step's own work; callers at the same place
@@ -65,10 +76,15 @@ def document(step: Step, voice: str, timeout: int, action: str | None, then: str
     response = VoiceResponse()
     spoken = say(step.speech, voice)
     if step.listen is not None:
+        speech: dict = {"input": "dtmf"}
+        if hints and step.listen.key is None:
+            speech = dict(input="dtmf speech", language=LANGUAGE, hints=hints,
+                          speech_model=SPEECH_MODEL, speech_timeout=SPEECH_TIMEOUT,
+                          profanity_filter=False)
         gather = response.gather(
-            input="dtmf", num_digits=1, timeout=timeout, action=action, method="POST",
+            num_digits=1, timeout=timeout, action=action, method="POST",
             # '#' and '*' are keys like any other: an empty finishOnKey turns off the default '#'.
-            finish_on_key="", action_on_empty_result=True,
+            finish_on_key="", action_on_empty_result=True, **speech,
         )
         gather.append(spoken)
         response.redirect(action, method="POST")

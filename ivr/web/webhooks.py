@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..core.contacts import is_japanese_mobile
-from ..core.events import StepEvent, clean_digits, dial_status
+from ..core.events import SPOKEN, StepEvent, clean_digits, dial_status
 from ..core.flow import CallFlow, Position, Step, fault_step
 from ..observability.callers import caller_hash
 from .twiml import render
@@ -96,7 +96,7 @@ def _link(endpoint: str, position: Position) -> str:
 
 def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Response:
     """The step as a TwiML response; the listeners hear of it first."""
-    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link)
+    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link, flow.hints)
     _notify(step, position)
     return Response(body, content_type=TWIML)
 
@@ -112,7 +112,9 @@ def _notify(step: Step, position: Position | None) -> None:
             at=now(), seq=g.seq, call_sid=form.get("CallSid", ""),
             caller=caller_hash(_settings().caller_key, form.get("From")),
             endpoint=request.endpoint or "", position=position,
-            digits=clean_digits(form.get("Digits")), dial_status=dial_status(form.get("DialCallStatus")),
+            # Spoken words are never passed on (they may hold personal details): only that the
+            # caller spoke, and the topic understood, which the step carries.
+            digits=SPOKEN if step.heard is not None else clean_digits(form.get("Digits")), dial_status=dial_status(form.get("DialCallStatus")),
             request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
             served=bool(request.environ.get("SERVER_SOFTWARE")), step=step,
             seconds=time.perf_counter() - g.started,
@@ -142,10 +144,24 @@ def step() -> Response:
     if position is None:
         return _twiml(flow.lost(), flow)
     digits = request.form.get("Digits", "").strip()
+    words = request.form.get("SpeechResult", "")
+    if not digits and words.strip():
+        heard = flow.hear(position, words, _confidence(request.form), now(), texting=_texting())
+        return _twiml(heard, flow, position)
+    digits = request.form.get("Digits", "").strip()
     pressed = flow.press(position, digits, now(), texting=_texting())
     if pressed.text is not None:
         pressed = _text(flow, position, pressed)
     return _twiml(pressed, flow, position)
+
+
+def _confidence(form) -> float | None:
+    """Twilio's Confidence for the words (0.0 to 1.0); None when absent or not a number."""
+    try:
+        value = float(form.get("Confidence", ""))
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
 
 
 @bp.post("/voice/dialed")
