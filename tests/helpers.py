@@ -67,7 +67,11 @@ def twiml(response) -> ET.Element:
         assert {c.tag for c in say.iter()} - {"Say"} <= SAY_CHILDREN
     for gather in root.iter("Gather"):
         assert gather.get("numDigits") == "1"
-        assert gather.get("input") == "dtmf"
+        assert gather.get("input") in {"dtmf", "dtmf speech"}
+        assert gather.get("finishOnKey") == ""
+        if gather.get("input") == "dtmf speech":  # a menu: Japanese words as well as keys
+            assert gather.get("language") == "ja-JP" and gather.get("hints")
+            assert gather.get("speechTimeout").isdigit() and gather.get("profanityFilter") == "false"
         assert gather.get("action", "").startswith("/voice/")
         assert gather.get("actionOnEmptyResult") == "true"
         assert [c.tag for c in gather] == ["Say"]

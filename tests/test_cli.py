@@ -60,7 +60,7 @@ def test_check_accepts_the_shipped_file(runner):
 
 def test_check_names_line_and_key_of_a_broken_file(runner, tmp_path):
     broken = tmp_path / "routes.yaml"
-    broken.write_text(ROUTES.read_text("utf-8").replace("desk: ipa}", "desk: ipa_}"), "utf-8")
+    broken.write_text(ROUTES.read_text("utf-8").replace("        desk: ipa\n", "        desk: ipa_\n", 1), "utf-8")
     result = runner.invoke(main, ["check", str(broken)])
     assert result.exit_code == 1
     line = next(i for i, text in enumerate(broken.read_text("utf-8").splitlines(), 1) if "ipa_" in text)

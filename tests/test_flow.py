@@ -103,7 +103,7 @@ def test_greeting_names_the_line_then_the_top_menu(flow):
     said = text(step)
     assert said.startswith("迷惑メール相談のご案内です。")
     assert "料金の請求は1、" in said and "広告メールは4、" in said
-    assert said.endswith("繰り返しは9を押してください。")
+    assert said.endswith("繰り返しは9を押してください。ご用件は、お話しでも承ります。")
     assert step.listen == Position("top")
 
 

@@ -92,7 +92,7 @@ def test_reload_in_a_real_server_process(routes_copy):
         wait_for(lambda: fetch_health(port)["routes"]["digest"] != first["routes"]["digest"])
         assert NEW_GREETING in post_voice(port)
         served = fetch_health(port)["routes"]["digest"]
-        edit(routes_copy, "desk: ipa}", "desk: ipa_}")
+        edit(routes_copy, "        desk: ipa\n", "        desk: ipa_\n")
         refused = wait_for(lambda: fetch_health(port)["last_refused_reload"])
         assert "unknown desk 'ipa_'" in refused["error"]
         assert fetch_health(port)["routes"]["digest"] == served

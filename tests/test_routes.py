@@ -135,8 +135,8 @@ def test_schema_and_loader_agree(monkeypatch):
 
     text = ROUTES.read_text("utf-8").replace(
         "  billing:\n    options:\n", "  billing:\n    intro: 料金の請求についてです。\n    options:\n").replace(
-        '"1": {label: 身に覚えのない請求, desk: hotline}',
-        '"1": {label: 身に覚えのない請求, desk: hotline, lead: ご相談はこちらです。}').replace(
+        "        label: 身に覚えのない請求\n        desk: hotline\n",
+        "        label: 身に覚えのない請求\n        desk: hotline\n        lead: ご相談はこちらです。\n").replace(
         '    phone: "03-5974-0068"\n', '    phone: "03-5974-0068"\n    url: https://www.dekyo.or.jp/soudan/\n')
     text = text.replace("\ncalendar: []\n", """
 calendar:

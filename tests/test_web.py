@@ -191,9 +191,11 @@ def test_walk_every_key_on_every_menu_to_depth_three(client):
 
 
 def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
-    text = ROUTES.read_text("utf-8").replace(
-        '"2": {label: 画面の請求が消えない, desk: ipa}',
-        '"#": {label: 画面の請求が消えない, desk: ipa}\n      "*": {label: ネット通販, desk: jiaa}')
+    shipped = ROUTES.read_text("utf-8")
+    assert '      "2":\n        label: 画面の請求が消えない\n' in shipped
+    text = shipped.replace('      "2":\n        label: 画面の請求が消えない\n',
+                           '      "*": {label: ネット通販, desk: jiaa}\n'
+                           '      "#":\n        label: 画面の請求が消えない\n')
     routes = tmp_path / "routes.yaml"
     routes.write_text(text, "utf-8")
     client = create_app({"auth_token": TOKEN, "routes": str(routes), "clock": clock}).test_client()

@@ -227,7 +227,7 @@ def diff(old: str, new: str, at: str | None) -> None:
               "calendar's closures and special hours, announcements).")
 @click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
               "silence. Without it you type keys as the call goes.")
-@click.option("--say", "said", metavar="架空請求", help="Words the caller says at the first menu, "
+@click.option("--say", "said", metavar="WORDS", help="Words the caller says at the first menu, "
               "as Twilio's speech recogniser would send them; --keys follow.")
 @click.option("--from", "caller", default="+81312345678", show_default=True,
               help="The caller's number Twilio would send. A Japanese mobile (+8170…, +8180…, "
