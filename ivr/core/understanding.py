@@ -45,7 +45,7 @@ class Analyser:
     def __init__(self):
         from sudachipy import Dictionary, SplitMode
 
-        self._tokenizer = Dictionary(dict="core").create(SplitMode.C)
+        self._tokenizer = Dictionary(dict="core").tokenizer(SplitMode.C)
         self._lock = threading.Lock()  # a Sudachi tokenizer is not to be shared between threads
 
     def words(self, text: str) -> list[tuple[str, str, str]]:
