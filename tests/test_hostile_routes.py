@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROUTES
+from helpers import ROOT, ROUTES
 
 from ivr.routesfile import loader as routes_module
 from ivr.web.served import offline_flow
@@ -17,18 +17,10 @@ from ivr.routesfile.loader import RoutesError, load_routes, parse_routes
 from ivr.web.twiml import SAY_URL_ENCODED, oversized_says
 from ivr.routesfile.reader import MAX_BYTES
 
+sys.path.insert(0, str(ROOT / "loadtest"))
+from hostile import RECURSIVE_ALIAS, alias_bomb  # noqa: E402  the same hostile files the load test publishes
+
 CHECK_BOUND = 20  # seconds before a hung `ivr check` is killed; the target (2 s) is measured in loadtest/hostile.py
-
-
-def alias_bomb(levels: int = 9) -> str:
-    """The billion laughs: each level lists the one before nine times (about 350 bytes)."""
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for level in range(1, levels + 1):
-        lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 9) + "]")
-    return "\n".join(lines) + "\n"
-
-
-RECURSIVE_ALIAS = "version: 1\nx: &x [*x]\n"
 
 
 def hostile_files(directory: Path) -> dict[str, tuple[Path, int]]:
