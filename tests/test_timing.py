@@ -44,3 +44,30 @@ def test_estimate_is_in_the_engines_ballpark(measured):
 
     estimate = estimate_seconds(plain(path.path.patient))
     assert 0.6 * path.patient < estimate < 1.5 * path.patient
+
+
+def test_duration_model_gives_the_length_of_whole_text_synthesis(flow, measured):
+    """Paths are timed by Open JTalk's duration model, without making the waveform: the seconds
+    must be those of the synthesised audio, to the sample, on the paths nearest their limits."""
+    from ivr.core.readings import plain
+    from ivr.operators.preview import (_spoken_seconds, duration_model, spoken_timings,
+                                       synthesized_seconds)
+
+    assert duration_model() is not None, "Open JTalk's duration model is out of reach: check is slow"
+    quickest = max(measured.values(), key=lambda t: t.eager).path.eager
+    longest = max(measured.values(), key=lambda t: t.patient).path.patient
+    said = max(spoken_timings(flow, NOW), key=lambda t: t.seconds).path.heard
+    for segments in (quickest, longest, said):
+        text = plain(segments)
+        assert _spoken_seconds.__wrapped__(text) == synthesized_seconds(text) > 3.0, text
+
+
+def test_without_the_duration_model_speech_is_synthesised(monkeypatch):
+    if open_jtalk() is None:
+        pytest.skip("the speech extra (pyopenjtalk-plus) is not installed")
+    import ivr.operators.preview as preview
+
+    text = "お電話ありがとうございます。"
+    modelled = preview._spoken_seconds.__wrapped__(text)
+    monkeypatch.setattr(preview, "duration_model", lambda: None)
+    assert preview._spoken_seconds.__wrapped__(text) == modelled > 1.0

@@ -66,7 +66,7 @@ def estimate_seconds(text: str) -> float:
 
 
 def speech_seconds(segments: tuple[Segment, ...]) -> float:
-    """Seconds to hear these segments: Open JTalk's synthesis where installed."""
+    """Seconds to hear these segments: Open JTalk's where installed, else an estimate."""
     text = plain(segments)
     if not text:
         return 0.0
@@ -77,8 +77,32 @@ def speech_seconds(segments: tuple[Segment, ...]) -> float:
 
 @lru_cache(maxsize=1024)
 def _spoken_seconds(text: str) -> float:
-    """Open JTalk's seconds for a text. Synthesis is slow and gives the same length for the
-    same text, so each text is timed once per process (check and preview share it)."""
+    """Open JTalk's seconds for a text, from its duration model: the length of the waveform
+    its synthesis would make, in milliseconds instead of about a twentieth of the speech's
+    length. Where this build of pyopenjtalk does not export its engine's C API, the text is
+    synthesised. Each text is timed once per process (check and preview share it)."""
+    model = duration_model()
+    if model is None:
+        return synthesized_seconds(text)
+    with quiet():
+        labels = open_jtalk().extract_fullcontext(text)
+    return model.seconds(labels)
+
+
+@cache
+def duration_model():
+    """Open JTalk's duration model (see durations.py), or None if it cannot be reached."""
+    from .durations import DurationModel
+
+    try:
+        with quiet():
+            return DurationModel(open_jtalk())
+    except (OSError, AttributeError, RuntimeError):
+        return None
+
+
+def synthesized_seconds(text: str) -> float:
+    """Seconds of the waveform Open JTalk synthesises for a text (slow: the whole audio)."""
     with quiet():
         audio, rate = open_jtalk().tts(text)
     return len(audio) / rate
