@@ -12,6 +12,7 @@ from helpers import ROUTES, TOKEN, post_signed, spoken, twiml
 from ivr.app import create_app
 from ivr.core.flow import CallFlow, Position
 from ivr.core.hours import JAPAN
+from ivr.core.paths import walk
 from ivr.core.readings import plain
 from ivr.routesfile.loader import parse_routes
 
@@ -327,3 +328,90 @@ def test_days_the_calendar_sets_alike_are_checked_once(dated_text):
                               '"2026-12-23"]\n    closed: [center]\n', 1)
     moments = dated_moments(parse_routes(text).calendar, jst(2026, 12, 16, 9, 0))
     assert sorted({m.date().isoformat() for m in moments}) == ["2026-12-21"]
+
+
+# -- the text message a caller asks for on a dated day -------------------------------------------
+
+CENTER_LINES = ["迷惑メール相談のご案内ダイヤルです。お電話でお尋ねの窓口をお知らせします。",
+                "迷惑メール相談センター", "電話：03-5974-0068"]
+USUAL_HOURS = "平日 10:00〜12:00、13:00〜17:00（祝日、年末年始を除く）"
+
+
+def texted(flow: CallFlow, now: datetime, keys: tuple[str, ...] = ("4",)) -> str:
+    """The body of the text message a caller from a mobile asks for after the answer at `keys`."""
+    step = flow.start(now)
+    for key in keys:
+        step = flow.press(step.listen, key, now, texting=True)
+    sent = flow.press(step.listen, "2", now, texting=True)
+    assert sent.outcome == "sms", plain(sent.speech)
+    return sent.text.body
+
+
+def segments(body: str) -> int:
+    """SMS segments for a Japanese body (UCS-2): 70 characters alone, 67 each when concatenated."""
+    units = len(body.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)
+
+
+@pytest.mark.parametrize("moment", [jst(2026, 12, 7, 10, 30), jst(2026, 12, 9, 18, 0)])
+def test_text_on_an_ordinary_day_gives_the_usual_hours(dated, moment):
+    assert texted(dated, moment).splitlines() == CENTER_LINES + ["受付：" + USUAL_HOURS]
+
+
+@pytest.mark.parametrize("moment", [jst(2026, 12, 8, 9, 0), jst(2026, 12, 8, 10, 30),
+                                    jst(2026, 12, 8, 23, 59)])
+def test_text_on_a_closure_day_says_so_and_gives_the_next_opening(dated, moment):
+    assert texted(dated, moment).splitlines() == CENTER_LINES + [
+        "12月8日（火）はお休みです。",
+        "次の受付：12月9日（水）10:00から",
+        "通常の受付：" + USUAL_HOURS,
+    ]
+
+
+def test_text_on_a_friday_closure_gives_monday(dated):
+    assert texted(dated, jst(2026, 12, 11, 10, 30)).splitlines()[3:5] == [
+        "12月11日（金）はお休みです。", "次の受付：12月14日（月）10:00から"]
+
+
+@pytest.mark.parametrize("moment", [jst(2026, 12, 3, 9, 0), jst(2026, 12, 3, 10, 30)])
+def test_text_on_a_special_hours_day_gives_that_days_hours(dated, moment):
+    assert texted(dated, moment).splitlines() == CENTER_LINES + [
+        "12月3日（木）の受付：10:00〜11:00",
+        "通常の受付：" + USUAL_HOURS,
+    ]
+
+
+def test_text_after_a_special_days_hours_gives_the_next_opening(dated):
+    assert texted(dated, jst(2026, 12, 3, 11, 30)).splitlines()[3:] == [
+        "12月3日（木）の受付：10:00〜11:00",
+        "次の受付：12月4日（金）10:00から",
+        "通常の受付：" + USUAL_HOURS,
+    ]
+
+
+def test_text_for_a_desk_the_calendar_leaves_alone_is_unchanged(dated):
+    ipa = texted(dated, jst(2026, 12, 8, 10, 30), ("3", "2"))
+    assert ipa == texted(dated, jst(2026, 12, 7, 10, 30), ("3", "2"))
+    assert "お休み" not in ipa and "通常の" not in ipa
+
+
+def test_texts_on_dated_days_stay_within_three_segments(reader, dated_text):
+    """Every desk the calendar can name, closed or on special hours, on the longest dates."""
+    from ivr.sms.sending import BODY_LIMIT
+
+    text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-30"\n    closed: all\n'
+                              '  - date: "2026-09-30"\n    closed: all\n', 1)
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    moments = [jst(2026, 12, 30, 10, 30), jst(2026, 9, 30, 23, 0), jst(2026, 12, 3, 11, 30)]
+    checked = 0
+    for path in walk(flow, moments[0]):
+        desk = flow.routes.desks[path.desk]
+        if not (desk.hours and desk.hours.known) or not (desk.phone or desk.email):
+            continue
+        for moment in moments:
+            body = texted(flow, moment, path.keys)
+            assert segments(body) <= 3 and len(body) <= BODY_LIMIT, (path.keys, moment, body)
+            checked += 1
+    assert checked >= 3 * 4
+    closed = texted(flow, moments[0], ("2", "3"))  # こたエール, closed on a day of the year-end break
+    assert "12月30日（水）はお休みです。" in closed and "次の受付：1月4日（月）15:00から" in closed

@@ -97,6 +97,17 @@ def test_call_at_a_closure_day_hears_it_and_is_not_put_through(runner, tmp_path)
     assert "DIAL" in open_day.output
 
 
+def test_call_from_a_mobile_on_a_closure_day_prints_a_text_that_says_so(runner, tmp_path):
+    path = written(tmp_path, DATED)
+    result = runner.invoke(main, ["call", "--routes", str(path), "--at", "2026-12-08 10:30",
+                                  "--from", "+819012345678", "--keys", "1,1,2"])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    body = lines[lines.index("SMS      to +819012345678:") + 1:]
+    assert body[3:6] == ["12月8日（火）はお休みです。", "次の受付：12月9日（水）10:00から",
+                         "通常の受付：平日 10:00〜12:00、13:00〜17:00（祝日、年末年始を除く）"]
+
+
 def test_preview_at_a_day_lists_and_times_its_announcements(runner, tmp_path):
     path = written(tmp_path, DATED)
     during = runner.invoke(main, ["preview", str(path), "--at", "2026-12-08 10:30"])

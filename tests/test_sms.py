@@ -273,6 +273,20 @@ def test_a_database_that_cannot_count_means_the_number_again(tmp_path, clock):
     assert value(samples(app.test_client()), "ivr_sms_requests_total", result="unavailable") == 1
 
 
+def test_a_body_twilio_would_refuse_is_never_queued(clock):
+    from ivr.core.flow import TextMessage
+    from ivr.sms.texter import MemoryLedger
+
+    sender = RehearsalSender()
+    texter = Texter(MemoryLedger(), sender, Limits(), HASH_KEY.encode(), background=False)
+    call_sid = "CA" + "0" * 32
+    longest = TextMessage("center", "あ" * sending.BODY_LIMIT)
+    assert texter.request(call_sid, MOBILE, longest, clock.now) is None
+    too_long = TextMessage("center", "あ" * (sending.BODY_LIMIT + 1))
+    assert texter.request(call_sid, MOBILE, too_long, clock.now) == "unavailable"
+    assert sender.outbox == [longest.body]
+
+
 def test_the_number_is_never_stored(tmp_path, clock):
     database = sqlite_url(tmp_path)
     app = rehearsal_app(database, clock)

@@ -154,6 +154,7 @@ class CallFlow:
         self._keys = {(d.id, offer, texting): self._answer_keys(d, offer, texting)
                       for d in routes.desks.values() for offer in (False, True)
                       for texting in (False, True)}
+        self._texts: dict[str, TextMessage] = {}  # empty while text_message fills it
         self._texts = {d.id: self.text_message(d) for d in routes.desks.values()
                        if d.phone or d.email}
         self._opening = lru_cache(maxsize=256)(self._opening_sentence)
@@ -356,7 +357,7 @@ class CallFlow:
             # TRANSLATORS: the caller asked for the desk's details by text message; it goes out now.
             sending = Words(self.t.gettext("We are sending it to you by text message."))
             return Step((sending,) + self.answer_keys(desk, now), Outcome.SMS, listen=position,
-                        text=self._texts[desk.id], **self._at_desk(menu, option, desk, now))
+                        text=self.text_message(desk, now), **self._at_desk(menu, option, desk, now))
         if digits == keys.top:
             top = self.routes.top
             return Step(self.menu_speech(top), Outcome.TOP, listen=Position(top.id), desk=desk.id)
@@ -516,8 +517,17 @@ class CallFlow:
         )
         return speech + (Words(tail % {"repeat": keys.repeat, "top": keys.top}),)
 
-    def text_message(self, desk: Desk) -> TextMessage:
-        """The text message with a desk's details: name, number or address, hours, web address."""
+    def text_message(self, desk: Desk, now: datetime | None = None) -> TextMessage:
+        """The text message with a desk's details: name, number or address, hours, web address.
+
+        On a day the calendar closes the desk or gives it special hours (Japan date of `now`),
+        the message says so, gives the next opening if the desk opens no more that day, and
+        calls the hours it usually keeps its usual hours. Any other day's message is made once.
+        """
+        today = in_japan(now).date() if now is not None else None
+        dated = self.routes.calendar.day(desk.id, today) if today is not None else None
+        if dated is None and desk.id in self._texts:
+            return self._texts[desk.id]
         t = self.t
         # TRANSLATORS: first line of the text message a caller asked for; says who sends it and why.
         lines = [t.gettext("From the spam email advice line, the desk you asked about on the phone:"),
@@ -528,14 +538,42 @@ class CallFlow:
         if desk.email:
             # TRANSLATORS: a desk's email address in the text message, e.g. メール：info@antiphishing.jp
             lines.append(t.gettext("Email: %(address)s") % {"address": desk.email.address})
+        if dated is not None:
+            lines += self._dated_text_lines(desk, dated, now)
         if desk.hours is not None and desk.hours.varies is not None:
             lines.append(desk.hours.varies)  # a sentence of its own, e.g. 受付時間は、…によって異なります。
+        elif desk.hours is not None and dated is not None:
+            # TRANSLATORS: text message on a closure or special day: the usual hours, e.g. 通常の受付：平日 10:00〜12:00
+            lines.append(t.gettext("Usual hours: %(hours)s") % {"hours": self.reader.written_hours(desk.hours)})
         elif desk.hours is not None:
             # TRANSLATORS: a desk's hours in the text message, e.g. 受付：平日 10:00〜12:00（祝日、年末年始を除く）
             lines.append(t.gettext("Hours: %(hours)s") % {"hours": self.reader.written_hours(desk.hours)})
         if desk.url:
             lines.append(desk.url)
         return TextMessage(desk.id, "\n".join(lines))
+
+    def _dated_text_lines(self, desk: Desk, dated, now: datetime) -> list[str]:
+        """A text message's lines for a day the calendar closes the desk or gives it special hours."""
+        t, reader = self.t, self.reader
+        today = in_japan(now).date()
+        day = reader.written_date(today)
+        if dated.closed:
+            # TRANSLATORS: text message: the calendar closes the desk all day, e.g. 12月8日（火）はお休みです。
+            lines = [t.gettext("Closed all day on %(date)s.") % {"date": day}]
+        else:
+            # TRANSLATORS: text message: one day's special hours, e.g. 12月3日（木）の受付：10:00〜11:00
+            lines = [t.gettext("Hours on %(date)s: %(spans)s")
+                     % {"date": day, "spans": reader.written_spans(dated.spans)}]
+        calendar = self.routes.calendar.desk_hours(desk.id)
+        if not is_open(desk.hours, now, self.is_holiday, calendar):
+            opens = next_opening(desk.hours, now, self.is_holiday, calendar)
+            if opens is not None and in_japan(opens).date() != today:
+                opens = in_japan(opens)
+                # TRANSLATORS: text message: when the desk next opens, e.g. 次の受付：12月9日（水）10:00から
+                lines.append(t.gettext("Next open: %(date)s from %(time)s") % {
+                    "date": reader.written_date(opens.date()),
+                    "time": reader.written_time(opens.hour * 60 + opens.minute)})
+        return lines
 
     # -- endings ----------------------------------------------------------------------
 

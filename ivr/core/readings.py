@@ -8,7 +8,7 @@ Pure code: no Flask, no Twilio; the moment is passed in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Protocol
 
 from babel.dates import format_date, format_time, get_day_names
@@ -226,13 +226,9 @@ class Reader:
         if hours.always:
             # TRANSLATORS: a desk open around the clock, all year, written in a text message.
             return self.t.gettext("24 hours, every day")
-        # TRANSLATORS: one opening span written in a text message, e.g. 10:00〜12:00
-        span = self.t.pgettext("written", "%(start)s-%(end)s")
-        spans = [span % {"start": f"{s.start // 60}:{s.start % 60:02d}",
-                         "end": f"{s.end // 60}:{s.end % 60:02d}"} for s in hours.spans]
         # TRANSLATORS: days then spans, written in a text message, e.g. 平日 10:00〜12:00、13:00〜17:00
         text = self.t.pgettext("written", "%(days)s %(spans)s") % {
-            "days": self.days(hours.days), "spans": self.pause.join(spans)}
+            "days": self.days(hours.days), "spans": self.written_spans(hours.spans)}
         closed = []
         if hours.closed_on_holidays:
             # TRANSLATORS: national holidays, in the list of days a desk is closed.
@@ -245,6 +241,23 @@ class Reader:
             text += self.t.pgettext("written", " (except %(days)s)") % {
                 "days": format_list(closed, locale=self.locale)}
         return text
+
+    @staticmethod
+    def written_time(minute: int) -> str:
+        """A time of day written in a text message, e.g. 10:00 (24:00 for the end of the day)."""
+        return f"{minute // 60}:{minute % 60:02d}"
+
+    def written_spans(self, spans: tuple[Span, ...]) -> str:
+        """Opening spans written in a text message, e.g. 10:00〜12:00、13:00〜17:00."""
+        # TRANSLATORS: one opening span written in a text message, e.g. 10:00〜12:00
+        span = self.t.pgettext("written", "%(start)s-%(end)s")
+        return self.pause.join(span % {"start": self.written_time(s.start), "end": self.written_time(s.end)}
+                               for s in spans)
+
+    def written_date(self, day: date) -> str:
+        """A date written in a text message, with its weekday, e.g. 12月8日（火）."""
+        # TRANSLATORS: a Babel date pattern for a date in a text message (ja: M月d日（E） → 12月8日（火）).
+        return format_date(day, self.t.pgettext("written date pattern", "EEE, MMMM d"), locale=self.locale)
 
     def opening(self, opens: datetime, now: datetime) -> str:
         """When a closed desk next opens, e.g. 12月1日火曜日の午前10時から."""

@@ -142,6 +142,10 @@ class Texter:
         hashed = caller_hash(self.hash_key, caller)
         if not CALL_SID.fullmatch(call_sid or "") or not is_japanese_mobile(caller) or not hashed:
             return self._refused(UNAVAILABLE)
+        if len(message.body) > sending.BODY_LIMIT:  # Twilio would refuse it: say so on the call
+            log.error("text message for desk %s not sent: %d characters, Twilio takes at most %d",
+                      message.desk, len(message.body), sending.BODY_LIMIT)
+            return self._refused(UNAVAILABLE)
         try:
             counted = self.ledger.reserve(call_sid, hashed, in_japan(now).date().isoformat(), now,
                                           message.desk, self.limits)
