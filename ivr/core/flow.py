@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .contacts import parse_phone
 from .dated import Announcement
-from .hours import IsHoliday, Span, in_japan, is_open, next_opening
+from .hours import DayHours, IsHoliday, Span, in_japan, is_open, next_opening
 from .outcomes import Outcome
 from .readings import Reader, Segment, Slow, Words
 from .routes import Desk, Menu, Option, Routes
@@ -552,7 +552,7 @@ class CallFlow:
             lines.append(desk.url)
         return TextMessage(desk.id, "\n".join(lines))
 
-    def _dated_text_lines(self, desk: Desk, dated, now: datetime) -> list[str]:
+    def _dated_text_lines(self, desk: Desk, dated: DayHours, now: datetime) -> list[str]:
         """A text message's lines for a day the calendar closes the desk or gives it special hours."""
         t, reader = self.t, self.reader
         today = in_japan(now).date()
