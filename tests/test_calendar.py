@@ -288,8 +288,11 @@ def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, da
     too_long = dated_text.replace(f"say: {CLOSURE}", "say: " + long_say) + notices
     with pytest.raises(RoutesError) as caught:
         checked_flow(parse_routes(too_long), reader, is_holiday, before)
+    # Each dated text is too long alone: all four said that day are named, not the option.
     assert [(p.path, "too long for one <Say>" in p.message) for p in caught.value.problems] == [
-        (("menus", "top", "options", "4"), True)]
+        (("calendar", 0, "say"), True), (("announcements", 2, "say"), True),
+        (("announcements", 3, "say"), True), (("announcements", 4, "say"), True)]
+    assert "said on 2026-12-08 in the answer at menus.top.options.\"4\"" in caught.value.problems[0].message
     checked_flow(parse_routes(too_long), reader, is_holiday, jst(2026, 12, 9, 10, 0))  # past
 
 

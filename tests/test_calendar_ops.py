@@ -69,6 +69,56 @@ def test_check_warns_about_an_announcement_too_long_to_hear(runner, tmp_path):
     assert "announcements[1].say" not in short.output
 
 
+LONG_NOTICE = ("宅配業者や銀行を名乗る偽のショートメッセージが増えています。リンクは開かず、"
+               "公式のアプリやサイトでご確認ください。") * 10  # Twilio's <Say> holds about 500 such characters
+
+
+def too_long(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "too long for one <Say>" in line]
+
+
+def test_check_names_the_announcement_that_makes_an_answer_too_long(runner, tmp_path):
+    path = written(tmp_path, DATED + f"""  - from: "2026-12-08"
+    until: "2026-12-08"
+    say: {LONG_NOTICE}
+    where: [center]
+""")
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"])
+    assert result.exit_code == 1, result.output
+    say = line_of(path, LONG_NOTICE[:20])
+    (error,) = too_long(result.output)  # not the closure's short sentence, said that day too
+    assert error.startswith(f"{path}:{say}: announcements[2].say: said on 2026-12-08 in the answer "
+                            'at menus.top.options."1", it makes what callers hear there too long')
+    assert "URL-encoded (Twilio warns over 4,500); shorten it" in error
+    option = line_of(path, "label: 広告のメール")
+    assert f"{path}:{option}:" not in result.output
+
+
+def test_check_names_the_announcement_that_makes_the_greeting_too_long(runner, tmp_path):
+    path = written(tmp_path, DATED + f"""  - from: "2026-12-20"
+    until: "2026-12-24"
+    say: {LONG_NOTICE}
+    where: greeting
+""")
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"])
+    assert result.exit_code == 1, result.output
+    (error,) = too_long(result.output)
+    assert error.startswith(f"{path}:{line_of(path, LONG_NOTICE[:20])}: announcements[2].say: "
+                            "said on 2026-12-20 after the greeting, it makes what callers hear there")
+
+
+def test_an_answer_too_long_without_its_announcements_is_named_at_its_option(runner, tmp_path):
+    base = tmp_path / "long.yaml"
+    base.write_text(VALID.read_text("utf-8").replace(
+        "    in_scope: true\n", f"    in_scope: true\n    notes: [{LONG_NOTICE}]\n", 1), "utf-8")
+    path = written(tmp_path, DATED, base=base)
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"])
+    assert result.exit_code == 1, result.output
+    (error,) = too_long(result.output)
+    assert error.startswith(f'{path}:{line_of(path, "label: 広告のメール")}: menus.top.options."1": '
+                            "what callers hear here is too long")
+
+
 def test_tree_lists_the_upcoming_dated_entries(runner, tmp_path):
     path = written(tmp_path, DATED)
     result = runner.invoke(main, ["tree", str(path), "--at", "2026-12-01 09:00"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -11,10 +11,11 @@ from xml.etree import ElementTree
 from twilio.twiml.voice_response import Say, VoiceResponse
 
 from ..core.flow import CallFlow, Position, Step
+from ..core.hours import in_japan
 from ..core.paths import walk
 from ..core.readings import Segment, Words
 from ..core.routes import LANGUAGE, TOP_MENU
-from ..routesfile.reader import Problem
+from ..routesfile.reader import Problem, format_path
 
 GROUP_PAUSE = "400ms"
 DOCUMENTS = 1024  # TwiML documents kept per process: every position, answers at a few hours
@@ -111,31 +112,81 @@ def oversized_says(flow: CallFlow, moments: Iterable[datetime], share: float = 1
     """A problem for each menu and answer whose <Say> is over `share` of Twilio's limits.
 
     Answers are read at each of `moments`: what a desk's answer says depends on whether it is open.
+    Where the dated texts said that day (announcements, a closure's `say:`) are what make it too
+    long, the problem names those texts, the longest first, as few as bring it within the limits,
+    so the operator edits the right place; otherwise it names the menu or option.
     """
     routes = flow.routes
-    sizes: dict[tuple, tuple[int, int]] = {}
+    found: dict[tuple, tuple[tuple[int, int], str]] = {}  # where → (largest size, problem's message)
 
-    def measure(where: tuple, segments: tuple[Segment, ...]) -> None:
+    def over(size: tuple[int, int]) -> list[str]:
+        characters, encoded = size
+        why = []
+        if characters > SAY_CHARACTERS * share:
+            why.append(f"{characters:,} characters (Twilio speaks at most {SAY_CHARACTERS:,})")
+        if encoded > SAY_URL_ENCODED * share:
+            why.append(f"{encoded:,} characters URL-encoded (Twilio warns over {SAY_URL_ENCODED:,})")
+        return why
+
+    def report(where: tuple, size: tuple[int, int], message: str) -> None:
+        if where not in found or size > found[where][0]:
+            found[where] = (size, message)
+
+    def measure(where: tuple, segments: tuple[Segment, ...],
+                dated: list[tuple[tuple, tuple[Segment, ...]]] = (), said: str = "") -> None:
         size = say_size(segments, routes.voice)
-        known = sizes.get(where, (0, 0))
-        sizes[where] = (max(known[0], size[0]), max(known[1], size[1]))
+        why = over(size)
+        if not why:
+            return
+        # Segments add up in a <Say>: each text's own size is what leaving it out would save.
+        parts = sorted(((say_size(text, routes.voice), path) for path, text in dated), reverse=True)
+        rest = (size[0] - sum(p[0][0] for p in parts), size[1] - sum(p[0][1] for p in parts))
+        if over(rest):
+            report(where, size, "what callers hear here is too long for one <Say>: "
+                   + " and ".join(why) + "; shorten its texts")
+            return
+        blamed, left = [], size
+        for (characters, encoded), path in parts:
+            blamed.append(path)
+            left = (left[0] - characters, left[1] - encoded)
+            if not over(left):
+                break
+        blamed.sort(key=lambda path: routes.line(*path))
+        for path in blamed:
+            others = [format_path(p) for p in blamed if p != path]
+            report(path, size, f"said {said}, it makes what callers hear there too long for one "
+                   f"<Say>: {' and '.join(why)}; shorten it"
+                   + (f" and the other dated texts said with it: {', '.join(others)}" if others else ""))
 
+    calendar = routes.calendar
     for moment in moments:
-        measure(("line", "greeting"), flow.start(moment).speech)
+        day = in_japan(moment).date()
+        greeting = [(("announcements", a.index, "say"), flow.announcements((a,)))
+                    for a in calendar.at_greeting(day)]
+        measure(("line", "greeting"), flow.start(moment).speech, greeting, f"on {day} after the greeting")
         for menu in routes.menus.values():
             if menu.id != TOP_MENU:
                 measure(("menus", menu.id), flow.menu_speech(menu))
         for path in walk(flow, moment):
-            measure(("menus", path.menus[-1], "options", path.keys[-1]), path.answer)
-    found = []
-    for where, (characters, encoded) in sizes.items():
-        over = []
-        if characters > SAY_CHARACTERS * share:
-            over.append(f"{characters:,} characters (Twilio speaks at most {SAY_CHARACTERS:,})")
-        if encoded > SAY_URL_ENCODED * share:
-            over.append(f"{encoded:,} characters URL-encoded (Twilio warns over {SAY_URL_ENCODED:,})")
-        if over:
-            found.append(Problem(routes.source, routes.line(*where), where,
-                                 "what callers hear here is too long for one <Say>: "
-                                 + " and ".join(over) + "; shorten its texts"))
-    return sorted(found, key=lambda p: p.line)
+            where = ("menus", path.menus[-1], "options", path.keys[-1])
+            measure(where, path.answer, dated_texts(flow, path.desk, day),
+                    f"on {day} in the answer at {format_path(where)}")
+    problems = [Problem(routes.source, routes.line(*where), where, message)
+                for where, (_, message) in found.items()]
+    return sorted(problems, key=lambda p: p.line)
+
+
+def dated_texts(flow: CallFlow, desk: str, day: date) -> list[tuple[tuple, tuple[Segment, ...]]]:
+    """The dated texts said in a desk's answer on a day, each with its key path in routes.yaml:
+    the announcements before it, and the `say:` of the calendar entry that closes the desk or
+    sets its hours."""
+    calendar = flow.routes.calendar
+    texts = [(("announcements", a.index, "say"), flow.announcements((a,)))
+             for a in calendar.before_answer(desk, day)]
+    hours = calendar.day(desk, day)
+    if hours is not None and hours.say:
+        entry = next((e for e in calendar.entries if day in e.dates
+                      and (desk in e.closed or desk in dict(e.open))), None)
+        if entry is not None:
+            texts.append((("calendar", entry.index, "say"), flow.reader.text(hours.say)))
+    return texts
