@@ -251,8 +251,10 @@ class CallFlow:
         else:
             # TRANSLATORS: a text message could not be sent (the sender is not available).
             sorry = self.t.gettext("We are sorry, we cannot send a text message right now.")
-        speech = (Words(sorry),) + self.contact(desk) + self.answer_keys(desk, now)
-        return Step(speech, Outcome.SMS_REFUSED, listen=position, **self._at_desk(menu, option, desk, now))
+        open_now = self.desk_open(desk, now)
+        speech = (Words(sorry),) + self.contact(desk) + self.answer_keys(desk, open_now)
+        return Step(speech, Outcome.SMS_REFUSED, listen=position,
+                    **self._at_desk(menu, option, desk, open_now))
 
     def dial_ended(self, position: Position, status: str, now: datetime,
                    texting: bool = False) -> Step:
@@ -267,10 +269,11 @@ class CallFlow:
         desk = self.routes.desks[option.desk]
         # TRANSLATORS: a transfer to a desk did not connect (busy, no answer, failed).
         sorry = (Words(self.t.gettext("We are sorry, we could not put you through.")),)
-        speech = sorry + self.contact(desk) + self.hours_speech(desk, now)
-        speech += self.answer_keys(desk, now, offer_transfer=False, texting=texting)
+        open_now = self.desk_open(desk, now)
+        speech = sorry + self.contact(desk) + self.hours_speech(desk, now, open_now)
+        speech += self.answer_keys(desk, open_now, offer_transfer=False, texting=texting)
         return Step(speech, outcome, listen=Position(menu.id, option.key),
-                    **self._at_desk(menu, option, desk, now))
+                    **self._at_desk(menu, option, desk, open_now))
 
     def lost(self) -> Step:
         """The position no longer exists (the routes changed mid-call): back to the top."""
@@ -351,44 +354,46 @@ class CallFlow:
         desk = self.routes.desks[option.desk]
         if not digits:
             return self.goodbye(Outcome.ANSWER_HEARD, desk.id)
+        open_now = self.desk_open(desk, now)
         if digits == keys.repeat:
             return self.answer(menu, option, now, outcome=Outcome.ANSWER_REPEAT, texting=texting)
         if digits == keys.sms and texting and desk.id in self._texts:
             # TRANSLATORS: the caller asked for the desk's details by text message; it goes out now.
             sending = Words(self.t.gettext("We are sending it to you by text message."))
-            return Step((sending,) + self.answer_keys(desk, now), Outcome.SMS, listen=position,
-                        text=self.text_message(desk, now), **self._at_desk(menu, option, desk, now))
+            return Step((sending,) + self.answer_keys(desk, open_now), Outcome.SMS, listen=position,
+                        text=self.text_message(desk, now), **self._at_desk(menu, option, desk, open_now))
         if digits == keys.top:
             top = self.routes.top
             return Step(self.menu_speech(top), Outcome.TOP, listen=Position(top.id), desk=desk.id)
         if digits == keys.transfer and desk.transfer:
-            if self.desk_open(desk, now):
+            if open_now:
                 # TRANSLATORS: said just before the call is put through to a desk.
                 text = self.t.gettext("Putting you through to %(name)s. Please hold.")
                 transfer = Transfer(desk.phone.e164, self.routes.input.transfer_timeout,
                                     Position(menu.id, option.key))
                 return Step((Words(text % {"name": desk.reading}),), Outcome.TRANSFER,
-                            transfer=transfer, **self._at_desk(menu, option, desk, now))
-            speech = self.hours_speech(desk, now) + self.answer_keys(desk, now, texting=texting)
+                            transfer=transfer, **self._at_desk(menu, option, desk, open_now))
+            speech = self.hours_speech(desk, now, open_now) + self.answer_keys(desk, open_now, texting=texting)
             return Step(speech, Outcome.TRANSFER_CLOSED, listen=position,
-                        **self._at_desk(menu, option, desk, now))
-        return self.invalid(position, self.answer_keys(desk, now, texting=texting))
+                        **self._at_desk(menu, option, desk, open_now))
+        return self.invalid(position, self.answer_keys(desk, open_now, texting=texting))
 
     def answer(self, menu: Menu, option: Option, now: datetime,
                outcome: Outcome = Outcome.ANSWER, texting: bool = False) -> Step:
         """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
         desk = self.routes.desks[option.desk]
+        open_now = self.desk_open(desk, now)
         notices = self.answer_notices(desk, now) if outcome == Outcome.ANSWER else ()
-        speech = (notices + self._heads[menu.id, option.key] + self.hours_speech(desk, now)
-                  + self._closings[desk.id] + self.answer_keys(desk, now, texting=texting))
+        speech = (notices + self._heads[menu.id, option.key] + self.hours_speech(desk, now, open_now)
+                  + self._closings[desk.id] + self.answer_keys(desk, open_now, texting=texting))
         return Step(speech, outcome, listen=Position(menu.id, option.key), announced=bool(notices),
-                    **self._at_desk(menu, option, desk, now))
+                    **self._at_desk(menu, option, desk, open_now))
 
-    def _at_desk(self, menu: Menu, option: Option, desk: Desk, now: datetime) -> dict:
+    def _at_desk(self, menu: Menu, option: Option, desk: Desk, open_now: bool) -> dict:
         """A step's topic and desk, and whether the desk is open now (None if its hours are unknown)."""
         known = desk.hours is not None and desk.hours.known
         return {"topic": f"{menu.id}/{option.key}"[:80], "topic_label": self._topics[menu.id, option.key],
-                "desk": desk.id, "desk_open": self.desk_open(desk, now) if known else None}
+                "desk": desk.id, "desk_open": open_now if known else None}
 
     def answer_notices(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
         """The announcements said before a desk's answer on that day (not when it is repeated)."""
@@ -452,8 +457,11 @@ class CallFlow:
         return desk.hours is not None and is_open(
             desk.hours, now, self.is_holiday, self.routes.calendar.desk_hours(desk.id))
 
-    def hours_speech(self, desk: Desk, now: datetime) -> tuple[Segment, ...]:
-        """The desk's hours in words, that day's closure or special hours, and when it next opens."""
+    def hours_speech(self, desk: Desk, now: datetime, open_now: bool) -> tuple[Segment, ...]:
+        """The desk's hours in words, that day's closure or special hours, and when it next opens.
+
+        `open_now` is `desk_open(desk, now)`, worked out once per step by the caller.
+        """
         speech = self._hours[desk.id]
         if desk.hours is None or not desk.hours.known:
             return speech
@@ -463,7 +471,7 @@ class CallFlow:
             if not today.closed:
                 speech += (self._special(today.spans),)
             speech += self.reader.text(today.say)
-        if is_open(desk.hours, now, self.is_holiday, dated):
+        if open_now:
             return speech
         if today is None or not today.closed:
             # TRANSLATORS: the desk is closed at the moment of the call.
@@ -489,11 +497,11 @@ class CallFlow:
         now = datetime.combine(today, time(), tzinfo=opens.tzinfo)
         return Words(text % {"when": self.reader.opening(opens, now)})
 
-    def answer_keys(self, desk: Desk, now: datetime, offer_transfer: bool = True,
+    def answer_keys(self, desk: Desk, open_now: bool, offer_transfer: bool = True,
                     texting: bool = False) -> tuple[Segment, ...]:
-        """The keys after an answer: put through (when open), by text (when `texting`),
-        hear again, back to the top."""
-        offer = offer_transfer and desk.transfer and self.desk_open(desk, now)
+        """The keys after an answer: put through (when the desk is open now), by text (when
+        `texting`), hear again, back to the top."""
+        offer = bool(offer_transfer and desk.transfer and open_now)
         return self._keys[desk.id, offer, texting]
 
     def _answer_keys(self, desk: Desk, offer_transfer: bool, texting: bool) -> tuple[Segment, ...]:
