@@ -55,25 +55,25 @@ def say(segments: tuple[Segment, ...], voice: str) -> Say:
     return element
 
 
-def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "") -> str:
+def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "", root: str = "") -> str:
     """The TwiML document for a step, its links made by `url_for` (endpoint, position).
 
     With `hints` (the routes' `says:` words), a menu listens for Japanese speech as well as
-    keys; an answer listens for keys.
+    keys; an answer listens for keys. `root` is the prefix the app is served under (WSGI's
+    SCRIPT_NAME), the one part of the request its links depend on.
     """
-    action = url_for("ivr.step", step.listen) if step.listen is not None else None
-    then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
-    return document(step, voice, timeout, action, then, hints)
+    return document(step, voice, timeout, hints, root, url_for)
 
 
 @lru_cache(maxsize=DOCUMENTS)
-def document(step: Step, voice: str, timeout: int, action: str | None, then: str | None,
-             hints: str = "") -> str:
-    """The TwiML document for a step with these links: a pure function, so each is made once.
+def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_for: UrlFor) -> str:
+    """The TwiML document for a step: a pure function of its arguments, so each is made once.
 
-    Building it with VoiceResponse is most of a step's own work; callers at the same place
-    at the same hours hear the same document.
+    Building it with VoiceResponse, and its links with Flask's url_for, is most of a step's
+    own work; callers at the same place at the same hours hear the same document.
     """
+    action = url_for("ivr.step", step.listen) if step.listen is not None else None
+    then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
     response = VoiceResponse()
     spoken = say(step.speech, voice)
     if step.listen is not None:
