@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, g, request, url_for
 from twilio.request_validator import RequestValidator
@@ -22,6 +25,7 @@ from .twiml import render
 bp = Blueprint("ivr", __name__)
 log = logging.getLogger("ivr.web")
 TWIML = "text/xml; charset=utf-8"
+IDEMPOTENCY_TOKEN = "HTTP_I_TWILIO_IDEMPOTENCY_TOKEN"  # Twilio's I-Twilio-Idempotency-Token header
 
 
 def _line():
@@ -73,50 +77,66 @@ def check_signature() -> None:
         abort(403)
 
 
-def _texting() -> bool:
-    """Whether this caller may be offered a desk's details by text: read from each request."""
-    return "ivr.texter" in current_app.extensions and is_japanese_mobile(request.form.get("From"))
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A webhook request as the line reads it, once: Twilio's fields and the request's moment."""
+
+    fields: dict[str, str]  # Twilio's form, the first value of each field
+    at: datetime  # the request's one reading of the app's clock
+
+    @classmethod
+    def read(cls) -> Incoming:
+        return cls(request.form.to_dict(), now())
+
+    def texting(self) -> bool:
+        """Whether this caller may be offered a desk's details by text (a Japanese mobile, on a
+        line that sends texts): worked out from each request, as the call keeps no state."""
+        return "ivr.texter" in current_app.extensions and is_japanese_mobile(self.fields.get("From"))
 
 
-def _text(flow: CallFlow, position: Position, step: Step) -> Step:
+def _text(flow: CallFlow, incoming: Incoming, position: Position, step: Step) -> Step:
     """Hand the message the caller asked for to the sender; if it cannot go, say so instead."""
     from ..sms.texter import UNAVAILABLE
 
-    form = request.form
+    form = incoming.fields
     refusal = current_app.extensions["ivr.texter"].request(
-        form.get("CallSid", ""), form.get("From", ""), step.text, now())
+        form.get("CallSid", ""), form.get("From", ""), step.text, incoming.at)
     if refusal is None:
         return step
-    return flow.text_refused(position, now(), over_limit=refusal != UNAVAILABLE)
+    return flow.text_refused(position, incoming.at, over_limit=refusal != UNAVAILABLE)
 
 
 def _link(endpoint: str, position: Position) -> str:
     return url_for(endpoint, **position.to_query())
 
 
-def _twiml(step: Step, flow: CallFlow, position: Position | None = None) -> Response:
+def _twiml(step: Step, flow: CallFlow, incoming: Incoming | None, position: Position | None = None) -> Response:
     """The step as a TwiML response; the listeners hear of it first."""
-    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link, flow.hints)
-    _notify(step, position)
+    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link, flow.hints,
+                  request.script_root)
+    _notify(step, incoming, position)
     return Response(body, content_type=TWIML)
 
 
-def _notify(step: Step, position: Position | None) -> None:
+def _notify(step: Step, incoming: Incoming | None, position: Position | None) -> None:
     """Build the request's one event and tell each listener; a failing listener never touches the call."""
-    listeners = current_app.extensions.get("ivr.listeners", ())
+    app = current_app._get_current_object()
+    listeners = app.extensions.get("ivr.listeners", ())
     if not listeners:
         return
-    form = request.form
     try:
+        incoming = incoming or Incoming.read()
+        form, req = incoming.fields, request._get_current_object()
         event = StepEvent(
-            at=now(), seq=g.seq, call_sid=form.get("CallSid", ""),
-            caller=caller_hash(_settings().caller_key, form.get("From")),
-            endpoint=request.endpoint or "", position=position,
+            at=incoming.at, seq=g.seq, call_sid=form.get("CallSid", ""),
+            caller=caller_hash(app.extensions["ivr.settings"].caller_key, form.get("From")),
+            endpoint=req.endpoint or "", position=position,
             # Spoken words are never passed on (they may hold personal details): only that the
             # caller spoke, and the topic understood, which the step carries.
-            digits=SPOKEN if step.heard is not None else clean_digits(form.get("Digits")), dial_status=dial_status(form.get("DialCallStatus")),
-            request_id=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
-            served=bool(request.environ.get("SERVER_SOFTWARE")), step=step,
+            digits=SPOKEN if step.heard is not None else clean_digits(form.get("Digits")),
+            dial_status=dial_status(form.get("DialCallStatus")),
+            request_id=req.environ.get(IDEMPOTENCY_TOKEN, "")[:64] or None,
+            served=bool(req.environ.get("SERVER_SOFTWARE")), step=step,
             seconds=time.perf_counter() - g.started,
         )
     except Exception:
@@ -132,30 +152,40 @@ def _notify(step: Step, position: Position | None) -> None:
 @bp.post("/voice")
 def voice() -> Response:
     """A new call: greeting and top menu."""
-    flow = _line().current()
-    return _twiml(flow.start(now()), flow)
+    flow, incoming = _line().current(), Incoming.read()
+    return _twiml(flow.start(incoming.at), flow, incoming)
 
 
 @bp.post("/voice/step")
 def step() -> Response:
     """The caller pressed a key, or nothing, at the position in the URL."""
-    flow = _line().current()
-    position = Position.from_query(request.args)
+    flow, incoming = _line().current(), Incoming.read()
+    position = _position(request.query_string)
     if position is None:
-        return _twiml(flow.lost(), flow)
-    digits = request.form.get("Digits", "").strip()
-    words = request.form.get("SpeechResult", "")
+        return _twiml(flow.lost(), flow, incoming)
+    form, at = incoming.fields, incoming.at
+    digits = form.get("Digits", "").strip()
+    words = form.get("SpeechResult", "")
     if not digits and words.strip():
-        heard = flow.hear(position, words, _confidence(request.form), now(), texting=_texting())
-        return _twiml(heard, flow, position)
-    digits = request.form.get("Digits", "").strip()
-    pressed = flow.press(position, digits, now(), texting=_texting())
+        heard = flow.hear(position, words, _confidence(form), at, texting=incoming.texting())
+        return _twiml(heard, flow, incoming, position)
+    pressed = flow.press(position, digits, at, texting=incoming.texting())
     if pressed.text is not None:
-        pressed = _text(flow, position, pressed)
-    return _twiml(pressed, flow, position)
+        pressed = _text(flow, incoming, position, pressed)
+    return _twiml(pressed, flow, incoming, position)
 
 
-def _confidence(form) -> float | None:
+@lru_cache(maxsize=256)
+def _position(query: bytes) -> Position | None:
+    """The caller's position from the URL's query string (werkzeug's parse of it, `request.args`).
+
+    Kept for each query string: Twilio posts the same few back, and the position depends on
+    nothing else. Only ever called with the current request's query string.
+    """
+    return Position.from_query(request.args)
+
+
+def _confidence(form: dict[str, str]) -> float | None:
     """Twilio's Confidence for the words (0.0 to 1.0); None when absent or not a number."""
     try:
         value = float(form.get("Confidence", ""))
@@ -167,12 +197,13 @@ def _confidence(form) -> float | None:
 @bp.post("/voice/dialed")
 def dialed() -> Response:
     """A transfer ended; Twilio says how in DialCallStatus."""
-    flow = _line().current()
-    position = Position.from_query(request.args)
+    flow, incoming = _line().current(), Incoming.read()
+    position = _position(request.query_string)
     if position is None:
-        return _twiml(flow.lost(), flow)
-    status = request.form.get("DialCallStatus", "failed")
-    return _twiml(flow.dial_ended(position, status, now(), texting=_texting()), flow, position)
+        return _twiml(flow.lost(), flow, incoming)
+    status = incoming.fields.get("DialCallStatus", "failed")
+    return _twiml(flow.dial_ended(position, status, incoming.at, texting=incoming.texting()),
+                  flow, incoming, position)
 
 
 @bp.app_errorhandler(Exception)
@@ -188,6 +219,6 @@ def fault(error: Exception):
     if request.blueprint != bp.name:
         return InternalServerError()
     step = fault_step(_line().reader)
-    body = render(step, _line().flow.routes.voice, 1, _link)
-    _notify(step, None)
+    body = render(step, _line().flow.routes.voice, 1, _link, root=request.script_root)
+    _notify(step, None, None)
     return Response(body, content_type=TWIML)
