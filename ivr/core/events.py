@@ -32,7 +32,7 @@ def dial_status(value: str | None) -> str | None:
     return value if value in DIAL_STATUSES else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepEvent:
     """One answered webhook: what the caller sent, where they were, and the step they got."""
 
@@ -50,7 +50,7 @@ class StepEvent:
     seconds: float  # from the request's arrival to its TwiML
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallEndEvent:
     """Twilio's status callback with a final CallStatus: the call is over."""
 

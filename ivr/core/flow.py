@@ -23,7 +23,7 @@ FALLBACK_NUMBER = "188"
 MAX_COUNT = 9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """Where a caller is: a menu, or the answer behind one of its keys."""
 
@@ -52,7 +52,7 @@ class Position:
         return cls(menu, key, silences, failures)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transfer:
     """Put the call through to a desk; the result comes back at `then`."""
 
@@ -61,7 +61,7 @@ class Transfer:
     then: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextMessage:
     """A text message with a desk's details, for the caller who asked for one."""
 
@@ -69,7 +69,7 @@ class TextMessage:
     body: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """What the caller hears, then: listen for a key, transfer, or hang up.
 

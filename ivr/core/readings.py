@@ -29,14 +29,14 @@ class Translations(Protocol):
     def pgettext(self, context: str, message: str) -> str: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Words:
     """Ordinary speech."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slow:
     """Something to write down, read group by group with pauses between groups."""
 
