@@ -20,6 +20,7 @@ from .routes import Desk, Menu, Option, Routes
 from .understanding import NOT_UNDERSTOOD, Matcher, analyser
 
 FALLBACK_NUMBER = "188"
+STEPS = 1024  # steps kept per routes file: every place and key, for the minute being served
 MAX_COUNT = 9
 
 
@@ -98,6 +99,11 @@ class Step:
         return self.listen is None and self.transfer is None
 
 
+def by_minute(moment: datetime) -> datetime:
+    """The moment on Japan's clock, to the minute: all that hours and the calendar depend on."""
+    return in_japan(moment).replace(second=0, microsecond=0)
+
+
 def frame(template: str, **parts: str | Segment | tuple[Segment, ...]) -> tuple[Segment, ...]:
     """Fill a catalog template; text parts are substituted, segment parts split it."""
     texts = {k: v for k, v in parts.items() if isinstance(v, str)}
@@ -162,14 +168,20 @@ class CallFlow:
                         for o in menu.options}
         self._special = lru_cache(maxsize=64)(self._special_hours)
         self._notices = {a.index: reader.text(a.say) for a in routes.calendar.announcements}
+        # A step depends on the time of the call by its day (the calendar) and minute (hours
+        # are in minutes), no finer: each is worked out once for the callers at that place then.
+        self._started = lru_cache(maxsize=32)(self._start)
+        self._pressed = lru_cache(maxsize=STEPS)(self._press)
 
     # -- entry points -----------------------------------------------------------------
 
     def start(self, now: datetime) -> Step:
         """A new call: the greeting, that day's announcements for the greeting, then the top menu."""
+        return self._started(in_japan(now).date())
+
+    def _start(self, day: date) -> Step:
         top = self.routes.top
         calendar = self.routes.calendar
-        day = in_japan(now).date()
         notices = self.announcements(calendar.at_greeting(day))
         return Step(self._greeting + notices + self.menu_speech(top), Outcome.MENU,
                     listen=Position(top.id), announced=bool(notices),
@@ -194,6 +206,9 @@ class CallFlow:
         message (a Japanese mobile, on a line that sends them); the web layer works it
         out from each request, since the call keeps no state on the server.
         """
+        return self._pressed(position, digits, by_minute(now), texting)
+
+    def _press(self, position: Position, digits: str, now: datetime, texting: bool) -> Step:
         menu = self.routes.menus.get(position.menu)
         if menu is None:
             return self.lost()
