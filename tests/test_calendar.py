@@ -418,3 +418,22 @@ def test_texts_on_dated_days_stay_within_three_segments(reader, dated_text):
     assert checked >= 3 * 4
     closed = texted(flow, moments[0], ("2", "3"))  # こたエール, closed on a day of the year-end break
     assert "12月30日（水）はお休みです。" in closed and "次の受付：1月4日（月）15:00から" in closed
+
+
+# -- one flow serves every moment: what it works out once holds for that minute or day only --
+
+def test_a_key_is_answered_afresh_each_minute(dated):
+    before, last = center_answer(dated, jst(2026, 12, 1, 11, 59, 0)), center_answer(dated, jst(2026, 12, 1, 11, 59, 59))
+    assert last == before and OFFER in plain(last.speech) and last.desk_open
+    closing = center_answer(dated, jst(2026, 12, 1, 12, 0, 0))
+    assert OFFER not in plain(closing.speech) and CLOSED_NOW in plain(closing.speech)
+    assert closing.desk_open is False
+    assert OFFER in plain(center_answer(dated, jst(2026, 12, 1, 11, 59, 30)).speech)
+
+
+def test_a_new_call_is_greeted_afresh_each_day(dated):
+    eve, day = dated.start(jst(2026, 12, 7, 23, 59, 59)), dated.start(jst(2026, 12, 8, 0, 0, 0))
+    assert not eve.closure_day and day.closure_day
+    assert NOTICE not in plain(dated.start(jst(2026, 11, 30, 23, 59, 59)).speech)
+    assert NOTICE in plain(dated.start(jst(2026, 12, 1, 0, 0, 0)).speech)
+    assert dated.start(jst(2026, 12, 7, 9, 0)) == eve
