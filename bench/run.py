@@ -150,6 +150,14 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
         return [int(pid) for pid in children.split()]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the master and its workers have used so far."""
+        total = 0
+        for pid in [self.process.pid, *self.workers()]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (man 5 proc)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         stop_process(self.process)
         self.log.close()
@@ -175,12 +183,14 @@ class Load:
     p99_ms: float
     requests: int
     bad: int
+    cpu_us: float  # the server's CPU time (all its processes) per request served
 
 
 def median_load(loads: list[Load]) -> Load:
     """The round with the median throughput (its latencies with it); failures summed over rounds."""
     middle = sorted(loads, key=lambda load: load.rps)[len(loads) // 2]
-    return Load(middle.rps, middle.p50_ms, middle.p99_ms, sum(l.requests for l in loads), sum(l.bad for l in loads))
+    return Load(middle.rps, middle.p50_ms, middle.p99_ms, sum(l.requests for l in loads), sum(l.bad for l in loads),
+                statistics.median(l.cpu_us for l in loads))
 
 
 def _ms(value: str, unit: str) -> float:
@@ -192,19 +202,22 @@ def wrk(server: Server, case: Case, seconds: int, connections: int) -> Load:
     url = server.base + case.path
     env = dict(os.environ, BENCH_BODY=urlencode(case.form), BENCH_SIGNATURE=sign(url, case.form))
     threads = min(2, connections)
+    cpu = server.cpu_seconds()
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency",
          "-s", str(BENCH / "post.lua"), url],
         env=env, capture_output=True, text=True, timeout=seconds + 30, check=True,
     ).stdout
+    cpu = server.cpu_seconds() - cpu
     latency = dict((p, _ms(v, u)) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M))
     bad = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if errors:
         bad += sum(int(n) for n in errors.groups())
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return Load(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                p50_ms=latency["50"], p99_ms=latency["99"],
-                requests=int(re.search(r"(\d+) requests in", out).group(1)), bad=bad)
+                p50_ms=latency["50"], p99_ms=latency["99"], requests=requests, bad=bad,
+                cpu_us=cpu / max(requests, 1) * 1e6)
 
 
 def without_hooks(app):
@@ -299,22 +312,25 @@ def report(args, loads: dict[str, Load], floor: Load, bare: Load, inproc: dict[s
     lines = [
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}; gunicorn {workers} gthread "
         f"workers (ivr/operators/gunicorn_conf.py), wrk {args.connections} connections × {args.seconds} s per row, "
-        f"median of {args.rounds} interleaved rounds, wrk on the same CPUs as the servers. "
+        f"median of {args.rounds} interleaved rounds (every other one in reverse order), wrk on the same CPUs "
+        "as the servers; server CPU: the user and system time of gunicorn's master and workers over a row, "
+        "per request served. "
         "Every line request is signed and its signature checked; metrics are shared between workers "
         "through files (PROMETHEUS_MULTIPROC_DIR), as deployed; in-process: best of 3 × "
         f"{args.calls} direct WSGI calls. Ratios are against the secure floor.",
         "",
-        "| step | requests/s | p50 ms | p99 ms | requests/s × floor | p99 × floor | in-process µs/step | in-process × floor |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| step | requests/s | p50 ms | p99 ms | requests/s × floor | p99 × floor | server CPU µs/request | "
+        "in-process µs/step | in-process × floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {FLOOR_CASE.name} | {floor.rps:,.0f} | {floor.p50_ms:.2f} | {floor.p99_ms:.2f} | 1.00 | 1.00 | "
-        f"{floor_us:.0f} | 1.00 |",
+        f"{floor.cpu_us:.0f} | {floor_us:.0f} | 1.00 |",
         f"| {BARE_CASE.name} | {bare.rps:,.0f} | {bare.p50_ms:.2f} | {bare.p99_ms:.2f} | {bare.rps / floor.rps:.2f} | "
-        f"{bare.p99_ms / floor.p99_ms:.2f} | {bare_us:.0f} | {bare_us / floor_us:.2f} |",
+        f"{bare.p99_ms / floor.p99_ms:.2f} | {bare.cpu_us:.0f} | {bare_us:.0f} | {bare_us / floor_us:.2f} |",
     ]
     for name, load in loads.items():
         lines.append(f"| {name} | {load.rps:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} | "
-                     f"{load.rps / floor.rps:.2f} | {load.p99_ms / floor.p99_ms:.2f} | {inproc[name]:.0f} | "
-                     f"{inproc[name] / floor_us:.2f} |")
+                     f"{load.rps / floor.rps:.2f} | {load.p99_ms / floor.p99_ms:.2f} | {load.cpu_us:.0f} | "
+                     f"{inproc[name]:.0f} | {inproc[name] / floor_us:.2f} |")
     line_rss = max(rss for rss, _ in memory["line"])
     line_pss = statistics.mean(pss for _, pss in memory["line"])
     floor_rss = max(rss for rss, _ in memory["floor"])
@@ -430,11 +446,12 @@ def main() -> None:
             wrk(floor_server, FLOOR_CASE, 2, args.connections)  # warm up
             wrk(bare_server, BARE_CASE, 2, args.connections)
             wrk(line_server, steps[0], 2, args.connections)
-            for _ in range(args.rounds):  # interleaved, so a busy moment hits floor and line alike
-                rounds[FLOOR_CASE.name].append(wrk(floor_server, FLOOR_CASE, args.seconds, args.connections))
-                rounds[BARE_CASE.name].append(wrk(bare_server, BARE_CASE, args.seconds, args.connections))
-                for case in steps:
-                    rounds[case.name].append(wrk(line_server, case, args.seconds, args.connections))
+            runs = [(floor_server, FLOOR_CASE), (bare_server, BARE_CASE), *((line_server, case) for case in steps)]
+            for number in range(args.rounds):
+                # Interleaved, so a busy moment hits floor and line alike, and every other round
+                # in reverse order: throughput here drifts within a round, and no row is always last.
+                for server, case in runs if number % 2 == 0 else runs[::-1]:
+                    rounds[case.name].append(wrk(server, case, args.seconds, args.connections))
             light = {"floor": wrk(floor_server, FLOOR_CASE, args.seconds, LIGHT_CONNECTIONS),
                      "line": wrk(line_server, steps[1], args.seconds, LIGHT_CONNECTIONS)}
             memory["floor"] = [memory_mb(pid) for pid in floor_server.workers()]
