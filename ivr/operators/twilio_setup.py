@@ -118,7 +118,7 @@ def fallback_twiml(routes_path: str, desk_id: str = CENTER_DESK) -> str:
     def no_urls(endpoint, position):
         raise AssertionError("the fallback document has no links back to the line")
 
-    return render(Step(speech, Outcome.ERROR), routes.voice, routes.input.timeout, no_urls) + "\n"
+    return render(Step(speech, Outcome.ERROR), routes.voice, routes.input.timeout, no_urls).decode() + "\n"
 
 
 @click.group()

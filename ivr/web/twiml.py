@@ -55,8 +55,9 @@ def say(segments: tuple[Segment, ...], voice: str) -> Say:
     return element
 
 
-def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "", root: str = "") -> str:
-    """The TwiML document for a step, its links made by `url_for` (endpoint, position).
+def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "", root: str = "") -> bytes:
+    """The TwiML document for a step, in UTF-8 as it is served, its links made by `url_for`
+    (endpoint, position).
 
     With `hints` (the routes' `says:` words), a menu listens for Japanese speech as well as
     keys; an answer listens for keys. `root` is the prefix the app is served under (WSGI's
@@ -66,11 +67,12 @@ def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "
 
 
 @lru_cache(maxsize=DOCUMENTS)
-def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_for: UrlFor) -> str:
+def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_for: UrlFor) -> bytes:
     """The TwiML document for a step: a pure function of its arguments, so each is made once.
 
-    Building it with VoiceResponse, and its links with Flask's url_for, is most of a step's
-    own work; callers at the same place at the same hours hear the same document.
+    Building it with VoiceResponse, its links with Flask's url_for, and encoding it (a menu with
+    speech hints is about 7 KB) are most of a step's own work; callers at the same place at the
+    same hours hear the same document.
     """
     action = url_for("ivr.step", step.listen) if step.listen is not None else None
     then = url_for("ivr.dialed", step.transfer.then) if step.transfer is not None else None
@@ -98,7 +100,7 @@ def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_fo
     else:
         response.append(spoken)
         response.hangup()
-    return str(response)
+    return str(response).encode("utf-8")
 
 
 def say_size(segments: tuple[Segment, ...], voice: str) -> tuple[int, int]:
