@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ivr.operators.server import CONFIG, stop_process
+from ivr.operators.server import CONFIG, stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -148,8 +148,7 @@ class Server:
             return response.status
 
     def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
-        return [int(pid) for pid in children.split()]
+        return worker_pids(self.process.pid)
 
     def cpu_seconds(self) -> float:
         """CPU time (user and system) the master and its workers have used so far."""

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
-from ivr.operators.server import stop_process
+from ivr.operators.server import stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ROOT / "routes.yaml"
@@ -121,12 +121,7 @@ class Server:
             return False
 
     def workers(self) -> list[int]:
-        pid = self.process.pid
-        try:
-            with open(f"/proc/{pid}/task/{pid}/children") as children:
-                return [int(p) for p in children.read().split()]
-        except OSError:
-            return []
+        return worker_pids(self.process.pid)
 
     def wait(self, condition, seconds: float, what: str) -> None:
         deadline = time.monotonic() + seconds

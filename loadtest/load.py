@@ -41,7 +41,7 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from ivr.operators.server import CONFIG, stop_process
+from ivr.operators.server import CONFIG, stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
@@ -113,11 +113,7 @@ class Server:
 
     def workers(self) -> list[int]:
         """The pids of the master's worker processes."""
-        pid = self.process.pid
-        try:
-            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        except OSError:
-            return []
+        return worker_pids(self.process.pid)
 
     def signal_worker(self, signum: int) -> int | None:
         """Send `signum` to one worker; its pid."""

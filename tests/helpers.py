@@ -165,12 +165,9 @@ class Served:
 
     def workers(self) -> list[int]:
         """The pids of the master's worker processes now."""
-        pid = self.process.pid
-        try:
-            with open(f"/proc/{pid}/task/{pid}/children") as children:
-                return [int(p) for p in children.read().split()]
-        except OSError:
-            return []
+        from ivr.operators.server import worker_pids
+
+        return worker_pids(self.process.pid)
 
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")

@@ -65,6 +65,15 @@ def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
     _Gunicorn(app, {**gunicorn_settings(), "bind": [f"{host}:{port}"], "workers": workers}).run()
 
 
+def worker_pids(master: int) -> list[int]:
+    """The pids of a gunicorn master's worker processes now (its children); [] once it is gone."""
+    try:
+        with open(f"/proc/{master}/task/{master}/children") as children:
+            return [int(pid) for pid in children.read().split()]
+    except OSError:
+        return []
+
+
 def stop_process(process: subprocess.Popen, grace: float = 20.0) -> None:
     """Stop a server running as a child process: politely, then for good after `grace` seconds."""
     if process.poll() is not None:
