@@ -134,6 +134,12 @@ def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, cap
         ("ivr.step", "abuse", None, "3", "answer"),
         ("ivr.step", "abuse", "3", None, "answer_heard"),
     ]
+    # What the step did, as the flow said it: the answer's topic and whether its desk was open.
+    assert [(line["topic"], line["desk"], line["heard"], line["announced"]) for line in lines] == [
+        (None, None, None, False), (None, None, None, False), ("abuse/3", "kotaeru", None, False),
+        (None, "kotaeru", None, False)]
+    assert lines[2]["desk_open"] is app.extensions["ivr"].flow.desk_open(
+        app.extensions["ivr"].flow.routes.desks["kotaeru"], clock())
     assert {line["call_sid"] for line in lines} == {call.base["CallSid"]}
     assert {line["caller"] for line in lines} == {digest}
     assert all(isinstance(line["latency_ms"], float) and line["latency_ms"] >= 0 for line in lines)

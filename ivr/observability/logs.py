@@ -26,14 +26,17 @@ def write_line(line: str) -> None:
 
 
 def step_line(event: StepEvent) -> str:
-    """The JSON line for one step."""
+    """The JSON line for one step: where the caller was, what they pressed, and what the step did
+    (its outcome, desk, topic, whether the desk was open, whether a dated announcement was said,
+    and for spoken words the topic understood or not_understood, never the words)."""
     position = event.position
     return json.dumps({
         "event": "step", "call_sid": event.call_sid[:64], "endpoint": event.endpoint,
         "menu": position.menu[:64] if position else None,
         "position_key": position.key[:8] if position and position.key else None,
         "key": event.digits or None, "dial_status": event.dial_status,
-        "outcome": event.step.outcome, "desk": event.step.desk,
+        "outcome": event.step.outcome, "desk": event.step.desk, "topic": event.step.topic,
+        "desk_open": event.step.desk_open, "announced": event.step.announced, "heard": event.step.heard,
         "latency_ms": round(event.seconds * 1000, 2), "caller": event.caller,
     }, ensure_ascii=False)
 
