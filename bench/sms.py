@@ -32,8 +32,7 @@ URL = "http://localhost/voice/step?m=ads&k=1&s=0&f=0"
 
 
 def app_for(database: str):
-    texter = Texter(DatabaseLedger(database), RehearsalSender(), Limits(per_day=10**9),
-                    KEY.encode(), background=True)
+    texter = Texter(DatabaseLedger(database), RehearsalSender(), Limits(per_day=10**9), background=True)
     return create_app({"auth_token": TOKEN, "routes": str(ROOT / "routes.yaml"),
                        "records_url": None, "caller_hash_key": KEY, "step_log": "off",
                        "sms_texter": texter})

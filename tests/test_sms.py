@@ -55,7 +55,7 @@ def sms_app(database: str, clock, api_url: str, sms_from: str = "MeiwakuInfo", *
 def rehearsal_app(database: str, clock, per_day: int = 500, records: bool = True):
     """The line counting in the database, with a sender that only keeps what it would send."""
     texter = Texter(DatabaseLedger(database), RehearsalSender(), Limits(per_day=per_day),
-                    HASH_KEY.encode(), background=False)
+                    background=False)
     return record_app(database if records else None, clock, sms_texter=texter)
 
 
@@ -278,12 +278,12 @@ def test_a_body_twilio_would_refuse_is_never_queued(clock):
     from ivr.sms.texter import MemoryLedger
 
     sender = RehearsalSender()
-    texter = Texter(MemoryLedger(), sender, Limits(), HASH_KEY.encode(), background=False)
+    texter = Texter(MemoryLedger(), sender, Limits(), background=False)
     call_sid = "CA" + "0" * 32
     longest = TextMessage("center", "あ" * sending.BODY_LIMIT)
-    assert texter.request(call_sid, MOBILE, longest, clock.now) is None
+    assert texter.request(call_sid, MOBILE, "caller-hash", longest, clock.now) is None
     too_long = TextMessage("center", "あ" * (sending.BODY_LIMIT + 1))
-    assert texter.request(call_sid, MOBILE, too_long, clock.now) == "unavailable"
+    assert texter.request(call_sid, MOBILE, "caller-hash", too_long, clock.now) == "unavailable"
     assert sender.outbox == [longest.body]
 
 

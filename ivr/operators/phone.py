@@ -45,13 +45,12 @@ def quiet_server_log() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def rehearsal_texter(hash_key: str):
+def rehearsal_texter():
     """Text messages that are counted against the limits in this process and only printed."""
     from ..sms.sending import RehearsalSender
     from ..sms.texter import Limits, MemoryLedger, Texter
 
-    return Texter(MemoryLedger(), RehearsalSender(), Limits(), hash_key.encode("utf-8"),
-                  background=False)
+    return Texter(MemoryLedger(), RehearsalSender(), Limits(), background=False)
 
 
 def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:
@@ -62,7 +61,7 @@ def local_app(routes: str, at: datetime | None = None) -> tuple[Flask, str]:
         "auth_token": token, "routes": routes, "dev": False,
         # A call from the terminal is a rehearsal: it leaves no call record, and the text
         # messages a caller from a mobile asks for are printed, not sent.
-        "records_url": None, "caller_hash_key": hash_key, "sms_texter": rehearsal_texter(hash_key),
+        "records_url": None, "caller_hash_key": hash_key, "sms_texter": rehearsal_texter(),
     }
     if at is not None:
         pinned = at if at.tzinfo else at.replace(tzinfo=JAPAN)

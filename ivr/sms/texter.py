@@ -20,7 +20,6 @@ from datetime import datetime
 from ..core.contacts import is_japanese_mobile
 from ..core.flow import TextMessage
 from ..core.hours import in_japan
-from ..observability.callers import caller_hash
 from ..core.events import CALL_SID
 from . import sending
 from .sending import SmsConfigError, TwilioSender
@@ -118,13 +117,12 @@ class _Job:
 class Texter:
     """Takes a caller's request for a text message: counts it, then sends it off the call's path."""
 
-    def __init__(self, ledger, sender, limits: Limits, hash_key: bytes | None,
+    def __init__(self, ledger, sender, limits: Limits,
                  on_request: Counted = lambda result: None, on_send: Counted = lambda result: None,
                  background: bool = True, capacity: int = QUEUE_CAPACITY):
         self.ledger = ledger
         self.sender = sender
         self.limits = limits
-        self.hash_key = hash_key
         self.on_request = on_request
         self.on_send = on_send
         self.background = background
@@ -137,9 +135,13 @@ class Texter:
 
     # -- the call's side: counts, queues, never waits on Twilio ---------------------------
 
-    def request(self, call_sid: str, caller: str, message: TextMessage, now: datetime) -> str | None:
-        """None if the message will be sent; else why not: call, caller, line (a limit) or unavailable."""
-        hashed = caller_hash(self.hash_key, caller)
+    def request(self, call_sid: str, caller: str, hashed: str | None, message: TextMessage,
+                now: datetime) -> str | None:
+        """None if the message will be sent; else why not: call, caller, line (a limit) or unavailable.
+
+        `hashed` is the caller's keyed hash, made once for the request's event: the limits per
+        caller count it, never the number.
+        """
         if not CALL_SID.fullmatch(call_sid or "") or not is_japanese_mobile(caller) or not hashed:
             return self._refused(UNAVAILABLE)
         if len(message.body) > sending.BODY_LIMIT:  # Twilio would refuse it: say so on the call
@@ -283,4 +285,4 @@ def _served_texter(settings) -> Texter:
                               settings.twilio_api_url or sending.TWILIO_API_URL, sending.SEND_TIMEOUT)
     except SmsConfigError as error:
         raise ConfigError(str(error)) from None
-    return Texter(DatabaseLedger(settings.records_url), sender, Limits(per_day=per_day), settings.caller_key)
+    return Texter(DatabaseLedger(settings.records_url), sender, Limits(per_day=per_day))

@@ -83,10 +83,12 @@ class Incoming:
 
     fields: dict[str, str]  # Twilio's form, the first value of each field
     at: datetime  # the request's one reading of the app's clock
+    caller: str | None  # the keyed hash of the caller's number (From); None without a key
 
     @classmethod
     def read(cls) -> Incoming:
-        return cls(request.form.to_dict(), now())
+        fields = request.form.to_dict()
+        return cls(fields, now(), caller_hash(_settings().caller_key, fields.get("From")))
 
     def texting(self) -> bool:
         """Whether this caller may be offered a desk's details by text (a Japanese mobile, on a
@@ -100,7 +102,7 @@ def _text(flow: CallFlow, incoming: Incoming, position: Position, step: Step) ->
 
     form = incoming.fields
     refusal = current_app.extensions["ivr.texter"].request(
-        form.get("CallSid", ""), form.get("From", ""), step.text, incoming.at)
+        form.get("CallSid", ""), form.get("From", ""), incoming.caller, step.text, incoming.at)
     if refusal is None:
         return step
     return flow.text_refused(position, incoming.at, over_limit=refusal != UNAVAILABLE)
@@ -129,7 +131,7 @@ def _notify(step: Step, incoming: Incoming | None, position: Position | None) ->
         form, req = incoming.fields, request._get_current_object()
         event = StepEvent(
             at=incoming.at, seq=g.seq, call_sid=form.get("CallSid", ""),
-            caller=caller_hash(app.extensions["ivr.settings"].caller_key, form.get("From")),
+            caller=incoming.caller,
             endpoint=req.endpoint or "", position=position,
             # Spoken words are never passed on (they may hold personal details): only that the
             # caller spoke, and the topic understood, which the step carries.
