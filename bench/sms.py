@@ -28,7 +28,8 @@ from ivr.sms.texter import DatabaseLedger, Limits, Texter  # noqa: E402
 
 TOKEN = "bench-token"
 KEY = "bench-caller-hash-key"
-URL = "http://localhost/voice/step?m=ads&k=1&s=0&f=0"
+URL = "http://localhost/voice/step?m=top&k=4&s=0&f=0"  # at the center's answer (a number to send)
+SENDING = "ショートメッセージでお送りします。"  # what a caller hears when the message is queued
 
 
 def app_for(database: str):
@@ -49,6 +50,7 @@ def timed(client, digits: str, steps: int) -> list[float]:
         response = client.post(URL, data=form, headers=headers, base_url="http://localhost")
         seconds.append(time.perf_counter() - started)
         assert response.status_code == 200
+        assert (SENDING in response.get_data(as_text=True)) == (digits == "2"), "not the step meant"
     return seconds
 
 
