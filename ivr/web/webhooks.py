@@ -25,7 +25,6 @@ from .twiml import render
 bp = Blueprint("ivr", __name__)
 log = logging.getLogger("ivr.web")
 TWIML = "text/xml; charset=utf-8"
-IDEMPOTENCY_TOKEN = "HTTP_I_TWILIO_IDEMPOTENCY_TOKEN"  # Twilio's I-Twilio-Idempotency-Token header
 
 
 def _line():
@@ -112,7 +111,7 @@ def _link(endpoint: str, position: Position) -> str:
     return url_for(endpoint, **position.to_query())
 
 
-def _twiml(step: Step, flow: CallFlow, incoming: Incoming | None, position: Position | None = None) -> Response:
+def _twiml(step: Step, flow: CallFlow, incoming: Incoming, position: Position | None = None) -> Response:
     """The step as a TwiML response; the listeners hear of it first."""
     body = render(step, flow.routes.voice, flow.routes.input.timeout, _link, flow.hints,
                   request.script_root)
@@ -122,8 +121,7 @@ def _twiml(step: Step, flow: CallFlow, incoming: Incoming | None, position: Posi
 
 def _notify(step: Step, incoming: Incoming | None, position: Position | None) -> None:
     """Build the request's one event and tell each listener; a failing listener never touches the call."""
-    app = current_app._get_current_object()
-    listeners = app.extensions.get("ivr.listeners", ())
+    listeners = current_app.extensions.get("ivr.listeners", ())
     if not listeners:
         return
     try:
@@ -137,7 +135,7 @@ def _notify(step: Step, incoming: Incoming | None, position: Position | None) ->
             # caller spoke, and the topic understood, which the step carries.
             digits=SPOKEN if step.heard is not None else clean_digits(form.get("Digits")),
             dial_status=dial_status(form.get("DialCallStatus")),
-            request_id=req.environ.get(IDEMPOTENCY_TOKEN, "")[:64] or None,
+            request_id=req.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
             served=bool(req.environ.get("SERVER_SOFTWARE")), step=step,
             seconds=time.perf_counter() - g.started,
         )
