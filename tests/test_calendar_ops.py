@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import ROUTES
-
 from ivr.operators.cli import main
 
 VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"

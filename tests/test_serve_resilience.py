@@ -66,7 +66,6 @@ def test_a_restarted_worker_serves_the_last_good_routes_not_the_boot_ones(tmp_pa
         routes_copy.write_text("version: 1\nx: &x [*x]\n", "utf-8")
         wait_for(lambda: fetch_health(served.port)["last_refused_reload"])
         for worker in served.workers():
-            before = served.workers()
             os.kill(worker, signal.SIGTERM)
             wait_for(lambda: worker not in served.workers() and len(served.workers()) == 2)
         heard = [answered(served.port)[1] for _ in range(20)]

@@ -10,7 +10,7 @@ from ivr.routesfile.loader import parse_routes
 from ivr.core.readings import plain
 
 from helpers import ROUTES
-from test_flow import OPEN, YEAR_END, follow
+from test_flow import OPEN, YEAR_END
 
 OFFER = "この番号をショートメッセージでお送りするには2を、"
 ADDRESS_OFFER = "このアドレスをショートメッセージでお送りするには2を、"

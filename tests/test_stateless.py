@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import ROOT, ROUTES, TOKEN, call_params, post_signed, sign
+from helpers import ROUTES, TOKEN, call_params, post_signed, sign
 
 from ivr.operators.server import CONFIG, stop_process
 
