@@ -56,6 +56,9 @@ class _SaidInLocale(click.ClickException):
             # TRANSLATORS: an option of an ivr command has a wrong value; message says why.
             return notice("Invalid value for %(option)s: %(message)s", option=hint,
                           message=in_locale(error.message, locale)).render(locale)
+        if isinstance(error, click.BadParameter):
+            # TRANSLATORS: a value given to an ivr command is wrong; message says why.
+            return notice("Invalid value: %(message)s", message=in_locale(error.message, locale)).render(locale)
         if isinstance(error, click.NoSuchOption):
             # TRANSLATORS: an option the ivr command does not have, e.g. --mnth.
             return notice("No such option: %(option)s", option=error.option_name).render(locale)

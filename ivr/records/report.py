@@ -409,6 +409,17 @@ def render_png(report: MonthlyReport, locale: str | None = ENGLISH,
                names: Mapping[str, str] | None = None) -> bytes:
     """Charts for the center's monthly report: topics, desks, hours, endings; titles, axes, desks
     and endings in a locale's words when a font for it is installed (else in English)."""
+    figure = chart_figure(report, locale, names)
+    from matplotlib import pyplot as plt  # chart_figure has chosen the Agg backend
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def chart_figure(report: MonthlyReport, locale: str | None = ENGLISH, names: Mapping[str, str] | None = None):
+    """The report's charts as a matplotlib Figure (close it with pyplot.close when done)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -461,7 +472,4 @@ def render_png(report: MonthlyReport, locale: str | None = ENGLISH,
     axes[1][0].yaxis.set_major_locator(MaxNLocator(integer=True))
     axes[1][0].set_xticks(range(0, 24, 3))
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure
