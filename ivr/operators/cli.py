@@ -268,8 +268,8 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
         if english:
             click.echo(f"{keys:8}{path.desk:16}{timing.eager:7.1f}s{timing.patient:8.1f}s" + flag)
         else:
-            click.echo(_columns_line([(keys, 8), (_seconds(timing.eager), -10),
-                                      (_seconds(timing.patient), -10),
+            click.echo(_columns_line([(keys, 8), (_seconds(timing.eager, locale), -10),
+                                      (_seconds(timing.patient, locale), -10),
                                       (names.get(path.desk, path.desk) + flag, 0)], locale))
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
@@ -301,7 +301,7 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
                        f"{timing.seconds:11.1f}s  {path.words}{flag}")
         else:
             leads = names.get(path.desk, path.desk) if path.desk else "-"
-            click.echo(_columns_line([(path.menu + "/" + path.key, 12), (_seconds(timing.seconds), -12),
+            click.echo(_columns_line([(path.menu + "/" + path.key, 12), (_seconds(timing.seconds, locale), -12),
                                       (f"{path.words} → {leads}{flag}", 0)], locale))
     if open_jtalk():
         # TRANSLATORS: ivr preview's last line: the seconds came from Open JTalk's speech.
@@ -311,9 +311,9 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
         click.echo(notice("timed by a mora-count estimate (install the speech extra for Open JTalk)").render(locale))
 
 
-def _seconds(seconds: float) -> str:
+def _seconds(seconds: float, locale: str) -> str:
     # TRANSLATORS: a number of seconds in ivr preview's columns (ja: 12.3秒).
-    return notice("%(seconds)s s", seconds=format(seconds, ".1f")).render(operator_locale())
+    return notice("%(seconds)s s", seconds=format(seconds, ".1f")).render(locale)
 
 
 def _columns_line(cells: list[tuple[str, int]], locale: str) -> str:
