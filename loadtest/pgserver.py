@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -70,6 +71,35 @@ class PostgresServer:
         self.stop_server()
         time.sleep(down)
         self.start()
+
+    def processes(self) -> list[int]:
+        """The postmaster's pid and those of every process it started."""
+        postmaster = int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    def pause(self) -> list[int]:
+        """Stop every process of the server (SIGSTOP): connections stay open and nothing answers."""
+        stopped = self.processes()
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+        return stopped
+
+    @staticmethod
+    def resume(stopped: list[int]) -> None:
+        """Let the processes `pause` stopped go on (SIGCONT)."""
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
 
     def stop(self) -> None:
         try:

@@ -177,10 +177,10 @@ class Served:
 
 
 def signed_call(port: int, path: str = "/voice", timeout: float = 5.0, scheme_host: str | None = None,
-                headers: dict | None = None) -> tuple[int, str]:
-    """POST a signed webhook; (status, body), errors included."""
+                headers: dict | None = None, fields: dict | None = None) -> tuple[int, str]:
+    """POST a signed webhook (Twilio's form, with `fields` over it); (status, body), errors included."""
     url = f"{scheme_host or f'http://127.0.0.1:{port}'}{path}"
-    params = {"CallSid": "CA" + "2" * 32, "From": "+819011112222", "To": "+815012345678"}
+    params = {"CallSid": "CA" + "2" * 32, "From": "+819011112222", "To": "+815012345678"} | (fields or {})
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=urllib.parse.urlencode(params).encode(),
                                      headers={"X-Twilio-Signature": sign(url, params), **(headers or {})})
     try:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import os
+import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import bindparam, create_engine, delete, event, func, or_, select, text, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from .summary import SUMMARY, CallEnd, StepRecord, add_steps, empty_summary, utc
 from .tables import call_steps, calls, text_messages
@@ -15,13 +20,29 @@ from .tables import call_steps, calls, text_messages
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating
 TEXT_LOCK = 0x1F0_2027  # PostgreSQL advisory lock held while a text message is counted
+TEXT_WAIT = 2.0  # seconds a text message's count waits at most, when no deadline is given
+POOL_SIZE, POOL_OVERFLOW = 2, 2  # connections an engine keeps open, and opens beyond them at most
 _MIGRATING = threading.Lock()  # alembic's context is process-global
 
 
-def make_engine(url: str, busy_timeout: float = 5.0) -> Engine:
-    """An engine whose waits on locks and connections are bounded by `busy_timeout`."""
+class TooLate(Exception):
+    """Whoever waited for the work gave up before it was done: it is rolled back, not kept."""
+
+
+def make_engine(url: str, busy_timeout: float = 5.0, statement_timeout: float | None = None) -> Engine:
+    """An engine whose waits on locks and connections are bounded by `busy_timeout`.
+
+    At most POOL_SIZE + POOL_OVERFLOW connections, and a wait for one bounded by `busy_timeout`
+    too. SQLite: a connection that finds it cannot write (opened while the file was read-only)
+    is thrown away with every other connection of the pool (SQLAlchemy's disconnect handling),
+    so writing resumes once the file is writable again. PostgreSQL: a connect timeout, TCP
+    keepalives and a TCP user timeout, so that a server gone from the network is noticed, and
+    with `statement_timeout` (seconds) every statement is bounded on the server.
+    """
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": busy_timeout}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout}, **pool)
+        lock_wait = _milliseconds(busy_timeout)
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:
@@ -31,15 +52,72 @@ def make_engine(url: str, busy_timeout: float = 5.0) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        @event.listens_for(engine, "checkout")
+        def _lock_wait(connection, _record, _proxy) -> None:
+            # Every use starts with the engine's wait for the write lock (a text message's
+            # count narrows it to what is left of its 2 s).
+            connection.execute(f"PRAGMA busy_timeout = {lock_wait}")
+
         @event.listens_for(engine, "begin")
         def _begin(connection) -> None:
             # Take the write lock at the start: no deadlock between two upgrading readers.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+        @event.listens_for(engine, "handle_error")
+        def _read_only(context) -> None:
+            if _cannot_write(context.original_exception):
+                context.is_disconnect = True  # this connection and the pool's others are discarded
+
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2,
-                         pool_timeout=busy_timeout,
-                         connect_args={"connect_timeout": max(1, int(busy_timeout))})
+    seconds = max(1, math.ceil(busy_timeout))
+    connect_args = {"connect_timeout": seconds,  # psycopg waits 2 s at least
+                    "keepalives": 1, "keepalives_idle": seconds, "keepalives_interval": 1,
+                    "keepalives_count": 3, "tcp_user_timeout": _milliseconds(busy_timeout)}
+    if statement_timeout:
+        given = make_url(url).query.get("options") or ""
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = f"{given} -c statement_timeout={_milliseconds(statement_timeout)}".strip()
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **pool)
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
+
+def _cannot_write(error: BaseException | None) -> bool:
+    """SQLite's SQLITE_READONLY: this connection opened the file read-only, and stays so."""
+    code = getattr(error, "sqlite_errorcode", None)  # SQLite's own errors carry it
+    return isinstance(error, sqlite3.OperationalError) and code is not None and (
+        code & 0xFF == sqlite3.SQLITE_READONLY)
+
+
+def sqlite_file(engine: Engine) -> tuple[int, int] | None:
+    """(device, inode) of the SQLite file at the engine's path; None if it is not there, or not SQLite."""
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return None
+    try:
+        found = os.stat(engine.url.database)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _bound_waits(connection: Connection, deadline: float) -> None:
+    """Bound the waits for locks of the transaction about to begin on `connection` by `deadline`."""
+    left = _milliseconds(deadline - time.monotonic())
+    if connection.dialect.name == "postgresql":  # inside the transaction: SET LOCAL
+        connection.execute(text(f"SET LOCAL lock_timeout = {left}"))
+        connection.execute(text(f"SET LOCAL statement_timeout = {left}"))
+    else:  # before it: SQLite waits for its write lock as the transaction begins
+        connection.connection.driver_connection.execute(f"PRAGMA busy_timeout = {left}")
+
+
+def prepare(url: str) -> None:
+    """Import what migrating and connecting to `url` need (alembic, the driver), so that workers
+    forked later (gunicorn preloads the app) find them loaded: their first migration is quick."""
+    from alembic import command  # noqa: F401
+
+    make_url(url).get_dialect().import_dbapi()
 
 
 def alembic_config(connection: Connection):
@@ -58,6 +136,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     with _MIGRATING, engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL statement_timeout = 0"))  # a migration is never cut short
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(alembic_config(connection), revision)
 
@@ -209,39 +288,69 @@ def calls_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:
 
 
 def reserve_text(engine: Engine, call_sid: str, caller_hash: str, day: str, at: datetime,
-                 desk: str, per_call: int, per_caller: int, per_day: int) -> int | str:
+                 desk: str, per_call: int, per_caller: int, per_day: int,
+                 deadline: float | None = None, wanted: Callable[[], bool] = lambda: True) -> int | str:
     """Count a text message against the limits; its row id, or the limit it would break.
 
     The limits are per call, per caller (keyed hash) per Japan day, and for the whole line
     per day. Checking and counting happen in one transaction that holds a lock (SQLite's
     write lock, a PostgreSQL advisory lock), so workers and replicas never both take the last.
+    The waits for the lock and for each statement end by `deadline` (time.monotonic(); default
+    TEXT_WAIT from now); `wanted()` is asked just before the commit, and a False rolls the
+    count back (TooLate).
     """
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SET LOCAL lock_timeout = '2s'"))
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TEXT_LOCK})
+    deadline = time.monotonic() + TEXT_WAIT if deadline is None else deadline
+    with engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            _bound_waits(connection, deadline)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                _bound_waits(connection, deadline)
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TEXT_LOCK})
 
-        def count(*where) -> int:
-            return connection.execute(
-                select(func.count()).select_from(text_messages).where(*where)).scalar_one()
+            def count(*where) -> int:
+                return connection.execute(
+                    select(func.count()).select_from(text_messages).where(*where)).scalar_one()
 
-        if count(text_messages.c.call_sid == call_sid) >= per_call:
-            return "call"
-        if count(text_messages.c.day == day, text_messages.c.caller_hash == caller_hash) >= per_caller:
-            return "caller"
-        if count(text_messages.c.day == day) >= per_day:
-            return "line"
-        return connection.execute(text_messages.insert().values(
-            call_sid=call_sid, caller_hash=caller_hash, day=day, at=utc(at), desk=desk,
-            status="queued")).inserted_primary_key[0]
+            if count(text_messages.c.call_sid == call_sid) >= per_call:
+                return "call"
+            if count(text_messages.c.day == day, text_messages.c.caller_hash == caller_hash) >= per_caller:
+                return "caller"
+            if count(text_messages.c.day == day) >= per_day:
+                return "line"
+            ident = connection.execute(text_messages.insert().values(
+                call_sid=call_sid, caller_hash=caller_hash, day=day, at=utc(at), desk=desk,
+                status="queued")).inserted_primary_key[0]
+            if not wanted():
+                raise TooLate("the caller was answered before the message was counted")
+            return ident
 
 
-def finish_text(engine: Engine, ident: int, status: str, error: str | None = None,
-                message_sid: str | None = None) -> None:
-    """Note how a counted text message ended: sent, or why not."""
-    with engine.begin() as connection:
-        connection.execute(update(text_messages).where(text_messages.c.id == ident)
-                           .values(status=status, error=error, message_sid=message_sid))
+def finish_text(engine: Engine, ident: int | None, status: str, error: str | None = None,
+                message_sid: str | None = None, counted: dict | None = None,
+                deadline: float | None = None, wanted: Callable[[], bool] = lambda: True) -> bool:
+    """Note how a counted text message ended: sent, or why not. False if its row was not there.
+
+    With `counted` (the row's call_sid, caller_hash, day, at and desk), a row that is not there
+    (`ident` None, or no row with that id: its SQLite file was deleted or replaced since) is
+    written again with the status, so that the message still counts against the limits.
+    """
+    deadline = time.monotonic() + TEXT_WAIT if deadline is None else deadline
+    with engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            _bound_waits(connection, deadline)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                _bound_waits(connection, deadline)
+            values = {"status": status, "error": error, "message_sid": message_sid}
+            found = ident is not None and connection.execute(
+                update(text_messages).where(text_messages.c.id == ident).values(values)).rowcount > 0
+            if not found and counted is not None:
+                connection.execute(text_messages.insert().values(
+                    {**counted, "at": utc(counted["at"])} | values))
+            if not wanted():
+                raise TooLate("the status came after its writer gave up waiting")
+    return found
 
 
 def texts_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:

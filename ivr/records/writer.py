@@ -314,14 +314,7 @@ class RecordWriter:
 
     def _file_identity(self) -> tuple[int, int] | None:
         """(device, inode) of the SQLite file at the engine's path; None if it is not there."""
-        engine = self._engine
-        if engine is None or engine.dialect.name != "sqlite" or not engine.url.database:
-            return None
-        try:
-            found = os.stat(engine.url.database)
-        except FileNotFoundError:
-            return None
-        return found.st_dev, found.st_ino
+        return None if self._engine is None else database.sqlite_file(self._engine)
 
     def _check_file(self) -> None:
         """A SQLite file deleted or replaced under us: say so, and open the one now at its path."""
