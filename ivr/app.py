@@ -69,6 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     metrics = Metrics(settings.metrics_dir)
     app.extensions["ivr.metrics"] = metrics
     line.on_refused.append(metrics.reload_refused)
+    line.on_accepted.append(metrics.reload_accepted)
     app.after_request(health.count_response)
     steps, ends = [metrics.observe_step], [metrics.call_ended]
     if settings.records_url:

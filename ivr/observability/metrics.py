@@ -10,6 +10,8 @@ from ..core.outcomes import TRANSFERS, Outcome
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 MAX_CHILDREN = 4096  # label combinations kept: endpoints, outcomes, menus × keys, desks, statuses
+SMS_REQUESTS = ("queued", "over_call_limit", "over_caller_limit", "over_line_limit", "unavailable")
+SMS_SENDS = ("sent", "refused", "failed", "unreachable")
 
 
 class Metrics:
@@ -41,6 +43,10 @@ class Metrics:
         self.reload_failures = Counter("ivr_routes_reload_failures",
                                        "Edited routes files refused (counted by each worker)",
                                        registry=r)
+        self.reload_refused_now = Gauge("ivr_routes_reload_refused",
+                                        "1 while the newest routes file a live worker read was refused "
+                                        "(older routes still serve); 0 once it serves the newest",
+                                        multiprocess_mode="livemax", registry=r)
         self.record_failures = Counter("ivr_record_write_failures",
                                        "Call records that could not be written", ["reason"],
                                        registry=r)
@@ -66,6 +72,13 @@ class Metrics:
         self.sms_sends = Counter("ivr_sms_sends", "Text messages handed to Twilio, by result",
                                  ["result"], registry=r)
         self._children: dict[tuple, object] = {}
+        # Children the alert rules watch exist from the start at 0, so that their first
+        # increase is seen (a series that appears already at 1 shows no increase).
+        self.outcomes.labels(Outcome.ERROR)
+        for result in SMS_REQUESTS:
+            self.sms_requests.labels(result)
+        for result in SMS_SENDS:
+            self.sms_sends.labels(result)
 
     def _child(self, metric, *values: str):
         """A metric's child for these label values, looked up once and kept."""
@@ -131,6 +144,11 @@ class Metrics:
     def reload_refused(self, refusal) -> None:
         """The line refused an edited routes file."""
         self.reload_failures.inc()
+        self.reload_refused_now.set(1)
+
+    def reload_accepted(self) -> None:
+        """The line serves the routes file it read last: no refusal stands."""
+        self.reload_refused_now.set(0)
 
     def exposition(self) -> tuple[bytes, str]:
         """The text format, summed over every worker when PROMETHEUS_MULTIPROC_DIR is set."""

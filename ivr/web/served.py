@@ -64,6 +64,7 @@ class Line:
         self.version = version
         self.last_refused: Refusal | None = None
         self.on_refused: list[Callable[[Refusal], None]] = []  # told of each refused reload
+        self.on_accepted: list[Callable[[], None]] = []  # told of each reload that was not refused
         self._lock = threading.Lock()
         self._next_check = 0.0
         self._signature = self._stat()
@@ -116,6 +117,11 @@ class Line:
         self.last_refused = None  # the file being served is the latest word again
         self._serve(flow, text)
         self._keep(text)
+        for listener in self.on_accepted:
+            try:
+                listener()
+            except Exception:
+                log.exception("accepted-reload listener %r failed", listener)
         return True
 
     def _serve(self, flow: CallFlow, text: str) -> None:
