@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ivr.operators.server import CONFIG, stop_process, worker_pids
+from ivr.operators.server import CONFIG, free_port, stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -96,12 +96,6 @@ def sign(url: str, form: dict[str, str]) -> str:
     from twilio.request_validator import RequestValidator
 
     return RequestValidator(TOKEN).compute_signature(url, form)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def bench_env() -> dict[str, str]:

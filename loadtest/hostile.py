@@ -35,7 +35,7 @@ from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
-from ivr.operators.server import stop_process, worker_pids
+from ivr.operators.server import free_port, stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ROOT / "routes.yaml"
@@ -57,12 +57,6 @@ def alias_bomb(levels: int = 9) -> str:
 
 
 RECURSIVE_ALIAS = "version: 1\nx: &x [*x]\n"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -26,7 +26,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,16 +40,10 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from ivr.operators.server import CONFIG, stop_process, worker_pids
+from ivr.operators.server import CONFIG, free_port, stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def desk_paths(routes: Path) -> list[tuple[tuple[str, ...], str]]:

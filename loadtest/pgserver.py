@@ -10,11 +10,12 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from ivr.operators.server import free_port
 
 
 def binaries() -> Path | None:
@@ -22,12 +23,6 @@ def binaries() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
                    key=lambda p: [int(x) for x in p.split("/")[4].split(".") if x.isdigit()])
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PostgresServer:
@@ -38,7 +33,7 @@ class PostgresServer:
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (.ci/setup.d/postgres.sh installs it)")
         self.dir = Path(tempfile.mkdtemp(prefix="ivr-loadtest-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.as_postgres = os.geteuid() == 0
         if self.as_postgres:
             shutil.chown(self.dir, "postgres", "postgres")

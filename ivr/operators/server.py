@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -63,6 +64,13 @@ def gunicorn_settings() -> dict:
 def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
     """Serve `app` with gunicorn and the packaged configuration, on `host`:`port`."""
     _Gunicorn(app, {**gunicorn_settings(), "bind": [f"{host}:{port}"], "workers": workers}).run()
+
+
+def free_port() -> int:
+    """A loopback port free now, for a server started as a child process (tests, load test, benchmark)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def worker_pids(master: int) -> list[int]:
