@@ -3,27 +3,39 @@
 Every test starts from an environment without the line's variables, in an English locale
 (LANG=C.UTF-8), with call records off (IVR_RECORDS_DB=off) unless the test gives a database,
 and fails if it leaves a records file in the checkout.
+
+A test that needs other settings calls `make_app(**overrides)`; only the tests of how create_app
+reads the environment itself (no token, development mode, IVR_ROUTES) call it directly. Fixtures
+shared by several modules live here or in the plugins below, never imported from a test module:
+records databases (`database`, `own_postgres`: records_helpers.py) and stand-ins for Twilio's
+REST API (`prism`, `twilio`, `stand_in`: twilio_stand_ins.py).
 """
 
 from __future__ import annotations
 
 import atexit
 import shutil
+import sys
 import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import holidays
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
-from helpers import OPEN_TUESDAY, ROOT, ROUTES, TOKEN
+from helpers import OPEN_TUESDAY, ROOT, ROUTES, line_app
 
-from ivr.app import create_app
 from ivr.core.flow import CallFlow
 from ivr.core.readings import Reader
 from ivr.core.wording import load_translations
 from ivr.routesfile.loader import load_routes
+
+pytest_plugins = ["records_helpers", "twilio_stand_ins"]
+
+# The load test's modules (loadtest/load.py, hostile.py, pgserver.py) are imported as they are.
+sys.path.insert(0, str(ROOT / "loadtest"))
 
 # Hypothesis keeps no example database, and its caches go to a temporary directory: tests
 # never write into the checkout.
@@ -91,13 +103,13 @@ def clean_environment(monkeypatch, tmp_path):
 
 @pytest.fixture
 def make_app(clock):
-    """Build the app as production does, with these settings over the (clean) environment.
+    """Build the app as production does, with the tests' settings and these over the (clean)
+    environment: the shipped routes, the test token, the pinned clock (helpers.line_app).
 
     Call records are off unless `records_url` is given: they have their own tests.
     """
     def make(**overrides):
-        settings = {"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock, "records_url": None}
-        return create_app(settings | overrides)
+        return line_app(clock, **overrides)
 
     return make
 
@@ -114,7 +126,16 @@ def client(app):
 
 @pytest.fixture
 def runner():
+    """For the `ivr` commands, which read their settings from the environment, not from an app."""
     return CliRunner()
+
+
+@pytest.fixture
+def routes_copy(tmp_path) -> Path:
+    """A copy of the shipped routes.yaml that the test may edit."""
+    copy = tmp_path / "routes.yaml"
+    copy.write_text(ROUTES.read_text("utf-8"), "utf-8")
+    return copy
 
 
 @pytest.fixture(scope="session")

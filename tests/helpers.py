@@ -1,10 +1,9 @@
-"""Signed Twilio requests and TwiML checks shared by the tests."""
+"""Signed Twilio requests, TwiML checks and the line's app, shared by the tests."""
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,10 +14,13 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+from prometheus_client.parser import text_string_to_metric_families
 from twilio.request_validator import RequestValidator
 
+from ivr.app import create_app
 from ivr.core.hours import JAPAN
 from ivr.core.routes import JAPANESE_VOICES
+from ivr.operators.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ROOT / "routes.yaml"
@@ -26,6 +28,18 @@ TOKEN = "test-auth-token-0123456789abcdef"
 BASE = "http://localhost"
 # Tuesday 1 December 2026, 10:30 in Japan: every weekday desk is open.
 OPEN_TUESDAY = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)
+# Tuesday 29 December 2026, 10:30 in Japan: the year-end holidays.
+YEAR_END = datetime(2026, 12, 29, 10, 30, tzinfo=JAPAN)
+
+
+def line_app(clock, **overrides):
+    """The app as production builds it, with the tests' settings over the (clean) environment:
+    the shipped routes, the test token, `clock`, call records off; `overrides` over those.
+
+    Tests take it through the `make_app` fixture (conftest.py); `record_app` adds call records.
+    """
+    settings = {"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock, "records_url": None}
+    return create_app(settings | overrides)
 
 
 def sign(url: str, params: dict, token: str = TOKEN) -> str:
@@ -92,10 +106,28 @@ def next_action(root: ET.Element) -> str:
     return root.find("Gather").get("action")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def samples(client) -> dict[tuple, float]:
+    """Every sample of an app's /metrics as {(name, sorted labels): value}."""
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain")
+    found = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def value(found, name, **labels) -> float:
+    """A sample's value; a sample /metrics does not show is a failure, not a zero."""
+    key = (name, tuple(sorted(labels.items())))
+    assert key in found, f"/metrics has no {name}{labels or ''}"
+    return found[key]
+
+
+def absent(found, name, **labels) -> bool:
+    """Whether /metrics shows no such sample (a labelled counter that never counted)."""
+    return (name, tuple(sorted(labels.items()))) not in found
 
 
 def fetch_health(port: int) -> dict:

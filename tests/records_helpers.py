@@ -1,4 +1,8 @@
-"""Databases for record tests (a SQLite file, and PostgreSQL when CI provides one) and calls."""
+"""Databases for record tests (a SQLite file, and PostgreSQL when CI provides one) and calls.
+
+Its fixtures (`database`, `own_postgres`) are shared by every test module (conftest.py registers
+this module as a plugin); its functions and constants are imported as usual.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,9 @@ import secrets
 from urllib.parse import quote
 
 import pytest
-from helpers import ROUTES, TOKEN
+from helpers import TOKEN, line_app
 from sqlalchemy import create_engine, select, text
 
-from ivr.app import create_app
 from ivr.operators.phone import Call, scripted
 from ivr.records.tables import call_steps, calls
 from ivr.records.database import upgrade
@@ -51,11 +54,22 @@ def database(request, tmp_path):
         yield from postgres_url()
 
 
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL server of the test's own (loadtest/pgserver.py), which it may stop and restart."""
+    import pgserver
+
+    if pgserver.binaries() is None:
+        pytest.skip("PostgreSQL binaries are not installed (.ci/setup.d/postgres.sh installs them)")
+    server = pgserver.PostgresServer()
+    yield server
+    server.stop()
+
+
 def record_app(database: str | None, clock, **overrides):
-    """An app writing call records to `database` (None: records off)."""
-    settings = {"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock,
-                "records_url": database, "caller_hash_key": HASH_KEY, "step_log": "off"}
-    return create_app(settings | overrides)
+    """The tests' app (`make_app`'s) writing call records to `database` (None: records off)."""
+    settings = {"records_url": database, "caller_hash_key": HASH_KEY, "step_log": "off"}
+    return line_app(clock, **(settings | overrides))
 
 
 def place_call(app, keys: list[str], dial_status: str = "completed", caller: str = CALLER,

@@ -7,9 +7,8 @@ from datetime import datetime, timezone
 
 import holidays
 import pytest
-from helpers import ROUTES, TOKEN, post_signed, spoken, twiml
+from helpers import ROUTES, post_signed, spoken, twiml
 
-from ivr.app import create_app
 from ivr.core.flow import CallFlow, Position
 from ivr.core.hours import JAPAN
 from ivr.core.paths import walk
@@ -193,11 +192,10 @@ def test_without_the_closure_friday_is_the_next_opening(flow):
 # -- the web edge ----------------------------------------------------------------------------
 
 @pytest.fixture
-def dated_app(tmp_path, dated_text, clock, monkeypatch):
-    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+def dated_app(make_app, tmp_path, dated_text):
     path = tmp_path / "routes.yaml"
     path.write_text(dated_text, "utf-8")
-    return create_app({"auth_token": TOKEN, "routes": str(path), "clock": clock, "records_url": None})
+    return make_app(routes=str(path))
 
 
 def canonical(element: ET.Element) -> tuple:

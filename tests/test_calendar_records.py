@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from helpers import ROUTES
-from records_helpers import database, drained, place_call, record_app, stored  # noqa: F401
+from records_helpers import drained, place_call, record_app, stored
 from sqlalchemy import text
 
 from ivr.core.hours import JAPAN
@@ -33,7 +33,7 @@ def dated_routes(tmp_path):
     return path
 
 
-def test_records_keep_closure_days_and_answers_with_an_announcement(database, clock, tmp_path):  # noqa: F811
+def test_records_keep_closure_days_and_answers_with_an_announcement(database, clock, tmp_path):
     app = record_app(database, clock, routes=str(dated_routes(tmp_path)))
     clock.now = datetime(2026, 12, 8, 10, 30, tzinfo=JAPAN)   # closed, announcement's last day
     place_call(app, ["4", "-"])
@@ -81,7 +81,7 @@ def test_report_counts_calls_on_closure_days_and_announced_answers():
     assert "2026-12,closure_day,2026-12-08,3" in rows and "2026-12,announced_answer,center,2" in rows
 
 
-def test_calls_recorded_before_the_migration_count_as_neither(database):  # noqa: F811
+def test_calls_recorded_before_the_migration_count_as_neither(database):
     engine = store.make_engine(database)
     store.upgrade(engine, "0004")
     with engine.begin() as connection:

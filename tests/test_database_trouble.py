@@ -19,10 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from helpers import OPEN_TUESDAY, ROUTES, Served, fetch_health, signed_call, spoken, wait_for
 from records_helpers import HASH_KEY, stored
+from sms_helpers import CENTER, OFFER, SENT, UNAVAILABLE, rows
 from sqlalchemy import event
-from test_load import own_postgres  # noqa: F401
-from test_sms import CENTER, OFFER, SENT, UNAVAILABLE, rows, stand_in  # noqa: F401
-from test_twilio_configure import ACCOUNT
+from twilio_stand_ins import ACCOUNT
 
 from ivr.core.flow import TextMessage
 from ivr.records.database import make_engine, upgrade
@@ -109,7 +108,7 @@ def recovered(port: int, answers: int = 6) -> bool:
     return True
 
 
-def test_a_database_read_only_for_a_moment_is_written_again_without_a_restart(tmp_path, stand_in):  # noqa: F811
+def test_a_database_read_only_for_a_moment_is_written_again_without_a_restart(tmp_path, stand_in):
     api, twilio = stand_in(ACCEPTED)
     path = tmp_path / "r.sqlite3"
     url = f"sqlite:///{path}"
@@ -138,7 +137,7 @@ def test_a_database_read_only_for_a_moment_is_written_again_without_a_restart(tm
     assert len(twilio.seen) == 4
 
 
-def test_a_stalled_postgresql_is_answered_within_the_promise(tmp_path, stand_in, own_postgres):  # noqa: F811
+def test_a_stalled_postgresql_is_answered_within_the_promise(tmp_path, stand_in, own_postgres):
     api, twilio = stand_in(ACCEPTED)
     with serve_texts(tmp_path, own_postgres.url, api, workers=1) as served:
         assert ask_for_text(served.port, 1)[1].startswith(SENT)
@@ -160,7 +159,7 @@ def test_a_stalled_postgresql_is_answered_within_the_promise(tmp_path, stand_in,
     assert len(twilio.seen) == 2
 
 
-def test_text_messages_follow_the_records_to_the_new_file_when_the_file_is_deleted(tmp_path, stand_in):  # noqa: F811
+def test_text_messages_follow_the_records_to_the_new_file_when_the_file_is_deleted(tmp_path, stand_in):
     api, twilio = stand_in(ACCEPTED)
     path = tmp_path / "r.sqlite3"
     with serve_texts(tmp_path, f"sqlite:///{path}", api, workers=1) as served:
@@ -178,7 +177,7 @@ def test_text_messages_follow_the_records_to_the_new_file_when_the_file_is_delet
     assert f"text messages' database {path} was" in log
 
 
-def test_a_write_locked_sqlite_file_answers_32_callers_at_once_within_the_promise(tmp_path, stand_in):  # noqa: F811
+def test_a_write_locked_sqlite_file_answers_32_callers_at_once_within_the_promise(tmp_path, stand_in):
     api, twilio = stand_in(ACCEPTED)
     path = tmp_path / "r.sqlite3"
     with serve_texts(tmp_path, f"sqlite:///{path}", api, workers=1) as served:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from helpers import OPEN_TUESDAY, YEAR_END
 
 from ivr.core.flow import Position
 from ivr.core.hours import JAPAN
 from ivr.core.paths import walk
 from ivr.core.readings import Slow, plain
 
-OPEN = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)      # Tuesday morning
+OPEN = OPEN_TUESDAY  # Tuesday morning
 LUNCH = datetime(2026, 12, 1, 12, 15, tzinfo=JAPAN)
-YEAR_END = datetime(2026, 12, 29, 10, 30, tzinfo=JAPAN)
 SCOPE = ("迷惑メール相談センターの電話相談は、広告や宣伝のメールに限っております。"
          "このご相談は、こちらの窓口で承っています。")
 

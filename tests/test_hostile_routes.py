@@ -9,16 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, ROUTES
+from helpers import ROUTES
+from hostile import RECURSIVE_ALIAS, alias_bomb  # the same hostile files the load test (loadtest/hostile.py) publishes
 
 from ivr.routesfile import loader as routes_module
 from ivr.web.served import offline_flow
 from ivr.routesfile.loader import RoutesError, load_routes, parse_routes
 from ivr.web.twiml import SAY_URL_ENCODED, oversized_says
 from ivr.routesfile.reader import MAX_BYTES
-
-sys.path.insert(0, str(ROOT / "loadtest"))
-from hostile import RECURSIVE_ALIAS, alias_bomb  # noqa: E402  the same hostile files the load test publishes
 
 CHECK_BOUND = 20  # seconds before a hung `ivr check` is killed; the target (2 s) is measured in loadtest/hostile.py
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
+import load  # loadtest/load.py
 import pytest
-from helpers import ROOT
 from records_helpers import postgres_url
-
-sys.path.insert(0, str(ROOT / "loadtest"))
-import load  # noqa: E402
 
 CALLS, CONCURRENCY, WORKERS, TIME_LIMIT = 60, 8, 3, 60.0
 
@@ -92,17 +87,6 @@ def test_workers_recycled_by_max_requests_lose_no_record(tmp_path):
     figures = load.run(EVENT_CALLS, EVENT_CONCURRENCY, WORKERS, None, TIME_LIMIT, tmp_path,
                        events=events, settle=SETTLE, gunicorn_args="--max-requests 60")
     check_events(figures, events)
-
-
-@pytest.fixture
-def own_postgres():
-    import pgserver
-
-    if pgserver.binaries() is None:
-        pytest.skip("PostgreSQL binaries are not installed (.ci/setup.d/postgres.sh installs them)")
-    server = pgserver.PostgresServer()
-    yield server
-    server.stop()
 
 
 def test_reload_stopped_worker_and_database_restart_on_postgresql(tmp_path, own_postgres):

@@ -8,33 +8,8 @@ import json
 import shutil
 import time
 
-from helpers import BASE, ROUTES, call_params
-from prometheus_client.parser import text_string_to_metric_families
+from helpers import BASE, ROUTES, absent, call_params, samples, value
 from records_helpers import CALLER, HASH_KEY, drained, place_call, record_app
-
-
-def samples(client) -> dict[tuple, float]:
-    """Every sample of /metrics as {(name, sorted labels): value}."""
-    response = client.get("/metrics")
-    assert response.status_code == 200
-    assert response.content_type.startswith("text/plain")
-    found = {}
-    for family in text_string_to_metric_families(response.get_data(as_text=True)):
-        for sample in family.samples:
-            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return found
-
-
-def value(found, name, **labels) -> float:
-    """A sample's value; a sample /metrics does not show is a failure, not a zero."""
-    key = (name, tuple(sorted(labels.items())))
-    assert key in found, f"/metrics has no {name}{labels or ''}"
-    return found[key]
-
-
-def absent(found, name, **labels) -> bool:
-    """Whether /metrics shows no such sample (a labelled counter that never counted)."""
-    return (name, tuple(sorted(labels.items()))) not in found
 
 
 def test_a_call_is_counted_by_menu_option_desk_transfer_and_latency(tmp_path, clock):

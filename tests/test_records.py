@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import BASE, call_params, post_signed, sign
-from records_helpers import (CALLER, HASH_KEY, database, drained, place_call,  # noqa: F401
-                             record_app, stored)
+from records_helpers import CALLER, HASH_KEY, drained, place_call, record_app, stored
 from sqlalchemy import create_engine
 
 from ivr.records import database as store

@@ -9,10 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import (ROUTES, TOKEN, fetch_health, free_port, post_signed, post_voice, spoken,
-                     twiml, wait_for)
+from helpers import TOKEN, fetch_health, free_port, post_signed, post_voice, spoken, twiml, wait_for
 
-from ivr.app import create_app
 from ivr.web import served as line_module
 
 GREETING = "迷惑メール相談のご案内です。"
@@ -26,16 +24,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def routes_copy(tmp_path) -> Path:
-    copy = tmp_path / "routes.yaml"
-    copy.write_text(ROUTES.read_text("utf-8"), "utf-8")
-    return copy
-
-
-@pytest.fixture
-def live_app(routes_copy, clock, monkeypatch):
+def live_app(make_app, routes_copy, monkeypatch):
     monkeypatch.setattr(line_module, "CHECK_EVERY", 0.0)
-    return create_app({"auth_token": TOKEN, "routes": str(routes_copy), "clock": clock})
+    return make_app(routes=str(routes_copy))
 
 
 def test_valid_edit_is_served_without_restart(live_app, routes_copy):

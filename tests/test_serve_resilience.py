@@ -9,10 +9,8 @@ import socket
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
-import pytest
-from helpers import ROUTES, Served, fetch_health, signed_call, wait_for
+from helpers import Served, fetch_health, signed_call, wait_for
 
 GREETING = "迷惑メール相談のご案内です。"
 SLOW_CLIENTS = 50
@@ -25,13 +23,6 @@ def answered(port: int, timeout: float = 5.0) -> tuple[float, str]:
     seconds = time.monotonic() - started
     assert status == 200 and body.startswith("<?xml") and "<Response>" in body, (status, body[:300])
     return seconds, body
-
-
-@pytest.fixture
-def routes_copy(tmp_path) -> Path:
-    copy = tmp_path / "routes.yaml"
-    copy.write_text(ROUTES.read_text("utf-8"), "utf-8")
-    return copy
 
 
 def replaced(served: Served, before: list[int], seconds: float = 20.0) -> list[int]:

@@ -1,7 +1,7 @@
 """Text messages with a desk's details: sent off the call's path, within the limits, never leaking the number.
 
 The REST API is Stoplight Prism serving Twilio's own OpenAPI description (the Messages create
-operation), or a stand-in that answers 4xx, 5xx or nothing at all.
+operation), or a stand-in that answers 4xx, 5xx or nothing at all (twilio_stand_ins.py).
 """
 
 from __future__ import annotations
@@ -10,37 +10,26 @@ import csv
 import hashlib
 import hmac
 import io
-import json
 import logging
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
-from helpers import TOKEN
-from records_helpers import HASH_KEY, database, record_app, sqlite_url  # noqa: F401
-from sqlalchemy import create_engine, select
-from test_metrics import samples, value
-from test_twilio_configure import ACCOUNT, needs_prism, prism, twilio  # noqa: F401
+from helpers import TOKEN, samples, value
+from records_helpers import HASH_KEY, record_app, sqlite_url
+from sms_helpers import CENTER, OFFER, SENT, UNAVAILABLE, rows
+from twilio_stand_ins import ACCOUNT, needs_prism
 
 from ivr.app import ConfigError
 from ivr.operators.cli import main
 from ivr.operators.phone import Call, scripted
-from ivr.records.database import upgrade
 from ivr.records.report import build, render_csv, render_text
-from ivr.records.tables import text_messages
 from ivr.sms import sending
 from ivr.sms.sending import RehearsalSender, sender_fields
 from ivr.sms.texter import DatabaseLedger, Limits, Texter
 
 MOBILE = "+819012345678"
 OTHER_MOBILE = "+818055556666"
-SENT = "ショートメッセージでお送りします。"
 OVER = "申し訳ありません。これ以上、ショートメッセージはお送りできません。"
-UNAVAILABLE = "申し訳ありません。ただいま、ショートメッセージをお送りできません。"
-OFFER = "この番号をショートメッセージでお送りするには2を、"
-CENTER = "ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチ"
 CENTER_BODY = ("迷惑メール相談のご案内ダイヤルです。お電話でお尋ねの窓口をお知らせします。\n"
                "迷惑メール相談センター\n電話：03-5974-0068\n"
                "受付：平日 10:00〜12:00、13:00〜17:00（祝日、年末年始を除く）")
@@ -68,17 +57,6 @@ def call(app, keys: list[str], caller: str = MOBILE, texts: list | None = None) 
     return [e.text for e in events if e.kind == "say"]
 
 
-def rows(database: str) -> list[dict]:
-    engine = create_engine(database)
-    try:
-        upgrade(engine)
-        with engine.connect() as connection:
-            return [dict(r) for r in connection.execute(
-                select(text_messages).order_by(text_messages.c.id)).mappings()]
-    finally:
-        engine.dispose()
-
-
 def drained(app) -> None:
     assert app.extensions["ivr.texter"].drain(30), "the sender did not finish within 30 s"
 
@@ -90,7 +68,7 @@ def keyed(number: str) -> str:
 # -- the REST API: Prism, from Twilio's own description ---------------------------------------
 
 @needs_prism
-def test_a_message_is_sent_through_messages_create(twilio, tmp_path, clock):  # noqa: F811
+def test_a_message_is_sent_through_messages_create(twilio, tmp_path, clock):
     url, seen = twilio
     database = sqlite_url(tmp_path)
     app = sms_app(database, clock, url)
@@ -111,7 +89,7 @@ def test_a_message_is_sent_through_messages_create(twilio, tmp_path, clock):  # 
 
 
 @needs_prism
-def test_a_messaging_service_picks_the_sender(twilio, tmp_path, clock):  # noqa: F811
+def test_a_messaging_service_picks_the_sender(twilio, tmp_path, clock):
     url, seen = twilio
     service = "MG" + "b" * 32
     app = sms_app(sqlite_url(tmp_path), clock, url, sms_from=service)
@@ -124,53 +102,6 @@ def test_a_messaging_service_picks_the_sender(twilio, tmp_path, clock):  # noqa:
 
 
 # -- a REST API that fails: the call goes on as if nothing happened --------------------------
-
-class StandIn(BaseHTTPRequestHandler):
-    """Answers Messages create with a fixed failure, or holds the request without answering."""
-
-    answer: tuple[int, dict] | None
-    arrived: threading.Event
-    release: threading.Event
-    seen: list
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.seen.append(parse_qs(body.decode()))
-        self.arrived.set()
-        if self.answer is None:
-            self.release.wait(30)
-            return
-        status, payload = self.answer
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def stand_in():
-    """Start a stand-in answering with `answer` (None: never); its URL and its handler class."""
-    servers = []
-
-    def start(answer):
-        handler = type("Handler", (StandIn,), {"answer": answer, "arrived": threading.Event(),
-                                               "release": threading.Event(), "seen": []})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append((server, handler))
-        return f"http://127.0.0.1:{server.server_port}", handler
-
-    yield start
-    for server, handler in servers:
-        handler.release.set()
-        server.shutdown()
-        server.server_close()
-
 
 REFUSED = (400, {"code": 21614, "message": f"'To' number {MOBILE} is not a mobile number",
                  "more_info": "https://www.twilio.com/docs/errors/21614", "status": 400})
@@ -227,7 +158,7 @@ def test_without_a_sender_no_one_is_offered_it(tmp_path, clock):
 
 # -- the limits, shared by every worker through the records database ---------------------------
 
-def test_at_most_two_messages_a_call(database, clock):  # noqa: F811
+def test_at_most_two_messages_a_call(database, clock):
     app = rehearsal_app(database, clock)
     texts: list[str] = []
     said = call(app, ["4", "2", "2", "2"], texts=texts)
@@ -239,7 +170,7 @@ def test_at_most_two_messages_a_call(database, clock):  # noqa: F811
     assert value(found, "ivr_sms_requests_total", result="over_call_limit") == 1
 
 
-def test_at_most_three_a_caller_a_day_across_workers(database, clock):  # noqa: F811
+def test_at_most_three_a_caller_a_day_across_workers(database, clock):
     first, second = rehearsal_app(database, clock), rehearsal_app(database, clock)
     assert call(first, ["4", "2", "2"])[-2:][0].startswith(SENT)
     assert call(second, ["3", "1", "2"])[-1].startswith(SENT)  # the third, from another worker
@@ -254,7 +185,7 @@ def test_at_most_three_a_caller_a_day_across_workers(database, clock):  # noqa: 
     assert value(over, "ivr_sms_requests_total", result="over_caller_limit") == 1
 
 
-def test_the_line_stops_at_its_daily_cap(database, clock):  # noqa: F811
+def test_the_line_stops_at_its_daily_cap(database, clock):
     app = rehearsal_app(database, clock, per_day=2)
     assert call(app, ["4", "2"])[-1].startswith(SENT)
     assert call(app, ["4", "2"], caller=OTHER_MOBILE)[-1].startswith(SENT)

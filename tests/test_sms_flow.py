@@ -9,8 +9,7 @@ from ivr.core.contacts import is_japanese_mobile
 from ivr.routesfile.loader import parse_routes
 from ivr.core.readings import plain
 
-from helpers import ROUTES
-from test_flow import OPEN, YEAR_END
+from helpers import OPEN_TUESDAY as OPEN, ROUTES, YEAR_END
 
 OFFER = "この番号をショートメッセージでお送りするには2を、"
 ADDRESS_OFFER = "このアドレスをショートメッセージでお送りするには2を、"

@@ -74,17 +74,16 @@ def test_tampered_digits_are_refused(client):
     assert response.status_code == 403
 
 
-def test_public_url_behind_a_tls_proxy_validates_only_when_trusted(clock):
+def test_public_url_behind_a_tls_proxy_validates_only_when_trusted(make_app):
     public = "https://ivr.example.jp/voice"
     params = call_params()
     headers = {"X-Twilio-Signature": sign(public, params), "X-Forwarded-Proto": "https",
                "X-Forwarded-Host": "ivr.example.jp"}
-    trusting = create_app({"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock,
-                           "trusted_proxies": 1})
+    trusting = make_app(trusted_proxies=1)
     response = trusting.test_client().post("/voice", data=params, base_url="http://10.0.0.5:8000",
                                            headers=headers)
     assert response.status_code == 200
-    distrusting = create_app({"auth_token": TOKEN, "routes": str(ROUTES), "clock": clock})
+    distrusting = make_app()
     response = distrusting.test_client().post("/voice", data=params, base_url="http://10.0.0.5:8000",
                                               headers=headers)
     assert response.status_code == 403
@@ -190,7 +189,7 @@ def test_walk_every_key_on_every_menu_to_depth_three(client):
     assert answered > 200
 
 
-def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
+def test_star_and_hash_options_survive_the_signed_url(make_app, tmp_path):
     shipped = ROUTES.read_text("utf-8")
     assert '      "2":\n        label: 画面の請求が消えない\n' in shipped
     text = shipped.replace('      "2":\n        label: 画面の請求が消えない\n',
@@ -198,7 +197,7 @@ def test_star_and_hash_options_survive_the_signed_url(tmp_path, clock):
                            '      "#":\n        label: 画面の請求が消えない\n')
     routes = tmp_path / "routes.yaml"
     routes.write_text(text, "utf-8")
-    client = create_app({"auth_token": TOKEN, "routes": str(routes), "clock": clock}).test_client()
+    client = make_app(routes=str(routes)).test_client()
     for key, desk_words in (("#", "アイピーエーの安心相談窓口"), ("*", "日本産業協会相談室")):
         answer = twiml(post_signed(client, "/voice/step?m=billing&s=0&f=0", Digits=key))
         assert desk_words in spoken(answer)
