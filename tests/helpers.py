@@ -1,7 +1,8 @@
-"""Signed Twilio requests, TwiML checks and the line's app, shared by the tests."""
+"""Signed Twilio requests, TwiML checks, the line's app and a served line, shared by the tests."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import subprocess
@@ -20,7 +21,7 @@ from twilio.request_validator import RequestValidator
 from ivr.app import create_app
 from ivr.core.hours import JAPAN
 from ivr.core.routes import JAPANESE_VOICES
-from ivr.operators.server import free_port
+from ivr.operators.server import CONFIG, free_port, stop_process, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ROOT / "routes.yaml"
@@ -158,17 +159,27 @@ def wait_for(condition, seconds: float = 15.0):
 
 
 class Served:
-    """A real `ivr serve` on a loopback port, run from `workdir`, its output in workdir/serve.log."""
+    """A real server of the line on a loopback port, run from `workdir`, its output in workdir/serve.log.
 
-    def __init__(self, workdir: Path, routes: Path, workers: int = 2, **env: str):
+    `ivr serve` with `workers` workers; with `image=True`, gunicorn as the container image runs it
+    (`gunicorn -c CONFIG`, WEB_CONCURRENCY workers). `env` is set over the environment; `args` may be
+    changed before the server starts.
+    """
+
+    def __init__(self, workdir: Path, routes: Path, workers: int = 2, *, image: bool = False, **env: str):
         self.workdir = workdir
         self.port = free_port()
         self.log_path = workdir / "serve.log"
         self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off")
         for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES"):
             self.env.pop(name, None)
+        self.expected_workers = workers
+        if image:
+            self.env["WEB_CONCURRENCY"] = str(workers)
+            self.args = [sys.executable, "-m", "gunicorn", "-c", CONFIG, "--bind", f"127.0.0.1:{self.port}"]
+        else:
+            self.args = [sys.executable, "-m", "ivr", "serve", "--port", str(self.port), "--workers", str(workers)]
         self.env.update(env)
-        self.args = [sys.executable, "-m", "ivr", "serve", "--port", str(self.port), "--workers", str(workers)]
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Served":
@@ -177,35 +188,51 @@ class Served:
         try:
             wait_for(self.ready, 30)
         except AssertionError:
-            self.__exit__()
-            raise AssertionError(f"ivr serve did not start:\n{self.log()}") from None
+            self.stop()
+            raise AssertionError(f"the server did not start:\n{self.log()}") from None
         return self
 
     def ready(self) -> bool:
         if self.process.poll() is not None:
-            raise AssertionError(f"ivr serve exited:\n{self.log()}")
+            raise AssertionError(f"the server exited:\n{self.log()}")
         return bool(fetch_health(self.port)) and len(self.workers()) == self.expected_workers
 
-    @property
-    def expected_workers(self) -> int:
-        return int(self.args[-1])
-
     def __exit__(self, *exc) -> None:
-        from ivr.operators.server import stop_process
+        self.stop()
 
+    def stop(self) -> None:
+        """Stop the server (again: nothing happens)."""
         stop_process(self.process)
 
     def workers(self) -> list[int]:
         """The pids of the master's worker processes now."""
-        from ivr.operators.server import worker_pids
-
         return worker_pids(self.process.pid)
 
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
 
+    def access_log(self) -> list[dict]:
+        """The JSON access-log lines the server wrote."""
+        entries = [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+        return [entry for entry in entries if entry.get("event") == "access"]
+
     def url(self, path: str = "/voice") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
+        """One request as sent (`headers` may name another Host); the response, its body in `.body`."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        all_headers = dict(headers or {})
+        body = urllib.parse.urlencode(form) if form is not None else None
+        if body is not None:
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=all_headers)
+            response = connection.getresponse()
+            response.body = response.read()
+        finally:
+            connection.close()
+        return response
 
 
 def signed_call(port: int, path: str = "/voice", timeout: float = 5.0, scheme_host: str | None = None,

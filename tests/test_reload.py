@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from helpers import TOKEN, fetch_health, free_port, post_signed, post_voice, spoken, twiml, wait_for
+from helpers import Served, fetch_health, post_signed, post_voice, spoken, twiml, wait_for
 
 from ivr.web import served as line_module
 
@@ -70,13 +68,9 @@ def test_call_in_progress_survives_a_menu_that_vanished(live_app, routes_copy):
     assert "料金の請求は1" not in said
 
 
-def test_reload_in_a_real_server_process(routes_copy):
-    port = free_port()
-    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes_copy))
-    env.pop("IVR_DEV", None)
-    server = subprocess.Popen([sys.executable, "-m", "ivr", "serve", "--port", str(port), "--workers", "1"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
+def test_reload_in_a_real_server_process(tmp_path, routes_copy):
+    with Served(tmp_path, routes_copy, workers=1) as server:
+        port = server.port
         first = wait_for(lambda: fetch_health(port))
         edit(routes_copy, f"greeting: {GREETING}", f"greeting: {NEW_GREETING}")
         wait_for(lambda: fetch_health(port)["routes"]["digest"] != first["routes"]["digest"])
@@ -87,9 +81,6 @@ def test_reload_in_a_real_server_process(routes_copy):
         assert "unknown desk 'ipa_'" in refused["error"]
         assert fetch_health(port)["routes"]["digest"] == served
         assert NEW_GREETING in post_voice(port)
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def test_healthz_shows_a_refusal_only_while_it_is_the_latest_event(live_app, routes_copy):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.request
 
-from helpers import ROUTES, TOKEN, fetch_health, free_port, post_voice, wait_for
+from helpers import ROUTES, Served, post_voice
 
 CALLS = 12
 
@@ -23,17 +20,7 @@ def voice_requests(metrics: str) -> float:
 
 
 def test_metrics_add_up_over_every_worker(tmp_path):
-    port = free_port()
-    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), IVR_RECORDS_DB="off")
-    for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR"):
-        env.pop(name, None)
-    server = subprocess.Popen([sys.executable, "-m", "ivr", "serve", "--port", str(port), "--workers", "3"],
-                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: fetch_health(port))
+    with Served(tmp_path, ROUTES, workers=3) as served:
         for _ in range(CALLS):
-            assert "迷惑メール相談のご案内です。" in post_voice(port)
-        assert voice_requests(scrape(port)) == CALLS
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+            assert "迷惑メール相談のご案内です。" in post_voice(served.port)
+        assert voice_requests(scrape(served.port)) == CALLS

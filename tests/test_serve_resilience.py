@@ -156,26 +156,11 @@ def test_big_unsigned_bodies_are_refused_without_slowing_calls(tmp_path, routes_
 
 def test_workers_recycled_by_max_requests_serve_the_last_good_routes(tmp_path, routes_copy):
     """The image's gunicorn command, its workers replaced every few requests (max-requests)."""
-    import subprocess
-    import sys
-
-    from helpers import TOKEN, free_port
-
-    from ivr.operators.server import CONFIG, stop_process
-
     edited = "迷惑メール相談の、新しいご案内です。"
-    port = free_port()
-    env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes_copy), IVR_RECORDS_DB="off",
-               WEB_CONCURRENCY="2")
-    for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES"):
-        env.pop(name, None)
-    log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", CONFIG, "--bind",
-                                   f"127.0.0.1:{port}", "--max-requests", "4"],
-                                  cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for(lambda: fetch_health(port), 30)
+    served = Served(tmp_path, routes_copy, workers=2, image=True)
+    served.args += ["--max-requests", "4"]
+    with served:
+        port = served.port
         text = routes_copy.read_text("utf-8")
         routes_copy.write_text(text.replace(f"greeting: {GREETING}", f"greeting: {edited}"), "utf-8")
         wait_for(lambda: edited in answered(port)[1])
@@ -183,7 +168,5 @@ def test_workers_recycled_by_max_requests_serve_the_last_good_routes(tmp_path, r
         time.sleep(1.5)
         routes_copy.write_text("version: 1\nx: &x [*x]\n", "utf-8")
         heard = [answered(port)[1] for _ in range(24)]  # every worker replaced several times over
-    finally:
-        stop_process(server)
-    assert "Autorestarting worker" in log.read_text("utf-8", errors="replace")
+    assert "Autorestarting worker" in served.log()
     assert all(edited in body for body in heard), sum(GREETING in body for body in heard)

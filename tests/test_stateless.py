@@ -2,97 +2,33 @@
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
+import contextlib
 import xml.etree.ElementTree as ET
-from urllib.parse import urlencode
 
 import pytest
 
-from helpers import ROUTES, TOKEN, call_params, post_signed, sign
-
-from ivr.operators.server import CONFIG, stop_process
+from helpers import ROUTES, Served, call_params, post_signed, sign
 
 PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas
-START_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Replica:
-    """One gunicorn server of the line with the production config, on a loopback port."""
-
-    def __init__(self, log_path, workdir):
-        self.port = free_port()
-        self.log_path = log_path
-        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), WEB_CONCURRENCY="1")
-        env.pop("IVR_DEV", None)
-        self.log = open(log_path, "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", CONFIG, "--bind", f"127.0.0.1:{self.port}"],
-            cwd=workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn exited: {self.log_path.read_text()}")
-            try:
-                if self.request("GET", "/healthz").status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"gunicorn did not answer /healthz within {START_SECONDS} s")
-
-    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        body = urlencode(form) if form is not None else None
-        all_headers = {"Host": PUBLIC_HOST, **(headers or {})}
-        if body is not None:
-            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=all_headers)
-        response = connection.getresponse()
-        response.body = response.read()
-        connection.close()
-        return response
-
-    def post_signed(self, path: str, **extra):
-        """POST as Twilio does to the public URL, signed with the account's token."""
-        params = call_params(**extra)
-        signature = sign(f"http://{PUBLIC_HOST}{path}", params)
-        return self.request("POST", path, params, {"X-Twilio-Signature": signature})
-
-    def stop(self) -> None:
-        stop_process(self.process)
-        self.log.close()
-
-    def access_log(self) -> list[dict]:
-        """The JSON access-log lines this server wrote."""
-        lines = self.log_path.read_text(encoding="utf-8").splitlines()
-        entries = [json.loads(line) for line in lines if line.startswith("{")]
-        return [entry for entry in entries if entry.get("event") == "access"]
 
 
 @pytest.fixture
 def replicas(tmp_path):
-    servers = [Replica(tmp_path / "a.log", tmp_path), Replica(tmp_path / "b.log", tmp_path)]
-    try:
-        for server in servers:
-            server.wait_ready()
+    """Two servers of the line as the image runs them (gunicorn, the production config), one worker each."""
+    with contextlib.ExitStack() as stack:
+        servers = []
+        for name in ("a", "b"):
+            workdir = tmp_path / name
+            workdir.mkdir()
+            servers.append(stack.enter_context(Served(workdir, ROUTES, workers=1, image=True)))
         yield servers
-    finally:
-        for server in servers:
-            server.stop()
+
+
+def post_public(server: Served, path: str, params: dict, signed_for: str | None = None):
+    """POST as Twilio does to the public URL, signed with the account's token for `signed_for`
+    (default: `path`)."""
+    signature = sign(f"http://{PUBLIC_HOST}{signed_for or path}", params)
+    return server.request("POST", path, params, {"Host": PUBLIC_HOST, "X-Twilio-Signature": signature})
 
 
 def canonical(document: bytes) -> list[tuple]:
@@ -113,7 +49,7 @@ def test_one_call_alternating_between_two_servers(replicas, client):
     for turn, key in enumerate([None] + KEYS):
         server = replicas[turn % 2]
         extra = {} if key is None else {"Digits": key}
-        response = server.post_signed(path, **extra)
+        response = post_public(server, path, call_params(**extra))
         assert response.status == 200, response.body
         assert response.getheader("Content-Type").startswith("text/xml")
         alone = post_signed(client, path, **extra)  # the same step answered by an in-process app
@@ -138,8 +74,7 @@ def test_one_call_alternating_between_two_servers(replicas, client):
 
 def test_a_step_signed_for_another_url_is_refused_by_every_replica(replicas):
     params = call_params(Digits="1")
-    signature = sign(f"http://{PUBLIC_HOST}/voice/step?m=top&s=0&f=0", params)
     for server in replicas:
-        response = server.request("POST", "/voice/step?m=top&s=0&f=1", params,
-                                  {"X-Twilio-Signature": signature})
+        response = post_public(server, "/voice/step?m=top&s=0&f=1", params,
+                               signed_for="/voice/step?m=top&s=0&f=0")
         assert response.status == 403
