@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import ROUTES, Served, fetch_health, record_failures, served_call, wait_for
 from records_helpers import HASH_KEY, stored
+from sqlalchemy.exc import OperationalError
 
 from ivr.records.spool import encode
 from ivr.records.summary import CallEnd, StepRecord
@@ -43,10 +44,18 @@ def database(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'r.sqlite3'}"
 
 
+def stored_now(url: str) -> tuple[list[dict], list[dict]]:
+    """What the database holds now; nothing while the server is still making its schema."""
+    try:
+        return stored(url)
+    except OperationalError:
+        return [], []
+
+
 def ended_calls(tmp_path: Path) -> list[str]:
     if not (tmp_path / "r.sqlite3").exists():
         return []
-    return sorted(c["call_sid"] for c in stored(database(tmp_path))[0] if c["ended_at"] is not None)
+    return sorted(c["call_sid"] for c in stored_now(database(tmp_path))[0] if c["ended_at"] is not None)
 
 
 def spool_descriptors(pids: list[int], spool: Path) -> list[str]:
@@ -145,7 +154,7 @@ def written_and_lost(tmp_path: Path, port: int) -> tuple[int, float]:
     """Records in the database (steps, and calls' ends), and records counted as lost."""
     if not (tmp_path / "later" / "r.sqlite3").exists():
         return 0, sum(record_failures(port).values())
-    calls, steps = stored(f"sqlite:///{tmp_path / 'later' / 'r.sqlite3'}")
+    calls, steps = stored_now(f"sqlite:///{tmp_path / 'later' / 'r.sqlite3'}")
     return len(steps) + sum(c["call_status"] is not None for c in calls), sum(record_failures(port).values())
 
 
@@ -186,4 +195,4 @@ def test_a_full_spool_disk_loses_nothing_uncounted(tmp_path, tiny_disk, freed_be
     if freed_before_the_kill:  # what waited in memory went to the spool once it could be written
         assert lost == 0
     else:
-        assert "held in memory only" in log
+        assert "records lost: a worker that is gone held them in memory only" in log
