@@ -474,3 +474,21 @@ def test_the_spool_is_synced_to_disk_off_the_calls_path(tmp_path, clock, monkeyp
 class mock_any:
     def __eq__(self, other):
         return True
+
+
+def test_a_clean_exit_after_the_thread_ended_idle_removes_the_spool(tmp_path, clock, monkeypatch):
+    monkeypatch.setattr("ivr.records.writer.SEGMENT_IDLE", 600.0)  # only the exit may remove it
+    monkeypatch.setattr("ivr.records.writer.IDLE_SECONDS", 0.1)
+    monkeypatch.setattr("ivr.records.writer.TICK", 0.05)
+    spool = tmp_path / "spool"
+    app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, records_spool=str(spool))
+    writer = app.extensions["ivr.records"]
+    place_call(app, ["4", "-"])
+    drained(app)
+    deadline = time.monotonic() + 10
+    while writer._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert writer._thread is None and len(list(spool.glob("*.spool"))) == 1  # ended for lack of work
+    assert writer.close() == 0
+    assert list(spool.iterdir()) == []
+    assert len(stored(f"sqlite:///{tmp_path / 'r.sqlite3'}")[1]) == 3
