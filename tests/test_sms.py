@@ -313,6 +313,7 @@ def test_the_sender_is_a_number_a_sender_id_or_a_messaging_service(value_, field
 @pytest.mark.parametrize("overrides, complaint", [
     ({"sms_from": "TooLongSenderID"}, "IVR_SMS_FROM='TooLongSenderID' is neither"),
     ({"sms_from": "12345"}, "is neither"),
+    ({"sms_from": "+81５０12345678"}, "is neither"),
     ({"account_sid": ""}, "also need: TWILIO_ACCOUNT_SID"),
     ({"caller_hash_key": ""}, "IVR_CALLER_HASH_KEY"),
     ({"records_url": None}, "a records database"),
