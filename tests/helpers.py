@@ -188,3 +188,47 @@ def signed_call(port: int, path: str = "/voice", timeout: float = 5.0, scheme_ho
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
+
+
+def served_call(port: int, keys: list[str], status: str | None = "completed", **form: str) -> list[str]:
+    """A whole call against a served line, signed as Twilio signs each step: what the caller heard
+    at each step. `keys` are pressed in turn ("" is silence); the status callback follows unless
+    status=None. `form` overrides Twilio's fields (CallSid, From, …)."""
+    params = {"CallSid": "CA" + "2" * 32, "AccountSid": "AC" + "1" * 32, "From": "+819011112222",
+              "To": "+815012345678", "CallStatus": "in-progress", **form}
+
+    def post(path: str, extra: dict) -> urllib.request.Request:
+        fields = dict(params, **extra)
+        url = f"http://127.0.0.1:{port}{path}"
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(),
+                                         headers={"X-Twilio-Signature": sign(url, fields)})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    heard, path, presses = [], "/voice", list(keys)
+    while True:
+        root = ET.fromstring(post(path, {} if path == "/voice" else {"Digits": presses.pop(0)}))
+        heard.append(spoken(root))
+        gather = root.find("Gather")
+        if gather is None or not presses:
+            break
+        path = gather.get("action")
+    if status is not None:
+        post("/voice/status", {"CallStatus": status, "CallDuration": "30"})
+    return heard
+
+
+def served_metrics(port: int) -> dict[tuple[str, tuple], float]:
+    """The served line's /metrics, as {(sample name, sorted labels): value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode("utf-8")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def record_failures(port: int) -> dict[str, float]:
+    """ivr_record_write_failures_total of a served line, by reason (summed over its workers)."""
+    return {dict(labels)["reason"]: value for (name, labels), value in served_metrics(port).items()
+            if name == "ivr_record_write_failures_total"}

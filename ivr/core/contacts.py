@@ -14,8 +14,13 @@ SHORT_CODES = ("110", "119", "188", "189", "#9110")
 NAVI_DIAL_PREFIX = "0570"
 _GROUPED = re.compile(r"^\d+(-\d+)*$")
 _EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
-# A Japanese mobile number in E.164 (070, 080 and 090 numbers), as Twilio sends it in From.
-_JAPANESE_MOBILE = re.compile(r"\+81[789]0\d{8}")
+# A Japanese mobile number in E.164 (070, 080 and 090 numbers), as Twilio sends it in From: a plus
+# and ASCII digits only. (`\d` would also take other scripts' digits, ２ or २, which are the same
+# handset written otherwise: offering to them would let one handset dodge the limits.)
+_JAPANESE_MOBILE = re.compile(r"\+81[789]0[0-9]{8}")
+# A number already in E.164 with ASCII digits: the one form of a handset's number.
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_LONGEST_NUMBER = 64  # characters of a From worth giving to phonenumbers
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,30 @@ def parse_email(text: str) -> Email:
 
 
 def is_japanese_mobile(number: str | None) -> bool:
-    """Whether a caller's From is a Japanese mobile number (+8170, +8180, +8190 and 8 digits).
+    """Whether a caller's From is a Japanese mobile number (+8170, +8180, +8190 and 8 digits),
+    written as Twilio writes it: ASCII digits, no spaces, nothing else.
 
     Withheld and anonymous callers (Twilio sends `anonymous`, `restricted` or an empty
-    From), landlines and foreign numbers are not.
+    From), landlines, foreign numbers and numbers written any other way are not.
     """
     return bool(number) and _JAPANESE_MOBILE.fullmatch(number) is not None
+
+
+def caller_number(value: str | None) -> str | None:
+    """A caller's From as one handset: E.164 with ASCII digits, however its digits and signs were
+    written (phonenumbers reads ２, २ or 𝟐 as 2, and ＋ as +). A From already in that form is
+    taken as it is; anything else phonenumbers does not find a valid number (withheld, anonymous)
+    is None."""
+    if not value:
+        return None
+    if _E164.fullmatch(value):
+        return value  # Twilio's own form: nothing to read
+    if len(value) > _LONGEST_NUMBER:
+        return None
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.extension or not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
