@@ -7,7 +7,7 @@ import sqlite3
 import time
 
 import pytest
-from helpers import ROUTES, post_signed, spoken, twiml
+from helpers import ROUTES, post_signed, spoken, twiml, wait_for
 from records_helpers import drained, place_call, record_app, stored
 from sqlalchemy import event
 
@@ -225,10 +225,10 @@ def test_routes_file_deleted_while_serving(tmp_path, clock):
     client = app.test_client()
     first = twiml(post_signed(client, "/voice"))
     routes.unlink()
-    time.sleep(1.1)  # the line looks at the file at most once a second
+    refused = wait_for(lambda: client.get("/healthz").get_json()["last_refused_reload"], 5)
+    assert "cannot be read" in refused["error"]
     answer = twiml(post_signed(client, first.find("Gather").get("action"), Digits="4"))
     assert "迷惑メール相談センターの番号は" in spoken(answer)
-    assert "cannot be read" in client.get("/healthz").get_json()["last_refused_reload"]["error"]
 
 
 def test_an_exception_inside_the_flow(tmp_path, clock, monkeypatch):

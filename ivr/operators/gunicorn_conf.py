@@ -117,10 +117,12 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """A new worker (at start, after another's end, after SIGHUP) serves the last good routes."""
+    """A new worker (at start, after another's end, after SIGHUP) serves the last good routes, and
+    looks at routes.yaml from now on (a thread of its own: no call waits on the file)."""
     line = _line(worker.wsgi)
     if line is not None:
         line.adopt_last_good()
+        line.watch()
 
 
 def child_exit(server, worker):

@@ -11,6 +11,8 @@ import itertools
 import json
 import os
 import re
+import stat
+import time
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -40,6 +42,8 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
 FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
 DIGITS = re.compile(r"[0-9０-９]+")
+READ_LIMIT = 2.0  # seconds the whole read of a routes file may take
+READ_CHUNK = 64 * 1024
 MAX_PROBLEMS = 50  # schema problems reported at once: a file far from valid needs fixing first
 
 
@@ -62,25 +66,57 @@ def load_routes(path: str | Path) -> Routes:
     return parse_routes(read_routes_text(path), str(path))
 
 
-def read_routes_text(path: str | Path) -> str:
+def read_routes_text(path: str | Path, limit: float = READ_LIMIT) -> str:
     """A routes file's text; RoutesError if it cannot be read, is not UTF-8 or is over MAX_BYTES.
 
-    At most MAX_BYTES are read: a larger file is refused without being read whole.
+    Only a regular file is read (a link to one too, as Kubernetes mounts a ConfigMap): a FIFO,
+    a device or a directory is refused, before it is opened and again after (it may have been
+    swapped in between), and it is opened without blocking. At most MAX_BYTES are read, and the
+    whole read may take at most `limit` seconds.
     """
     path = Path(path)
+    deadline = time.monotonic() + limit
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-            size = os.fstat(handle.fileno()).st_size
+        _regular(path, os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
         raise RoutesError([Problem(str(path), 1, (), f"cannot be read: {exc}")]) from None
+    try:
+        info = os.fstat(fd)
+        _regular(path, info.st_mode)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            if time.monotonic() > deadline:
+                raise RoutesError([Problem(str(path), 1, (), f"took more than {limit:g} s to read")])
+            chunk = os.read(fd, min(READ_CHUNK, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise RoutesError([Problem(str(path), 1, (), f"cannot be read: {exc}")]) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     if len(data) > MAX_BYTES:
-        raise RoutesError([Problem(str(path), 1, (), too_large(max(size, len(data))))])
+        raise RoutesError([Problem(str(path), 1, (), too_large(max(info.st_size, len(data))))])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise RoutesError([Problem(str(path), line, (), f"cannot be read: not UTF-8 text ({exc.reason})")]) from None
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"))
+
+
+def _regular(path: Path, mode: int) -> None:
+    """RoutesError unless `mode` is a regular file's."""
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "something else")
+        raise RoutesError([Problem(str(path), 1, (), f"is not a regular file but {kind}; publish "
+                                                     "routes.yaml as an ordinary file (or a link to one)")])
 
 
 def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
