@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
 import shutil
+import sqlite3
 import time
 
+import psycopg
+import pytest
 from helpers import BASE, ROUTES, call_params, wait_for
 from prometheus_client.parser import text_string_to_metric_families
 from records_helpers import CALLER, HASH_KEY, drained, place_call, record_app
@@ -117,6 +121,27 @@ def test_metrics_and_health_say_nothing_about_callers(tmp_path, clock):
     for body in (client.get("/metrics").get_data(as_text=True), health.get_data(as_text=True)):
         for secret in (CALLER, CALLER[3:], digest[:12], call.base["CallSid"]):
             assert secret not in body
+
+
+@pytest.mark.parametrize("error, kind", [
+    (sqlite3.OperationalError("database is locked"), "locked"),
+    (sqlite3.OperationalError("attempt to write a readonly database"), "read_only"),
+    (sqlite3.OperationalError("database or disk is full"), "disk_full"),
+    (psycopg.OperationalError("connection failed: connection to server at \"db\", port 5432 failed"), "unreachable"),
+    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), "timeout"),
+    (psycopg.errors.LockNotAvailable("could not obtain lock"), "locked"),
+    (psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT"), "read_only"),
+    (psycopg.errors.UniqueViolation("duplicate key"), "refused"),
+    (OSError(errno.ENOSPC, "No space left on device"), "disk_full"),
+])
+def test_each_database_fault_has_a_kind_healthz_can_show(error, kind):
+    from sqlalchemy import exc
+
+    from ivr.records.faults import DATABASE_FAULTS, database_fault
+
+    wrapped = error if isinstance(error, OSError) else exc.OperationalError("INSERT …", {}, error)
+    assert database_fault(wrapped) == kind and kind in DATABASE_FAULTS
+    assert database_fault(exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")) == "no_connection"
 
 
 def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime, timezone
 
 from ..core.events import CallEndEvent, StepEvent
 from ..core.outcomes import TRANSFERS, Outcome
@@ -57,7 +58,15 @@ class Metrics:
         self.record_error_time = Gauge("ivr_record_last_write_error_timestamp_seconds",
                                        "When a record write last failed (Unix time; 0: never)",
                                        multiprocess_mode="max", registry=r)
+        self.write_error_kind = Gauge("ivr_record_write_error_timestamp_seconds",
+                                      "When a record write last failed, by kind of fault (Unix time)",
+                                      ["kind"], multiprocess_mode="max", registry=r)
+        self.write_recovered = Gauge("ivr_record_write_recovered_timestamp_seconds",
+                                     "When records were written again after a failed write (Unix time; 0: never)",
+                                     multiprocess_mode="max", registry=r)
         self._written = 0
+        self._error_seen: dict | None = None  # the writer's last error, once its gauge is set
+        self._recovery_seen: dict | None = None
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
                                    ["status"], registry=r)
         self.sms_requests = Counter("ivr_sms_requests",
@@ -86,12 +95,57 @@ class Metrics:
         self.record_error_time.set(time.time())
 
     def records_state(self, state: dict) -> None:
-        """The record writer's queue, as its thread sees it."""
+        """The record writer's queue and last write error, as its thread sees them."""
         self.record_queue.set(state["queued"])
         self.record_oldest.set(state["oldest_queued_seconds"])
         if state["written"] > self._written:
             self.records_written.inc(state["written"] - self._written)
             self._written = state["written"]
+        error = state.get("last_write_error")
+        if error is not None and error is not self._error_seen:  # each failed write is a new one
+            self._error_seen = error
+            self.write_error_kind.labels(kind=error.get("kind", "refused")).set(time.time())
+        if error is not None and error.get("recovered_at") and error is not self._recovery_seen:
+            self._recovery_seen = error
+            self.write_recovered.set(time.time())
+
+    def records_overview(self) -> dict:
+        """The whole server's records (every live worker's queue; what every worker wrote and gave
+        up since the server started; the latest failed write, its kind, and whether writing
+        recovered since), from the metrics the workers share, or this process's own."""
+        queued = oldest = written = lost = recovered = 0.0
+        kinds: dict[str, float] = {}
+        for family in self._families():
+            for sample in family.samples:
+                name, value = sample.name, sample.value
+                if name == "ivr_record_queue_depth":
+                    queued += value
+                elif name == "ivr_record_queue_oldest_seconds":
+                    oldest = max(oldest, value)
+                elif name == "ivr_records_written_total":
+                    written += value
+                elif name == "ivr_record_write_failures_total":
+                    lost += value
+                elif name == "ivr_record_write_recovered_timestamp_seconds":
+                    recovered = max(recovered, value)
+                elif name == "ivr_record_write_error_timestamp_seconds" and value > 0:
+                    kind = sample.labels.get("kind", "")
+                    kinds[kind] = max(kinds.get(kind, 0.0), value)
+        last = max(kinds.items(), key=lambda item: item[1]) if kinds else None
+        return {"queued": int(queued), "oldest_queued_seconds": round(oldest, 3), "written": int(written),
+                "lost": int(lost), "last_write_error": None if last is None else {
+                    "at": _iso(last[1]), "kind": last[0],
+                    "recovered_at": _iso(recovered) if recovered >= last[1] else None}}
+
+    def _families(self):
+        if self.shared_dir:
+            from prometheus_client import CollectorRegistry
+            from prometheus_client.multiprocess import MultiProcessCollector
+
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry, path=self.shared_dir)
+            return registry.collect()
+        return self.registry.collect()
 
     def sms_requested(self, result: str) -> None:
         """A caller asked for a text message: queued, over_call_limit, over_caller_limit,
@@ -142,3 +196,7 @@ class Metrics:
             MultiProcessCollector(registry, path=self.shared_dir)
             return generate_latest(registry), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")

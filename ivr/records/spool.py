@@ -21,6 +21,7 @@ from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 
+from .faults import spool_fault
 from .summary import CallEnd, StepRecord
 
 log = logging.getLogger("ivr.records")
@@ -107,7 +108,7 @@ class Spool:
             if self.error is None:
                 log.error("record spool %s cannot be written (%s): records are only kept in "
                           "memory until it can", self.directory, error)
-            self.error = str(error)
+            self.error = spool_fault(error)  # what /healthz shows; the log has the path and the error
             return None
         self.error = None
         segment.count += 1
