@@ -104,7 +104,8 @@ class Server:
         self.port = free_port()
         self.workers_wanted = workers
         self.log_path = workdir / "serve.log"
-        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off")
+        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off",
+                   IVR_METRICS_BIND=f"127.0.0.1:{free_port()}")
         for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES", "DATABASE_URL"):
             env.pop(name, None)
         with open(self.log_path, "wb") as log:

@@ -7,7 +7,7 @@ import sqlite3
 import time
 
 import pytest
-from helpers import ROUTES, post_signed, spoken, twiml, wait_for
+from helpers import ROUTES, metrics_text, post_signed, spoken, twiml, wait_for
 from records_helpers import drained, place_call, record_app, stored
 from sqlalchemy import event
 
@@ -37,7 +37,7 @@ def timed_call(app, keys):
 def failures(app) -> float:
     from prometheus_client.parser import text_string_to_metric_families
 
-    text = app.test_client().get("/metrics").get_data(as_text=True)
+    text = metrics_text(app)
     return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
                if s.name == "ivr_record_write_failures_total")
 
@@ -51,7 +51,7 @@ def quick_retries(monkeypatch):
 def metric(app, name: str) -> float:
     from prometheus_client.parser import text_string_to_metric_families
 
-    text = app.test_client().get("/metrics").get_data(as_text=True)
+    text = metrics_text(app)
     found = [s.value for f in text_string_to_metric_families(text) for s in f.samples if s.name == name]
     assert found, f"{name} is not in /metrics"
     return sum(found)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import urllib.error
 import urllib.parse
 import urllib.request
+
+import pytest
 
 from helpers import ROUTES, Served, fetch_health, post_voice, sign, wait_for
 
@@ -23,11 +28,21 @@ def voice_requests(metrics: str) -> float:
                if line.startswith("ivr_http_requests_total{") and 'endpoint="ivr.voice"' in line)
 
 
-def test_metrics_add_up_over_every_worker(tmp_path):
+def test_metrics_add_up_over_every_worker_on_their_own_port_only(tmp_path):
+    """/metrics is served by the gunicorn master on IVR_METRICS_BIND, summed over every worker,
+    one that ended included; the public webhook port has no /metrics."""
     with Served(tmp_path, ROUTES, workers=3) as served:
         for _ in range(CALLS):
             assert "迷惑メール相談のご案内です。" in post_voice(served.port)
-        assert voice_requests(scrape(served.port)) == CALLS
+        assert voice_requests(scrape(served.metrics_port)) == CALLS
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            scrape(served.port)
+        assert refused.value.code == 404
+        worker = served.workers()[0]
+        os.kill(worker, signal.SIGTERM)
+        wait_for(lambda: worker not in served.workers() and len(served.workers()) == 3)
+        assert voice_requests(scrape(served.metrics_port)) == CALLS
+        assert fetch_health(served.port)["status"] == "ok"
 
 
 def calls_spread_over_workers(port: int, count: int) -> list[bytes]:
@@ -89,3 +104,23 @@ def test_healthz_names_a_fault_and_never_a_path_host_or_exception(tmp_path):
         assert detail not in body, (detail, json.loads(body))
     log = served.log()
     assert "127.0.0.1" in log and str(not_a_directory / "spool") in log, "the details are in the log"
+
+
+def test_a_metrics_port_already_taken_leaves_the_line_up_and_says_so(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with Served(tmp_path, ROUTES, workers=1, IVR_METRICS_BIND=f"127.0.0.1:{port}") as served:
+            assert "迷惑メール相談のご案内です。" in post_voice(served.port)
+            assert f"/metrics cannot be served on 127.0.0.1:{port}" in served.log()
+
+
+@pytest.mark.parametrize("bind", ["9464", "localhost", "0.0.0.0:99999", ":9464"])
+def test_a_metrics_address_that_is_not_host_and_port_stops_the_start(bind):
+    from ivr.settings import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match="IVR_METRICS_BIND"):
+        Settings.from_environ({"IVR_METRICS_BIND": bind})
+    assert Settings.from_environ({"IVR_METRICS_BIND": "off"}).metrics_address is None
+    assert Settings.from_environ({}).metrics_address == ("127.0.0.1", 9464)

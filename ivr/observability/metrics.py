@@ -1,4 +1,5 @@
-"""Prometheus metrics (served at GET /metrics); shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR."""
+"""Prometheus metrics, shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR and served apart from the
+webhooks (GET /metrics on IVR_METRICS_BIND, by the gunicorn master: ivr.operators.server.serve_metrics)."""
 
 from __future__ import annotations
 
@@ -138,14 +139,19 @@ class Metrics:
                     "recovered_at": _iso(recovered) if recovered >= last[1] else None}}
 
     def _families(self):
-        if self.shared_dir:
-            from prometheus_client import CollectorRegistry
-            from prometheus_client.multiprocess import MultiProcessCollector
+        return self.collected().collect()
 
-            registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=self.shared_dir)
-            return registry.collect()
-        return self.registry.collect()
+    def collected(self):
+        """A registry of every process's metrics when PROMETHEUS_MULTIPROC_DIR is set (summed as
+        each metric's mode says), else this process's own."""
+        if not self.shared_dir:
+            return self.registry
+        from prometheus_client import CollectorRegistry
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=self.shared_dir)
+        return registry
 
     def sms_requested(self, result: str) -> None:
         """A caller asked for a text message: queued, over_call_limit, over_caller_limit,
@@ -188,14 +194,9 @@ class Metrics:
 
     def exposition(self) -> tuple[bytes, str]:
         """The text format, summed over every worker when PROMETHEUS_MULTIPROC_DIR is set."""
-        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-        from prometheus_client.multiprocess import MultiProcessCollector
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-        if self.shared_dir:
-            registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=self.shared_dir)
-            return generate_latest(registry), CONTENT_TYPE_LATEST
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.collected()), CONTENT_TYPE_LATEST
 
 
 def _iso(timestamp: float) -> str:

@@ -1,4 +1,5 @@
-"""Endpoints for the maintainers: unauthenticated, cheap, and saying nothing about callers."""
+"""/healthz for the maintainers, unauthenticated, cheap and saying nothing about callers; and the
+response counter. (/metrics is served apart from the webhooks: ivr.operators.server.serve_metrics.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from ..records.faults import DATABASE_FAULTS
 log = logging.getLogger("ivr")
 
 bp = Blueprint("ops", __name__)
-metrics_bp = Blueprint("metrics", __name__)
 WEBHOOK_BLUEPRINTS = frozenset({"ivr", "status"})
 
 
@@ -50,15 +50,6 @@ def _records(writer, metrics) -> dict:
                 "at": error["at"], "error": DATABASE_FAULTS.get(error.get("kind"), DATABASE_FAULTS["refused"]),
                 "recovered_at": error["recovered_at"]},
             "spool": own["spool"], "spool_error": own["spool_error"]}
-
-
-@metrics_bp.get("/metrics")
-def metrics() -> Response:
-    """Prometheus scrape endpoint: counts and timings only, nothing about any caller."""
-    for refresh in current_app.extensions.get("ivr.metrics_refresh", ()):
-        refresh()  # gauges this worker keeps, brought up to date
-    body, content_type = current_app.extensions["ivr.metrics"].exposition()
-    return Response(body, content_type=content_type)
 
 
 def count_response(response: Response) -> Response:
