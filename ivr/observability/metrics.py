@@ -4,6 +4,7 @@ webhooks (GET /metrics on IVR_METRICS_BIND, by the gunicorn master: ivr.operator
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -66,6 +67,7 @@ class Metrics:
                                      "When records were written again after a failed write (Unix time; 0: never)",
                                      multiprocess_mode="max", registry=r)
         self._written = 0
+        self._state_lock = threading.Lock()  # the writer's thread and /healthz both report its state
         self._error_seen: dict | None = None  # the writer's last error, once its gauge is set
         self._recovery_seen: dict | None = None
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
@@ -96,19 +98,20 @@ class Metrics:
         self.record_error_time.set(time.time())
 
     def records_state(self, state: dict) -> None:
-        """The record writer's queue and last write error, as its thread sees them."""
-        self.record_queue.set(state["queued"])
-        self.record_oldest.set(state["oldest_queued_seconds"])
-        if state["written"] > self._written:
-            self.records_written.inc(state["written"] - self._written)
-            self._written = state["written"]
-        error = state.get("last_write_error")
-        if error is not None and error is not self._error_seen:  # each failed write is a new one
-            self._error_seen = error
-            self.write_error_kind.labels(kind=error.get("kind", "refused")).set(time.time())
-        if error is not None and error.get("recovered_at") and error is not self._recovery_seen:
-            self._recovery_seen = error
-            self.write_recovered.set(time.time())
+        """The record writer's queue and last write error, as its thread (or /healthz) sees them."""
+        with self._state_lock:
+            self.record_queue.set(state["queued"])
+            self.record_oldest.set(state["oldest_queued_seconds"])
+            if state["written"] > self._written:
+                self.records_written.inc(state["written"] - self._written)
+                self._written = state["written"]
+            error = state.get("last_write_error")
+            if error is not None and error is not self._error_seen:  # each failed write is a new one
+                self._error_seen = error
+                self.write_error_kind.labels(kind=error.get("kind", "refused")).set(time.time())
+            if error is not None and error.get("recovered_at") and error is not self._recovery_seen:
+                self._recovery_seen = error
+                self.write_recovered.set(time.time())
 
     def records_overview(self) -> dict:
         """The whole server's records (every live worker's queue; what every worker wrote and gave
