@@ -92,6 +92,15 @@ def next_action(root: ET.Element) -> str:
     return root.find("Gather").get("action")
 
 
+def metrics_text(app) -> str:
+    """What GET /metrics (served apart from the webhooks) shows for an app built in this process,
+    the record writer's gauges brought up to date first."""
+    writer = app.extensions.get("ivr.records")
+    if writer is not None:
+        writer.report()
+    return app.extensions["ivr.metrics"].exposition()[0].decode("utf-8")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,13 +135,16 @@ def wait_for(condition, seconds: float = 15.0):
 
 
 class Served:
-    """A real `ivr serve` on a loopback port, run from `workdir`, its output in workdir/serve.log."""
+    """A real `ivr serve` on a loopback port, its metrics on another (`metrics_port`), run from
+    `workdir`, its output in workdir/serve.log."""
 
     def __init__(self, workdir: Path, routes: Path, workers: int = 2, **env: str):
         self.workdir = workdir
         self.port = free_port()
+        self.metrics_port = free_port()
         self.log_path = workdir / "serve.log"
-        self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off")
+        self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off",
+                        IVR_METRICS_BIND=f"127.0.0.1:{self.metrics_port}")
         for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES"):
             self.env.pop(name, None)
         self.env.update(env)
@@ -219,7 +231,7 @@ def served_call(port: int, keys: list[str], status: str | None = "completed", **
 
 
 def served_metrics(port: int) -> dict[tuple[str, tuple], float]:
-    """The served line's /metrics, as {(sample name, sorted labels): value}."""
+    """The served line's /metrics (on its metrics port, `Served.metrics_port`), as {(sample name, sorted labels): value}."""
     from prometheus_client.parser import text_string_to_metric_families
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:

@@ -276,6 +276,29 @@ def test_service_and_image_agree_on_the_port(manifests, container):
     assert bind.rsplit(":", 1)[1] == str(ports[target]) == image_env()["IVR_BIND"].rsplit(":", 1)[1]
 
 
+def test_metrics_have_a_port_of_their_own_that_the_service_leaves_out(manifests, container):
+    """/metrics is served on its own port (IVR_METRICS_BIND), scraped on the pods themselves; the
+    public Service (and so the ingress) reaches the webhook port only."""
+    from ivr.settings import Settings
+
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    bind = env_of(container)["IVR_METRICS_BIND"]["value"]
+    assert Settings.from_environ({"IVR_METRICS_BIND": bind}).metrics_address == ("0.0.0.0", ports["metrics"])
+    assert image_env()["IVR_METRICS_BIND"] == bind and ports["metrics"] != ports["http"]
+    exposed = [rest.split() for word, rest in runtime_stage() if word == "EXPOSE"]
+    assert exposed == [[str(ports["http"]), str(ports["metrics"])]]
+    assert [port["targetPort"] for port in manifests["Service"]["spec"]["ports"]] == ["http"]
+    template = manifests["Deployment"]["spec"]["template"]["metadata"]
+    assert template["annotations"]["prometheus.io/port"] == str(ports["metrics"])
+    monitor = yaml.safe_load((K8S / "monitoring" / "podmonitor.yaml").read_text(encoding="utf-8"))
+    assert monitor["kind"] == "PodMonitor"
+    assert "podmonitor.yaml" in yaml.safe_load((K8S / "monitoring" / "kustomization.yaml").read_text())["resources"]
+    # The line's `endpoint` label is what the dashboard and the rules select on.
+    assert all(e["honorLabels"] is True for e in monitor["spec"]["podMetricsEndpoints"])
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= template["labels"].items()
+    assert [e["port"] for e in monitor["spec"]["podMetricsEndpoints"]] == ["metrics"]
+
+
 def test_pods_run_the_images_own_command(container):
     assert "command" not in container and "args" not in container
     assert container["image"].split(":")[0] == "meiwaku-ivr"

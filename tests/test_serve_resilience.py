@@ -175,7 +175,7 @@ def test_workers_recycled_by_max_requests_serve_the_last_good_routes(tmp_path, r
     edited = "迷惑メール相談の、新しいご案内です。"
     port = free_port()
     env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes_copy), IVR_RECORDS_DB="off",
-               WEB_CONCURRENCY="2")
+               WEB_CONCURRENCY="2", IVR_METRICS_BIND=f"127.0.0.1:{free_port()}")
     for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES"):
         env.pop(name, None)
     log = tmp_path / "gunicorn.log"

@@ -89,7 +89,7 @@ def test_bad_lines_and_a_fifo_in_the_spool_stop_no_replay(tmp_path):
     (spool / "3-1-cccccccc.spool").write_bytes(lines(call_records(third)))
     with serve_records(tmp_path, spool) as served:
         wait_for(lambda: ended_calls(tmp_path) == [first, second, third], 30)
-        failures = wait_for(lambda: (f := record_failures(served.port)).get("spool_bad_line") and f, 10)
+        failures = wait_for(lambda: (f := record_failures(served.metrics_port)).get("spool_bad_line") and f, 10)
         wait_for(lambda: not list(spool.glob("*.spool")), 10)
         assert spool_descriptors(served.workers(), spool) == []
         log = served.log()
@@ -187,9 +187,9 @@ def test_a_full_spool_disk_loses_nothing_uncounted(tmp_path, tiny_disk, freed_be
         (tmp_path / "later").mkdir()  # the database is back
         total = 4 * len(calls)
         deadline = time.monotonic() + 30
-        while sum(written_and_lost(tmp_path, served.port)) < total and time.monotonic() < deadline:
+        while sum(written_and_lost(tmp_path, served.metrics_port)) < total and time.monotonic() < deadline:
             time.sleep(0.2)
-        written, lost = written_and_lost(tmp_path, served.port)
+        written, lost = written_and_lost(tmp_path, served.metrics_port)
         log = served.log()
     assert written + lost == total, (written, lost)
     if freed_before_the_kill:  # what waited in memory went to the spool once it could be written

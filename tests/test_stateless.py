@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import ROUTES, TOKEN, call_params, post_signed, sign
+from helpers import ROUTES, TOKEN, call_params, free_port, post_signed, sign
 
 from ivr.operators.server import CONFIG, stop_process
 
 PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas
 START_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Replica:
@@ -34,7 +27,8 @@ class Replica:
     def __init__(self, log_path, workdir):
         self.port = free_port()
         self.log_path = log_path
-        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), WEB_CONCURRENCY="1")
+        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(ROUTES), WEB_CONCURRENCY="1",
+                   IVR_METRICS_BIND=f"127.0.0.1:{free_port()}")
         env.pop("IVR_DEV", None)
         self.log = open(log_path, "wb")
         self.process = subprocess.Popen(

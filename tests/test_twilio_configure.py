@@ -24,7 +24,7 @@ from twilio.rest import Client
 from ivr.operators.cli import main
 from ivr.operators.twilio_setup import wanted_settings
 
-from helpers import ROOT
+from helpers import ROOT, free_port
 
 PRISM = ROOT / "tests" / "prism" / "node_modules" / ".bin" / "prism"
 SPEC = ROOT.parent / "shared" / "reference" / "twilio-oai" / "twilio_api_v2010.yaml"
@@ -39,12 +39,6 @@ needs_prism = pytest.mark.skipif(
     reason="Twilio stand-in not installed: run `npm ci --prefix tests/prism` (Node 20) and keep "
            "../shared/reference/twilio-oai beside the repository (.ci/setup.d/prism.sh does it in CI)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -438,30 +438,39 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=lambda: (os.cpu_count() or 1) * 2 + 1, type=int,
               show_default="2 × CPUs + 1", help="gunicorn worker processes.")
+@click.option("--metrics-bind", metavar="HOST:PORT", default=None,
+              show_default="$IVR_METRICS_BIND or 127.0.0.1:9464",
+              help="Where GET /metrics is served, apart from the webhooks; off for nowhere.")
 @click.option("--dev", is_flag=True, help="Local development mode: Flask's server, and "
               "without TWILIO_AUTH_TOKEN requests are not checked. Never expose it.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the line's webhooks (POST /voice) for Twilio.
+def serve(host: str, port: int, workers: int, metrics_bind: str | None, dev: bool) -> None:
+    """Serve the line's webhooks (POST /voice) for Twilio, and its metrics on a port of their own.
 
     Reads IVR_ROUTES (default routes.yaml) and TWILIO_AUTH_TOKEN from the
     environment, and refuses to start if either is unusable. Runs gunicorn with
     the configuration the image uses (gthread workers of 32 threads; see the
     README's "Reliability"); SIGHUP replaces the workers, which serve the last
-    good routes.yaml.
+    good routes.yaml. GET /metrics (every worker's) is served by gunicorn's
+    master on --metrics-bind, never on the webhooks' port: keep that port off
+    the internet.
     """
     from ..app import ConfigError, create_app
 
+    overrides = {} if metrics_bind is None else {"metrics_bind": metrics_bind}
     if dev:
         click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
                     "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
                     fg="red", bold=True, err=True)
-        app = _app_or_exit(lambda: create_app({"dev": True}), (ConfigError, RoutesError))
+        app = _app_or_exit(lambda: create_app({"dev": True, **overrides}), (ConfigError, RoutesError))
+        from .server import serve_metrics
+
+        serve_metrics(app)
         app.run(host=host, port=port, debug=False)
         return
     from .server import metrics_shared_between_workers, run_gunicorn
 
     with metrics_shared_between_workers():
-        app = _app_or_exit(create_app, (ConfigError, RoutesError))
+        app = _app_or_exit(lambda: create_app(overrides), (ConfigError, RoutesError))
         run_gunicorn(app, host, port, workers)
 
 

@@ -36,6 +36,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.events import CALL_SID
+from .faults import spool_fault
 from .summary import CallEnd, StepRecord
 
 log = logging.getLogger("ivr.records")
@@ -177,9 +178,9 @@ class Spool:
             _append_line(segment, line)
         except OSError as error:
             if self.error is None:
-                log.error("record spool %s cannot be written (%s): records are kept in memory "
-                          "only until it can", self.directory, error)
-            self.error = error.strerror or str(error)
+                log.error("record spool %s cannot be written (%s): records are only kept in "
+                          "memory until it can", self.directory, error)
+            self.error = spool_fault(error)  # what /healthz shows; the log has the path and the error
             return None
         if self.error is not None:
             log.warning("record spool %s can be written again", self.directory)

@@ -34,6 +34,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
 from . import database
+from .faults import DATABASE_FAULTS, database_fault
 from .spool import Spool
 from .summary import CallEnd, StepRecord
 
@@ -391,14 +392,15 @@ class RecordWriter:
     def _failed_attempt(self, retry_state) -> None:
         error = retry_state.outcome.exception()
         first = self.last_error is None or self.last_error.get("recovered_at") is not None
-        self.last_error = {"at": _now(), "error": f"{type(error).__name__}: {_one_line(error)}",
-                           "recovered_at": None}
+        kind = "schema" if isinstance(error, SchemaNotReady) else database_fault(error)
+        # The kind is what /healthz shows; the error itself (host, port, path) only goes to the log.
+        self.last_error = {"at": _now(), "error": DATABASE_FAULTS[kind], "kind": kind, "recovered_at": None}
         self._schema_ready = False
         self.on_retry(type(error).__name__)
         if first or time.monotonic() - self._logged_at >= LOG_EVERY:
             self._logged_at = time.monotonic()
-            log.warning("records database in trouble, %d records wait (oldest %.1f s): %s",
-                        len(self._items), self._oldest(), self.last_error["error"])
+            log.warning("records database in trouble, %d records wait (oldest %.1f s): %s: %s",
+                        len(self._items), self._oldest(), type(error).__name__, _one_line(error))
 
     def _file_identity(self) -> tuple[int, int] | None:
         """(device, inode) of the SQLite file at the engine's path; None if it is not there."""
@@ -442,10 +444,11 @@ class RecordWriter:
             return 0.0
 
     def state(self) -> dict:
-        """Queue depth, the oldest queued record's age, totals and the last write error."""
+        """Queue depth, the oldest queued record's age, totals, the last write error (its kind, not
+        its text), whether records are spooled and what kind of fault the spool had, if any."""
         return {"queued": len(self._items), "oldest_queued_seconds": round(self._oldest(), 3),
                 "written": self.written, "lost": self.lost, "last_write_error": self.last_error,
-                "spool": str(self.spool_dir) if self.spool_dir else None,
+                "spool": self.spool_dir is not None,
                 "spool_error": self._spool.error if self._spool else None}
 
     def report(self) -> None:
