@@ -34,7 +34,7 @@ def test_call_interactive_reads_keys_from_the_terminal(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30"],
                            input="1\n1\n\n")
     assert result.exit_code == 0
-    assert "消費者ホットラインの番号は、イチ、ハチ、ハチです。" in result.output
+    assert "番号は、イチ、ハチ、ハチです。消費者ホットラインです。" in result.output
     assert "SILENCE  (no key)" in result.output
     assert result.output.rstrip().endswith("HANGUP   line hangs up")
 

@@ -33,6 +33,7 @@ from ..core.routes import (
     Menu,
     Option,
     Routes,
+    Unclear,
 )
 from .reader import MAX_BYTES, Document, Problem, read_yaml, too_large
 
@@ -172,6 +173,7 @@ _FORMS = {
     "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": "HH:MM-HH:MM (e.g. \"10:00-12:00\")",
     "^https://[!-~]+$": "of a web address starting with https:// (e.g. https://www.example.jp/soudan/)",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")",
+    "^[a-z][a-z0-9_]*/[0-9*#]$": "menu/key, in quotes (e.g. \"billing/1\")",
 }
 
 
@@ -429,6 +431,21 @@ def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
     return Calendar(hours, tuple(announcements), tuple(entries))
 
 
+def _unclear(doc: Document, data: dict | None, menus: dict[str, Menu]) -> Unclear | None:
+    """unclear: its two choices must be options of the menus."""
+    if data is None:
+        return None
+    for i, topic in enumerate(data["choices"]):
+        menu_id, _, key = topic.partition("/")
+        if menu_id not in menus:
+            doc.problem(("unclear", "choices", i),
+                        f"unknown menu '{menu_id}'; known: {', '.join(sorted(menus))}")
+        elif menus[menu_id].option(key) is None:
+            doc.problem(("unclear", "choices", i), f"menu '{menu_id}' has no option \"{key}\"")
+    return Unclear(says=tuple(data["says"]), ask=_text(doc, ("unclear", "ask"), data.get("ask")),
+                   topics=tuple(data["choices"]))
+
+
 def _reachable(menus: dict[str, Menu]) -> set[str]:
     seen, todo = {TOP_MENU}, [TOP_MENU]
     while todo:
@@ -471,5 +488,6 @@ def _build(doc: Document, text: str) -> Routes:
         source=doc.file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         calendar=_calendar(doc, data, desks),
+        unclear=_unclear(doc, data.get("unclear"), menus),
         lines=dict(doc.lines),
     )

@@ -59,8 +59,8 @@ def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "
     """The TwiML document for a step, in UTF-8 as it is served, its links made by `url_for`
     (endpoint, position).
 
-    With `hints` (the routes' `says:` words), a menu listens for Japanese speech as well as
-    keys; an answer listens for keys. `root` is the prefix the app is served under (WSGI's
+    With `hints` (the words expected where the caller is: the routes' `says:` and the phrases
+    for keys), the step listens for Japanese speech as well as keys. `root` is the prefix the app is served under (WSGI's
     SCRIPT_NAME), the one part of the request its links depend on.
     """
     return document(step, voice, timeout, hints, root, url_for)
@@ -80,7 +80,7 @@ def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_fo
     spoken = say(step.speech, voice)
     if step.listen is not None:
         speech: dict = {"input": "dtmf"}
-        if hints and step.listen.key is None:
+        if hints:
             speech = dict(input="dtmf speech", language=LANGUAGE, hints=hints,
                           speech_model=SPEECH_MODEL, speech_timeout=SPEECH_TIMEOUT,
                           profanity_filter=False)
