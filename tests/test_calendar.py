@@ -437,3 +437,44 @@ def test_a_new_call_is_greeted_afresh_each_day(dated):
     assert NOTICE not in plain(dated.start(jst(2026, 11, 30, 23, 59, 59)).speech)
     assert NOTICE in plain(dated.start(jst(2026, 12, 1, 0, 0, 0)).speech)
     assert dated.start(jst(2026, 12, 7, 9, 0)) == eve
+
+
+# -- a closure on a day the desk is closed anyway -----------------------------------------------
+
+SATURDAY_CLOSURE = """
+  - date: "2026-12-12"            # a Saturday: the center is closed anyway
+    closed: [center]
+    say: 本日は臨時休業とさせていただいております。
+  - dates: ["2026-12-10", "2026-12-13"]   # a Thursday, then a Sunday
+    closed: [center]
+"""
+
+
+@pytest.fixture(scope="module")
+def saturday(dated_text, reader) -> CallFlow:
+    text = dated_text.replace("calendar:\n", "calendar:" + SATURDAY_CLOSURE, 1)
+    return CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+
+
+def test_a_closure_on_a_day_the_desk_is_closed_anyway_is_not_said(saturday, flow):
+    moment = jst(2026, 12, 12, 11, 0)
+    said = plain(center_answer(saturday, moment).speech)
+    assert CLOSURE not in said and "本日は、お休みをいただいております。" not in said
+    assert "土曜日、日曜日、祝日、年末年始はお休みです。ただいまの時間は、受付時間外です。" in said
+    assert said == plain(center_answer(flow, moment).speech)  # as on any Saturday
+    text = saturday.text_message(saturday.routes.desks["center"], moment).body
+    assert text == flow.text_message(flow.routes.desks["center"], moment).body
+    assert "お休み" not in text
+
+
+def test_check_warns_about_a_closure_on_a_day_the_desk_is_closed_anyway(saturday):
+    from ivr.operators.lint import lint
+
+    warnings = [p for p in lint(saturday, jst(2026, 12, 1, 10, 0)) if p.path[0] == "calendar"]
+    assert [(p.path, p.message) for p in warnings] == [
+        (("calendar", 0, "date"), "desk center is closed on 2026-12-12 anyway (sat); callers that "
+                                  "day hear the usual closed days, not this entry: remove the date"),
+        (("calendar", 1, "dates", 1), "desk center is closed on 2026-12-13 anyway (sun); callers that "
+                                      "day hear the usual closed days, not this entry: remove the date"),
+    ]
+    assert all(p.line > 1 for p in warnings)

@@ -274,3 +274,10 @@ def _all_lemmas(words: list[tuple[str, str, str]]) -> frozenset[str]:
     kept as ない."""
     return frozenset("ない" if lemma in _NEGATION else lemma for lemma, _, pos in words
                      if lemma in _NEGATION or pos not in _FUNCTION_WORDS)
+
+
+def ends_in_a_predicate(text: str) -> bool:
+    """Whether a text ends in a verb, an adjective or an auxiliary (消えない), which reads badly
+    before は and a key (…消えないは2; …消えないときは2 reads well)."""
+    words = [w for w in analyser().words(text) if w[2] not in ("補助記号", "空白")]
+    return bool(words) and words[-1][2] in ("動詞", "形容詞", "助動詞")

@@ -66,12 +66,15 @@ def check(routes: str, strict: bool, at: str | None) -> None:
 
     Errors (the server would refuse the file) are printed as FILE:LINE: KEY PATH:
     what is wrong, and exit 1: among them a number written in digits in spoken
-    text, anchors and aliases (&name, *name), a file over 1 MiB, and a menu or
-    answer too long for Twilio's <Say> (4,096 characters, 4,500 URL-encoded).
-    Warnings (menus with more than 5 options, desks deeper than 3 presses or that
-    no menu leads to, paths that take too long to hear on the day of --at, a
-    <Say> within 10 % of Twilio's limits, calendar entries and announcements
-    wholly in the past, announcements over 10 s of speech) exit 0, or 1 with
+    text, a phone number without hyphens or whose first group is not its area
+    code (035-974-0068 for 03-5974-0068), anchors and aliases (&name, *name), a
+    file over 1 MiB, and a menu or answer too long for Twilio's <Say> (4,096
+    characters, 4,500 URL-encoded). Warnings (menus with more than 5 options, a
+    label ending in a verb (…消えないは2), desks deeper than 3 presses or that no
+    menu leads to, paths that take too long to hear on the day of --at, counting
+    every pause and the slowed numbers, a <Say> within 10 % of Twilio's limits,
+    calendar entries and announcements wholly in the past, a closure on a day the
+    desk is closed anyway, announcements over 10 s of speech) exit 0, or 1 with
     --strict. Exit 2 is a mistake in the command itself.
     """
     from .lint import lint
@@ -130,7 +133,9 @@ def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
 def preview(routes: str, out: str | None, at: str | None) -> None:
     """Seconds of speech until each desk's number has been given, path by path.
 
-    Counted to the end of the sentence that gives the number. "quick" is a caller
+    Counted to the end of the sentence that gives the number, as Twilio is asked
+    to say it: the words, every pause (<break>) and each number at its slowed
+    rate. "quick" is a caller
     who presses as soon as their topic is named (limit 20 s), "patient" one who
     hears every menu to its end (limit 40 s), on the day of --at: that day's
     announcements are heard too, and listed. Then the spoken path: for each option

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from ..core.contacts import Email, Phone, parse_email, parse_phone
+from ..core.contacts import Email, Phone, grouping_problem, parse_email, parse_phone
 from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
 from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
 from ..core.readings import Text
@@ -190,6 +190,8 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
             parts.append(parse_phone(match[2]) if match[1] == "tel" else parse_email(match[2]))
         except ValueError as exc:
             doc.problem(path, str(exc))
+        else:
+            _grouping(doc, path, parts[-1])
         last = match.end()
     parts.append(value[last:])
     if "{" in value.replace("{tel:", "").replace("{mail:", ""):
@@ -198,6 +200,13 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
         if isinstance(part, str):
             _no_digits(doc, path, part)
     return tuple(p for p in parts if p != "")
+
+
+def _grouping(doc: Document, path: tuple, contact: Phone | Email) -> None:
+    """A number callers would write down wrongly: no hyphens, or an area code split wrongly."""
+    problem = grouping_problem(contact) if isinstance(contact, Phone) else None
+    if problem is not None:
+        doc.problem(path, problem)
 
 
 def _no_digits(doc: Document, path: tuple, text: str, instead: str = "") -> None:
@@ -265,6 +274,8 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
             phone = parse_phone(data["phone"])
         except ValueError as exc:
             doc.problem((*path, "phone"), str(exc))
+        else:
+            _grouping(doc, (*path, "phone"), phone)
     if "email" in data:
         try:
             email = parse_email(data["email"])
