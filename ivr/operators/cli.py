@@ -230,8 +230,9 @@ def diff(old: str, new: str, at: str | None) -> None:
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
               help="Pretend the call happens at this Japan time (holidays, hours, the "
               "calendar's closures and special hours, announcements).")
-@click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
-              "silence. Without it you type keys as the call goes.")
+@click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated (full-width "
+              "digits too); - is silence; anything else is words said at that step. Without it "
+              "you type keys as the call goes (1 1 or 11 presses 1 twice).")
 @click.option("--say", "said", metavar="WORDS", help="Words the caller says at the first menu, "
               "as Twilio's speech recogniser would send them; --keys follow.")
 @click.option("--from", "caller", default="+81312345678", show_default=True,
@@ -245,22 +246,20 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
     """Call the line from the terminal and read what a caller hears.
 
     The real app runs in this process and every step is a signed request, exactly
-    as Twilio sends it. No Twilio account is needed. Type a key, or words to say
-    them (where the line listens for words, as on its menus).
+    as Twilio sends it. No Twilio account is needed. Type a key (full-width
+    digits too; 1 1, 1,1 or 11 presses two keys in turn), or words to say them
+    (the line listens for words at every step: menus, questions and answers).
     """
-    from .phone import Call, Said, local_app, quiet_server_log, scripted
+    from .phone import Call, local_app, quiet_server_log, scripted, typed
 
-    def ask() -> str | None:
-        answer = click.prompt("key (0-9 * #), or words; Enter = silence; q = hang up", default="",
-                              show_default=False).strip()
-        if answer.lower() == "q":
-            return None
-        return answer if len(answer) <= 1 else Said(answer)
+    def ask() -> str:
+        return click.prompt("key (0-9 * #; 1 1 for two), or words; Enter = silence; q = hang up",
+                            default="", show_default=False)
 
     if keys is not None or said:
         press = scripted(keys.split(",") if keys else [], said)
     else:
-        press = ask
+        press = typed(ask)
     with quiet_server_log():  # the terminal shows the call, not the server's log
         try:
             app, token = local_app(routes, _japan_time(at))
