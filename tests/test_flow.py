@@ -103,7 +103,7 @@ def test_greeting_names_the_line_then_the_top_menu(flow):
     said = text(step)
     assert said.startswith("迷惑メール相談のご案内です。")
     assert "料金の請求は1、" in said and "広告メールは4、" in said
-    assert said.endswith("わからないときは6、番号を押すか、ご用件をお話しください。")
+    assert said.endswith("わからないときは6、番号を押すか、ご用件をお話ください。")
     assert step.listen == Position("top")
 
 
@@ -304,3 +304,34 @@ def test_position_travels_in_the_url(query, position):
     assert Position.from_query(query) == position
     if position is not None:
         assert Position.from_query(position.to_query()) == position
+
+
+def test_three_wrong_keys_after_the_police_answer_end_with_110_not_188(flow, routes):
+    step = follow(flow, ["2", "4"])
+    for _ in range(routes.input.max_failures):
+        step = flow.press(step.listen, "#", OPEN)
+    said = text(step)
+    assert step.hangs_up and step.outcome == "max_failures" and step.desk == "police"
+    assert said == ("緊急のときは、ヒャクトオバンへおかけください。"
+                    "番号は、シャープ、キュウ、イチ、イチ、ゼロです。警察相談専用電話です。"
+                    "お電話ありがとうございました。")
+    assert "イチ、ハチ、ハチ" not in said
+
+
+def test_three_wrong_keys_after_any_answer_end_with_its_own_number(flow, routes):
+    step = follow(flow, ["4"])
+    for _ in range(routes.input.max_failures):
+        step = flow.press(step.listen, "5", OPEN)
+    assert text(step) == ("番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。迷惑メール相談センターです。"
+                          "お電話ありがとうございました。")
+
+
+def test_the_188_answer_gives_one_number_and_the_guides_way_to_remember_it(flow):
+    step = follow(flow, ["1", "1"])
+    numbers = {s.written for s in step.speech if isinstance(s, Slow)}
+    assert numbers == {"188"}  # the old 0570 number is not a second thing to write down
+    assert "繰り返します。イチ、ハチ、ハチ。いやや、と覚えてください。" in text(step)
+
+
+def test_a_label_that_names_a_situation_reads_with_toki(flow):
+    assert "画面の請求が消えないときは2、" in text(follow(flow, ["1"]))

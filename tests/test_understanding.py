@@ -132,7 +132,7 @@ def test_words_naming_nothing_say_so_and_read_the_menu_again(flow, words, confid
     assert said.startswith("申し訳ありません。ご用件を聞き取れませんでした。料金の請求は1、")
     # One invitation, not two that disagree: no "choose with the keypad" before "or say it".
     assert "番号でお選びください" not in said
-    assert said.endswith("番号を押すか、ご用件をお話しください。")
+    assert said.endswith("番号を押すか、ご用件をお話ください。")
 
 
 def test_vague_words_get_one_short_question_not_the_keypad(flow):

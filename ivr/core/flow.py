@@ -598,7 +598,7 @@ class CallFlow:
         keys = {"repeat": self.routes.keys.repeat, "top": self.routes.keys.top}
         if menu.id == self.routes.top.id and self.matcher is not None:
             # TRANSLATORS: ends the first menu where the line also listens for words (silence,
-            # or the repeat key, reads it again), e.g. 番号を押すか、ご用件をお話しください。
+            # or the repeat key, reads it again), e.g. 番号を押すか、ご用件をお話ください。
             tail = self.t.gettext("Press a key, or tell us your trouble in your own words.")
         elif menu.id == self.routes.top.id:
             # TRANSLATORS: ends the first menu, e.g. もう一度お聞きになるには9を押してください。
