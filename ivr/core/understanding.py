@@ -7,9 +7,14 @@ matches when every content word of it is among the caller's words, in any order,
 reading is heard as it is, as whole words (for words the recogniser wrote in kana: ういるす,
 かくうせいきゅう).
 
-The topic is chosen only when it is clear: each desk scores the longest of its phrases found,
-then the number of its phrases' words found; the best desk must score more than any other. An urgent option (threats, danger, money lost) wins
-over every other. Anything else is "not understood": the line says so and reads the keypad menu.
+The topic is chosen only when it is clear. An urgent option (threats, danger, money lost) wins
+over every other. A phrase found inside another desk's longer phrase counts for nothing. Each
+desk scores the longest of its phrases found, then the number of its phrases' words found; the
+best desk must have a longer phrase than the next, and the center's own words (kept desks) are
+never passed over for another desk's: otherwise the caller is asked between the two. Words that
+name no topic but are about the line's subject (`unclear:`) are asked about too; anything else is
+"not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
+replies (はい).
 
 Pure code: the analyser is loaded once, when the routes load; matching reads no clock and no file.
 """
