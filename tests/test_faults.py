@@ -227,7 +227,7 @@ def test_routes_file_deleted_while_serving(tmp_path, clock):
     routes.unlink()
     time.sleep(1.1)  # the line looks at the file at most once a second
     answer = twiml(post_signed(client, first.find("Gather").get("action"), Digits="4"))
-    assert "迷惑メール相談センターの番号は" in spoken(answer)
+    assert "迷惑メール相談センターです。" in spoken(answer)
     assert "cannot be read" in client.get("/healthz").get_json()["last_refused_reload"]["error"]
 
 
