@@ -372,3 +372,14 @@ def test_ivr_report_reads_the_messages_from_the_records(tmp_path, clock, runner)
         ["center", "(2", "/", "2)"], ["antiphishing", "(1", "/", "1)"]]
     assert runner.invoke(main, ["report", "--month", "2026-11", "--database", database]).output.count(
         "Text messages per desk (sent / asked for):\n  (none)") == 1
+
+
+def test_a_message_asked_for_in_words_is_sent_like_the_key(database, clock):  # noqa: F811
+    app = rehearsal_app(database, clock)
+    texts: list[str] = []
+    said = call(app, ["4", "ショートメッセージで送ってください"], texts=texts)
+    assert said[-1].startswith(SENT)
+    assert texts == [f"to {MOBILE}:\n{CENTER_BODY}"]
+    assert [r["status"] for r in rows(database)] == ["sent"]
+    landline = call(app, ["4", "ショートメッセージで送って"], caller="+81312345678")
+    assert landline[-1].startswith("申し訳ありません。このお電話には、ショートメッセージをお送りできません。")

@@ -311,3 +311,11 @@ def test_the_matcher_is_pure_core():
             "print(sorted(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_menu_hears_again_and_the_first_menu_in_words(flow):
+    again = flow.hear(Position("scam"), "もう一度お願いします", 0.9, OPEN_TUESDAY)
+    assert again.outcome == Outcome.REPEAT and again.listen == Position("scam")
+    assert again.speech == flow.menu_speech(flow.routes.menus["scam"])
+    top = flow.hear(Position("scam"), "最初に戻ってください", 0.9, OPEN_TUESDAY)
+    assert top.outcome == Outcome.TOP and top.listen == Position("top")
