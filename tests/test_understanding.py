@@ -272,9 +272,15 @@ def test_an_answer_says_so_when_words_ask_for_a_transfer_it_cannot_make(flow):
     assert plain(step.speech).startswith("申し訳ありません。この窓口には、おつなぎできません。番号は、イチ、ハチ、ハチです。")
 
 
-def test_an_answer_takes_another_topic_in_words(flow):
+def test_an_answer_confirms_another_topic_named_in_words(flow):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
-    assert flow.hear(answer.listen, "ウイルスに感染した", 0.9, OPEN_TUESDAY).desk == "ipa"
+    asked = flow.hear(answer.listen, "ウイルスに感染したかもしれない", 0.9, OPEN_TUESDAY)
+    assert asked.outcome == Outcome.ASK and asked.listen == Position("top", ask="scam/2")
+    assert plain(asked.speech).startswith("パソコンの異常のご相談でよろしいですか。")
+    assert flow.hear(asked.listen, "はい", 0.9, OPEN_TUESDAY).desk == "ipa"
+    assert flow.press(asked.listen, "2", OPEN_TUESDAY).listen == Position("top")
+    # Danger is never held up by a question.
+    assert flow.hear(answer.listen, "殺すと脅されている", 0.9, OPEN_TUESDAY).desk == "police"
     unclear = flow.hear(answer.listen, "えーと", 0.9, OPEN_TUESDAY)
     assert unclear.outcome == Outcome.NOT_UNDERSTOOD and unclear.listen == replace(answer.listen, failures=1)
     assert plain(unclear.speech).startswith("申し訳ありません。聞き取れませんでした。今すぐおつなぎするには1を、")

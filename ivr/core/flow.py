@@ -110,7 +110,8 @@ class Step:
     topic: str | None = None
     topic_label: str | None = None
     desk_open: bool | None = None
-    heard: str | None = None  # for spoken words: the topic understood (menu/key) or not_understood
+    heard: str | None = None  # for spoken words: the topic understood (menu/key), asked, again,
+    # first_menu, transfer, text, no, or not_understood (never the words themselves)
 
     @property
     def hangs_up(self) -> bool:
@@ -261,8 +262,8 @@ class CallFlow:
         At a menu, a clear topic goes straight to its answer (or its menu); words about the
         line's subject that name no topic, or that two desks share, get one short question;
         anything else says so and reads the menu again. At an answer, the words of its keys
-        (again, put through, the first menu, by text message) do what the key does, and a
-        topic goes to its answer. At a question, yes or no, or which one. The words themselves
+        (again, put through, the first menu, by text message) do what the key does; another
+        topic is confirmed first (danger goes straight to the police). At a question, yes or no, or which one. The words themselves
         go no further than this call.
         """
         menu = self.routes.menus.get(position.menu)
@@ -442,7 +443,11 @@ class CallFlow:
             return replace(step, heard=command)
         understood = self.matcher.understand(words)
         if understood.menu is not None:
-            return self._go(understood.topic, now, texting, heard=understood.topic)
+            target = self.routes.topic(understood.topic)[1]
+            if target.urgent or target.desk == desk.id:
+                return self._go(understood.topic, now, texting, heard=understood.topic)
+            # Another trouble, named at an answer: confirmed before the answer is left.
+            return self._ask(menu, (understood.topic,))
         if understood.ask:
             return self._ask(menu, understood.ask)
         failures = position.failures + 1
