@@ -230,7 +230,7 @@ def test_routes_file_deleted_while_serving(tmp_path, clock):
     refused = wait_for(lambda: client.get("/healthz").get_json()["last_refused_reload"], 5)
     assert "cannot be read" in refused["error"]
     answer = twiml(post_signed(client, first.find("Gather").get("action"), Digits="4"))
-    assert "迷惑メール相談センターの番号は" in spoken(answer)
+    assert "迷惑メール相談センターです。" in spoken(answer)
 
 
 def test_an_exception_inside_the_flow(tmp_path, clock, monkeypatch):

@@ -20,6 +20,7 @@ import yaml
 from ivr.operators import server
 from ivr.operators.cli import main
 from ivr.core.contacts import parse_phone
+from ivr.core.readings import NUMBER_RATE
 from ivr.core.routes import JAPANESE_VOICES
 from ivr.operators.twilio_setup import fallback_twiml
 
@@ -54,7 +55,7 @@ def test_fallback_is_twiml_that_speaks_japanese_then_hangs_up(fallback, routes):
     assert say.get("language") == "ja-JP"
     assert say.get("voice") == routes.voice and say.get("voice") in JAPANESE_VOICES
     assert {e.tag for e in say.iter()} <= {"Say", "break", "prosody"}
-    assert all(p.get("rate") == "slow" for p in say.iter("prosody"))
+    assert all(p.get("rate") == f"{NUMBER_RATE}%" for p in say.iter("prosody"))
 
 
 def test_fallback_reads_the_numbers_as_the_line_does(fallback, reader):

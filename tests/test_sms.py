@@ -418,3 +418,14 @@ def test_a_call_sid_in_other_letters_is_the_same_call(stand_in, tmp_path):
     assert first[-1].startswith(SENT) and again[-2].startswith(OVER)
     assert len(handler.seen) == 2
     assert {r["call_sid"] for r in rows(sqlite_url(tmp_path))} == {sid}
+
+
+def test_a_message_asked_for_in_words_is_sent_like_the_key(database, clock):  # noqa: F811
+    app = rehearsal_app(database, clock)
+    texts: list[str] = []
+    said = call(app, ["4", "ショートメッセージで送ってください"], texts=texts)
+    assert said[-1].startswith(SENT)
+    assert texts == [f"to {MOBILE}:\n{CENTER_BODY}"]
+    assert [r["status"] for r in rows(database)] == ["sent"]
+    landline = call(app, ["4", "ショートメッセージで送って"], caller="+81312345678")
+    assert landline[-1].startswith("申し訳ありません。このお電話には、ショートメッセージをお送りできません。")

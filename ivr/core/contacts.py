@@ -82,6 +82,31 @@ def parse_phone(text: str) -> Phone:
     return Phone(text, tuple(text.split("-")), e164, kind)
 
 
+def grouping_problem(phone: Phone) -> str | None:
+    """What is wrong with how a number is grouped, for callers who write it down; None if nothing.
+
+    A number (not a short code) must be written with hyphens; a geographic number's first group
+    must be its area code, which phonenumbers knows (03 for Tokyo, 0422 for Musashino). Toll-free,
+    navi dial and other numbers keep the grouping they are published in (0120-0-78310).
+    """
+    if phone.kind == "short":
+        return None
+    if len(phone.groups) == 1:
+        # TRANSLATORS: a phone number written without hyphens; callers hear it group by group.
+        return notice("'%(number)s' has no hyphens: write it in its published grouping "
+                      "(e.g. 03-5974-0068), which callers hear group by group", number=phone.written)
+    parsed = phonenumbers.parse(phone.written, "JP")
+    area = phonenumbers.length_of_geographical_area_code(parsed)
+    if phone.kind == "fixed" and area:
+        code = "0" + phonenumbers.national_significant_number(parsed)[:area]
+        if phone.groups[0] != code:
+            written = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+            # TRANSLATORS: a landline number whose first group is not its area code (03 for Tokyo).
+            return notice("'%(number)s' begins with %(first)s, but its area code is %(code)s: write it as %(written)s",
+                          number=phone.written, first=phone.groups[0], code=code, written=written)
+    return None
+
+
 def parse_email(text: str) -> Email:
     """Check an email address that callers will be told to write to."""
     text = str(text).strip()

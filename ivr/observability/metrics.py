@@ -187,8 +187,10 @@ class Metrics:
         step, position = event.step, event.position
         self._child(self.step_seconds, event.endpoint).observe(event.seconds)
         self._child(self.outcomes, step.outcome).inc()
-        # A submenu or an answer reached from a menu: the key pressed was one of its options.
+        # A submenu or an answer reached from a menu: the key pressed was one of its options
+        # (at a question asked at a menu, 1 and 2 choose between topics: not the menu's keys).
         if (event.endpoint == "ivr.step" and position is not None and position.key is None
+                and position.ask is None
                 and step.outcome in {Outcome.MENU, Outcome.ANSWER} and event.digits):
             self._child(self.selections, position.menu, event.digits).inc()
         if step.outcome == Outcome.ANSWER and step.desk:

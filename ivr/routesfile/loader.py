@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from ..core.contacts import Email, Phone, parse_email, parse_phone
+from ..core.contacts import Email, Phone, grouping_problem, parse_email, parse_phone
 from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
 from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
 from ..core.notices import notice, pnotice
@@ -36,6 +36,7 @@ from ..core.routes import (
     Menu,
     Option,
     Routes,
+    Unclear,
 )
 from .reader import MAX_BYTES, Document, Problem, read_yaml, too_large
 
@@ -308,6 +309,9 @@ _FORMS = {
     # TRANSLATORS: a date must be written like "2026-12-28", in quotes.
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": lambda value: notice(
         "%(value)s is not in the form YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")", value=value),
+    # TRANSLATORS: a question's choice must name a menu and a key, like "billing/1", in quotes.
+    "^[a-z][a-z0-9_]*/[0-9*#]$": lambda value: notice(
+        "%(value)s is not in the form menu/key, in quotes (e.g. \"billing/1\")", value=value),
 }
 
 
@@ -324,6 +328,8 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
             parts.append(parse_phone(match[2]) if match[1] == "tel" else parse_email(match[2]))
         except ValueError as exc:
             doc.problem(path, exc.args[0])
+        else:
+            _grouping(doc, path, parts[-1])
         last = match.end()
     parts.append(value[last:])
     if "{" in value.replace("{tel:", "").replace("{mail:", ""):
@@ -333,6 +339,13 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
         if isinstance(part, str):
             _no_digits(doc, path, part)
     return tuple(p for p in parts if p != "")
+
+
+def _grouping(doc: Document, path: tuple, contact: Phone | Email) -> None:
+    """A number callers would write down wrongly: no hyphens, or an area code split wrongly."""
+    problem = grouping_problem(contact) if isinstance(contact, Phone) else None
+    if problem is not None:
+        doc.problem(path, problem)
 
 
 def _no_digits(doc: Document, path: tuple, text: str, name: bool = False) -> None:
@@ -411,6 +424,8 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
             phone = parse_phone(data["phone"])
         except ValueError as exc:
             doc.problem((*path, "phone"), exc.args[0])
+        else:
+            _grouping(doc, (*path, "phone"), phone)
     if "email" in data:
         try:
             email = parse_email(data["email"])
@@ -600,6 +615,24 @@ def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
     return Calendar(hours, tuple(announcements), tuple(entries))
 
 
+def _unclear(doc: Document, data: dict | None, menus: dict[str, Menu]) -> Unclear | None:
+    """unclear: its two choices must be options of the menus."""
+    if data is None:
+        return None
+    for i, topic in enumerate(data["choices"]):
+        menu_id, _, key = topic.partition("/")
+        if menu_id not in menus:
+            # TRANSLATORS: a choice leads to a menu id that routes.yaml does not have; known lists the ids.
+            doc.problem(("unclear", "choices", i), notice("unknown menu '%(menu)s'; known: %(known)s",
+                                                          menu=menu_id, known=sorted(menus)))
+        elif menus[menu_id].option(key) is None:
+            # TRANSLATORS: the vague callers' question names a key that the menu does not have.
+            doc.problem(("unclear", "choices", i), notice("menu '%(menu)s' has no option \"%(key)s\"",
+                                                          menu=menu_id, key=key))
+    return Unclear(says=tuple(data["says"]), ask=_text(doc, ("unclear", "ask"), data.get("ask")),
+                   topics=tuple(data["choices"]))
+
+
 def _reachable(menus: dict[str, Menu]) -> set[str]:
     seen, todo = {TOP_MENU}, [TOP_MENU]
     while todo:
@@ -648,5 +681,6 @@ def _build(doc: Document, text: str) -> Routes:
         source=doc.file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         calendar=_calendar(doc, data, desks),
+        unclear=_unclear(doc, data.get("unclear"), menus),
         lines=dict(doc.lines),
     )
