@@ -82,7 +82,6 @@ def create_app(overrides: dict | None = None) -> Flask:
                               on_failure=metrics.record_failed, on_retry=metrics.record_retried,
                               observe=metrics.records_state)
         app.extensions["ivr.records"] = writer
-        app.extensions["ivr.metrics_refresh"] = [writer.report]
         steps.append(partial(record_step, writer))
         ends.append(partial(record_end, writer))
     else:
@@ -97,6 +96,5 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(status.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(health.metrics_bp)
+    app.register_blueprint(health.bp)  # /healthz; /metrics is served apart (IVR_METRICS_BIND)
     return app

@@ -14,6 +14,7 @@ from datetime import datetime
 from .clock import japan_now
 
 DEFAULT_SQLITE = "ivr-records.sqlite3"
+DEFAULT_METRICS_BIND = "127.0.0.1:9464"
 STEP_LOG_MODES = ("auto", "stderr", "off")
 
 
@@ -36,6 +37,7 @@ class Settings:
     caller_hash_key: str = ""  # IVR_CALLER_HASH_KEY
     step_log: str = "auto"  # IVR_STEP_LOG
     metrics_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR
+    metrics_bind: str = DEFAULT_METRICS_BIND  # IVR_METRICS_BIND: HOST:PORT of /metrics, or "off"
     sms_from: str = ""  # IVR_SMS_FROM: without it no caller is offered a text message
     sms_per_day: str = "500"  # IVR_SMS_PER_DAY (checked when the texter is made)
     twilio_api_url: str = ""  # IVR_TWILIO_API_URL: "" for Twilio's own
@@ -59,13 +61,16 @@ class Settings:
                 caller_hash_key=env.get("IVR_CALLER_HASH_KEY", ""),
                 step_log=env.get("IVR_STEP_LOG", "auto") or "auto",
                 metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+                metrics_bind=env.get("IVR_METRICS_BIND", "").strip() or DEFAULT_METRICS_BIND,
                 sms_from=env.get("IVR_SMS_FROM", "").strip(),
                 sms_per_day=env.get("IVR_SMS_PER_DAY", "").strip() or "500",
                 twilio_api_url=env.get("IVR_TWILIO_API_URL", "").strip(),
             )
         except ValueError as error:
             raise ConfigError(f"a setting is not a number: {error}") from None
-        return settings.replace(**overrides)
+        settings = settings.replace(**overrides)
+        settings.metrics_address  # noqa: B018 — checked now, so a wrong one stops the start
+        return settings
 
     def replace(self, **overrides) -> Settings:
         """These settings with some changed; an unknown name is an error, not ignored."""
@@ -74,6 +79,18 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         return replace(self, **overrides)
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        """(host, port) where /metrics is served apart from the webhooks; None if "off"."""
+        if self.metrics_bind.lower() == "off":
+            return None
+        host, _, port = self.metrics_bind.rpartition(":")
+        host = host.strip("[]")  # [::]:9464
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"IVR_METRICS_BIND={self.metrics_bind!r} is not HOST:PORT "
+                              "(e.g. 0.0.0.0:9464) or off")
+        return host, int(port)
 
     @property
     def caller_key(self) -> bytes | None:

@@ -3,7 +3,8 @@
 In turn, while a caller places signed calls one after another:
 
 - a good edit of routes.yaml is published (every later call must hear it);
-- a YAML alias bomb, a recursive alias and a 50 MB file are published as routes.yaml;
+- a YAML alias bomb, a recursive alias, a 50 MB file and a FIFO (which blocks whoever opens it to
+  read) are published as routes.yaml;
 - one worker gets SIGTERM; the master gets SIGHUP;
 - three clients send 2 MB unsigned bodies;
 - 50 slow connections are held open (the start of a request, then nothing).
@@ -98,7 +99,8 @@ class Server:
         self.port = free_port()
         self.workers_wanted = workers
         self.log_path = workdir / "serve.log"
-        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off")
+        env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off",
+                   IVR_METRICS_BIND=f"127.0.0.1:{free_port()}")
         for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES", "DATABASE_URL"):
             env.pop(name, None)
         with open(self.log_path, "wb") as log:
@@ -173,10 +175,13 @@ class Caller(threading.Thread):
             time.sleep(0.05)
 
 
-def publish(target: Path, data: bytes) -> None:
-    """Replace routes.yaml at once, as a ConfigMap update does."""
+def publish(target: Path, data: bytes | None) -> None:
+    """Replace routes.yaml at once, as a ConfigMap update does; with a FIFO when `data` is None."""
     fresh = target.with_name(".publishing")
-    fresh.write_bytes(data)
+    if data is None:
+        os.mkfifo(fresh)
+    else:
+        fresh.write_bytes(data)
     os.replace(fresh, target)
 
 
@@ -234,7 +239,7 @@ def run(workdir: Path, workers: int = 3, seconds: float = 4.0) -> Result:
     routes = workdir / "routes.yaml"
     routes.write_bytes(ROUTES.read_bytes())
     bad = {"alias bomb": alias_bomb().encode(), "recursive alias": RECURSIVE_ALIAS.encode(),
-           "50 MB file": fifty_megabytes()}
+           "50 MB file": fifty_megabytes(), "FIFO": None}
     result = Result(workers)
     server = Server(workdir, routes, workers)
     caller = Caller(server.port, result)
@@ -277,7 +282,7 @@ def run(workdir: Path, workers: int = 3, seconds: float = 4.0) -> Result:
         server.stop()
     for name, data in bad.items():
         path = workdir / f"{name.replace(' ', '_')}.yaml"
-        path.write_bytes(data)
+        publish(path, data)
         result.checks[name] = time_check(path)
     return result
 

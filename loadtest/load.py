@@ -65,12 +65,14 @@ class Server:
     def __init__(self, workdir: Path, token: str, routes: Path, workers: int, database: str | None,
                  serve: bool = False, gunicorn_args: str = ""):
         self.port = free_port()
+        self.metrics_port = free_port()  # /metrics, served apart from the webhooks
         self.workdir = workdir
         self.metrics_dir = workdir / "prometheus"
         self.metrics_dir.mkdir(exist_ok=True)
         env = dict(os.environ, TWILIO_AUTH_TOKEN=token, IVR_ROUTES=str(routes),
                    WEB_CONCURRENCY=str(workers), IVR_CALLER_HASH_KEY=secrets.token_hex(16),
                    PROMETHEUS_MULTIPROC_DIR=str(self.metrics_dir), IVR_STEP_LOG="stderr",
+                   IVR_METRICS_BIND=f"127.0.0.1:{self.metrics_port}",
                    PYTHONPATH=str(ROOT))
         env.pop("IVR_DEV", None)
         env.pop("DATABASE_URL", None)
@@ -91,6 +93,7 @@ class Server:
         self.process = subprocess.Popen(command, cwd=workdir, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
+        self.metrics_base = f"http://127.0.0.1:{self.metrics_port}"
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + START_SECONDS
@@ -339,7 +342,7 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
         happenings.wait()
         records = check_records(server.database, [r for r in results if r.error is None], wait=settle)
         report = report_totals(server.database)
-        metrics = scrape(server.base)
+        metrics = scrape(server.metrics_base)
         log_lines = sum(1 for line in server.log_path.read_text(encoding="utf-8").splitlines()
                         if line.startswith('{"event": "step"'))
     finally:

@@ -107,13 +107,20 @@ def next_action(root: ET.Element) -> str:
     return root.find("Gather").get("action")
 
 
+def metrics_text(app) -> str:
+    """What GET /metrics (served apart from the webhooks) shows for an app built in this process,
+    the record writer's gauges brought up to date first."""
+    writer = app.extensions.get("ivr.records")
+    if writer is not None:
+        writer.report()
+    return app.extensions["ivr.metrics"].exposition()[0].decode("utf-8")
+
+
 def samples(client) -> dict[tuple, float]:
-    """Every sample of an app's /metrics as {(name, sorted labels): value}."""
-    response = client.get("/metrics")
-    assert response.status_code == 200
-    assert response.content_type.startswith("text/plain")
+    """Every sample of /metrics of an app built in this process (`client`'s) as
+    {(name, sorted labels): value}."""
     found = {}
-    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+    for family in text_string_to_metric_families(metrics_text(client.application)):
         for sample in family.samples:
             found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
     return found
@@ -159,7 +166,8 @@ def wait_for(condition, seconds: float = 15.0):
 
 
 class Served:
-    """A real server of the line on a loopback port, run from `workdir`, its output in workdir/serve.log.
+    """A real server of the line on a loopback port, its metrics on another (`metrics_port`), run
+    from `workdir`, its output in workdir/serve.log.
 
     `ivr serve` with `workers` workers; with `image=True`, gunicorn as the container image runs it
     (`gunicorn -c CONFIG`, WEB_CONCURRENCY workers). `env` is set over the environment; `args` may be
@@ -169,8 +177,10 @@ class Served:
     def __init__(self, workdir: Path, routes: Path, workers: int = 2, *, image: bool = False, **env: str):
         self.workdir = workdir
         self.port = free_port()
+        self.metrics_port = free_port()
         self.log_path = workdir / "serve.log"
-        self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off")
+        self.env = dict(os.environ, TWILIO_AUTH_TOKEN=TOKEN, IVR_ROUTES=str(routes), IVR_RECORDS_DB="off",
+                        IVR_METRICS_BIND=f"127.0.0.1:{self.metrics_port}")
         for name in ("IVR_DEV", "PROMETHEUS_MULTIPROC_DIR", "IVR_TRUSTED_PROXIES"):
             self.env.pop(name, None)
         self.expected_workers = workers
@@ -247,3 +257,45 @@ def signed_call(port: int, path: str = "/voice", timeout: float = 5.0, scheme_ho
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
+
+
+def served_call(port: int, keys: list[str], status: str | None = "completed", **form: str) -> list[str]:
+    """A whole call against a served line, signed as Twilio signs each step: what the caller heard
+    at each step. `keys` are pressed in turn ("" is silence); the status callback follows unless
+    status=None. `form` overrides Twilio's fields (CallSid, From, …)."""
+    params = {"CallSid": "CA" + "2" * 32, "AccountSid": "AC" + "1" * 32, "From": "+819011112222",
+              "To": "+815012345678", "CallStatus": "in-progress", **form}
+
+    def post(path: str, extra: dict) -> urllib.request.Request:
+        fields = dict(params, **extra)
+        url = f"http://127.0.0.1:{port}{path}"
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(),
+                                         headers={"X-Twilio-Signature": sign(url, fields)})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    heard, path, presses = [], "/voice", list(keys)
+    while True:
+        root = ET.fromstring(post(path, {} if path == "/voice" else {"Digits": presses.pop(0)}))
+        heard.append(spoken(root))
+        gather = root.find("Gather")
+        if gather is None or not presses:
+            break
+        path = gather.get("action")
+    if status is not None:
+        post("/voice/status", {"CallStatus": status, "CallDuration": "30"})
+    return heard
+
+
+def served_metrics(port: int) -> dict[tuple[str, tuple], float]:
+    """The served line's /metrics (on its metrics port, `Served.metrics_port`), as {(sample name, sorted labels): value}."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode("utf-8")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def record_failures(port: int) -> dict[str, float]:
+    """ivr_record_write_failures_total of a served line, by reason (summed over its workers)."""
+    return {dict(labels)["reason"]: value for (name, labels), value in served_metrics(port).items()
+            if name == "ivr_record_write_failures_total"}

@@ -167,7 +167,7 @@ def test_announcement_is_not_said_before_its_first_day(dated):
 def test_desk_announcement_comes_before_that_desks_answer_only(dated):
     now = jst(2026, 12, 15, 10, 30)
     step = center_answer(dated, now)
-    assert plain(step.speech).startswith(DESK_NOTICE + "迷惑メール相談センターの番号は")
+    assert plain(step.speech).startswith(DESK_NOTICE + "番号は、ゼロサン")
     assert step.announced is True
     again = dated.press(step.listen, "9", now)
     assert again.outcome == "answer_repeat" and DESK_NOTICE not in plain(again.speech)
@@ -266,7 +266,7 @@ def test_paths_count_the_announcements_heard_before_the_number(dated):
     without = {p.keys: p for p in walk(dated, jst(2026, 12, 16, 10, 30))}
     center = with_notices["4",]
     assert plain(center.eager).startswith("迷惑メール相談のご案内です。" + NOTICE)
-    assert plain(center.eager).endswith(DESK_NOTICE + "迷惑メール相談センターの番号は、"
+    assert plain(center.eager).endswith(DESK_NOTICE + "番号は、"
                                         "ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。")
     assert plain(without["4",].eager) == (plain(center.eager).replace(NOTICE, "")
                                               .replace(DESK_NOTICE, ""))
@@ -400,10 +400,10 @@ def test_texts_on_dated_days_stay_within_three_segments(reader, dated_text):
     """Every desk the calendar can name, closed or on special hours, on the longest dates."""
     from ivr.sms.sending import BODY_LIMIT
 
-    text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-30"\n    closed: all\n'
+    text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-28"\n    closed: all\n'
                               '  - date: "2026-09-30"\n    closed: all\n', 1)
     flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
-    moments = [jst(2026, 12, 30, 10, 30), jst(2026, 9, 30, 23, 0), jst(2026, 12, 3, 11, 30)]
+    moments = [jst(2026, 12, 28, 10, 30), jst(2026, 9, 30, 23, 0), jst(2026, 12, 3, 11, 30)]
     checked = 0
     for path in walk(flow, moments[0]):
         desk = flow.routes.desks[path.desk]
@@ -414,8 +414,8 @@ def test_texts_on_dated_days_stay_within_three_segments(reader, dated_text):
             assert segments(body) <= 3 and len(body) <= BODY_LIMIT, (path.keys, moment, body)
             checked += 1
     assert checked >= 3 * 4
-    closed = texted(flow, moments[0], ("2", "3"))  # こたエール, closed on a day of the year-end break
-    assert "12月30日（水）はお休みです。" in closed and "次の受付：1月4日（月）15:00から" in closed
+    closed = texted(flow, moments[0], ("2", "3"))  # こたエール, closed the day before the year-end break
+    assert "12月28日（月）はお休みです。" in closed and "次の受付：1月4日（月）15:00から" in closed
 
 
 # -- one flow serves every moment: what it works out once holds for that minute or day only --
@@ -435,3 +435,44 @@ def test_a_new_call_is_greeted_afresh_each_day(dated):
     assert NOTICE not in plain(dated.start(jst(2026, 11, 30, 23, 59, 59)).speech)
     assert NOTICE in plain(dated.start(jst(2026, 12, 1, 0, 0, 0)).speech)
     assert dated.start(jst(2026, 12, 7, 9, 0)) == eve
+
+
+# -- a closure on a day the desk is closed anyway -----------------------------------------------
+
+SATURDAY_CLOSURE = """
+  - date: "2026-12-12"            # a Saturday: the center is closed anyway
+    closed: [center]
+    say: 本日は臨時休業とさせていただいております。
+  - dates: ["2026-12-10", "2026-12-13"]   # a Thursday, then a Sunday
+    closed: [center]
+"""
+
+
+@pytest.fixture(scope="module")
+def saturday(dated_text, reader) -> CallFlow:
+    text = dated_text.replace("calendar:\n", "calendar:" + SATURDAY_CLOSURE, 1)
+    return CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+
+
+def test_a_closure_on_a_day_the_desk_is_closed_anyway_is_not_said(saturday, flow):
+    moment = jst(2026, 12, 12, 11, 0)
+    said = plain(center_answer(saturday, moment).speech)
+    assert CLOSURE not in said and "本日は、お休みをいただいております。" not in said
+    assert "土曜日、日曜日、祝日、年末年始はお休みです。ただいまの時間は、受付時間外です。" in said
+    assert said == plain(center_answer(flow, moment).speech)  # as on any Saturday
+    text = saturday.text_message(saturday.routes.desks["center"], moment).body
+    assert text == flow.text_message(flow.routes.desks["center"], moment).body
+    assert "お休み" not in text
+
+
+def test_check_warns_about_a_closure_on_a_day_the_desk_is_closed_anyway(saturday):
+    from ivr.operators.lint import lint
+
+    warnings = [p for p in lint(saturday, jst(2026, 12, 1, 10, 0)) if p.path[0] == "calendar"]
+    assert [(p.path, p.message) for p in warnings] == [
+        (("calendar", 0, "date"), "desk center is closed on 2026-12-12 anyway (sat); callers that "
+                                  "day hear the usual closed days, not this entry: remove the date"),
+        (("calendar", 1, "dates", 1), "desk center is closed on 2026-12-13 anyway (sun); callers that "
+                                      "day hear the usual closed days, not this entry: remove the date"),
+    ]
+    assert all(p.line > 1 for p in warnings)

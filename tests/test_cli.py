@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from helpers import ROUTES
 
 from ivr.operators.cli import main
@@ -34,7 +36,7 @@ def test_call_interactive_reads_keys_from_the_terminal(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30"],
                            input="1\n1\n\n")
     assert result.exit_code == 0
-    assert "消費者ホットラインの番号は、イチ、ハチ、ハチです。" in result.output
+    assert "番号は、イチ、ハチ、ハチです。消費者ホットラインです。" in result.output
     assert "SILENCE  (no key)" in result.output
     assert result.output.rstrip().endswith("HANGUP   line hangs up")
 
@@ -102,3 +104,33 @@ def test_a_call_from_the_terminal_leaves_no_record(runner, tmp_path, monkeypatch
     assert result.exit_code == 0
     assert "消費者ホットライン" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_terminal_phone_takes_full_width_digits_and_several_keys_on_a_line(runner):
+    result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30"],
+                           input="１\n1 1\n\n")
+    assert result.exit_code == 0, result.output
+    presses = [line for line in result.output.splitlines() if line.startswith(("PRESS", "SPEAK"))]
+    assert presses == ["PRESS    1", "PRESS    1", "PRESS    1"]
+    assert "番号は、イチ、ハチ、ハチです。" in result.output  # 1 → 1: the hotline, then 1 at its answer
+    assert "その番号は選択できません。" in result.output
+
+
+@pytest.mark.parametrize("typed, keys", [
+    ("１", ["1"]), ("11", ["1", "1"]), ("1 1", ["1", "1"]), ("1,1", ["1", "1"]), ("１、＃", ["1", "#"]),
+    ("", []), ("  ", []), ("もう一度", None), ("1番", None),
+])
+def test_typed_keys_are_keys_and_anything_else_is_words(typed, keys):
+    from ivr.operators.phone import typed_keys
+
+    assert typed_keys(typed) == keys
+
+
+def test_scripted_keys_may_say_words_at_any_step(runner):
+    result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30",
+                                  "--keys", "4,もう一度,０"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "SPEAK    もう一度" in lines and "PRESS    0" in lines
+    said = [line for line in lines if line.startswith("SAY")]
+    assert said[1] == said[2]  # the answer, then the answer again for the words

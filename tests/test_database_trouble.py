@@ -122,7 +122,7 @@ def test_a_database_read_only_for_a_moment_is_written_again_without_a_restart(tm
         try:
             for n in range(1, 5):
                 refused_in_time(ask_for_text(served.port, n))
-            wait_for(lambda: "readonly database" in str(
+            wait_for(lambda: "(read-only)" in str(
                 fetch_health(served.port)["records"]["last_write_error"]))
         finally:
             path.chmod(0o644)

@@ -103,7 +103,7 @@ def test_greeting_names_the_line_then_the_top_menu(flow):
     said = text(step)
     assert said.startswith("迷惑メール相談のご案内です。")
     assert "料金の請求は1、" in said and "広告メールは4、" in said
-    assert said.endswith("繰り返しは9を押してください。ご用件は、お話しでも承ります。")
+    assert said.endswith("わからないときは6、番号を押すか、ご用件をお話ください。")
     assert step.listen == Position("top")
 
 
@@ -112,7 +112,9 @@ def test_scope_statement_follows_the_first_giving_of_the_number(flow, keys):
     step = follow(flow, keys)
     first = next(i for i, s in enumerate(step.speech) if isinstance(s, Slow))
     rest = plain(step.speech[first + 1:])
-    assert rest.startswith("です。" + SCOPE)
+    second = next(i for i, s in enumerate(step.speech) if isinstance(s, Slow) and i > first)
+    between = plain(step.speech[first + 1:second])
+    assert rest.startswith("です。") and SCOPE in between  # after the number and whose it is
 
 
 @pytest.mark.parametrize("keys", [("2", "1"), ("2", "2"), ("2", "3"), ("2", "4"), ("3", "3"),
@@ -133,7 +135,7 @@ def test_number_is_given_twice_with_name_hours_and_cost(flow):
     numbers = [s for s in step.speech if isinstance(s, Slow)]
     assert [n.written for n in numbers] == ["03-5974-0068", "03-5974-0068"]
     said = text(step)
-    assert "迷惑メール相談センターの番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。" in said
+    assert said.startswith("番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。迷惑メール相談センターです。")
     assert "平日の午前10時から正午まで、午後1時から午後5時まで" in said
     assert "相談は無料です。通話料は、お客様のご負担となります。" in said
 
@@ -148,10 +150,11 @@ def test_phishing_answer_says_the_address_as_words_then_spells_it_once(flow):
     step = follow(flow, ["3", "1"])
     slow = [s for s in step.speech if isinstance(s, Slow)]
     assert [s.written for s in slow] == ["info@antiphishing.jp"] * 2
-    assert slow[0].groups == ("インフォアット", "アンチフィッシング", "ドットジェイピー")
+    assert slow[0].groups == ("インフォアット", "アンチフィッシング", "ドットジェーピー")
     assert slow[1].groups[0] == "アイ、エヌ、エフ、オー"
     said = text(step)
-    assert said.startswith("フィッシング対策協議会のアドレスは、インフォアット、アンチフィッシング、")
+    assert said.startswith("アドレスは、インフォアット、アンチフィッシング、ドットジェーピーです。"
+                           "フィッシング対策協議会です。")
     assert "つづりは、アイ、エヌ、エフ、オー、アット" in said
     assert "件名、本文、差出人" in said
     assert "警察のサイバー犯罪相談窓口" in said  # money lost → police
@@ -160,7 +163,7 @@ def test_phishing_answer_says_the_address_as_words_then_spells_it_once(flow):
 def test_police_answer_gives_110_first_then_9110_then_the_desks_for_damage(flow):
     said = text(follow(flow, ["2", "4"]))
     at_110 = said.index("緊急のときは、ヒャクトオバンへおかけください。")
-    at_9110 = said.index("警察相談専用電話の番号は、シャープ、キュウ、イチ、イチ、ゼロです。")
+    at_9110 = said.index("番号は、シャープ、キュウ、イチ、イチ、ゼロです。警察相談専用電話です。")
     at_desks = said.index("お近くの警察署か、都道府県警察のサイバー犯罪相談窓口")
     assert at_110 == 0 < at_9110 < at_desks
     assert "緊急でないご相談は、こちらで承っています。" in said
@@ -256,7 +259,7 @@ def test_repeat_and_top_work_on_every_menu(flow, routes):
 
 
 def test_submenus_say_how_to_go_back(flow):
-    assert text(follow(flow, ["3"])).endswith("最初に戻るには0、繰り返しは9を押してください。")
+    assert text(follow(flow, ["3"])).endswith("お金の被害は3、最初に戻るには0を押してください。")
 
 
 def test_answer_keys_repeat_top_and_silence(flow):
@@ -301,3 +304,34 @@ def test_position_travels_in_the_url(query, position):
     assert Position.from_query(query) == position
     if position is not None:
         assert Position.from_query(position.to_query()) == position
+
+
+def test_three_wrong_keys_after_the_police_answer_end_with_110_not_188(flow, routes):
+    step = follow(flow, ["2", "4"])
+    for _ in range(routes.input.max_failures):
+        step = flow.press(step.listen, "#", OPEN)
+    said = text(step)
+    assert step.hangs_up and step.outcome == "max_failures" and step.desk == "police"
+    assert said == ("緊急のときは、ヒャクトオバンへおかけください。"
+                    "番号は、シャープ、キュウ、イチ、イチ、ゼロです。警察相談専用電話です。"
+                    "お電話ありがとうございました。")
+    assert "イチ、ハチ、ハチ" not in said
+
+
+def test_three_wrong_keys_after_any_answer_end_with_its_own_number(flow, routes):
+    step = follow(flow, ["4"])
+    for _ in range(routes.input.max_failures):
+        step = flow.press(step.listen, "5", OPEN)
+    assert text(step) == ("番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。迷惑メール相談センターです。"
+                          "お電話ありがとうございました。")
+
+
+def test_the_188_answer_gives_one_number_and_the_guides_way_to_remember_it(flow):
+    step = follow(flow, ["1", "1"])
+    numbers = {s.written for s in step.speech if isinstance(s, Slow)}
+    assert numbers == {"188"}  # the old 0570 number is not a second thing to write down
+    assert "繰り返します。イチ、ハチ、ハチ。いやや、と覚えてください。" in text(step)
+
+
+def test_a_label_that_names_a_situation_reads_with_toki(flow):
+    assert "画面の請求が消えないときは2、" in text(follow(flow, ["1"]))

@@ -103,6 +103,29 @@ def test_text_that_is_not_utf8_names_its_line(tmp_path):
         load_routes(path)
 
 
+def test_ivr_check_refuses_a_fifo_a_device_or_a_directory_without_waiting(tmp_path):
+    """Something that would block on open or read is refused before it is read; a link to a
+    regular file (how Kubernetes mounts a ConfigMap) is read as the file."""
+    fifo, directory, link = tmp_path / "fifo.yaml", tmp_path / "dir.yaml", tmp_path / "link.yaml"
+    os.mkfifo(fifo)
+    directory.mkdir()
+    link.symlink_to(ROUTES)
+    for path, kind in ((fifo, "a FIFO"), (Path("/dev/zero"), "a character device")):
+        done = subprocess.run([sys.executable, "-m", "ivr", "check", str(path)], capture_output=True,
+                              text=True, timeout=CHECK_BOUND)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(f"{path}:1: is not a regular file but {kind}"), done.stderr
+    with pytest.raises(RoutesError, match=r"dir.yaml:1: is not a regular file but a directory"):
+        load_routes(directory)
+    assert load_routes(link).desks
+
+
+def test_a_read_over_its_time_limit_is_refused(tmp_path):
+    with pytest.raises(RoutesError, match=r"routes.yaml:1: took more than 0 s to read"):
+        routes_module.read_routes_text(ROUTES, limit=0)
+    assert routes_module.read_routes_text(ROUTES) == ROUTES.read_text("utf-8")
+
+
 def test_any_error_while_loading_is_a_refusal_with_the_file(monkeypatch):
     def overflow(*args):
         raise RecursionError("maximum recursion depth exceeded")

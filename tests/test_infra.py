@@ -20,6 +20,7 @@ import yaml
 from ivr.operators import server
 from ivr.operators.cli import main
 from ivr.core.contacts import parse_phone
+from ivr.core.readings import NUMBER_RATE
 from ivr.core.routes import JAPANESE_VOICES
 from ivr.operators.twilio_setup import fallback_twiml
 
@@ -54,7 +55,7 @@ def test_fallback_is_twiml_that_speaks_japanese_then_hangs_up(fallback, routes):
     assert say.get("language") == "ja-JP"
     assert say.get("voice") == routes.voice and say.get("voice") in JAPANESE_VOICES
     assert {e.tag for e in say.iter()} <= {"Say", "break", "prosody"}
-    assert all(p.get("rate") == "slow" for p in say.iter("prosody"))
+    assert all(p.get("rate") == f"{NUMBER_RATE}%" for p in say.iter("prosody"))
 
 
 def test_fallback_reads_the_numbers_as_the_line_does(fallback, reader):
@@ -276,6 +277,29 @@ def test_service_and_image_agree_on_the_port(manifests, container):
     assert bind.rsplit(":", 1)[1] == str(ports[target]) == image_env()["IVR_BIND"].rsplit(":", 1)[1]
 
 
+def test_metrics_have_a_port_of_their_own_that_the_service_leaves_out(manifests, container):
+    """/metrics is served on its own port (IVR_METRICS_BIND), scraped on the pods themselves; the
+    public Service (and so the ingress) reaches the webhook port only."""
+    from ivr.settings import Settings
+
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    bind = env_of(container)["IVR_METRICS_BIND"]["value"]
+    assert Settings.from_environ({"IVR_METRICS_BIND": bind}).metrics_address == ("0.0.0.0", ports["metrics"])
+    assert image_env()["IVR_METRICS_BIND"] == bind and ports["metrics"] != ports["http"]
+    exposed = [rest.split() for word, rest in runtime_stage() if word == "EXPOSE"]
+    assert exposed == [[str(ports["http"]), str(ports["metrics"])]]
+    assert [port["targetPort"] for port in manifests["Service"]["spec"]["ports"]] == ["http"]
+    template = manifests["Deployment"]["spec"]["template"]["metadata"]
+    assert template["annotations"]["prometheus.io/port"] == str(ports["metrics"])
+    monitor = yaml.safe_load((K8S / "monitoring" / "podmonitor.yaml").read_text(encoding="utf-8"))
+    assert monitor["kind"] == "PodMonitor"
+    assert "podmonitor.yaml" in yaml.safe_load((K8S / "monitoring" / "kustomization.yaml").read_text())["resources"]
+    # The line's `endpoint` label is what the dashboard and the rules select on.
+    assert all(e["honorLabels"] is True for e in monitor["spec"]["podMetricsEndpoints"])
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= template["labels"].items()
+    assert [e["port"] for e in monitor["spec"]["podMetricsEndpoints"]] == ["metrics"]
+
+
 def test_pods_run_the_images_own_command(container):
     assert "command" not in container and "args" not in container
     assert container["image"].split(":")[0] == "meiwaku-ivr"
@@ -327,11 +351,61 @@ def test_resources_hold_every_worker(container):
     assert workers == 2 * math.ceil(quantity(resources["limits"]["cpu"])) + 1, "as the gunicorn configuration would count"
 
 
-def test_shutdown_lets_requests_in_flight_finish(manifests, container):
+def pre_stop(container) -> tuple[list[str], int, int, str]:
+    """The preStop hook's command, its first pause and longest wait (s), and the directory it watches."""
+    command = container["lifecycle"]["preStop"]["exec"]["command"]
+    assert command[:2] == ["sh", "-c"] and command[3] == "preStop"
+    return command, int(command[4]), int(command[5]), command[6]
+
+
+def test_shutdown_lets_requests_in_flight_finish_and_the_queue_be_written(manifests, container):
+    from ivr.records.writer import DRAIN_AT_EXIT
+
     grace = manifests["Deployment"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
-    pre_stop = container["lifecycle"]["preStop"]["exec"]["command"]
-    assert pre_stop[0] == "sleep"
-    assert int(pre_stop[1]) + gunicorn_settings()["graceful_timeout"] < grace
+    _, pause, longest_wait, _ = pre_stop(container)
+    graceful = gunicorn_settings()["graceful_timeout"]
+    assert pause >= 5, "the Service stops sending calls first"
+    assert longest_wait >= 30, "a database restart or fail-over fits in the wait"
+    assert DRAIN_AT_EXIT + 1 < graceful, "each worker writes its queue before gunicorn kills it"
+    assert pause + longest_wait + graceful < grace
+
+
+def test_the_record_spool_has_a_disk_volume_of_its_own(manifests, container):
+    from ivr.records.writer import CAPACITY
+
+    spool = env_of(container)["IVR_RECORDS_SPOOL"]["value"]
+    (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == spool]
+    volumes = {v["name"]: v for v in manifests["Deployment"]["spec"]["template"]["spec"]["volumes"]}
+    volume = volumes[mount["name"]]["emptyDir"]
+    assert not mount.get("readOnly") and volume.get("medium") != "Memory", "on the node's disk"
+    workers = int(env_of(container)["WEB_CONCURRENCY"]["value"])
+    assert quantity(volume["sizeLimit"]) >= workers * CAPACITY * 1024, "every worker's full queue"
+    assert quantity(container["resources"]["requests"]["ephemeral-storage"]) >= quantity(volume["sizeLimit"])
+    assert pre_stop(container)[3] == spool
+
+
+def run_pre_stop(container, directory, pause: int = 0, longest_wait: int = 3) -> float:
+    """Run the hook's script with shorter times on `directory`; the seconds it took."""
+    import time
+
+    command = pre_stop(container)[0]
+    started = time.monotonic()
+    subprocess.run(command[:4] + [str(pause), str(longest_wait), str(directory)], check=True, timeout=30)
+    return time.monotonic() - started
+
+
+def test_the_pre_stop_hook_waits_while_records_are_queued(container, tmp_path):
+    import threading
+
+    assert run_pre_stop(container, tmp_path) < 1, "nothing queued: no wait"
+    (tmp_path / "7-1-0a1b2c3d.spool.refused").write_bytes(b"")  # set aside: not a queue
+    (tmp_path / "7-0a1b2c3d.held").write_bytes(b"0" * 20 + b"\n")
+    assert run_pre_stop(container, tmp_path) < 1
+    segment = tmp_path / "7-2-0a1b2c3d.spool"
+    segment.write_bytes(b"{}\n")
+    assert 2.5 < run_pre_stop(container, tmp_path, longest_wait=3) < 6, "waits, then gives up"
+    threading.Timer(1.0, segment.unlink).start()  # written: the worker deletes its file
+    assert 0.9 < run_pre_stop(container, tmp_path, longest_wait=20) < 4
 
 
 def test_scaling_keeps_a_replica_answering(manifests):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
 import shutil
+import sqlite3
 import time
 
-from helpers import BASE, ROUTES, absent, call_params, samples, value
+import psycopg
+import pytest
+from helpers import BASE, ROUTES, absent, call_params, metrics_text, samples, value, wait_for
 from records_helpers import CALLER, HASH_KEY, drained, place_call, record_app
 
 
@@ -72,10 +76,10 @@ def test_a_refused_reload_is_counted_once(tmp_path, clock):
     app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, routes=str(routes))
     client = app.test_client()
     assert value(samples(client), "ivr_routes_reload_failures_total") == 0
-    time.sleep(1.1)
     routes.write_text("version: 1\nline: [broken\n", encoding="utf-8")
     place_call(app, ["4", "-"])
-    client.get("/healthz")
+    wait_for(lambda: client.get("/healthz").get_json()["last_refused_reload"], 5)
+    time.sleep(1.5)  # the line looks at the file again meanwhile
     assert value(samples(client), "ivr_routes_reload_failures_total") == 1
 
 
@@ -89,9 +93,31 @@ def test_metrics_and_health_say_nothing_about_callers(tmp_path, clock):
     assert set(health.get_json()) == {"status", "version", "routes", "last_refused_reload", "records"}
     assert set(health.get_json()["records"]) == {"queued", "oldest_queued_seconds", "written", "lost",
                                                  "last_write_error", "spool", "spool_error"}
-    for body in (client.get("/metrics").get_data(as_text=True), health.get_data(as_text=True)):
+    assert client.get("/metrics").status_code == 404  # served apart from the webhooks
+    for body in (metrics_text(app), health.get_data(as_text=True)):
         for secret in (CALLER, CALLER[3:], digest[:12], call.base["CallSid"]):
             assert secret not in body
+
+
+@pytest.mark.parametrize("error, kind", [
+    (sqlite3.OperationalError("database is locked"), "locked"),
+    (sqlite3.OperationalError("attempt to write a readonly database"), "read_only"),
+    (sqlite3.OperationalError("database or disk is full"), "disk_full"),
+    (psycopg.OperationalError("connection failed: connection to server at \"db\", port 5432 failed"), "unreachable"),
+    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), "timeout"),
+    (psycopg.errors.LockNotAvailable("could not obtain lock"), "locked"),
+    (psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT"), "read_only"),
+    (psycopg.errors.UniqueViolation("duplicate key"), "refused"),
+    (OSError(errno.ENOSPC, "No space left on device"), "disk_full"),
+])
+def test_each_database_fault_has_a_kind_healthz_can_show(error, kind):
+    from sqlalchemy import exc
+
+    from ivr.records.faults import DATABASE_FAULTS, database_fault
+
+    wrapped = error if isinstance(error, OSError) else exc.OperationalError("INSERT …", {}, error)
+    assert database_fault(wrapped) == kind and kind in DATABASE_FAULTS
+    assert database_fault(exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")) == "no_connection"
 
 
 def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, capsys):

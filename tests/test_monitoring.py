@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import urllib.request
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
-from helpers import ROOT, ROUTES, TOKEN
+from helpers import ROOT, ROUTES, TOKEN, wait_for
 from prometheus_client.parser import text_string_to_metric_families
 from records_helpers import CALLER, drained, place_call, record_app
 
@@ -127,7 +126,9 @@ def scraped(tmp_path_factory) -> str:
     assert any(e.kind == "speak" for e in events)
     app.test_client().get("/no/such/page")
     (tmp_path / "routes.yaml").write_text("version: 1\nline: [broken\n", encoding="utf-8")
-    app.extensions["ivr"].reload()
+    line = app.extensions["ivr"]
+    line.watch()  # the watcher thread reads the file within a second
+    wait_for(lambda: line.last_refused is not None, 5)
     drained(app)
     return scrape(app)
 
@@ -492,6 +493,13 @@ def value(text: str, name: str, **labels) -> float | None:
     return None
 
 
+def publish(routes: Path, text: str) -> None:
+    """Replace the file whole, as a ConfigMap update does: the watcher never reads it half written."""
+    staged = routes.with_name(routes.name + ".new")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, routes)
+
+
 def test_a_refused_routes_file_shows_until_a_good_one_is_served(tmp_path, clock, monkeypatch):
     monkeypatch.setattr("ivr.web.served.CHECK_EVERY", 0.0)
     routes = tmp_path / "routes.yaml"
@@ -499,16 +507,17 @@ def test_a_refused_routes_file_shows_until_a_good_one_is_served(tmp_path, clock,
     app = record_app(None, clock, routes=str(routes))
     assert value(scrape(app), "ivr_routes_reload_refused") == 0
     good = routes.read_text(encoding="utf-8")
-    routes.write_text("version: 1\nline: [broken\n", encoding="utf-8")
+    publish(routes, "version: 1\nline: [broken\n")
     place_call(app, ["4", "-"], status=None)
+    wait_for(lambda: value(scrape(app), "ivr_routes_reload_refused") == 1, 5)  # read by the watcher
     text = scrape(app)
-    assert value(text, "ivr_routes_reload_refused") == 1
     assert value(text, "ivr_routes_reload_failures_total") == 1
     assert app.test_client().get("/healthz").get_json()["last_refused_reload"] is not None
     place_call(app, ["4", "-"], status=None)
     assert value(scrape(app), "ivr_routes_reload_refused") == 1, "still refused: the same file"
-    routes.write_text(good + "\n# edited\n", encoding="utf-8")
+    publish(routes, good + "\n# edited\n")
     place_call(app, ["4", "-"], status=None)
+    wait_for(lambda: value(scrape(app), "ivr_routes_reload_refused") == 0, 5)
     text = scrape(app)
     assert value(text, "ivr_routes_reload_refused") == 0
     assert value(text, "ivr_routes_reload_failures_total") == 1
@@ -538,15 +547,14 @@ def test_the_exposition_passes_promtools_lint(tmp_path, clock):
 
 def test_a_served_line_shows_a_refused_routes_file_until_a_good_one_is_served(tmp_path):
     """Under gunicorn, summed over the workers: refused while any worker refuses, then 0."""
-    from helpers import Served, post_voice, wait_for
+    from helpers import Served, post_voice, served_metrics
 
     routes = tmp_path / "routes.yaml"
     shutil.copy(ROUTES, routes)
     good = routes.read_text(encoding="utf-8")
 
     def scraped_value(served, name, **labels):
-        with urllib.request.urlopen(served.url("/metrics"), timeout=5) as response:
-            return value(response.read().decode("utf-8"), name, **labels)
+        return served_metrics(served.metrics_port).get((name, tuple(sorted(labels.items()))))
 
     with Served(tmp_path, routes, workers=2) as served:
         post_voice(served.port)

@@ -229,3 +229,19 @@ def test_an_address_said_as_words_needs_an_address():
     assert "words.yaml:17: desks.hotline.email_reading: there is no email address to say" in str(caught.value)
     fine = broken.replace('    phone: "188"\n', '    phone: "188"\n    email: info@example.jp\n', 1)
     assert parse_routes(fine).desks["hotline"].email_reading == ("インフォ", "アット")
+
+
+@pytest.mark.parametrize("written, problem", [
+    ("03-5974-0068", None), ("03-3256-3344", None), ("0422-51-5131", None),  # Tokyo, Musashino
+    ("0120-0-78310", None), ("0120-1-78302", None), ("0570-003-110", None),   # as published
+    ("188", None), ("110", None), ("#9110", None),                              # short codes
+    ("0359740068", "'0359740068' has no hyphens"),
+    ("0120078310", "'0120078310' has no hyphens"),
+    ("035-974-0068", "begins with 035, but its area code is 03: write it as 03-5974-0068"),
+    ("042-251-5131", "begins with 042, but its area code is 0422: write it as 0422-51-5131"),
+])
+def test_numbers_are_grouped_as_callers_write_them_down(written, problem):
+    from ivr.core.contacts import grouping_problem, parse_phone
+
+    found = grouping_problem(parse_phone(written))
+    assert found == problem if problem is None else problem in found

@@ -11,10 +11,11 @@ import hashlib
 import hmac
 import io
 import logging
+import time
 from datetime import timedelta
 
 import pytest
-from helpers import TOKEN, samples, value
+from helpers import ROUTES, TOKEN, Served, samples, served_call, value, wait_for
 from records_helpers import HASH_KEY, record_app, sqlite_url
 from sms_helpers import CENTER, OFFER, SENT, UNAVAILABLE, rows
 from twilio_stand_ins import ACCOUNT, needs_prism
@@ -243,6 +244,7 @@ def test_the_sender_is_a_number_a_sender_id_or_a_messaging_service(value_, field
 @pytest.mark.parametrize("overrides, complaint", [
     ({"sms_from": "TooLongSenderID"}, "IVR_SMS_FROM='TooLongSenderID' is neither"),
     ({"sms_from": "12345"}, "is neither"),
+    ({"sms_from": "+81５０12345678"}, "is neither"),
     ({"account_sid": ""}, "also need: TWILIO_ACCOUNT_SID"),
     ({"caller_hash_key": ""}, "IVR_CALLER_HASH_KEY"),
     ({"records_url": None}, "a records database"),
@@ -303,3 +305,58 @@ def test_ivr_report_reads_the_messages_from_the_records(tmp_path, clock, runner)
         ["center", "(2", "/", "2)"], ["antiphishing", "(1", "/", "1)"]]
     assert runner.invoke(main, ["report", "--month", "2026-11", "--database", database]).output.count(
         "Text messages per desk (sent / asked for):\n  (none)") == 1
+
+
+# -- the limits under a real server: one handset, one call, however they are written ------------
+
+SENT_BY_TWILIO = (201, {"sid": "SM" + "5" * 32, "status": "queued", "to": "+819020000005",
+                        "body": "", "num_segments": "2"})
+HANDSET = "+819020000005"
+THE_SAME_HANDSET = ["+8190２0000005", "+8190२००००००५", "+8190𝟐𝟎𝟎𝟎𝟎𝟎𝟎𝟓", "＋819020000005"]
+
+
+def served_sms(tmp_path, url: str) -> Served:
+    return Served(tmp_path, ROUTES, workers=2, IVR_RECORDS_DB=str(tmp_path / "records.sqlite3"),
+                  IVR_CALLER_HASH_KEY=HASH_KEY, IVR_SMS_FROM="MeiwakuInfo", TWILIO_ACCOUNT_SID=ACCOUNT,
+                  IVR_TWILIO_API_URL=url)
+
+
+def test_digits_written_otherwise_are_the_same_handset(stand_in, tmp_path):
+    url, handler = stand_in(SENT_BY_TWILIO)
+    heard = []
+    with served_sms(tmp_path, url) as served:
+        for n, caller in enumerate([HANDSET, HANDSET] + THE_SAME_HANDSET * 2):
+            heard.append(served_call(served.port, ["4", "2", "2"], CallSid=f"CA{n:032x}", From=caller)[-1])
+        wait_for(lambda: len(rows(sqlite_url(tmp_path))) >= 3 and all(
+            r["status"] != "queued" for r in rows(sqlite_url(tmp_path))), 15)
+        time.sleep(0.5)  # a message that should not have gone would have reached the stand-in by now
+    assert len(handler.seen) == 3, [s["To"][0] for s in handler.seen]
+    assert {s["To"][0] for s in handler.seen} == {HANDSET}
+    assert [r["caller_hash"] for r in rows(sqlite_url(tmp_path))] == [keyed(HANDSET)] * 3
+    assert heard[1].startswith(OVER)  # the third to one handset in a day, then no more
+    for said in heard[2:]:  # not a number as Twilio sends it: not offered, 2 is just a wrong key
+        assert "ショートメッセージ" not in said and said.startswith("その番号は選択できません。")
+
+
+def test_a_call_sid_in_other_letters_is_the_same_call(stand_in, tmp_path):
+    url, handler = stand_in(SENT_BY_TWILIO)
+    sid = "CA" + "0123456789abcdef" * 2
+    with served_sms(tmp_path, url) as served:
+        first = served_call(served.port, ["4", "2", "2"], CallSid=sid)
+        again = served_call(served.port, ["4", "2", "2"], CallSid="CA" + sid[2:].upper())
+        wait_for(lambda: len(handler.seen) >= 2, 15)
+        time.sleep(0.5)
+    assert first[-1].startswith(SENT) and again[-2].startswith(OVER)
+    assert len(handler.seen) == 2
+    assert {r["call_sid"] for r in rows(sqlite_url(tmp_path))} == {sid}
+
+
+def test_a_message_asked_for_in_words_is_sent_like_the_key(database, clock):
+    app = rehearsal_app(database, clock)
+    texts: list[str] = []
+    said = call(app, ["4", "ショートメッセージで送ってください"], texts=texts)
+    assert said[-1].startswith(SENT)
+    assert texts == [f"to {MOBILE}:\n{CENTER_BODY}"]
+    assert [r["status"] for r in rows(database)] == ["sent"]
+    landline = call(app, ["4", "ショートメッセージで送って"], caller="+81312345678")
+    assert landline[-1].startswith("申し訳ありません。このお電話には、ショートメッセージをお送りできません。")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ivr.core.flow import CallFlow, Position
-from ivr.core.contacts import is_japanese_mobile
+from ivr.core.contacts import caller_number, is_japanese_mobile
+from ivr.core.events import call_sid
 from ivr.routesfile.loader import parse_routes
 from ivr.core.readings import plain
 
@@ -42,6 +43,8 @@ def test_japanese_mobiles_can_be_texted(number):
     "09012345678",       # not E.164
     "anonymous", "Anonymous", "restricted", "+266696687", "", None,  # withheld
     "+819012345678\n",   # a trailing newline is not a number
+    "+8190１2345678", "+8190१2345678", "+8190𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "＋819012345678",  # digits Twilio never sends
+    "+81 90 1234 5678", "+81-90-1234-5678",
 ])
 def test_other_callers_cannot(number):
     assert not is_japanese_mobile(number)
@@ -154,3 +157,33 @@ def test_the_offer_is_read_well_by_open_jtalk():
          "モーシワケアリマセン。タダイマ、ショートメッセージヲオオクリデキマセン。"),
     ]:
         assert pyopenjtalk.g2p(said, kana=True) == reading
+
+
+@pytest.mark.parametrize("written", ["+819012345678", "+8190１２３４５６７８", "+8190१२३४५६७८",
+                                     "+8190𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "＋819012345678", "+81 90-1234-5678"])
+def test_one_handset_is_one_number_however_its_digits_are_written(written):
+    assert caller_number(written) == "+819012345678"
+
+
+@pytest.mark.parametrize("value", ["anonymous", "", None, "+81 3 1234", "+819012345678;ext=2", "+" + "9" * 70])
+def test_what_is_not_a_number_has_no_number(value):
+    assert caller_number(value) is None
+
+
+def test_the_caller_hash_is_of_the_handset():
+    from ivr.observability.callers import caller_hash
+
+    key = b"k"
+    assert caller_hash(key, "+8190１２３４５６７８") == caller_hash(key, "+819012345678")
+    assert caller_hash(key, "anonymous") != caller_hash(key, "restricted")
+
+
+@pytest.mark.parametrize("value, one", [
+    ("CA" + "0123456789abcdef" * 2, "CA" + "0123456789abcdef" * 2),
+    ("CA" + "0123456789ABCDEF" * 2, "CA" + "0123456789abcdef" * 2),
+    ("ca" + "0123456789abcdef" * 2, None),
+    ("CA" + "０" * 32, None),  # other scripts' digits are not hex digits
+    ("CA" + "0" * 31, None), ("CA" + "0" * 32 + "\n", None), ("", None), (None, None),
+])
+def test_a_call_sid_in_other_letter_case_is_the_same_call(value, one):
+    assert call_sid(value) == one

@@ -115,3 +115,57 @@ def test_open_jtalk_reads_every_number_as_its_digits(routes, reader):
 def same_sounds(kana: str) -> str:
     """Kana compared by sound: キュウ and キュー are one reading; pauses are not sounds."""
     return kana.replace("キュウ", "キュー").replace("、", "")
+
+
+def test_open_jtalk_reads_the_new_prompts_as_meant(flow, routes):
+    """Every prompt added or changed for words at every step, the questions and the shorter
+    answers, as Open JTalk reads it: keys as their digits, no word misread."""
+    pyopenjtalk = pytest.importorskip("pyopenjtalk", reason="the speech extra is not installed")
+    from ivr.core.flow import Position
+    from helpers import OPEN_TUESDAY
+
+    def kana(segments_or_text) -> str:
+        text = segments_or_text if isinstance(segments_or_text, str) else plain(segments_or_text)
+        return pyopenjtalk.g2p(text, kana=True)
+
+    top = kana(flow.menu_speech(routes.top))
+    assert top.startswith("リョーキンノセーキューワイチ、") and "ワカラナイトキワロク、" in top
+    assert top.endswith("バンゴーヲオスカ、ゴヨーケンヲオハナシクダサイ。")  # not オハナシシクダサイ
+    assert kana(flow.menu_speech(routes.menus["billing"])).endswith(
+        "ガメンノセーキューガキエナイトキワニ、ネットツーハンナドノケーヤクワサン、"
+        "サイショニモドルニワゼロヲオシテクダサイ。")
+    vague = flow.hear(Position("top"), "変なメールが来た", 0.9, OPEN_TUESDAY)
+    assert kana(vague.speech) == ("オカネヲセーキューサレテイマスカ。ソレトモ、コーコクノメールデスカ。"
+                                  "ミニオボエノナイセーキューノゴソーダンナライチ、"
+                                  "コーコクメールノゴソーダンナラニヲオスカ、オコタエクダサイ。")
+    confirm = flow._ask(routes.top, ("scam/2",))
+    assert kana(confirm.speech) == ("パソコンノイジョーノゴソーダンデヨロシイデスカ。"
+                                    "ハイワイチ、イーエワニヲオスカ、オコタエクダサイ。")
+    hotline = kana(flow.press(Position("billing"), "1", OPEN_TUESDAY).speech[:4])
+    assert hotline == "バンゴーワ、イチ、ハチ、ハチデス。ショーヒシャホットラインデス。"
+    assert "イヤヤ、トオボエテクダサイ。" in kana(flow.press(Position("billing"), "1", OPEN_TUESDAY).speech)
+    phishing = flow.press(Position("scam"), "1", OPEN_TUESDAY).speech
+    assert kana(phishing[1].groups[-1]) == "ドットジェーピー"
+    for text, read in (
+            ("申し訳ありません。ご用件を聞き取れませんでした。", "モーシワケアリマセン。ゴヨーケンヲキキトレマセンデシタ。"),
+            ("申し訳ありません。お答えを聞き取れませんでした。", "モーシワケアリマセン。オコタエヲキキトレマセンデシタ。"),
+            ("では、メニューからお選びください。", "デワ、メニューカラオエラビクダサイ。"),
+            ("申し訳ありません。この窓口には、おつなぎできません。",
+             "モーシワケアリマセン。コノマドグチニワ、オツナギデキマセン。"),
+            ("申し訳ありません。このお電話には、ショートメッセージをお送りできません。",
+             "モーシワケアリマセン。コノオデンワニワ、ショートメッセージヲオオクリデキマセン。")):
+        assert kana(text) == read
+    names = {d.id: kana(f"{d.reading}です。") for d in routes.desks.values()}
+    assert names["jinken"] == "ミンナノジンケンヒャクトオバンデス。"
+    assert names["ipa"] == "アイピーエーノアンシンソーダンマドグチデス。"
+    assert names["child_sos"] == "コドモエスオーエスダイヤルデス。"
+
+
+def test_the_address_is_said_as_it_is_spelled(routes, reader):
+    """Said as words (…ドットジェーピー), then spelled (ジェー、ピー): the same letters."""
+    for desk in routes.desks.values():
+        if not desk.email_reading:
+            continue
+        tail = desk.email.address.rsplit(".", 1)[1]
+        letters = "".join(reader.letters[ord(c) - ord("a")] for c in tail)
+        assert desk.email_reading[-1].endswith(letters), (desk.id, desk.email_reading, letters)

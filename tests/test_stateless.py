@@ -6,7 +6,6 @@ import contextlib
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from helpers import ROUTES, Served, call_params, post_signed, sign
 
 PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas
@@ -78,3 +77,26 @@ def test_a_step_signed_for_another_url_is_refused_by_every_replica(replicas):
         response = post_public(server, "/voice/step?m=top&s=0&f=1", params,
                                signed_for="/voice/step?m=top&s=0&f=0")
         assert response.status == 403
+
+
+def test_words_and_a_question_travel_between_servers_in_the_signed_url(replicas):
+    """Vague words get a question; its answer, in words, on the other server; then words at the
+    answer. Every Gather listens for speech, with the words expected there as hints."""
+    steps = [(None, {}), ("speech", {"SpeechResult": "何か変なメールが来たんですけど", "Confidence": "0.9"}),
+             ("speech", {"SpeechResult": "広告です", "Confidence": "0.9"}),
+             ("speech", {"SpeechResult": "もう一度お願いします", "Confidence": "0.9"})]
+    path, said = "/voice", []
+    for turn, (_, extra) in enumerate(steps):
+        response = post_public(replicas[turn % 2], path, call_params(**extra))
+        assert response.status == 200, response.body
+        root = ET.fromstring(response.body)
+        said.append("".join(root.find("Gather/Say").itertext()))
+        gather = root.find("Gather")
+        assert gather.get("input") == "dtmf speech" and gather.get("hints")
+        path = gather.get("action")
+        if turn == 1:
+            assert "q=billing%2F1%2Ctop%2F4" in path or "q=billing/1,top/4" in path, path
+            assert gather.get("hints").startswith("はい, ")
+    assert said[1].startswith("お金を請求されていますか。それとも、広告のメールですか。")
+    assert said[2].startswith("番号は、") and "迷惑メール相談センターです。" in said[2]
+    assert said[3] == said[2]  # もう一度: the answer again

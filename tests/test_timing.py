@@ -1,15 +1,24 @@
-"""Seconds of speech before a caller hears the number they need, measured with Open JTalk."""
+"""Seconds of speech before a caller hears the number they need, as the line asks Twilio to say it:
+the words, every <break>, and each number at its stated rate, measured with Open JTalk."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
 
 from ivr.core.hours import JAPAN
-from ivr.operators.preview import EAGER_LIMIT, PATIENT_LIMIT, estimate_seconds, open_jtalk, timings
+from ivr.core.readings import GROUP_PAUSE_MS, NUMBER_RATE, Pause, Slow, Spoken, Words, spoken_parts
+from ivr.operators.preview import (EAGER_LIMIT, PATIENT_LIMIT, estimate_seconds, open_jtalk,
+                                   speech_seconds, timings)
+from ivr.web.twiml import say
 
-NOW = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)
+NOW = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)  # an ordinary Tuesday: every weekday desk open
+# What the shipped routes are held to, inside the limits: 35 s full (the better target) and 19 s
+# quick (15 s is out of reach with two menus before a ten-digit number said slowly: README).
+QUICK_TARGET = 19.0
+FULL_TARGET = 35.0
 
 
 @pytest.fixture(scope="module")
@@ -29,37 +38,87 @@ def test_every_path_gives_its_number_within_40_seconds_to_a_patient_caller(measu
     assert slow == {}
 
 
-def test_police_paths_give_110_first_within_20_seconds(measured):
+def test_the_shipped_routes_keep_a_margin_inside_the_limits(measured):
+    quick = {keys: round(t.eager, 1) for keys, t in measured.items() if t.eager > QUICK_TARGET}
+    full = {keys: round(t.patient, 1) for keys, t in measured.items() if t.patient > FULL_TARGET}
+    assert (quick, full) == ({}, {})
+
+
+def test_police_paths_give_110_first(measured):
     police = {keys: t for keys, t in measured.items() if t.path.desk == "police"}
     assert len(police) >= 2
     for keys, timing in police.items():
-        first = next(s for s in timing.path.eager if hasattr(s, "groups"))
+        first = next(s for s in timing.path.eager if isinstance(s, Slow))
         assert first.written == "110", keys
-        assert timing.eager <= EAGER_LIMIT
+
+
+def test_the_seconds_are_those_of_what_twilio_is_asked_to_say(flow, measured):
+    """The timed parts are the <Say>'s: its text runs, the rate of each <prosody>, its <break>s."""
+    for timing in measured.values():
+        answer = timing.path.answer
+        element = ET.fromstring(say(answer, flow.routes.voice).to_xml())
+        assert parts_of(element) == spoken_parts(answer)
+        assert any(p.get("rate") == f"{NUMBER_RATE}%" for p in element.iter("prosody")) or \
+            not any(isinstance(s, Slow) for s in answer)
+
+
+def parts_of(element: ET.Element, rate: int = 100) -> tuple:
+    """A <Say>'s runs of text (with their <prosody> rate) and breaks, in order."""
+    parts: list = []
+
+    def text(value: str | None, at: int) -> None:
+        if value:
+            parts.append(Spoken(value, at))
+
+    def walk(node: ET.Element, at: int) -> None:
+        text(node.text, at)
+        for child in node:
+            if child.tag == "break":
+                parts.append(Pause(int(child.get("time").removesuffix("ms"))))
+            else:
+                walk(child, int(child.get("rate").removesuffix("%")))
+            text(child.tail, at)
+
+    walk(element, rate)
+    return tuple(parts)
+
+
+def test_breaks_and_the_numbers_rate_are_counted():
+    if open_jtalk() is None:
+        pytest.skip("the speech extra (pyopenjtalk-plus) is not installed")
+    from ivr.operators.preview import run_seconds
+
+    number = Slow("03-5974-0068", ("ゼロサン", "ゴーキュウナナヨン", "ゼロゼロロクハチ"))
+    seconds = speech_seconds((Words("番号は、"), number, Words("です。")))
+    groups = sum(run_seconds(g, NUMBER_RATE) for g in number.groups)
+    assert seconds == pytest.approx(run_seconds("番号は、") + groups + 4 * GROUP_PAUSE_MS / 1000
+                                    + run_seconds("です。"))
+    assert run_seconds("ゼロサン", NUMBER_RATE) == pytest.approx(run_seconds("ゼロサン") * 100 / NUMBER_RATE,
+                                                                 abs=0.02)
+    # More than the words alone, read as one sentence at the voice's own rate.
+    assert seconds > run_seconds("番号は、ゼロサン、ゴーキュウナナヨン、ゼロゼロロクハチです。") + 1.0
 
 
 def test_estimate_is_in_the_engines_ballpark(measured):
-    path = measured[("1", "3")]
-    from ivr.core.readings import plain
-
-    estimate = estimate_seconds(plain(path.path.patient))
+    path = measured[max(measured, key=lambda keys: measured[keys].patient)]
+    estimate = sum(p.ms / 1000 if isinstance(p, Pause) else estimate_seconds(p.text) * 100 / p.rate
+                   for p in spoken_parts(path.path.patient))
     assert 0.6 * path.patient < estimate < 1.5 * path.patient
 
 
-def test_duration_model_gives_the_length_of_whole_text_synthesis(flow, measured):
+def test_duration_model_gives_the_length_of_the_audio(flow, measured, tmp_path):
     """Paths are timed by Open JTalk's duration model, without making the waveform: the seconds
-    must be those of the synthesised audio, to the sample, on the paths nearest their limits."""
-    from ivr.core.readings import plain
-    from ivr.operators.preview import (_spoken_seconds, duration_model, spoken_timings,
-                                       synthesized_seconds)
+    must be those of the audio `ivr preview --out` writes (each run synthesised at its rate, each
+    pause as written), to the sample, on the paths nearest their limits."""
+    from ivr.operators.preview import duration_model, spoken_timings, write_wav
 
     assert duration_model() is not None, "Open JTalk's duration model is out of reach: check is slow"
     quickest = max(measured.values(), key=lambda t: t.eager).path.eager
     longest = max(measured.values(), key=lambda t: t.patient).path.patient
     said = max(spoken_timings(flow, NOW), key=lambda t: t.seconds).path.heard
-    for segments in (quickest, longest, said):
-        text = plain(segments)
-        assert _spoken_seconds.__wrapped__(text) == synthesized_seconds(text) > 3.0, text
+    for i, segments in enumerate((quickest, longest, said)):
+        seconds = speech_seconds(segments)
+        assert abs(write_wav(segments, tmp_path / f"{i}.wav") - seconds) < 1 / 48000 and seconds > 3.0
 
 
 def test_without_the_duration_model_speech_is_synthesised(monkeypatch):
@@ -68,6 +127,6 @@ def test_without_the_duration_model_speech_is_synthesised(monkeypatch):
     import ivr.operators.preview as preview
 
     text = "お電話ありがとうございます。"
-    modelled = preview._spoken_seconds.__wrapped__(text)
+    modelled = preview.run_seconds.__wrapped__(text, NUMBER_RATE)
     monkeypatch.setattr(preview, "duration_model", lambda: None)
-    assert preview._spoken_seconds.__wrapped__(text) == modelled > 1.0
+    assert preview.run_seconds.__wrapped__(text, NUMBER_RATE) == modelled > 1.0

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from helpers import OPEN_TUESDAY
 
 from ivr.core.flow import Position
-from ivr.core.outcomes import Outcome
+from ivr.core.outcomes import ANSWERS, Outcome
 from ivr.core.readings import plain
 from ivr.core.understanding import NOT_UNDERSTOOD
 
 HERE = Path(__file__).parent
 DEV_SET = HERE.parent.parent / "shared" / "callers" / "utterances.tsv"
 PARAPHRASES = HERE / "callers_paraphrases.tsv"  # written by us, not taken from the dev set
+HELD_OUT = HERE / "callers_heldout.tsv"  # written by us before the words were tuned; never tuned on
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -27,38 +29,75 @@ def cases(path: Path) -> list[tuple[str, list[str]]]:
     return [(row[0], row[1].split("|")) for row in rows[1:] if row]
 
 
-def routed(flow, words: str) -> str | None:
-    """The desk the line gives for words said at the first menu; None when not understood."""
+def routed(flow, words: str, answers: list[str] | None = None) -> str | None:
+    """The desk the line gives for words said at the first menu; None when none is reached.
+
+    Where the line asks a question, the caller answers it truthfully by key: the choice whose
+    desk is among `answers` (yes or no, for a topic to confirm); a caller whose desk is neither
+    choice reaches none here.
+    """
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
-    return step.desk if step.heard != NOT_UNDERSTOOD else None
+    if step.outcome == Outcome.ASK:
+        accepted = {DESKS[a] for a in answers or ()}
+        desks = [flow.routes.topic(t)[1].desk for t in step.listen.topics]
+        if len(desks) == 1:
+            key = "1" if desks[0] in accepted else "2"
+        else:
+            key = next((k for k, desk in zip(("1", "2"), desks) if desk in accepted), None)
+        if key is None:
+            return None
+        step = flow.press(step.listen, key, OPEN_TUESDAY)
+    return step.desk if step.outcome in ANSWERS else None
 
 
 def judge(flow, path: Path) -> dict:
-    right = wrong = 0
-    danger_elsewhere = []
+    right = wrong = asked = 0
+    danger_elsewhere, ads_elsewhere = [], []
     rows = cases(path)
     for words, answers in rows:
-        desk = routed(flow, words)
+        first = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+        asked += first.outcome == Outcome.ASK
+        desk = routed(flow, words, answers)
         accepted = {DESKS[a] for a in answers}
         if desk in accepted:
             right += 1
         elif desk is not None:
             wrong += 1
-        if answers[0] == "police" and len(answers) == 1 and desk != "police":
+        if answers == ["police"] and desk != "police":
             danger_elsewhere.append(words)
-    return {"right": right / len(rows), "wrong": wrong / len(rows), "danger": danger_elsewhere}
+        if set(answers) <= {"center", "info"} and first.desk not in (None, "center"):
+            ads_elsewhere.append(words)
+    return {"rows": len(rows), "right": right / len(rows), "wrong": wrong / len(rows),
+            "asked": asked / len(rows), "danger": danger_elsewhere, "ads": ads_elsewhere}
 
 
 @pytest.mark.skipif(not DEV_SET.exists(), reason="the callers' words are in ../shared/callers/")
 def test_the_callers_words_reach_a_right_answer(flow):
     result = judge(flow, DEV_SET)
-    assert result["right"] >= 0.9 and result["wrong"] <= 0.03 and result["danger"] == [], result
+    assert result["right"] >= 0.95 and result["wrong"] <= 0.01, result
+    assert result["danger"] == [] and result["ads"] == [], result
 
 
 def test_our_own_paraphrases_reach_a_right_answer(flow):
     result = judge(flow, PARAPHRASES)
-    assert len(cases(PARAPHRASES)) >= 100
-    assert result["right"] >= 0.9 and result["wrong"] <= 0.03 and result["danger"] == [], result
+    assert result["rows"] >= 100
+    assert result["right"] >= 0.95 and result["wrong"] <= 0.01, result
+    assert result["danger"] == [] and result["ads"] == [], result
+
+
+def test_held_out_callers_reach_a_right_answer(flow):
+    """Words the routes were not tuned on: at least 95 % to a right desk, at most 1 % to a wrong
+    one (the README gives the figures, untuned and final)."""
+    result = judge(flow, HELD_OUT)
+    assert result["rows"] >= 120
+    assert result["right"] >= 0.95 and result["wrong"] <= 0.01, result
+    assert result["ads"] == [], result
+
+
+@pytest.mark.xfail(strict=True, reason="2 of the held-out set's 22 police callers reach no desk "
+                   "(a threat at home, money paid in e-money): the words were not tuned on this set")
+def test_held_out_money_lost_and_threats_all_reach_the_police(flow):
+    assert judge(flow, HELD_OUT)["danger"] == []
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -90,14 +129,92 @@ def test_threats_danger_and_money_lost_go_to_the_police_answer(flow, words):
     ("えーと", 0.9),                # no topic
     ("あのー、その、ない", 0.9),    # a negation alone names nothing
     ("架空請求", 0.2),              # the recogniser itself is unsure
-    ("悪口とウイルス", 0.9),        # two desks equally likely: never guess
 ])
-def test_unclear_words_say_so_and_read_the_keypad_menu(flow, words, confidence):
+def test_words_naming_nothing_say_so_and_read_the_menu_again(flow, words, confidence):
     step = flow.hear(Position("top"), words, confidence, OPEN_TUESDAY)
     assert step.outcome == Outcome.NOT_UNDERSTOOD and step.heard == NOT_UNDERSTOOD
     assert step.desk is None and step.listen == Position("top", failures=1)
     said = plain(step.speech)
-    assert said.startswith("申し訳ありません。ご用件を聞き取れませんでした。番号でお選びください。料金の請求は1、")
+    assert said.startswith("申し訳ありません。ご用件を聞き取れませんでした。料金の請求は1、")
+    # One invitation, not two that disagree: no "choose with the keypad" before "or say it".
+    assert "番号でお選びください" not in said
+    assert said.endswith("番号を押すか、ご用件をお話ください。")
+
+
+def test_vague_words_get_one_short_question_not_the_keypad(flow):
+    step = flow.hear(Position("top"), "何か変なメールが来たんですけど", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.desk is None
+    assert step.listen == Position("top", ask="billing/1,top/4")
+    assert plain(step.speech) == ("お金を請求されていますか。それとも、広告のメールですか。"
+                                  "身に覚えのない請求のご相談なら1、広告メールのご相談なら2を押すか、お答えください。")
+    assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "hotline"
+    assert flow.press(step.listen, "2", OPEN_TUESDAY).desk == "center"
+    assert flow.hear(step.listen, "広告です", 0.9, OPEN_TUESDAY).desk == "center"
+    assert flow.hear(step.listen, "請求のほうです", 0.9, OPEN_TUESDAY).desk == "hotline"
+    assert flow.hear(step.listen, "後の方", 0.9, OPEN_TUESDAY).desk == "center"
+    # Neither: the menu; words that name another topic: that topic.
+    neither = flow.hear(step.listen, "どちらでもないです", 0.9, OPEN_TUESDAY)
+    assert neither.listen == Position("top") and plain(neither.speech).startswith("では、メニューからお選びください。")
+    assert flow.hear(step.listen, "銀行を名乗るメールです", 0.9, OPEN_TUESDAY).desk == "antiphishing"
+    assert flow.hear(step.listen, "もう一度", 0.9, OPEN_TUESDAY).speech == step.speech
+    assert flow.press(step.listen, "9", OPEN_TUESDAY).speech == step.speech
+    assert flow.press(step.listen, "0", OPEN_TUESDAY).listen == Position("top")
+
+
+def test_two_desks_alike_get_a_question_between_them(flow):
+    step = flow.hear(Position("top"), "悪口とウイルス", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK
+    said = plain(step.speech)
+    assert "悪口や中傷のご相談なら" in said and "パソコンの異常のご相談なら" in said
+    first, second = step.listen.topics
+    assert {flow.press(step.listen, "1", OPEN_TUESDAY).desk, flow.press(step.listen, "2", OPEN_TUESDAY).desk} \
+        == {"jinken", "ipa"}
+
+
+@pytest.mark.parametrize("words", [
+    "出会い系サイトの宣伝メールが何通も来る",      # advertising, with billing words
+    "知らない会社から商品の宣伝メールが届く",      # advertising, with shopping words
+    "登録した覚えのない広告メールが届く",
+])
+def test_the_centers_own_work_is_never_sent_elsewhere_without_asking(flow, words):
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == "center" or (step.outcome == Outcome.ASK and "top/4" in step.listen.topics)
+
+
+def test_a_question_asked_travels_in_the_signed_url_and_a_bad_one_is_refused():
+    position = Position("top", ask="billing/1,top/4")
+    assert Position.from_query(position.to_query()) == position
+    for bad in ("billing", "billing/1,top/4,scam/1", "Billing/1", "billing/12", "billing/1;x"):
+        assert Position.from_query({"m": "top", "q": bad}) is None
+    assert Position.from_query({"m": "top", "k": "4", "q": "billing/1"}) is None
+
+
+def test_a_question_about_a_topic_that_no_longer_exists_goes_back_to_the_top(flow):
+    step = flow.press(Position("top", ask="billing/7,top/4"), "1", OPEN_TUESDAY)
+    assert step.outcome == Outcome.LOST and step.listen == Position("top")
+
+
+def test_a_confirmation_takes_yes_or_no_by_word_or_key(flow):
+    asked = flow._ask(flow.routes.top, ("scam/2",))
+    assert plain(asked.speech) == ("パソコンの異常のご相談でよろしいですか。"
+                                   "はいは1、いいえは2を押すか、お答えください。")
+    for yes in ("はい", "そうです", "お願いします"):
+        assert flow.hear(asked.listen, yes, 0.9, OPEN_TUESDAY).desk == "ipa"
+    assert flow.press(asked.listen, "1", OPEN_TUESDAY).desk == "ipa"
+    for no in ("いいえ", "違います", "そうじゃない"):
+        step = flow.hear(asked.listen, no, 0.9, OPEN_TUESDAY)
+        assert step.desk is None and step.listen == Position("top")
+    assert flow.press(asked.listen, "2", OPEN_TUESDAY).listen == Position("top")
+
+
+def test_unclear_answers_to_a_question_ask_again_then_end_with_188(flow, routes):
+    step = flow.hear(Position("top"), "変なメールが届いた", 0.9, OPEN_TUESDAY)
+    question = plain(step.speech)
+    for _ in range(routes.input.max_failures - 1):
+        step = flow.hear(step.listen, "えーと", 0.9, OPEN_TUESDAY)
+        assert plain(step.speech) == "申し訳ありません。お答えを聞き取れませんでした。" + question
+    last = flow.hear(step.listen, "えーと", 0.9, OPEN_TUESDAY)
+    assert last.hangs_up and "イチ、ハチ、ハチ" in plain(last.speech)
 
 
 def test_not_understood_three_times_ends_politely_with_188(flow):
@@ -112,7 +229,7 @@ def test_not_understood_three_times_ends_politely_with_188(flow):
 def test_a_clear_match_goes_straight_to_the_answer_and_zero_goes_back(flow):
     step = flow.hear(Position("top"), "身に覚えのない請求が来た", 0.9, OPEN_TUESDAY)
     assert step.outcome == Outcome.ANSWER and step.heard == "billing/1" and step.desk == "hotline"
-    assert plain(step.speech).startswith("消費者ホットラインの番号は、イチ、ハチ、ハチです。")
+    assert plain(step.speech).startswith("番号は、イチ、ハチ、ハチです。消費者ホットラインです。")
     assert flow.press(step.listen, "0", OPEN_TUESDAY).listen == Position("top")
 
 
@@ -121,10 +238,52 @@ def test_words_in_a_submenu_are_understood_too(flow):
     assert step.desk == "ipa" and step.heard == "scam/2"
 
 
-def test_words_where_only_keys_are_listened_for_do_nothing(flow):
+@pytest.mark.parametrize("words, outcome", [
+    ("もう一度お願いします", Outcome.ANSWER_REPEAT),
+    ("もう一回", Outcome.ANSWER_REPEAT),
+    ("最初に戻ってください", Outcome.TOP),
+    ("つないでください", Outcome.TRANSFER),
+])
+def test_an_answer_hears_the_words_of_its_keys(flow, words, outcome):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
-    step = flow.hear(answer.listen, "架空請求", 0.9, OPEN_TUESDAY)
-    assert step.outcome == Outcome.INVALID and step.listen.key == "4"
+    step = flow.hear(answer.listen, words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == outcome
+    assert step == replace(flow.press(answer.listen, KEY_OF[outcome], OPEN_TUESDAY), heard=step.heard)
+
+
+KEY_OF = {Outcome.ANSWER_REPEAT: "9", Outcome.TOP: "0", Outcome.TRANSFER: "1"}
+
+
+def test_an_answer_sends_a_text_message_when_asked_in_words(flow):
+    answer = flow.press(Position("top"), "4", OPEN_TUESDAY, texting=True)
+    step = flow.hear(answer.listen, "ショートメッセージで送ってください", 0.9, OPEN_TUESDAY, texting=True)
+    assert step.outcome == Outcome.SMS and step.text is not None and step.text.desk == "center"
+    # Not from a mobile: said so, with the number again.
+    landline = flow.hear(answer.listen, "ショートメッセージで送って", 0.9, OPEN_TUESDAY)
+    assert landline.text is None and landline.listen == answer.listen
+    assert plain(landline.speech).startswith("申し訳ありません。このお電話には、ショートメッセージをお送りできません。"
+                                             "番号は、ゼロサン")
+
+
+def test_an_answer_says_so_when_words_ask_for_a_transfer_it_cannot_make(flow):
+    answer = flow.press(Position("billing"), "1", OPEN_TUESDAY)  # 188: no transfer
+    step = flow.hear(answer.listen, "つないでください", 0.9, OPEN_TUESDAY)
+    assert step.transfer is None and step.listen == answer.listen
+    assert plain(step.speech).startswith("申し訳ありません。この窓口には、おつなぎできません。番号は、イチ、ハチ、ハチです。")
+
+
+def test_an_answer_confirms_another_topic_named_in_words(flow):
+    answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
+    asked = flow.hear(answer.listen, "ウイルスに感染したかもしれない", 0.9, OPEN_TUESDAY)
+    assert asked.outcome == Outcome.ASK and asked.listen == Position("top", ask="scam/2")
+    assert plain(asked.speech).startswith("パソコンの異常のご相談でよろしいですか。")
+    assert flow.hear(asked.listen, "はい", 0.9, OPEN_TUESDAY).desk == "ipa"
+    assert flow.press(asked.listen, "2", OPEN_TUESDAY).listen == Position("top")
+    # Danger is never held up by a question.
+    assert flow.hear(answer.listen, "殺すと脅されている", 0.9, OPEN_TUESDAY).desk == "police"
+    unclear = flow.hear(answer.listen, "えーと", 0.9, OPEN_TUESDAY)
+    assert unclear.outcome == Outcome.NOT_UNDERSTOOD and unclear.listen == replace(answer.listen, failures=1)
+    assert plain(unclear.speech).startswith("申し訳ありません。聞き取れませんでした。今すぐおつなぎするには1を、")
 
 
 def test_every_option_with_words_is_reached_by_its_first_phrase(flow, routes):
@@ -136,9 +295,17 @@ def test_every_option_with_words_is_reached_by_its_first_phrase(flow, routes):
 
 
 def test_hints_are_the_routes_words_within_twilios_limits(flow):
-    hints = flow.hints.split(", ")
-    assert "架空請求" in hints and "フィッシング" in hints
-    assert len(hints) <= 500 and all(len(h) <= 100 for h in hints)
+    for hints in (flow.hints, flow.answer_hints, flow.question_hints):
+        phrases = hints.split(", ")
+        assert "架空請求" in phrases and "もう一度" in phrases
+        assert len(phrases) <= 500 and all(len(h) <= 100 for h in phrases)
+    assert flow.answer_hints.split(", ")[0] == "もう一度"  # an answer's own words first
+    # More phrases than Twilio takes: every option keeps its first ones, the urgent ones all.
+    urgent = [p.text for p in flow.matcher.phrases if p.urgent]
+    assert set(urgent) <= set(flow.hints.split(", "))
+    firsts = {o.says[0] for m in flow.routes.menus.values() for o in m.options if o.says}
+    assert firsts <= set(flow.hints.split(", "))
+    assert "つないで" in flow.answer_hints.split(", ") and "はい" in flow.question_hints.split(", ")
 
 
 def test_the_matcher_is_pure_core():
@@ -150,3 +317,11 @@ def test_the_matcher_is_pure_core():
             "print(sorted(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_menu_hears_again_and_the_first_menu_in_words(flow):
+    again = flow.hear(Position("scam"), "もう一度お願いします", 0.9, OPEN_TUESDAY)
+    assert again.outcome == Outcome.REPEAT and again.listen == Position("scam")
+    assert again.speech == flow.menu_speech(flow.routes.menus["scam"])
+    top = flow.hear(Position("scam"), "最初に戻ってください", 0.9, OPEN_TUESDAY)
+    assert top.outcome == Outcome.TOP and top.listen == Position("top")

@@ -14,8 +14,13 @@ SHORT_CODES = ("110", "119", "188", "189", "#9110")
 NAVI_DIAL_PREFIX = "0570"
 _GROUPED = re.compile(r"^\d+(-\d+)*$")
 _EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
-# A Japanese mobile number in E.164 (070, 080 and 090 numbers), as Twilio sends it in From.
-_JAPANESE_MOBILE = re.compile(r"\+81[789]0\d{8}")
+# A Japanese mobile number in E.164 (070, 080 and 090 numbers), as Twilio sends it in From: a plus
+# and ASCII digits only. (`\d` would also take other scripts' digits, ２ or २, which are the same
+# handset written otherwise: offering to them would let one handset dodge the limits.)
+_JAPANESE_MOBILE = re.compile(r"\+81[789]0[0-9]{8}")
+# A number already in E.164 with ASCII digits: the one form of a handset's number.
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_LONGEST_NUMBER = 64  # characters of a From worth giving to phonenumbers
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,31 @@ def parse_phone(text: str) -> Phone:
     return Phone(text, tuple(text.split("-")), e164, kind)
 
 
+def grouping_problem(phone: Phone) -> str | None:
+    """What is wrong with how a number is grouped, for callers who write it down; None if nothing.
+
+    A number (not a short code) must be written with hyphens; a geographic number's first group
+    must be its area code, which phonenumbers knows (03 for Tokyo, 0422 for Musashino). Toll-free,
+    navi dial and other numbers keep the grouping they are published in (0120-0-78310).
+    """
+    if phone.kind == "short":
+        return None
+    if len(phone.groups) == 1:
+        # TRANSLATORS: a phone number written without hyphens; callers hear it group by group.
+        return notice("'%(number)s' has no hyphens: write it in its published grouping "
+                      "(e.g. 03-5974-0068), which callers hear group by group", number=phone.written)
+    parsed = phonenumbers.parse(phone.written, "JP")
+    area = phonenumbers.length_of_geographical_area_code(parsed)
+    if phone.kind == "fixed" and area:
+        code = "0" + phonenumbers.national_significant_number(parsed)[:area]
+        if phone.groups[0] != code:
+            written = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+            # TRANSLATORS: a landline number whose first group is not its area code (03 for Tokyo).
+            return notice("'%(number)s' begins with %(first)s, but its area code is %(code)s: write it as %(written)s",
+                          number=phone.written, first=phone.groups[0], code=code, written=written)
+    return None
+
+
 def parse_email(text: str) -> Email:
     """Check an email address that callers will be told to write to."""
     text = str(text).strip()
@@ -88,9 +118,30 @@ def parse_email(text: str) -> Email:
 
 
 def is_japanese_mobile(number: str | None) -> bool:
-    """Whether a caller's From is a Japanese mobile number (+8170, +8180, +8190 and 8 digits).
+    """Whether a caller's From is a Japanese mobile number (+8170, +8180, +8190 and 8 digits),
+    written as Twilio writes it: ASCII digits, no spaces, nothing else.
 
     Withheld and anonymous callers (Twilio sends `anonymous`, `restricted` or an empty
-    From), landlines and foreign numbers are not.
+    From), landlines, foreign numbers and numbers written any other way are not.
     """
     return bool(number) and _JAPANESE_MOBILE.fullmatch(number) is not None
+
+
+def caller_number(value: str | None) -> str | None:
+    """A caller's From as one handset: E.164 with ASCII digits, however its digits and signs were
+    written (phonenumbers reads ２, २ or 𝟐 as 2, and ＋ as +). A From already in that form is
+    taken as it is; anything else phonenumbers does not find a valid number (withheld, anonymous)
+    is None."""
+    if not value:
+        return None
+    if _E164.fullmatch(value):
+        return value  # Twilio's own form: nothing to read
+    if len(value) > _LONGEST_NUMBER:
+        return None
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.extension or not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

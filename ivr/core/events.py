@@ -9,13 +9,21 @@ from datetime import datetime
 
 from .flow import Position, Step
 
-CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")  # the shape Twilio's API takes (its OpenAPI pattern)
 FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
 KEYS = frozenset("0123456789*#")
 
 
 SPOKEN = "say"  # in place of keys: the caller spoke (the words themselves are never kept)
+
+
+def call_sid(value: str | None) -> str | None:
+    """Twilio's CallSid as one call: CA and 32 hex digits, the hex in lower case as Twilio writes
+    it, so that a CallSid in other letter case is the same call; None if it is not a CallSid."""
+    if not value or not CALL_SID.fullmatch(value):
+        return None
+    return "CA" + value[2:].lower()
 
 
 def clean_digits(value: str | None) -> str | None:

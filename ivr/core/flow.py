@@ -6,6 +6,7 @@ one of CallFlow's methods and renders the Step it returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -13,44 +14,62 @@ from functools import lru_cache
 
 from .contacts import parse_phone
 from .dated import Announcement
-from .hours import DayHours, IsHoliday, Span, in_japan, is_open, next_opening
+from .hours import DayHours, IsHoliday, Span, in_japan, is_open, next_opening, opens_on
 from .outcomes import Outcome
 from .readings import Reader, Segment, Slow, Words
 from .routes import Desk, Menu, Option, Routes
-from .understanding import NOT_UNDERSTOOD, Matcher, analyser
+from .understanding import NOT_UNDERSTOOD, Matcher, Phrases, analyser
 
 FALLBACK_NUMBER = "188"
 STEPS = 1024  # steps kept per routes file: every place and key, for the minute being served
 MAX_COUNT = 9
+# What a caller's words may ask for besides a topic, as `Step.heard` and the metrics show it.
+AGAIN, FIRST_MENU, TRANSFER, TEXT = "again", "first_menu", "transfer", "text"
+YES, NO, NEITHER, FIRST, SECOND = "yes", "no", "neither", "first", "second"
+ASKED = "asked"  # a question was asked
+MAX_HINTS = 500  # phrases Twilio takes as hints
+CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second (or no)
+_TOPICS = re.compile(r"[a-z][a-z0-9_]*/[0-9*#](,[a-z][a-z0-9_]*/[0-9*#])?")
 
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """Where a caller is: a menu, or the answer behind one of its keys."""
+    """Where a caller is: a menu, the answer behind one of its keys, or a question asked at a
+    menu (`ask`: the topics asked between, as menu/key joined by commas; one to confirm)."""
 
     menu: str
     key: str | None = None
     silences: int = 0
     failures: int = 0
+    ask: str | None = None
 
     def to_query(self) -> dict[str, str]:
         """The position as URL query parameters."""
         query = {"m": self.menu, "s": str(self.silences), "f": str(self.failures)}
         if self.key is not None:
             query["k"] = self.key
+        if self.ask is not None:
+            query["q"] = self.ask
         return query
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Position | None:
         """Read a position from URL query parameters; None if it is malformed."""
-        menu, key = query.get("m"), query.get("k")
+        menu, key, ask = query.get("m"), query.get("k"), query.get("q")
         try:
             silences, failures = int(query.get("s", "0")), int(query.get("f", "0"))
         except ValueError:
             return None
         if not menu or not 0 <= silences <= MAX_COUNT or not 0 <= failures <= MAX_COUNT:
             return None
-        return cls(menu, key, silences, failures)
+        if ask is not None and (key is not None or not _TOPICS.fullmatch(ask)):
+            return None
+        return cls(menu, key, silences, failures, ask)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topics of a question, as menu/key."""
+        return tuple(self.ask.split(",")) if self.ask else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +110,8 @@ class Step:
     topic: str | None = None
     topic_label: str | None = None
     desk_open: bool | None = None
-    heard: str | None = None  # for spoken words: the topic understood (menu/key) or not_understood
+    heard: str | None = None  # for spoken words: the topic understood (menu/key), asked, again,
+    # first_menu, transfer, text, no, or not_understood (never the words themselves)
 
     @property
     def hangs_up(self) -> bool:
@@ -147,8 +167,22 @@ class CallFlow:
         # Callers may say their trouble wherever a menu listens, when any option has `says:`.
         spoken = [(m.id, o.key, o.desk or f"menu:{o.menu}", o.urgent, o.says)
                   for m in routes.menus.values() for o in m.options if o.says]
-        self.matcher = Matcher(spoken, analyser(), routes.input.min_confidence) if spoken else None
-        self.hints = ", ".join(self.matcher.hints()) if self.matcher else ""
+        unclear = routes.unclear
+        self.matcher = Matcher(
+            spoken, analyser(), routes.input.min_confidence,
+            vague=unclear.says if unclear else (), vague_ask=unclear.topics if unclear else (),
+            kept=frozenset(d.id for d in routes.desks.values() if d.in_scope),
+        ) if spoken else None
+        # Fixed phrases, from the catalog: what a caller may say instead of a key.
+        self.commands = Phrases(self._command_words(), analyser()) if spoken else None
+        self.replies = Phrases(self._reply_words(), analyser()) if spoken else None
+        topics = self.matcher.hints() if self.matcher else ()
+        commands = self.commands.hints() if self.commands else ()
+        moves = self.commands.hints((AGAIN, FIRST_MENU)) if self.commands else ()
+        replies = self.replies.hints() if self.replies else ()
+        self.hints = _hints(moves + topics)  # at a menu: again and the first menu, then topics
+        self.answer_hints = _hints(commands + topics)  # at an answer: its keys' words first
+        self.question_hints = _hints(replies + moves + topics)
         # What never changes with the time of the call is worked out once, when routes load.
         self._greeting = reader.text(routes.greeting)
         self._menus: dict[str, tuple[Segment, ...]] = {}  # empty while menu_speech fills it
@@ -212,6 +246,8 @@ class CallFlow:
         menu = self.routes.menus.get(position.menu)
         if menu is None:
             return self.lost()
+        if position.ask is not None:
+            return self._at_question(menu, position, digits, now, texting)
         if position.key is None:
             return self._at_menu(menu, position, digits, now, texting)
         option = menu.option(position.key)
@@ -223,35 +259,248 @@ class CallFlow:
              texting: bool = False) -> Step:
         """The caller said `words` (Twilio's transcript, with its confidence) at `position`.
 
-        A clear topic goes straight to its answer (or its menu); anything unclear says so and
-        reads the keypad menu again. The words themselves go no further than this call.
+        At a menu, a clear topic goes straight to its answer (or its menu); words about the
+        line's subject that name no topic, or that two desks share, get one short question;
+        anything else says so and reads the menu again. At an answer, the words of its keys
+        (again, put through, the first menu, by text message) do what the key does; another
+        topic is confirmed first (danger goes straight to the police). At a question, yes or no, or which one. The words themselves
+        go no further than this call.
         """
         menu = self.routes.menus.get(position.menu)
         if menu is None:
             return self.lost()
-        if position.key is not None or self.matcher is None:
+        if self.matcher is None:
             # Words where only keys are listened for count as a key that does nothing.
             return self.press(position, "\x00" if words.strip() else "", now, texting=texting)
-        understood = self.matcher.understand(words, confidence)
-        if understood.menu is None:
-            return self._not_understood(menu, position)
-        target = self.routes.menus[understood.menu]
-        option = target.option(understood.key)
+        if not words.strip() or (confidence is not None
+                                 and confidence < self.routes.input.min_confidence):
+            words = ""  # the recogniser itself is unsure: as if nothing clear was said
+        if position.ask is not None:
+            return self._heard_at_question(menu, position, words, now, texting)
+        if position.key is not None:
+            option = menu.option(position.key)
+            if option is None or option.desk is None:
+                return self.lost()
+            return self._heard_at_answer(menu, option, position, words, now, texting)
+        understood = self.matcher.understand(words)
+        if understood.menu is not None:
+            return self._go(understood.topic, now, texting, heard=understood.topic)
+        if understood.ask:
+            return self._ask(menu, understood.ask, position.failures)
+        command = self.commands.find(words)
+        if command == AGAIN:
+            return Step(self.menu_speech(menu), Outcome.REPEAT, listen=position, heard=command)
+        if command == FIRST_MENU:
+            return replace(self._to_top(), heard=command)
+        return self._not_understood(menu, position)
+
+    def hints_at(self, position: Position) -> str:
+        """The words Twilio's recogniser is told to expect where the caller is."""
+        if position.ask is not None:
+            return self.question_hints
+        return self.answer_hints if position.key is not None else self.hints
+
+    def _go(self, topic: str, now: datetime, texting: bool, heard: str | None = None) -> Step:
+        """A topic chosen by words: its answer, or its menu."""
+        found = self.routes.topic(topic)
+        if found is None:
+            return self.lost()
+        target, option = found
         if option.menu is not None:
             submenu = self.routes.menus[option.menu]
-            return Step(self.menu_speech(submenu), Outcome.MENU, listen=Position(submenu.id), heard=understood.topic)
-        return replace(self.answer(target, option, now, texting=texting), heard=understood.topic)
+            return Step(self.menu_speech(submenu), Outcome.MENU, listen=Position(submenu.id),
+                        heard=heard)
+        return replace(self.answer(target, option, now, texting=texting), heard=heard)
+
+    def _to_top(self) -> Step:
+        top = self.routes.top
+        return Step(self.menu_speech(top), Outcome.TOP, listen=Position(top.id))
 
     def _not_understood(self, menu: Menu, position: Position) -> Step:
-        """Words that chose nothing: say so, and read the menu for the keypad."""
+        """Words that chose nothing: say so, and read the menu again."""
         failures = position.failures + 1
         if failures >= self.routes.input.max_failures:
             return replace(self.give_up(Outcome.MAX_FAILURES), heard=NOT_UNDERSTOOD)
-        # TRANSLATORS: the caller's words did not clearly name a topic; the keypad menu follows.
-        sorry = Words(self.t.gettext("We are sorry, we could not tell what you need. "
-                                     "Please choose with the keypad."))
+        # TRANSLATORS: the caller's words did not clearly name a topic; the menu follows, which
+        # ends by inviting keys or words.
+        sorry = Words(self.t.gettext("We are sorry, we could not tell what you need."))
         return Step((sorry,) + self.menu_speech(menu), Outcome.NOT_UNDERSTOOD,
                     listen=replace(position, failures=failures), heard=NOT_UNDERSTOOD)
+
+    # -- questions --------------------------------------------------------------------
+
+    def _ask(self, menu: Menu, topics: tuple[str, ...], failures: int = 0) -> Step:
+        """One short question instead of the keypad: which of two topics, or is it this one."""
+        speech = self.question_speech(topics)
+        if speech is None:
+            return self.lost()
+        return Step(speech, Outcome.ASK, listen=Position(menu.id, failures=failures,
+                                                           ask=",".join(topics)), heard=ASKED)
+
+    def question_speech(self, topics: tuple[str, ...]) -> tuple[Segment, ...] | None:
+        """The question about these topics (menu/key), or None if one no longer exists."""
+        found = [self.routes.topic(topic) for topic in topics]
+        if not found or None in found:
+            return None
+        labels = [self.reader.text(option.label) for _, option in found]
+        if len(labels) == 1:
+            # TRANSLATORS: confirms the topic understood from the caller's words, e.g.
+            # 身に覚えのない請求のご相談でよろしいですか。はいは1、いいえは2を押すか、お答えください。
+            text = self.t.gettext("Is it about %(topic)s? For yes press 1, for no press 2, or say so.")
+            return frame(text, topic=labels[0])
+        unclear = self.routes.unclear
+        before = self.reader.text(unclear.ask) if unclear and tuple(topics) == unclear.topics else ()
+        # TRANSLATORS: asks which of two topics the caller means, e.g.
+        # 身に覚えのない請求のご相談なら1、広告メールのご相談なら2を押すか、お答えください。
+        text = self.t.gettext("If it is about %(first)s press 1; if it is about %(second)s "
+                              "press 2; or say which.")
+        return before + frame(text, first=labels[0], second=labels[1])
+
+    def _at_question(self, menu: Menu, position: Position, digits: str, now: datetime,
+                     texting: bool) -> Step:
+        topics = position.topics
+        speech = self.question_speech(topics)
+        if speech is None:
+            return self.lost()
+        keys = self.routes.keys
+        if not digits:
+            silences = position.silences + 1
+            if silences >= self.routes.input.max_silences:
+                return self.give_up(Outcome.NO_INPUT)
+            return Step(speech, Outcome.SILENCE, listen=replace(position, silences=silences))
+        if digits in CHOICE_KEYS:
+            chosen = CHOICE_KEYS.index(digits)
+            if len(topics) == 1 and chosen == 1:
+                return self._declined(menu)
+            return self._go(topics[chosen], now, texting)
+        if digits == keys.repeat:
+            return Step(speech, Outcome.REPEAT, listen=position)
+        if digits == keys.top:
+            return self._to_top()
+        return self.invalid(position, speech)
+
+    def _heard_at_question(self, menu: Menu, position: Position, words: str, now: datetime,
+                           texting: bool) -> Step:
+        topics = position.topics
+        speech = self.question_speech(topics)
+        if speech is None:
+            return self.lost()
+        found = self.replies.found(words)
+        if NO in found or (len(topics) == 2 and NEITHER in found):
+            return replace(self._declined(menu), heard=NO)
+        chosen = next((i for i, reply in enumerate((FIRST, SECOND)) if reply in found), None)
+        if len(topics) == 1 and YES in found:
+            chosen = 0
+        named = self.matcher.among(words, topics)
+        if named is not None:
+            chosen = topics.index(named)
+        if chosen is not None and chosen < len(topics):
+            return self._go(topics[chosen], now, texting, heard=topics[chosen])
+        command = self.commands.find(words)
+        if command == AGAIN:
+            return Step(speech, Outcome.REPEAT, listen=position, heard=command)
+        if command == FIRST_MENU:
+            return replace(self._to_top(), heard=command)
+        understood = self.matcher.understand(words)
+        if understood.menu is not None:
+            return self._go(understood.topic, now, texting, heard=understood.topic)
+        if understood.ask and understood.ask != topics:
+            return self._ask(menu, understood.ask, position.failures)
+        failures = position.failures + 1
+        if failures >= self.routes.input.max_failures:
+            return replace(self.give_up(Outcome.MAX_FAILURES), heard=NOT_UNDERSTOOD)
+        # TRANSLATORS: the caller's answer to a question was not understood; the question follows.
+        sorry = Words(self.t.gettext("We are sorry, we could not hear your answer."))
+        return Step((sorry,) + speech, Outcome.NOT_UNDERSTOOD,
+                    listen=replace(position, failures=failures), heard=NOT_UNDERSTOOD)
+
+    def _declined(self, menu: Menu) -> Step:
+        """The caller said no to a question: the menu, to choose from."""
+        # TRANSLATORS: the caller said no to the question asked; the menu follows.
+        then = Words(self.t.gettext("Then please choose from the menu."))
+        return Step((then,) + self.menu_speech(menu), Outcome.MENU, listen=Position(menu.id))
+
+    # -- words at an answer -----------------------------------------------------------
+
+    def _heard_at_answer(self, menu: Menu, option: Option, position: Position, words: str,
+                         now: datetime, texting: bool) -> Step:
+        keys = self.routes.keys
+        desk = self.routes.desks[option.desk]
+        command = self.commands.find(words)
+        key = {AGAIN: keys.repeat, FIRST_MENU: keys.top, TRANSFER: keys.transfer,
+               TEXT: keys.sms}.get(command)
+        if command == TRANSFER and not desk.transfer:
+            # TRANSLATORS: the caller asked in words to be put through to a desk that takes no transfers.
+            sorry = self.t.gettext("We are sorry, we cannot put you through to this desk.")
+            return self._answer_again(menu, option, position, now, texting, sorry, command)
+        if command == TEXT and not (texting and desk.id in self._texts):
+            # TRANSLATORS: the caller asked in words for a text message this call cannot get
+            # (not from a Japanese mobile, or the line sends none); the number is read again.
+            sorry = self.t.gettext("We are sorry, we cannot send a text message to this phone.")
+            return self._answer_again(menu, option, position, now, texting, sorry, command)
+        if key is not None:
+            step = self._at_answer(menu, option, position, key, now, texting)
+            return replace(step, heard=command)
+        understood = self.matcher.understand(words)
+        if understood.menu is not None:
+            target = self.routes.topic(understood.topic)[1]
+            if target.urgent or target.desk == desk.id:
+                return self._go(understood.topic, now, texting, heard=understood.topic)
+            # Another trouble, named at an answer: confirmed before the answer is left.
+            return self._ask(menu, (understood.topic,))
+        if understood.ask:
+            return self._ask(menu, understood.ask)
+        failures = position.failures + 1
+        if failures >= self.routes.input.max_failures:
+            return replace(self.farewell(menu, option, Outcome.MAX_FAILURES), heard=NOT_UNDERSTOOD)
+        open_now = self.desk_open(desk, now)
+        # TRANSLATORS: words at an answer that asked for none of its keys; the keys follow.
+        sorry = Words(self.t.gettext("We are sorry, we could not hear what you said."))
+        return Step((sorry,) + self.answer_keys(desk, open_now, texting=texting),
+                    Outcome.NOT_UNDERSTOOD, listen=replace(position, failures=failures),
+                    heard=NOT_UNDERSTOOD, **self._at_desk(menu, option, desk, open_now))
+
+    def _answer_again(self, menu: Menu, option: Option, position: Position, now: datetime,
+                      texting: bool, sorry: str, heard: str) -> Step:
+        """Something asked for in words that this answer cannot do: say so, the number again,
+        and the keys."""
+        desk = self.routes.desks[option.desk]
+        open_now = self.desk_open(desk, now)
+        speech = (Words(sorry),) + self.contact(desk) + self.answer_keys(desk, open_now, texting=texting)
+        return Step(speech, Outcome.INVALID, listen=position, heard=heard,
+                    **self._at_desk(menu, option, desk, open_now))
+
+    def _command_words(self) -> list[tuple[str, tuple[str, ...]]]:
+        """What callers say for an answer's keys (and, at a menu, for again and the first menu)."""
+        t = self.t
+        return _split([
+            # TRANSLATORS: phrases a caller may say to hear a menu, answer or question again,
+            # separated by | (e.g. もう一度|もう一回|繰り返して).
+            (AGAIN, t.gettext("again|once more|repeat that|say that again")),
+            # TRANSLATORS: phrases a caller may say to go back to the first menu, separated by |.
+            (FIRST_MENU, t.gettext("first menu|back to the start|start again")),
+            # TRANSLATORS: phrases a caller may say at an answer to be put through, separated by |.
+            (TRANSFER, t.gettext("put me through|connect me|transfer me")),
+            # TRANSLATORS: phrases a caller may say at an answer to get it by text message,
+            # separated by |.
+            (TEXT, t.gettext("send it by text|text it to me|send me a text message")),
+        ])
+
+    def _reply_words(self) -> list[tuple[str, tuple[str, ...]]]:
+        """What callers say to answer a question."""
+        t = self.t
+        return _split([
+            # TRANSLATORS: phrases that answer yes to a question, separated by |.
+            (YES, t.gettext("yes|right|that is right|please")),
+            # TRANSLATORS: phrases that answer no to a question, separated by |.
+            (NO, t.gettext("no|that is wrong|not that")),
+            # TRANSLATORS: phrases that answer "neither" to a question between two, separated by |.
+            (NEITHER, t.gettext("neither|none of them")),
+            # TRANSLATORS: phrases that choose the first of two, separated by |.
+            (FIRST, t.gettext("the first|number one")),
+            # TRANSLATORS: phrases that choose the second of two, separated by |.
+            (SECOND, t.gettext("the second|number two")),
+        ])
 
     def text_refused(self, position: Position, now: datetime, over_limit: bool) -> Step:
         """A text message the caller asked for cannot be sent: say so, and read the number again."""
@@ -324,9 +573,13 @@ class CallFlow:
         return self.answer(menu, option, now, texting=texting)
 
     def invalid(self, position: Position, then: tuple[Segment, ...]) -> Step:
-        """A key that does nothing here: say so and ask again, or end after too many."""
+        """A key that does nothing here: say so and ask again, or end after too many (at an
+        answer, with that answer's number once more)."""
         failures = position.failures + 1
         if failures >= self.routes.input.max_failures:
+            found = self.routes.topic(f"{position.menu}/{position.key}") if position.key else None
+            if found is not None and found[1].desk is not None:
+                return self.farewell(*found, Outcome.MAX_FAILURES)
             return self.give_up(Outcome.MAX_FAILURES)
         # TRANSLATORS: the caller pressed a key that is not on the menu.
         sorry = Words(self.t.gettext("That key cannot be chosen."))
@@ -348,17 +601,17 @@ class CallFlow:
             if option.key == upto:
                 return speech
         keys = {"repeat": self.routes.keys.repeat, "top": self.routes.keys.top}
-        if menu.id == self.routes.top.id:
+        if menu.id == self.routes.top.id and self.matcher is not None:
+            # TRANSLATORS: ends the first menu where the line also listens for words (silence,
+            # or the repeat key, reads it again), e.g. 番号を押すか、ご用件をお話ください。
+            tail = self.t.gettext("Press a key, or tell us your trouble in your own words.")
+        elif menu.id == self.routes.top.id:
             # TRANSLATORS: ends the first menu, e.g. もう一度お聞きになるには9を押してください。
             tail = self.t.gettext("To hear this again, press %(repeat)s.")
-            if self.matcher is not None:
-                # TRANSLATORS: after the first menu, where the line also listens for words.
-                tail += self.t.gettext("You can also tell us your trouble in your own words.")
         else:
-            # TRANSLATORS: ends a submenu, e.g. 最初に戻るには0を、もう一度お聞きになるには9を押してください。
-            tail = self.t.gettext(
-                "To go back to the first menu, press %(top)s; to hear this again, press %(repeat)s."
-            )
+            # TRANSLATORS: ends a submenu (silence, or the repeat key, reads it again), e.g.
+            # 最初に戻るには0を押してください。
+            tail = self.t.gettext("To go back to the first menu, press %(top)s.")
         return speech + (Words(tail % keys),)
 
     # -- answers ----------------------------------------------------------------------
@@ -440,31 +693,39 @@ class CallFlow:
         return first + again
 
     def _contact_parts(self, desk: Desk) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
-        """The first giving of the desk's number or address, and the second."""
+        """The first giving of the desk's number or address, with whose it is, and the second.
+
+        The number comes first, the desk's name right after it: a caller who pressed for a
+        topic hears the number without waiting for the name.
+        """
         speech: tuple[Segment, ...] = ()
         later: tuple[Segment, ...] = ()
         # TRANSLATORS: said again so the caller can check what they wrote down.
         again = self.t.gettext("Once more: %(number)s.")
+        # TRANSLATORS: the desk whose number or address was just given, e.g. 消費者ホットラインです。
+        whose = Words(self.t.gettext("That is %(name)s.") % {"name": desk.reading})
         if desk.phone:
             number = self.reader.phone(desk.phone)
-            # TRANSLATORS: a desk's telephone number, e.g. 消費者ホットラインの電話番号は、188です。
-            first = self.t.gettext("The number of %(name)s is %(number)s.")
-            speech += frame(first, name=desk.reading, number=number)
+            # TRANSLATORS: a desk's telephone number, first thing in its answer, e.g. 番号は、188です。
+            first = self.t.gettext("The number is %(number)s.")
+            speech += frame(first, number=number) + (whose,)
             later += frame(again, number=number)
         if desk.email:
             address = self.reader.email(desk.email)
             # TRANSLATORS: a desk's email address, spelled out after this sentence's start.
-            first = self.t.gettext("The email address of %(name)s is %(number)s.")
+            first = self.t.gettext("The email address is %(number)s.")
             if desk.email_reading:
                 # The address said as words first, then spelled once.
                 words = Slow(desk.email.address, desk.email_reading)
                 # TRANSLATORS: the address just said as words, now spelled letter by letter.
                 spelled = self.t.gettext("It is spelled %(number)s.")
-                speech += frame(first, name=desk.reading, number=words)
+                speech += frame(first, number=words)
                 later += frame(spelled, number=address)
             else:
-                speech += frame(first, name=desk.reading, number=address)
+                speech += frame(first, number=address)
                 later += frame(again, number=address)
+            if not desk.phone:
+                speech += (whose,)
         return speech, later
 
     def desk_open(self, desk: Desk, now: datetime) -> bool:
@@ -481,7 +742,7 @@ class CallFlow:
         if desk.hours is None or not desk.hours.known:
             return speech
         dated = self.routes.calendar.desk_hours(desk.id)
-        today = dated.get(in_japan(now).date()) if dated else None
+        today = self.dated_day(desk, in_japan(now).date()) if dated else None
         if today is not None:
             if not today.closed:
                 speech += (self._special(today.spans),)
@@ -498,6 +759,15 @@ class CallFlow:
         if opens is not None:
             speech += (self._opening(opens, in_japan(now).date()),)
         return speech
+
+    def dated_day(self, desk: Desk, day: date) -> DayHours | None:
+        """What the calendar sets for a desk on a day; a closure on a day the desk is closed
+        anyway sets nothing (callers hear its usual closed days, and `ivr check` warns)."""
+        found = self.routes.calendar.day(desk.id, day)
+        if (found is not None and found.closed and desk.hours is not None and desk.hours.known
+                and not opens_on(desk.hours, day, self.is_holiday)):
+            return None
+        return found
 
     def _special_hours(self, spans: tuple[Span, ...]) -> Words:
         """A day's special hours from the calendar, as a sentence."""
@@ -548,7 +818,7 @@ class CallFlow:
         calls the hours it usually keeps its usual hours. Any other day's message is made once.
         """
         today = in_japan(now).date() if now is not None else None
-        dated = self.routes.calendar.day(desk.id, today) if today is not None else None
+        dated = self.dated_day(desk, today) if today is not None else None
         if dated is None and desk.id in self._texts:
             return self._texts[desk.id]
         t = self.t
@@ -605,6 +875,15 @@ class CallFlow:
         # TRANSLATORS: the last words of a call.
         return Step((Words(self.t.gettext("Thank you for calling.")),), outcome, desk=desk)
 
+    def farewell(self, menu: Menu, option: Option, outcome: Outcome) -> Step:
+        """End a call at an answer: its lead (110 first, for the police) and its number once
+        more, then goodbye; not 188, which may be the wrong place for this caller."""
+        desk = self.routes.desks[option.desk]
+        first, _ = self._contact_parts(desk)
+        # TRANSLATORS: the last words of a call.
+        bye = Words(self.t.gettext("Thank you for calling."))
+        return Step(self.reader.text(option.lead) + first + (bye,), outcome, desk=desk.id)
+
     def give_up(self, outcome: Outcome) -> Step:
         """End a call that found no way forward, pointing to 188 as the place to start."""
         # TRANSLATORS: ends a call after repeated silence or wrong keys; %(number)s is 188.
@@ -619,3 +898,14 @@ class CallFlow:
 def label_text(label) -> str:
     """An option's label as plain text (numbers and addresses left out), as records keep it."""
     return "".join(part for part in label if isinstance(part, str))
+
+
+def _split(meanings: list[tuple[str, str]]) -> list[tuple[str, tuple[str, ...]]]:
+    """Catalog messages of phrases joined by | as (meaning, phrases)."""
+    return [(meaning, tuple(w.strip() for w in message.split("|") if w.strip()))
+            for meaning, message in meanings]
+
+
+def _hints(phrases: tuple[str, ...]) -> str:
+    """Phrases for Twilio's `hints`, each once, at most MAX_HINTS, in the order given."""
+    return ", ".join(tuple(dict.fromkeys(phrases))[:MAX_HINTS])

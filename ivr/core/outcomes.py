@@ -13,7 +13,8 @@ class Outcome(StrEnum):
     REPEAT = "repeat"
     TOP = "top"  # back to the first menu
     INVALID = "invalid"  # a key that does nothing here
-    NOT_UNDERSTOOD = "not_understood"  # words that named no clear topic: the keypad menu again
+    NOT_UNDERSTOOD = "not_understood"  # words that named nothing clear: the menu (or question) again
+    ASK = "ask"  # words unclear or shared by two desks: one short question
     LOST = "lost"  # the position no longer exists: the first menu with an apology
     NO_INPUT = "no_input"  # silent too often: the call ends
     MAX_FAILURES = "max_failures"  # too many wrong keys: the call ends

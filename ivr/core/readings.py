@@ -47,6 +47,53 @@ class Slow:
 Segment = Words | Slow
 Text = tuple[str | Phone | Email, ...]
 
+# How a number or an address is said (twiml.py writes it so in SSML, and the timing of what a
+# caller hears counts it so): each group at this share of the voice's own rate, with a pause
+# before, between and after the groups.
+NUMBER_RATE = 80  # percent; Polly takes 20 % to 200 %, where its preset "slow" has no stated value
+GROUP_PAUSE_MS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """A run of speech at a rate, in percent of the voice's own."""
+
+    text: str
+    rate: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A pause of a set length (an SSML <break>)."""
+
+    ms: int
+
+
+def spoken_parts(segments: tuple[Segment, ...]) -> tuple[Spoken | Pause, ...]:
+    """What a caller hears, in order: runs of words at their rate, and pauses.
+
+    This is how the segments are said (twiml.say renders exactly these parts) and how they
+    are timed (a run by its length at its rate, a pause by its own).
+    """
+    parts: list[Spoken | Pause] = []
+    text = ""
+    for segment in segments:
+        if isinstance(segment, Words):
+            text += segment.text
+            continue
+        if text:
+            parts.append(Spoken(text))
+            text = ""
+        parts.append(Pause(GROUP_PAUSE_MS))
+        for i, group in enumerate(segment.groups):
+            if i:
+                parts.append(Pause(GROUP_PAUSE_MS))
+            parts.append(Spoken(group, NUMBER_RATE))
+        parts.append(Pause(GROUP_PAUSE_MS))
+    if text:
+        parts.append(Spoken(text))
+    return tuple(parts)
+
 
 def plain(segments: tuple[Segment, ...], written: bool = False) -> str:
     """The segments as one line of text: readings, or written forms when `written`."""

@@ -92,6 +92,15 @@ class Menu:
 
 
 @dataclass(frozen=True)
+class Unclear:
+    """What the line asks a caller whose words are about its subject but name no topic."""
+
+    says: tuple[str, ...]
+    ask: Text  # the question said first (may be empty)
+    topics: tuple[str, str]  # the two topics asked between, as menu/key
+
+
+@dataclass(frozen=True)
 class Routes:
     """Everything the line says and where every key leads."""
 
@@ -105,12 +114,20 @@ class Routes:
     source: str
     digest: str
     calendar: Calendar = field(default_factory=Calendar)
+    unclear: Unclear | None = None
     lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def top(self) -> Menu:
         """The menu every call starts in."""
         return self.menus[TOP_MENU]
+
+    def topic(self, topic: str) -> tuple[Menu, Option] | None:
+        """The menu and option of a topic written menu/key, if both exist."""
+        menu_id, _, key = topic.partition("/")
+        menu = self.menus.get(menu_id)
+        option = menu.option(key) if menu is not None else None
+        return (menu, option) if option is not None else None
 
     def line(self, *path: str) -> int:
         """The line in the source file of a key path (or of its nearest ancestor)."""

@@ -4,17 +4,24 @@ Both sides go through the same Japanese analyser (Sudachi, offline): text is fol
 width (NFKC), cut into words, and each word is taken in its dictionary form with its spelling
 variants merged (子ども / こども / 子供, ウィルス / ウイルス, 払え / 払う). A `says:` phrase
 matches when every content word of it is among the caller's words, in any order, or when its
-reading is heard as it is (for words the recogniser wrote in kana: ういるす, かくうせいきゅう).
+reading is heard as it is, as whole words (for words the recogniser wrote in kana: ういるす,
+かくうせいきゅう).
 
-The topic is chosen only when it is clear: each desk scores the longest of its phrases found,
-then the number of its phrases' words found; the best desk must score more than any other. An urgent option (threats, danger, money lost) wins
-over every other. Anything else is "not understood": the line says so and reads the keypad menu.
+The topic is chosen only when it is clear. An urgent option (threats, danger, money lost) wins
+over every other. A phrase found inside another desk's longer phrase counts for nothing. Each
+desk scores the longest of its phrases found, then the number of its phrases' words found; the
+best desk must have a longer phrase than the next, and the center's own words (kept desks) are
+never passed over for another desk's: otherwise the caller is asked between the two. Words that
+name no topic but are about the line's subject (`unclear:`) are asked about too; anything else is
+"not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
+replies (はい).
 
 Pure code: the analyser is loaded once, when the routes load; matching reads no clock and no file.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -72,6 +79,18 @@ def _reading(words: list[tuple[str, str, str]]) -> str:
     return _NOT_KANA.sub("", kana.replace("ー", ""))
 
 
+MAX_SPAN = 8  # words in a row whose readings, joined, may be heard as a phrase's reading
+
+
+def _spans(words: list[tuple[str, str, str]]) -> frozenset[str]:
+    """The readings of every run of up to MAX_SPAN words in a row: a phrase heard as its reading
+    (ういるす, かくうせいきゅう) matches whole words only, never the middle of one (高校 is not
+    heard in 銀行口座, ギンコウコウザ)."""
+    kana = [_reading([word]) for word in words]
+    return frozenset("".join(kana[i:j]) for i in range(len(kana))
+                     for j in range(i + 1, min(i + MAX_SPAN, len(kana)) + 1))
+
+
 def _lemmas(words: list[tuple[str, str, str]]) -> frozenset[str]:
     """The content words of a text, in dictionary form; negation kept as ない."""
     found = set()
@@ -103,10 +122,12 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Understood:
-    """The option the caller's words are about, or none ("not understood")."""
+    """The option the caller's words are about; or the topics to ask the caller between (one:
+    to confirm); or neither ("not understood")."""
 
     menu: str | None = None
     key: str | None = None
+    ask: tuple[str, ...] = ()  # topics as menu/key
 
     @property
     def topic(self) -> str:
@@ -118,34 +139,55 @@ NOT_UNDERSTOOD = "not_understood"
 
 
 class Matcher:
-    """Chooses an option from a caller's words, or none when that is not clear."""
+    """Chooses an option from a caller's words, asks when two desks are close, or finds none."""
 
     def __init__(self, options: Iterable[tuple[str, str, str, bool, tuple[str, ...]]],
-                 analyse: Analyser, min_confidence: float = 0.4):
-        """`options`: (menu id, key, desk id, urgent, says phrases) for each option that has any."""
+                 analyse: Analyser, min_confidence: float = 0.4, *,
+                 vague: tuple[str, ...] = (), vague_ask: tuple[str, ...] = (),
+                 kept: frozenset[str] = frozenset()):
+        """`options`: (menu id, key, desk id, urgent, says phrases) for each option that has any.
+
+        `vague`: phrases about the line's subject that name no topic (変なメール); heard with no
+        topic, the caller is asked between the topics `vague_ask`. `kept`: desks whose words are
+        never passed over for another desk's without asking (the center's own work).
+        """
         self.analyse = analyse
         self.min_confidence = min_confidence
+        self.kept = kept
         phrases = []
         for menu, key, desk, urgent, says in options:
             for text in says:
-                words = analyse.words(text)
-                phrases.append(Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words)))
+                phrases.append(self._phrase(menu, key, desk, urgent, text))
         self.phrases = tuple(p for p in phrases if p.lemmas or len(p.reading) >= MIN_READING)
+        vague_phrases = [self._phrase("", "", "", False, text) for text in vague]
+        self.vague = tuple(p for p in vague_phrases if p.lemmas or len(p.reading) >= MIN_READING)
+        self.vague_ask = vague_ask
+
+    def _phrase(self, menu: str, key: str, desk: str, urgent: bool, text: str) -> Phrase:
+        words = self.analyse.words(text)
+        return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words))
 
     def hints(self) -> tuple[str, ...]:
-        """Every phrase once, in file order: Twilio's recogniser is told to expect them."""
-        return tuple(dict.fromkeys(p.text for p in self.phrases))[:MAX_HINTS]
+        """Every phrase once, for Twilio's recogniser to expect: the urgent options' first, then
+        one of each option's in turn, in file order, so that where there are more than Twilio
+        takes (MAX_HINTS) every option keeps its first phrases."""
+        by_option: dict[tuple[str, str], list[str]] = {}
+        for p in sorted(self.phrases, key=lambda p: not p.urgent):
+            by_option.setdefault((p.menu, p.key), []).append(p.text)
+        turns = [p for texts in itertools.zip_longest(*by_option.values()) for p in texts if p]
+        return tuple(dict.fromkeys(turns))[:MAX_HINTS]
 
-    def matches(self, heard: str) -> list[Phrase]:
-        """Every phrase found in what was heard."""
+    def matches(self, heard: str, phrases: tuple[Phrase, ...] | None = None) -> list[Phrase]:
+        """Every phrase (of `phrases`, by default the options') found in what was heard."""
         words = self.analyse.words(heard[:MAX_HEARD])
-        lemmas, reading = _lemmas(words), _reading(words)
-        return [p for p in self.phrases
+        lemmas, readings = _lemmas(words), _spans(words)
+        return [p for p in (self.phrases if phrases is None else phrases)
                 if (p.lemmas and p.lemmas <= lemmas)
-                or (len(p.reading) >= MIN_READING and p.reading in reading)]
+                or (len(p.reading) >= MIN_READING and p.reading in readings)]
 
     def understand(self, heard: str, confidence: float | None = None) -> Understood:
-        """The option meant, if the words and the recogniser's confidence make it clear."""
+        """The option meant, if the words and the recogniser's confidence make it clear; the
+        topics to ask between, if two desks are close; else nothing."""
         if not heard.strip() or (confidence is not None and confidence < self.min_confidence):
             return Understood()
         found = self.matches(heard)
@@ -154,15 +196,93 @@ class Matcher:
             best = max(urgent, key=lambda p: p.weight)
             return Understood(best.menu, best.key)
         if not found:
+            if self.vague and self.vague_ask and self.matches(heard, self.vague):
+                return Understood(ask=self.vague_ask)
             return Understood()
+        # A phrase found inside another desk's longer phrase says nothing of its own
+        # (迷惑メール inside 迷惑メールを送っている).
+        found = [p for p in found if not any(q.desk != p.desk and p.lemmas < q.lemmas for q in found)]
         # Each desk scores its longest phrase found, then all its phrases found together.
         scores: dict[str, tuple[int, int]] = {}
+        best_of: dict[str, Phrase] = {}
         for p in found:
             longest, total = scores.get(p.desk, (0, 0))
             scores[p.desk] = (max(longest, p.weight), total + p.weight)
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            return Understood()
-        desk = ranked[0][0]
-        best = max((p for p in found if p.desk == desk), key=lambda p: p.weight)
-        return Understood(best.menu, best.key)
+            if p.desk not in best_of or p.weight > best_of[p.desk].weight:
+                best_of[p.desk] = p
+        ranked = sorted(scores, key=lambda desk: scores[desk], reverse=True)
+        first = best_of[ranked[0]]
+        if len(ranked) == 1:
+            return Understood(first.menu, first.key)
+        second = best_of[ranked[1]]
+        kept = [d for d in ranked[1:] if d in self.kept]
+        if kept and ranked[0] not in self.kept:
+            # Words of the center's own work are never passed over without asking.
+            second = best_of[kept[0]]
+        elif scores[ranked[0]][0] > scores[ranked[1]][0]:
+            return Understood(first.menu, first.key)
+        return Understood(ask=(f"{first.menu}/{first.key}", f"{second.menu}/{second.key}"))
+
+    def among(self, heard: str, topics: tuple[str, ...]) -> str | None:
+        """Which of `topics` (menu/key) the words name, by the options' phrases; None if none
+        or not one more than the others."""
+        found = [p for p in self.matches(heard) if f"{p.menu}/{p.key}" in topics]
+        weights: dict[str, int] = {}
+        for p in found:
+            topic = f"{p.menu}/{p.key}"
+            weights[topic] = max(weights.get(topic, 0), p.weight)
+        ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+
+class Phrases:
+    """A few fixed phrases, each standing for one thing (again, transfer, yes, no, …), found in
+    words by the same analyser. Short replies count here (はい, いいえ), so every word but
+    particles and auxiliaries is kept, negation as ない."""
+
+    def __init__(self, meanings: Iterable[tuple[str, tuple[str, ...]]], analyse: Analyser):
+        self.analyse = analyse
+        self.phrases = tuple((meaning, text, _all_lemmas(analyse.words(text)))
+                             for meaning, says in meanings for text in says)
+        self.phrases = tuple(p for p in self.phrases if p[2])
+
+    def hints(self, meanings: Iterable[str] | None = None) -> tuple[str, ...]:
+        """The phrases (of these meanings, by default all), for the recogniser."""
+        wanted = None if meanings is None else set(meanings)
+        return tuple(dict.fromkeys(text for meaning, text, _ in self.phrases
+                                   if wanted is None or meaning in wanted))
+
+    def found(self, heard: str) -> dict[str, int]:
+        """Each meaning whose phrases are in what was heard, with its longest phrase's length."""
+        lemmas = _all_lemmas(self.analyse.words(heard[:MAX_HEARD]))
+        weights: dict[str, int] = {}
+        for meaning, _, phrase in self.phrases:
+            if phrase <= lemmas:
+                weights[meaning] = max(weights.get(meaning, 0), len(phrase))
+        return weights
+
+    def find(self, heard: str) -> str | None:
+        """The meaning of the phrases in what was heard, if one is clear (None if two tie)."""
+        ranked = sorted(self.found(heard).items(), key=lambda item: item[1], reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+
+_FUNCTION_WORDS = ("助詞", "助動詞", "補助記号", "空白")
+
+
+def _all_lemmas(words: list[tuple[str, str, str]]) -> frozenset[str]:
+    """Every word of a short reply in dictionary form but particles and auxiliaries; negation
+    kept as ない."""
+    return frozenset("ない" if lemma in _NEGATION else lemma for lemma, _, pos in words
+                     if lemma in _NEGATION or pos not in _FUNCTION_WORDS)
+
+
+def ends_in_a_predicate(text: str) -> bool:
+    """Whether a text ends in a verb, an adjective or an auxiliary (消えない), which reads badly
+    before は and a key (…消えないは2; …消えないときは2 reads well)."""
+    words = [w for w in analyser().words(text) if w[2] not in ("補助記号", "空白")]
+    return bool(words) and words[-1][2] in ("動詞", "形容詞", "助動詞")

@@ -7,15 +7,20 @@ import hmac
 import logging
 from functools import lru_cache
 
+from ..core.contacts import caller_number
+
 log = logging.getLogger("ivr.records")
 
 
 def caller_hash(key: bytes | None, number: str | None) -> str | None:
-    """HMAC-SHA256 of the caller's number; None without a key (never a plain hash)."""
+    """HMAC-SHA256 of the caller's number; None without a key (never a plain hash).
+
+    A number is hashed in its one E.164 form (`caller_number`), so one handset is one caller
+    however its digits were written; anything else (`anonymous`) is hashed as it came."""
     if not key or not number:
         return None
     mac = _keyed(key).copy()
-    mac.update(number.encode("utf-8"))
+    mac.update((caller_number(number) or number).encode("utf-8"))
     return mac.hexdigest()
 
 

@@ -1,9 +1,12 @@
-"""Prometheus metrics (served at GET /metrics); shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR."""
+"""Prometheus metrics, shared by gunicorn workers via PROMETHEUS_MULTIPROC_DIR and served apart from the
+webhooks (GET /metrics on IVR_METRICS_BIND, by the gunicorn master: ivr.operators.server.serve_metrics)."""
 
 from __future__ import annotations
 
 import os
+import threading
 import time
+from datetime import datetime, timezone
 
 from ..core.events import CallEndEvent, StepEvent
 from ..core.outcomes import TRANSFERS, Outcome
@@ -63,7 +66,16 @@ class Metrics:
         self.record_error_time = Gauge("ivr_record_last_write_error_timestamp_seconds",
                                        "When a record write last failed (Unix time; 0: never)",
                                        multiprocess_mode="max", registry=r)
+        self.write_error_kind = Gauge("ivr_record_write_error_timestamp_seconds",
+                                      "When a record write last failed, by kind of fault (Unix time)",
+                                      ["kind"], multiprocess_mode="max", registry=r)
+        self.write_recovered = Gauge("ivr_record_write_recovered_timestamp_seconds",
+                                     "When records were written again after a failed write (Unix time; 0: never)",
+                                     multiprocess_mode="max", registry=r)
         self._written = 0
+        self._state_lock = threading.Lock()  # the writer's thread and /healthz both report its state
+        self._error_seen: dict | None = None  # the writer's last error, once its gauge is set
+        self._recovery_seen: dict | None = None
         self.calls_ended = Counter("ivr_calls_ended", "Status callbacks by final CallStatus",
                                    ["status"], registry=r)
         self.sms_requests = Counter("ivr_sms_requests",
@@ -99,12 +111,63 @@ class Metrics:
         self.record_error_time.set(time.time())
 
     def records_state(self, state: dict) -> None:
-        """The record writer's queue, as its thread sees it."""
-        self.record_queue.set(state["queued"])
-        self.record_oldest.set(state["oldest_queued_seconds"])
-        if state["written"] > self._written:
-            self.records_written.inc(state["written"] - self._written)
-            self._written = state["written"]
+        """The record writer's queue and last write error, as its thread (or /healthz) sees them."""
+        with self._state_lock:
+            self.record_queue.set(state["queued"])
+            self.record_oldest.set(state["oldest_queued_seconds"])
+            if state["written"] > self._written:
+                self.records_written.inc(state["written"] - self._written)
+                self._written = state["written"]
+            error = state.get("last_write_error")
+            if error is not None and error is not self._error_seen:  # each failed write is a new one
+                self._error_seen = error
+                self.write_error_kind.labels(kind=error.get("kind", "refused")).set(time.time())
+            if error is not None and error.get("recovered_at") and error is not self._recovery_seen:
+                self._recovery_seen = error
+                self.write_recovered.set(time.time())
+
+    def records_overview(self) -> dict:
+        """The whole server's records (every live worker's queue; what every worker wrote and gave
+        up since the server started; the latest failed write, its kind, and whether writing
+        recovered since), from the metrics the workers share, or this process's own."""
+        queued = oldest = written = lost = recovered = 0.0
+        kinds: dict[str, float] = {}
+        for family in self._families():
+            for sample in family.samples:
+                name, value = sample.name, sample.value
+                if name == "ivr_record_queue_depth":
+                    queued += value
+                elif name == "ivr_record_queue_oldest_seconds":
+                    oldest = max(oldest, value)
+                elif name == "ivr_records_written_total":
+                    written += value
+                elif name == "ivr_record_write_failures_total":
+                    lost += value
+                elif name == "ivr_record_write_recovered_timestamp_seconds":
+                    recovered = max(recovered, value)
+                elif name == "ivr_record_write_error_timestamp_seconds" and value > 0:
+                    kind = sample.labels.get("kind", "")
+                    kinds[kind] = max(kinds.get(kind, 0.0), value)
+        last = max(kinds.items(), key=lambda item: item[1]) if kinds else None
+        return {"queued": int(queued), "oldest_queued_seconds": round(oldest, 3), "written": int(written),
+                "lost": int(lost), "last_write_error": None if last is None else {
+                    "at": _iso(last[1]), "kind": last[0],
+                    "recovered_at": _iso(recovered) if recovered >= last[1] else None}}
+
+    def _families(self):
+        return self.collected().collect()
+
+    def collected(self):
+        """A registry of every process's metrics when PROMETHEUS_MULTIPROC_DIR is set (summed as
+        each metric's mode says), else this process's own."""
+        if not self.shared_dir:
+            return self.registry
+        from prometheus_client import CollectorRegistry
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=self.shared_dir)
+        return registry
 
     def sms_requested(self, result: str) -> None:
         """A caller asked for a text message: queued, over_call_limit, over_caller_limit,
@@ -124,8 +187,10 @@ class Metrics:
         step, position = event.step, event.position
         self._child(self.step_seconds, event.endpoint).observe(event.seconds)
         self._child(self.outcomes, step.outcome).inc()
-        # A submenu or an answer reached from a menu: the key pressed was one of its options.
+        # A submenu or an answer reached from a menu: the key pressed was one of its options
+        # (at a question asked at a menu, 1 and 2 choose between topics: not the menu's keys).
         if (event.endpoint == "ivr.step" and position is not None and position.key is None
+                and position.ask is None
                 and step.outcome in {Outcome.MENU, Outcome.ANSWER} and event.digits):
             self._child(self.selections, position.menu, event.digits).inc()
         if step.outcome == Outcome.ANSWER and step.desk:
@@ -152,11 +217,10 @@ class Metrics:
 
     def exposition(self) -> tuple[bytes, str]:
         """The text format, summed over every worker when PROMETHEUS_MULTIPROC_DIR is set."""
-        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-        from prometheus_client.multiprocess import MultiProcessCollector
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-        if self.shared_dir:
-            registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=self.shared_dir)
-            return generate_latest(registry), CONTENT_TYPE_LATEST
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.collected()), CONTENT_TYPE_LATEST
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")

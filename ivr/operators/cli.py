@@ -126,12 +126,15 @@ def check(routes: str, strict: bool, at: str | None) -> None:
 
     Errors (the server would refuse the file) are printed as FILE:LINE: KEY PATH:
     what is wrong, and exit 1: among them a number written in digits in spoken
-    text, anchors and aliases (&name, *name), a file over 1 MiB, and a menu or
-    answer too long for Twilio's <Say> (4,096 characters, 4,500 URL-encoded).
-    Warnings (menus with more than 5 options, desks deeper than 3 presses or that
-    no menu leads to, paths that take too long to hear on the day of --at, a
-    <Say> within 10 % of Twilio's limits, calendar entries and announcements
-    wholly in the past, announcements over 10 s of speech) exit 0, or 1 with
+    text, a phone number without hyphens or whose first group is not its area
+    code (035-974-0068 for 03-5974-0068), anchors and aliases (&name, *name), a
+    file over 1 MiB, and a menu or answer too long for Twilio's <Say> (4,096
+    characters, 4,500 URL-encoded). Warnings (menus with more than 5 options, a
+    label ending in a verb (…消えないは2), desks deeper than 3 presses or that no
+    menu leads to, paths that take too long to hear on the day of --at, counting
+    every pause and the slowed numbers, a <Say> within 10 % of Twilio's limits,
+    calendar entries and announcements wholly in the past, a closure on a day the
+    desk is closed anyway, announcements over 10 s of speech) exit 0, or 1 with
     --strict. Exit 2 is a mistake in the command itself.
     """
     from .lint import lint
@@ -204,7 +207,9 @@ def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
 def preview(routes: str, out: str | None, at: str | None) -> None:
     """Seconds of speech until each desk's number has been given, path by path.
 
-    Counted to the end of the sentence that gives the number. "quick" is a caller
+    Counted to the end of the sentence that gives the number, as Twilio is asked
+    to say it: the words, every pause (<break>) and each number at its slowed
+    rate. "quick" is a caller
     who presses as soon as their topic is named (limit 20 s), "patient" one who
     hears every menu to its end (limit 40 s), on the day of --at: that day's
     announcements are heard too, and listed. Then the spoken path: for each option
@@ -392,8 +397,9 @@ def diff(old: str, new: str, at: str | None) -> None:
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
               help="Pretend the call happens at this Japan time (holidays, hours, the "
               "calendar's closures and special hours, announcements).")
-@click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated; - is "
-              "silence. Without it you type keys as the call goes.")
+@click.option("--keys", metavar="3,1", help="Keys to press in turn, comma-separated (full-width "
+              "digits too); - is silence; anything else is words said at that step. Without it "
+              "you type keys as the call goes (1 1 or 11 presses 1 twice).")
 @click.option("--say", "said", metavar="WORDS", help="Words the caller says at the first menu, "
               "as Twilio's speech recogniser would send them; --keys follow.")
 @click.option("--from", "caller", default="+81312345678", show_default=True,
@@ -407,22 +413,20 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
     """Call the line from the terminal and read what a caller hears.
 
     The real app runs in this process and every step is a signed request, exactly
-    as Twilio sends it. No Twilio account is needed. Type a key, or words to say
-    them (where the line listens for words, as on its menus).
+    as Twilio sends it. No Twilio account is needed. Type a key (full-width
+    digits too; 1 1, 1,1 or 11 presses two keys in turn), or words to say them
+    (the line listens for words at every step: menus, questions and answers).
     """
-    from .phone import Call, Said, local_app, quiet_server_log, scripted
+    from .phone import Call, local_app, quiet_server_log, scripted, typed
 
-    def ask() -> str | None:
-        answer = click.prompt("key (0-9 * #), or words; Enter = silence; q = hang up", default="",
-                              show_default=False).strip()
-        if answer.lower() == "q":
-            return None
-        return answer if len(answer) <= 1 else Said(answer)
+    def ask() -> str:
+        return click.prompt("key (0-9 * #; 1 1 for two), or words; Enter = silence; q = hang up",
+                            default="", show_default=False)
 
     if keys is not None or said:
         press = scripted(keys.split(",") if keys else [], said)
     else:
-        press = ask
+        press = typed(ask)
     with quiet_server_log():  # the terminal shows the call, not the server's log
         try:
             app, token = local_app(routes, _japan_time(at))
@@ -438,30 +442,39 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=lambda: (os.cpu_count() or 1) * 2 + 1, type=int,
               show_default="2 × CPUs + 1", help="gunicorn worker processes.")
+@click.option("--metrics-bind", metavar="HOST:PORT", default=None,
+              show_default="$IVR_METRICS_BIND or 127.0.0.1:9464",
+              help="Where GET /metrics is served, apart from the webhooks; off for nowhere.")
 @click.option("--dev", is_flag=True, help="Local development mode: Flask's server, and "
               "without TWILIO_AUTH_TOKEN requests are not checked. Never expose it.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the line's webhooks (POST /voice) for Twilio.
+def serve(host: str, port: int, workers: int, metrics_bind: str | None, dev: bool) -> None:
+    """Serve the line's webhooks (POST /voice) for Twilio, and its metrics on a port of their own.
 
     Reads IVR_ROUTES (default routes.yaml) and TWILIO_AUTH_TOKEN from the
     environment, and refuses to start if either is unusable. Runs gunicorn with
     the configuration the image uses (gthread workers of 32 threads; see the
     README's "Reliability"); SIGHUP replaces the workers, which serve the last
-    good routes.yaml.
+    good routes.yaml. GET /metrics (every worker's) is served by gunicorn's
+    master on --metrics-bind, never on the webhooks' port: keep that port off
+    the internet.
     """
     from ..app import ConfigError, create_app
 
+    overrides = {} if metrics_bind is None else {"metrics_bind": metrics_bind}
     if dev:
         click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
                     "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
                     fg="red", bold=True, err=True)
-        app = _app_or_exit(lambda: create_app({"dev": True}), (ConfigError, RoutesError))
+        app = _app_or_exit(lambda: create_app({"dev": True, **overrides}), (ConfigError, RoutesError))
+        from .server import serve_metrics
+
+        serve_metrics(app)
         app.run(host=host, port=port, debug=False)
         return
     from .server import metrics_shared_between_workers, run_gunicorn
 
     with metrics_shared_between_workers():
-        app = _app_or_exit(create_app, (ConfigError, RoutesError))
+        app = _app_or_exit(lambda: create_app(overrides), (ConfigError, RoutesError))
         run_gunicorn(app, host, port, workers)
 
 

@@ -23,6 +23,7 @@ _SIGNATURES = {
     "HTS_Engine_load": (ctypes.c_char, (ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t)),
     "HTS_Engine_get_sampling_frequency": (ctypes.c_size_t, ()),
     "HTS_Engine_get_fperiod": (ctypes.c_size_t, ()),
+    "HTS_Engine_set_speed": (None, (ctypes.c_double,)),
     "HTS_Engine_generate_state_sequence_from_strings":
         (ctypes.c_char, (ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t)),
     "HTS_Engine_get_total_state": (ctypes.c_size_t, ()),
@@ -53,13 +54,15 @@ class DurationModel:
         self.rate = self._c["HTS_Engine_get_sampling_frequency"](self._engine)
         self.fperiod = self._c["HTS_Engine_get_fperiod"](self._engine)
 
-    def frames(self, labels: list[str]) -> int:
-        """Frames of speech for these full-context labels (pyopenjtalk.extract_fullcontext)."""
+    def frames(self, labels: list[str], speed: float = 1.0) -> int:
+        """Frames of speech for these full-context labels (pyopenjtalk.extract_fullcontext),
+        spoken at `speed` times the voice's own rate (0.8: slower, each state longer)."""
         if not labels:
             return 0
         lines = (ctypes.c_char_p * len(labels))(*(label.encode() for label in labels))
         c = self._c
         with self._lock:
+            c["HTS_Engine_set_speed"](self._engine, speed)
             try:
                 if c["HTS_Engine_generate_state_sequence_from_strings"](
                         self._engine, lines, len(labels)) != b"\x01":
@@ -68,7 +71,8 @@ class DurationModel:
                            for state in range(c["HTS_Engine_get_total_state"](self._engine)))
             finally:
                 c["HTS_Engine_refresh"](self._engine)
+                c["HTS_Engine_set_speed"](self._engine, 1.0)
 
-    def seconds(self, labels: list[str]) -> float:
-        """Seconds of the waveform pyopenjtalk.synthesize would make from these labels."""
-        return self.frames(labels) * self.fperiod / self.rate
+    def seconds(self, labels: list[str], speed: float = 1.0) -> float:
+        """Seconds of the waveform pyopenjtalk.synthesize(labels, speed) would make."""
+        return self.frames(labels, speed) * self.fperiod / self.rate

@@ -5,7 +5,8 @@ the benchmark all run with (`gunicorn -c python:ivr.operators.gunicorn_conf ivr.
   are all taken stops accepting, so a slow client holds one thread, never a worker and never a
   queue that real calls wait in (see README, "Reliability").
 - The master alone creates and empties the shared directories (metrics, last good routes);
-  a worker's end never touches them.
+  a worker's end never touches them. The master serves /metrics, every worker's, on its own
+  port (IVR_METRICS_BIND), never on the webhooks' port.
 - X-Forwarded-* headers are left to the app, which trusts IVR_TRUSTED_PROXIES of them; gunicorn
   itself trusts none, from any address.
 """
@@ -112,15 +113,30 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """The app is built: move its objects out of the collector's sight, so workers neither scan nor copy them."""
+    """The app is built: move its objects out of the collector's sight, so workers neither scan nor
+    copy them; serve /metrics (every worker's) from here, on its own port (IVR_METRICS_BIND)."""
     gc.freeze()
+    app = server.app.wsgi() if server.cfg.preload_app else None
+    if _line(app) is not None:
+        from .server import serve_metrics
+
+        server.ivr_metrics = serve_metrics(app, server.log, every_worker=True)
+
+
+def post_fork(server, worker):
+    """A worker does not keep the master's /metrics socket open."""
+    metrics = getattr(server, "ivr_metrics", None)
+    if metrics is not None:
+        metrics.socket.close()
 
 
 def post_worker_init(worker):
-    """A new worker (at start, after another's end, after SIGHUP) serves the last good routes."""
+    """A new worker (at start, after another's end, after SIGHUP) serves the last good routes, and
+    looks at routes.yaml from now on (a thread of its own: no call waits on the file)."""
     line = _line(worker.wsgi)
     if line is not None:
         line.adopt_last_good()
+        line.watch()
 
 
 def child_exit(server, worker):

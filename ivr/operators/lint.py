@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..core.dated import dated_moments
-from ..core.flow import CallFlow
-from ..core.hours import in_japan
+from ..core.flow import CallFlow, label_text
+from ..core.hours import in_japan, is_year_end, opens_on
 from ..core.notices import notice
+from ..core.understanding import ends_in_a_predicate
 from ..core.paths import walk
 from ..routesfile.reader import Problem
 from ..web.twiml import SAY_MARGIN, oversized_says
@@ -27,6 +28,15 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
         found.append(Problem(routes.source, routes.line(*path), path, message))
 
     for menu in routes.menus.values():
+        for option in menu.options:
+            label = label_text(option.label)
+            if ends_in_a_predicate(label):
+                # TRANSLATORS: one menu choice, e.g. 広告や宣伝のメールは1を、
+                heard = flow.t.gettext("%(label)s, press %(key)s;") % {"label": label, "key": option.key}
+                # TRANSLATORS: a menu label ending in a verb reads badly before は1を; heard is the menu's words.
+                warn(("menus", menu.id, "options", option.key, "label"),
+                     notice("'%(label)s' ends in a verb or adjective, so callers hear '%(heard)s'; "
+                            "reword it to end in a noun", label=label, heard=heard))
         if len(menu.options) > MAX_TOPICS:
             # TRANSLATORS: a menu with more choices than callers can keep in mind.
             warn(("menus", menu.id, "options"),
@@ -71,6 +81,7 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             warn(("calendar", entry.index),
                  notice("every date of this entry is past (the last, %(last)s); delete it",
                         last=max(entry.dates)))
+    found += _closures_on_closed_days(flow)
     for announcement in routes.calendar.announcements:
         if announcement.last < today:
             # TRANSLATORS: an announcement whose last day is past.
@@ -88,3 +99,42 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                  notice("takes %(seconds)s s to hear (limit %(limit)s s) before those answers; shorten it",
                         seconds=format(seconds, ".1f"), limit=format(ANNOUNCEMENT_LIMIT, ".0f")))
     return sorted(found, key=lambda p: p.line)
+
+
+def _closures_on_closed_days(flow: CallFlow) -> list[Problem]:
+    """A calendar closure on a day its desk is closed anyway (a weekend, a holiday, the year-end
+    break): callers that day hear the usual closed days, so the entry says nothing."""
+    routes = flow.routes
+    timed = {d for d, desk in routes.desks.items() if desk.hours is not None and desk.hours.known}
+    found = []
+    for entry in routes.calendar.entries:
+        every = bool(entry.closed) and set(entry.closed) == timed
+        for n, day in enumerate(entry.dates):
+            anyway = [d for d in entry.closed
+                      if not opens_on(routes.desks[d].hours, day, flow.is_holiday)]
+            if not anyway or (every and len(anyway) < len(entry.closed)):
+                continue
+            where = ("calendar", entry.index, "dates", n) if len(entry.dates) > 1 else ("calendar", entry.index, "date")
+            if len(anyway) == 1:
+                # TRANSLATORS: a closure on a day the desk is closed anyway; why is the file's word
+                # for it (sat, sun, holidays, year_end).
+                message = notice("desk %(desks)s is closed on %(day)s anyway (%(why)s); callers that day "
+                                 "hear the usual closed days, not this entry: remove the date",
+                                 desks=anyway, day=day, why=_why_closed(flow, day))
+            else:
+                # TRANSLATORS: a closure on a day the desks are closed anyway; why is the file's word
+                # for it (sat, sun, holidays, year_end).
+                message = notice("desks %(desks)s are closed on %(day)s anyway (%(why)s); callers that day "
+                                 "hear the usual closed days, not this entry: remove the date",
+                                 desks=anyway, day=day, why=_why_closed(flow, day))
+            found.append(Problem(routes.source, routes.line(*where), where, message))
+    return found
+
+
+def _why_closed(flow: CallFlow, day) -> str:
+    """Why desks are usually closed on a day, in the file's words."""
+    if is_year_end(day):
+        return "year_end"
+    if flow.is_holiday(day):
+        return "holidays"
+    return day.strftime("%a").lower()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import secrets
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -169,17 +171,56 @@ class Said(str):
 SPOKEN_CONFIDENCE = "0.9"  # what the terminal phone reports as the recogniser's confidence
 
 
+KEYS = "0123456789*#"
+_KEY_RUN = re.compile(r"[0-9*#](?:[\s,、]*[0-9*#])*")
+
+
+def typed_keys(text: str) -> list[str] | None:
+    """The keys in what was typed, one by one: full-width digits are digits, and 11, 1 1 or 1,1
+    are two presses of 1; [] for nothing typed; None for words (anything but keys)."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if not folded:
+        return []
+    if _KEY_RUN.fullmatch(folded):
+        return [c for c in folded if c in KEYS]
+    return None
+
+
 def scripted(keys: list[str], said: str | None = None) -> Callable[[], str | None]:
-    """Keys from a list, '' (or '-') for silence; None (hang up) when the list runs out.
+    """Keys from a list, '' (or '-') for silence, words for anything else; None (hang up) when
+    the list runs out.
 
     With `said`, the caller first says those words, then presses the keys.
     """
-    queue: Iterator[str] = iter(([Said(said)] if said else []) + list(keys))
+    items: list[str] = [Said(said)] if said else []
+    for item in keys:
+        found = [""] if item.strip() == "-" else typed_keys(item)
+        items += found if found is not None else [Said(item.strip())]
+    queue: Iterator[str] = iter(items)
 
     def press() -> str | None:
-        key = next(queue, None)
-        if key is None or isinstance(key, Said):
-            return key
-        return "" if key.strip() == "-" else key.strip()
+        return next(queue, None)
+
+    return press
+
+
+def typed(prompt: Callable[[], str]) -> Callable[[], str | None]:
+    """Keys and words typed in the terminal: several keys on one line are pressed in turn,
+    Enter alone is silence, q hangs up."""
+    pending: list[str] = []
+
+    def press() -> str | None:
+        if pending:
+            return pending.pop(0)
+        answer = prompt().strip()
+        if answer.lower() == "q":
+            return None
+        keys = typed_keys(answer)
+        if keys is None:
+            return Said(answer)
+        if not keys:
+            return ""
+        pending.extend(keys[1:])
+        return keys[0]
 
     return press

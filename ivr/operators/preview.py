@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 from ..core.flow import CallFlow
 from ..core.paths import Path, SpokenPath, spoken, walk
-from ..core.readings import Segment, plain
+from ..core.readings import Pause, Segment, spoken_parts
 
 EAGER_LIMIT = 20.0
 SPOKEN_LIMIT = 8.0  # seconds from the end of a caller's recognised words to their number
@@ -27,6 +27,7 @@ _SMALL_KANA = frozenset(
 _KANA = re.compile(r"[\u3041-\u30ff]")
 _KANJI = re.compile(r"[\u3400-\u9fff]")
 _DIGIT = re.compile(r"[0-9]")
+_PAUSING = ("、", "。", "！", "？", ",", ".")
 
 
 @contextlib.contextmanager
@@ -66,27 +67,55 @@ def estimate_seconds(text: str) -> float:
 
 
 def speech_seconds(segments: tuple[Segment, ...]) -> float:
-    """Seconds to hear these segments: Open JTalk's where installed, else an estimate."""
-    text = plain(segments)
-    if not text:
-        return 0.0
+    """Seconds a caller listens to these segments, said as the line asks Twilio to say them.
+
+    The one measure of the line's seconds (`ivr preview`, `ivr check`, the tests, the README):
+    each run of words at its rate (numbers at NUMBER_RATE) and every pause (<break>) as
+    written. A run is timed as Open JTalk speaks it (its duration model, where installed, else
+    a mora count), without the silence the engine puts before an utterance; the pauses a voice
+    makes at 、 and 。 are counted, at the end of a run too.
+    """
+    return sum(part.ms / 1000 if isinstance(part, Pause) else run_seconds(part.text, part.rate)
+               for part in spoken_parts(segments))
+
+
+@lru_cache(maxsize=4096)
+def run_seconds(text: str, rate: int = 100) -> float:
+    """Seconds of one run of speech at `rate` percent of the voice's own rate.
+
+    Open JTalk's duration model gives the length of the waveform its synthesis would make, in
+    milliseconds instead of about a twentieth of the speech's length; where this build of
+    pyopenjtalk does not export its engine's C API, the run is synthesised. Each run is timed
+    once per process (check and preview share it).
+    """
     if open_jtalk() is None:
-        return estimate_seconds(text)
-    return _spoken_seconds(text)
-
-
-@lru_cache(maxsize=1024)
-def _spoken_seconds(text: str) -> float:
-    """Open JTalk's seconds for a text, from its duration model: the length of the waveform
-    its synthesis would make, in milliseconds instead of about a twentieth of the speech's
-    length. Where this build of pyopenjtalk does not export its engine's C API, the text is
-    synthesised. Each text is timed once per process (check and preview share it)."""
+        return estimate_seconds(text) * 100 / rate
+    labels = run_labels(text)
+    if not labels:
+        return 0.0
     model = duration_model()
     if model is None:
-        return synthesized_seconds(text)
+        return synthesized_seconds(labels, rate)
+    return model.seconds(labels, rate / 100)
+
+
+def run_labels(text: str) -> list[str]:
+    """Open JTalk's full-context labels for a run, without the silence it puts before an
+    utterance, and without the one after it unless the run ends at a 、 or 。 (where a voice
+    pauses, whatever follows)."""
     with quiet():
         labels = open_jtalk().extract_fullcontext(text)
-    return model.seconds(labels)
+    while labels and _phoneme(labels[0]) == "sil":
+        labels = labels[1:]
+    if not text.rstrip().endswith(_PAUSING):
+        while labels and _phoneme(labels[-1]) == "sil":
+            labels = labels[:-1]
+    return labels if any(_phoneme(label) not in ("sil", "pau") for label in labels) else []
+
+
+def _phoneme(label: str) -> str:
+    """The phoneme of a full-context label (p1^p2-PHONEME+p4=p5/…)."""
+    return label.split("-", 1)[1].split("+", 1)[0]
 
 
 @cache
@@ -101,11 +130,16 @@ def duration_model():
         return None
 
 
-def synthesized_seconds(text: str) -> float:
-    """Seconds of the waveform Open JTalk synthesises for a text (slow: the whole audio)."""
+def synthesize(labels: list[str], rate: int = 100):
+    """Open JTalk's waveform for these labels at `rate` percent, and its sampling rate."""
     with quiet():
-        audio, rate = open_jtalk().tts(text)
-    return len(audio) / rate
+        return open_jtalk().synthesize(labels, speed=rate / 100)
+
+
+def synthesized_seconds(labels: list[str], rate: int = 100) -> float:
+    """Seconds of the waveform Open JTalk synthesises for labels (slow: the whole audio)."""
+    audio, sampling = synthesize(labels, rate)
+    return len(audio) / sampling
 
 
 @dataclass(frozen=True)
@@ -123,23 +157,32 @@ class Timing:
 
 
 def write_wav(segments: tuple[Segment, ...], target) -> float:
-    """Speak the segments with Open JTalk into a 16-bit mono WAV file; return its seconds."""
+    """Speak the segments with Open JTalk into a 16-bit mono WAV file, as the line asks Twilio
+    to say them (each run at its rate, each pause as written); return its seconds, which
+    are speech_seconds(segments) to the sample."""
     import wave
 
     import numpy
 
-    engine = open_jtalk()
-    if engine is None:
+    if open_jtalk() is None:
         raise RuntimeError("WAV files need the speech extra: pip install 'meiwaku-ivr[speech]'")
-    with quiet():
-        audio, rate = engine.tts(plain(segments))
+    pieces, sampling = [], 48000
+    for part in spoken_parts(segments):
+        if isinstance(part, Pause):
+            pieces.append(numpy.zeros(part.ms * sampling // 1000))
+            continue
+        labels = run_labels(part.text)
+        if labels:
+            audio, sampling = synthesize(labels, part.rate)
+            pieces.append(audio)
+    audio = numpy.concatenate(pieces) if pieces else numpy.zeros(0)
     samples = numpy.clip(audio, -32768, 32767).astype("<i2")
     with wave.open(str(target), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
-        out.setframerate(int(rate))
+        out.setframerate(int(sampling))
         out.writeframes(samples.tobytes())
-    return len(samples) / rate
+    return len(samples) / sampling
 
 
 def timings(flow: CallFlow, now: datetime) -> list[Timing]:

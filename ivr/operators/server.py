@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import shutil
 import socket
@@ -53,6 +54,32 @@ def metrics_shared_between_workers() -> Iterator[None]:
         if os.getpid() == owner:
             os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
             shutil.rmtree(shared, ignore_errors=True)
+
+
+def serve_metrics(app: Flask, log=None, every_worker: bool = False):
+    """Serve GET /metrics on the app's IVR_METRICS_BIND, apart from the webhooks, in a thread of this
+    process: gunicorn's master (`every_worker`: the workers' metrics, through
+    PROMETHEUS_MULTIPROC_DIR), or the one process of `ivr serve --dev`. The server, or None if it
+    is off or cannot listen (the line goes on without it, and the log says why)."""
+    from prometheus_client import start_http_server
+
+    log = log or logging.getLogger("ivr")
+    address = app.extensions["ivr.settings"].metrics_address
+    if address is None:
+        return None
+    metrics = app.extensions["ivr.metrics"]
+    if every_worker and not metrics.shared_dir:
+        log.error("/metrics is not served: PROMETHEUS_MULTIPROC_DIR is not set, so the workers' "
+                  "metrics cannot be read (set it to an empty directory, as infra/ does)")
+        return None
+    try:
+        server, _ = start_http_server(address[1], address[0], registry=metrics.collected())
+    except OSError as error:
+        log.error("/metrics cannot be served on %s:%s (%s): calls go on, metrics are not served",
+                  *address, error)
+        return None
+    log.info("/metrics served on %s:%s", *address)
+    return server
 
 
 def gunicorn_settings() -> dict:

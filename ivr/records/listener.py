@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.events import CALL_SID, CallEndEvent, StepEvent
+from ..core.events import CallEndEvent, StepEvent, call_sid
 from ..core.outcomes import ANSWERS
 from .summary import CallEnd, StepRecord
 from .writer import RecordWriter, new_record_id
@@ -13,12 +13,13 @@ WEBHOOKS = {"ivr.voice": "voice", "ivr.step": "step", "ivr.dialed": "dialed"}
 def step_record(event: StepEvent) -> StepRecord | None:
     """What a record keeps of a webhook step; None when it belongs to no call we can name."""
     endpoint = WEBHOOKS.get(event.endpoint)
-    if endpoint is None or not CALL_SID.fullmatch(event.call_sid or ""):
+    sid = call_sid(event.call_sid)
+    if endpoint is None or sid is None:
         return None
     step, position = event.step, event.position
     answer = step.outcome in ANSWERS
     return StepRecord(
-        call_sid=event.call_sid, caller_hash=event.caller, seq=event.seq, at=event.at,
+        call_sid=sid, caller_hash=event.caller, seq=event.seq, at=event.at,
         endpoint=endpoint, menu=position.menu[:64] if position else None,
         key=position.key[:8] if position and position.key else None,
         digits=event.digits if endpoint == "step" else None,
@@ -39,5 +40,5 @@ def record_step(writer: RecordWriter, event: StepEvent) -> None:
 
 def record_end(writer: RecordWriter, event: CallEndEvent) -> None:
     """Call-end listener: queue Twilio's final status for the call's record."""
-    writer.submit(CallEnd(call_sid=event.call_sid, caller_hash=event.caller, at=event.at,
+    writer.submit(CallEnd(call_sid=call_sid(event.call_sid) or event.call_sid, caller_hash=event.caller, at=event.at,
                           call_status=event.status, duration_s=event.duration_s))

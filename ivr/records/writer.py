@@ -7,6 +7,10 @@ again, pausing longer each time (tenacity); they are written when it returns. A 
 given up, logged with its call's id and counted, when the queue is full or the database refuses
 that record itself. At exit the queue is written for up to DRAIN_AT_EXIT seconds, or at once handed over
 when the database is in trouble: what is left stays in the spool for the next worker.
+
+Records the spool could not take (its disk full) are held in memory only; the thread spools
+them once it can. Another thread syncs the spool to disk at most SYNC_EVERY seconds after a
+line is appended, off the call's path.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
 from . import database
+from .faults import DATABASE_FAULTS, database_fault
 from .spool import Spool
 from .summary import CallEnd, StepRecord
 
@@ -41,6 +46,10 @@ TICK = 1.0  # seconds between looks at the spool, the SQLite file and the gauges
 ORPHANS_EVERY = 2.0
 FIRST_PAUSE, LONGEST_PAUSE = 0.05, 5.0
 ROTATE_IDLE = 256  # a spool file holding this many records, all written, is replaced by a new one
+SEGMENT_IDLE = 1.0  # seconds the queue stays empty before the spool file, all written, goes
+SYNC_EVERY = 1.0  # seconds at most between a line appended to the spool and its fdatasync
+RESPOOL_BATCH = 500  # records held in memory only, spooled at a time by the thread once it can be
+RESPOOL_ON_CALL = 16  # … and by each record queued meanwhile, so they are on disk soon after
 DRAIN_AT_EXIT = 5.0
 SLOW_ATTEMPT = 1.0  # a write waiting this long at exit: the database is in trouble, hand over
 LOG_EVERY = 10.0  # seconds between warnings while the database stays in trouble
@@ -100,6 +109,10 @@ class RecordWriter:
         self._items: deque = deque()
         self._spool = Spool(self.spool_dir) if self.spool_dir else None
         self._thread: threading.Thread | None = None
+        self._syncer: threading.Thread | None = None
+        # The queue's entries are [record, its spool segment or None, when queued]; those whose
+        # record the spool could not take (held in memory only) are also here, in queue order.
+        self._memory_only: deque[list] = deque()
         self._engine: Engine | None = None
         self._schema_ready = False
         self._inode: tuple[int, int] | None = None
@@ -125,8 +138,18 @@ class RecordWriter:
                 full = True
             else:
                 full = False
-                segment = self._spool.append(item) if self._spool else None
-                self._items.append((item, segment, time.monotonic()))
+                entry = [item, None, time.monotonic()]
+                if self._spool is not None:
+                    entry[1] = self._spool.append(item)
+                    if entry[1] is None:
+                        self._memory_only.append(entry)
+                        self._spool.hold(len(self._memory_only))
+                    else:
+                        if self._memory_only:
+                            self._respool(RESPOOL_ON_CALL)
+                        if self._syncer is None:
+                            self._start_syncer()
+                self._items.append(entry)
                 if len(self._items) == 1:
                     self._cond.notify()
         if full:
@@ -150,6 +173,29 @@ class RecordWriter:
         with self._cond:
             self._ensure_thread()
 
+    def _start_syncer(self) -> None:
+        """(Under the lock.) A thread that syncs the spool to disk while lines are appended."""
+        syncer = threading.Thread(target=self._sync_spool, name="ivr-records-sync", daemon=True)
+        try:
+            syncer.start()
+        except RuntimeError:  # the interpreter is stopping: close() syncs what is left
+            return
+        self._syncer = syncer
+
+    def _sync_spool(self) -> None:
+        """fdatasync the lines appended in the last SYNC_EVERY seconds; end when none were."""
+        while True:
+            time.sleep(SYNC_EVERY)
+            with self._cond:
+                if self._pid != os.getpid() or self._spool is None:
+                    return
+                dirty, new_files = self._spool.take_dirty()
+                if not dirty and not new_files:
+                    self._syncer = None
+                    return
+                spool = self._spool
+            spool.sync(dirty, new_files)  # outside the lock: a slow disk never holds up a call
+
     # -- the background side ------------------------------------------------------------
 
     def _run(self) -> None:
@@ -162,7 +208,10 @@ class RecordWriter:
                     return
                 if self._items:
                     idle_since = time.monotonic()
-                elif time.monotonic() - idle_since >= IDLE_SECONDS and self._give_up_at is None:
+                elif time.monotonic() - idle_since >= SEGMENT_IDLE:
+                    self._finish_current()
+                if not self._items and time.monotonic() - idle_since >= IDLE_SECONDS and \
+                        self._give_up_at is None:
                     self._thread = None  # idle: give the connections back; a record starts anew
                     if self._engine is not None:
                         self._engine.dispose()
@@ -172,6 +221,8 @@ class RecordWriter:
                 batch = list(itertools.islice(self._items, self.batch))
             try:
                 self._tick()
+                with self._cond:
+                    self._respool(RESPOOL_BATCH)
                 if batch:
                     self._write(batch)
             except Stopped:
@@ -187,20 +238,52 @@ class RecordWriter:
             self._adopt_orphans()
         self.report()
 
+    def _finish_current(self) -> None:
+        """(Under the lock, the queue empty.) The spool file, all written, goes: no caller's
+        hash stays on disk longer than needed, and an empty spool means nothing is queued."""
+        current = self._spool.current if self._spool is not None else None
+        if current is not None and current.count and not self._memory_only:
+            self._spool.close_current()
+            current.finish_if_written()
+
+    def _respool(self, most: int) -> None:
+        """(Under the lock.) Spool up to `most` records held in memory only, oldest first, if the
+        spool can be written again."""
+        if not self._memory_only or self._spool is None:
+            return
+        done = 0
+        while self._memory_only and done < most:
+            entry = self._memory_only[0]
+            segment = self._spool.append(entry[0])
+            if segment is None:
+                break
+            entry[1] = segment
+            self._memory_only.popleft()
+            done += 1
+        if done:
+            self._spool.hold(len(self._memory_only))
+            if self._syncer is None:
+                self._start_syncer()
+
+    def _count_loss(self, reason: str, message: str, count: int = 1) -> None:
+        self.lost += count
+        log.error("%s", message)
+        for _ in range(count):
+            self.on_failure(reason)
+
     def _adopt_orphans(self) -> None:
         room = self.capacity - len(self._items)
         if room <= 0:
             return
-        for segment, records in self._spool.claim_orphans(room):
+        claimed, losses = self._spool.claim_orphans(room)
+        for loss in losses:
+            self._count_loss(loss.reason, loss.message, loss.count)
+        for segment, records in claimed:
             log.warning("replaying %d queued records left in %s by a worker that is gone",
                         len(records), segment.path.name)
-            for call_sid in segment.torn_calls:
-                self.lost += 1
-                self.on_failure("spool_torn")
-                log.error("record for %s lost: its spool line was cut short", call_sid)
             now = time.monotonic()
             with self._cond:
-                self._items.extend((record, segment, now) for record in records)
+                self._items.extend([record, segment, now] for record in records)
             segment.finish_if_written()  # nothing in it
 
     def _write(self, batch: list) -> None:
@@ -237,7 +320,11 @@ class RecordWriter:
             for _, segment, _ in finished:
                 if segment is not None:
                     segment.written += 1
-            for _ in range(count):
+            if self._memory_only:  # written from memory: they are the first held there
+                for _ in range(sum(segment is None for _, segment, _ in finished)):
+                    self._memory_only.popleft()
+                self._spool.hold(len(self._memory_only))
+            for _ in range(min(count, len(self._items))):  # (emptied meanwhile by close())
                 self._items.popleft()
             empty = not self._items
             current = self._spool.current if self._spool is not None else None
@@ -295,6 +382,8 @@ class RecordWriter:
 
     def _pause(self, seconds: float) -> None:
         self.report()
+        with self._cond:
+            self._respool(RESPOOL_BATCH)
         if self._give_up_at is not None:
             seconds = min(seconds, max(0.0, self._give_up_at - time.monotonic()))
         self._wake.wait(seconds)
@@ -303,14 +392,15 @@ class RecordWriter:
     def _failed_attempt(self, retry_state) -> None:
         error = retry_state.outcome.exception()
         first = self.last_error is None or self.last_error.get("recovered_at") is not None
-        self.last_error = {"at": _now(), "error": f"{type(error).__name__}: {_one_line(error)}",
-                           "recovered_at": None}
+        kind = "schema" if isinstance(error, SchemaNotReady) else database_fault(error)
+        # The kind is what /healthz shows; the error itself (host, port, path) only goes to the log.
+        self.last_error = {"at": _now(), "error": DATABASE_FAULTS[kind], "kind": kind, "recovered_at": None}
         self._schema_ready = False
         self.on_retry(type(error).__name__)
         if first or time.monotonic() - self._logged_at >= LOG_EVERY:
             self._logged_at = time.monotonic()
-            log.warning("records database in trouble, %d records wait (oldest %.1f s): %s",
-                        len(self._items), self._oldest(), self.last_error["error"])
+            log.warning("records database in trouble, %d records wait (oldest %.1f s): %s: %s",
+                        len(self._items), self._oldest(), type(error).__name__, _one_line(error))
 
     def _file_identity(self) -> tuple[int, int] | None:
         """(device, inode) of the SQLite file at the engine's path; None if it is not there."""
@@ -354,10 +444,11 @@ class RecordWriter:
             return 0.0
 
     def state(self) -> dict:
-        """Queue depth, the oldest queued record's age, totals and the last write error."""
+        """Queue depth, the oldest queued record's age, totals, the last write error (its kind, not
+        its text), whether records are spooled and what kind of fault the spool had, if any."""
         return {"queued": len(self._items), "oldest_queued_seconds": round(self._oldest(), 3),
                 "written": self.written, "lost": self.lost, "last_write_error": self.last_error,
-                "spool": str(self.spool_dir) if self.spool_dir else None,
+                "spool": self.spool_dir is not None,
                 "spool_error": self._spool.error if self._spool else None}
 
     def report(self) -> None:
@@ -393,31 +484,22 @@ class RecordWriter:
             started is not None and time.monotonic() - started > SLOW_ATTEMPT)
 
     def close(self, timeout: float = DRAIN_AT_EXIT) -> int:
-        """At exit: write what is queued for up to `timeout` s; hand the rest over; how many were left."""
-        if self._pid != os.getpid() or self._thread is None:
+        """At exit: write what is queued for up to `timeout` s; hand the rest over; how many were left.
+
+        Whatever the thread is doing — writing, waiting on the database, or ended for lack of
+        work — the spool files this process made go once their records are written, so a clean
+        stop leaves none behind (nor the callers' hashes in them).
+        """
+        if self._pid != os.getpid():
             return 0
-        self._give_up_at = time.monotonic() + timeout
-        self._wake.set()
-        with self._cond:
-            self._cond.notify()
-        deadline = self._give_up_at + 1.0
-        while self._items and time.monotonic() < deadline and self._thread.is_alive():
-            if self._in_trouble() and all(segment is not None for _, segment, _ in list(self._items)):
-                break  # the database is away: the next worker writes them from the spool, now
-            time.sleep(0.01)
-        self._stopping = True
-        with self._cond:
-            self._cond.notify()
-        self._thread.join(max(0.0, min(deadline, time.monotonic() + 0.2) - time.monotonic())
-                          if self._in_trouble() else max(0.0, deadline - time.monotonic()))
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._drain_at_exit(thread, timeout)
         self._thread = None
-        left = list(self._items)
+        with self._cond:
+            left, self._items = list(self._items), deque()
+            self._memory_only.clear()
         self.report()
-        if not left:
-            current = self._spool.close_current() if self._spool is not None else None
-            if current is not None:
-                current.finish_if_written()
-            return 0
         spooled = [item for item, segment, _ in left if segment is not None]
         unspooled = [item for item, segment, _ in left if segment is None]
         if spooled:
@@ -425,9 +507,33 @@ class RecordWriter:
                         "next worker", len(spooled), self.spool_dir)
         for item in unspooled:
             self._lose(item, "exit", "not written before the worker stopped, and not spooled")
-        for segment in {id(s): s for _, s, _ in left if s is not None}.values():
-            segment.release()
+        if self._spool is not None:
+            current = self._spool.close_current()
+            if current is not None:
+                current.finish_if_written()  # its records all written: it goes
+            left_in = list({id(s): s for _, s, _ in left if s is not None}.values())
+            self._spool.take_dirty()
+            self._spool.sync(left_in, bool(left_in))  # on the disk for the next worker
+            for segment in left_in:
+                segment.release()
+            self._spool.close()  # the records held in memory only are counted above
         return len(left)
+
+    def _drain_at_exit(self, thread: threading.Thread, timeout: float) -> None:
+        self._give_up_at = time.monotonic() + timeout
+        self._wake.set()
+        with self._cond:
+            self._cond.notify()
+        deadline = self._give_up_at + 1.0
+        while self._items and time.monotonic() < deadline and thread.is_alive():
+            if self._in_trouble() and all(segment is not None for _, segment, _ in list(self._items)):
+                break  # the database is away: the next worker writes them from the spool, now
+            time.sleep(0.01)
+        self._stopping = True
+        with self._cond:
+            self._cond.notify()
+        thread.join(max(0.0, min(deadline, time.monotonic() + 0.2) - time.monotonic())
+                    if self._in_trouble() else max(0.0, deadline - time.monotonic()))
 
 
 def _now() -> str:

@@ -11,6 +11,8 @@ import itertools
 import json
 import os
 import re
+import stat
+import time
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from ..core.contacts import Email, Phone, parse_email, parse_phone
+from ..core.contacts import Email, Phone, grouping_problem, parse_email, parse_phone
 from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
 from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
 from ..core.notices import notice, pnotice
@@ -34,6 +36,7 @@ from ..core.routes import (
     Menu,
     Option,
     Routes,
+    Unclear,
 )
 from .reader import MAX_BYTES, Document, Problem, read_yaml, too_large
 
@@ -41,6 +44,8 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
 FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
 DIGITS = re.compile(r"[0-9０-９]+")
+READ_LIMIT = 2.0  # seconds the whole read of a routes file may take
+READ_CHUNK = 64 * 1024
 MAX_PROBLEMS = 50  # schema problems reported at once: a file far from valid needs fixing first
 
 
@@ -63,29 +68,42 @@ def load_routes(path: str | Path) -> Routes:
     return parse_routes(read_routes_text(path), str(path))
 
 
-def read_routes_text(path: str | Path) -> str:
+def read_routes_text(path: str | Path, limit: float = READ_LIMIT) -> str:
     """A routes file's text; RoutesError if it cannot be read, is not UTF-8 or is over MAX_BYTES.
 
-    At most MAX_BYTES are read: a larger file is refused without being read whole.
+    Only a regular file is read (a link to one too, as Kubernetes mounts a ConfigMap): a FIFO,
+    a device or a directory is refused, before it is opened and again after (it may have been
+    swapped in between), and it is opened without blocking. At most MAX_BYTES are read, and the
+    whole read may take at most `limit` seconds.
     """
     path = Path(path)
+    deadline = time.monotonic() + limit
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-            size = os.fstat(handle.fileno()).st_size
-    except FileNotFoundError as exc:
-        # TRANSLATORS: the routes file does not exist; reason is the system's own words.
-        raise RoutesError([Problem(str(path), 1, (), pnotice("no such file", "cannot be read: %(reason)s",
-                                                             reason=str(exc)))]) from None
-    except PermissionError as exc:
-        # TRANSLATORS: the routes file may not be read by this user; reason is the system's own words.
-        raise RoutesError([Problem(str(path), 1, (), pnotice("not allowed", "cannot be read: %(reason)s",
-                                                             reason=str(exc)))]) from None
+        _regular(path, os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
-        # TRANSLATORS: the routes file cannot be read for another reason, in the system's own words.
-        raise RoutesError([Problem(str(path), 1, (), notice("cannot be read: %(reason)s", reason=str(exc)))]) from None
+        raise RoutesError([Problem(str(path), 1, (), _unreadable(exc))]) from None
+    try:
+        info = os.fstat(fd)
+        _regular(path, info.st_mode)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            if time.monotonic() > deadline:
+                # TRANSLATORS: reading the routes file took too long (a stalled disk or network share).
+                raise RoutesError([Problem(str(path), 1, (), notice("took more than %(seconds)s s to read",
+                                                                    seconds=f"{limit:g}"))])
+            chunk = os.read(fd, min(READ_CHUNK, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise RoutesError([Problem(str(path), 1, (), _unreadable(exc))]) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     if len(data) > MAX_BYTES:
-        raise RoutesError([Problem(str(path), 1, (), too_large(max(size, len(data))))])
+        raise RoutesError([Problem(str(path), 1, (), too_large(max(info.st_size, len(data))))])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,6 +111,43 @@ def read_routes_text(path: str | Path) -> str:
         # TRANSLATORS: the file was saved in another encoding (e.g. Shift_JIS); reason is the decoder's.
         raise RoutesError([Problem(str(path), line, (), notice("cannot be read: not UTF-8 text (%(reason)s)",
                                                                reason=exc.reason))]) from None
+
+
+_KINDS = (
+    # TRANSLATORS: kinds of file the routes file must not be: a named pipe.
+    (stat.S_ISFIFO, pnotice("file kind", "a FIFO")),
+    # TRANSLATORS: kinds of file the routes file must not be.
+    (stat.S_ISCHR, pnotice("file kind", "a character device")),
+    # TRANSLATORS: kinds of file the routes file must not be.
+    (stat.S_ISBLK, pnotice("file kind", "a block device")),
+    # TRANSLATORS: kinds of file the routes file must not be.
+    (stat.S_ISDIR, pnotice("file kind", "a directory")),
+    # TRANSLATORS: kinds of file the routes file must not be.
+    (stat.S_ISSOCK, pnotice("file kind", "a socket")),
+)
+
+
+def _unreadable(exc: OSError) -> str:
+    """Why the routes file cannot be read, in the operator's words; reason is the system's."""
+    if isinstance(exc, FileNotFoundError):
+        # TRANSLATORS: the routes file does not exist; reason is the system's own words.
+        return pnotice("no such file", "cannot be read: %(reason)s", reason=str(exc))
+    if isinstance(exc, PermissionError):
+        # TRANSLATORS: the routes file may not be read by this user; reason is the system's own words.
+        return pnotice("not allowed", "cannot be read: %(reason)s", reason=str(exc))
+    # TRANSLATORS: the routes file cannot be read for another reason, in the system's own words.
+    return notice("cannot be read: %(reason)s", reason=str(exc))
+
+
+def _regular(path: Path, mode: int) -> None:
+    """RoutesError unless `mode` is a regular file's."""
+    if not stat.S_ISREG(mode):
+        # TRANSLATORS: the routes file is not a regular file either.
+        kind = next((name for test, name in _KINDS if test(mode)), pnotice("file kind", "something else"))
+        # TRANSLATORS: the routes file is a pipe, device or directory; kind is one of the file kinds.
+        raise RoutesError([Problem(str(path), 1, (), notice(
+            "is not a regular file but %(kind)s; publish routes.yaml as an ordinary file (or a link to one)",
+            kind=kind))])
 
 
 def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
@@ -254,6 +309,9 @@ _FORMS = {
     # TRANSLATORS: a date must be written like "2026-12-28", in quotes.
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": lambda value: notice(
         "%(value)s is not in the form YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")", value=value),
+    # TRANSLATORS: a question's choice must name a menu and a key, like "billing/1", in quotes.
+    "^[a-z][a-z0-9_]*/[0-9*#]$": lambda value: notice(
+        "%(value)s is not in the form menu/key, in quotes (e.g. \"billing/1\")", value=value),
 }
 
 
@@ -270,6 +328,8 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
             parts.append(parse_phone(match[2]) if match[1] == "tel" else parse_email(match[2]))
         except ValueError as exc:
             doc.problem(path, exc.args[0])
+        else:
+            _grouping(doc, path, parts[-1])
         last = match.end()
     parts.append(value[last:])
     if "{" in value.replace("{tel:", "").replace("{mail:", ""):
@@ -279,6 +339,13 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
         if isinstance(part, str):
             _no_digits(doc, path, part)
     return tuple(p for p in parts if p != "")
+
+
+def _grouping(doc: Document, path: tuple, contact: Phone | Email) -> None:
+    """A number callers would write down wrongly: no hyphens, or an area code split wrongly."""
+    problem = grouping_problem(contact) if isinstance(contact, Phone) else None
+    if problem is not None:
+        doc.problem(path, problem)
 
 
 def _no_digits(doc: Document, path: tuple, text: str, name: bool = False) -> None:
@@ -357,6 +424,8 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
             phone = parse_phone(data["phone"])
         except ValueError as exc:
             doc.problem((*path, "phone"), exc.args[0])
+        else:
+            _grouping(doc, (*path, "phone"), phone)
     if "email" in data:
         try:
             email = parse_email(data["email"])
@@ -546,6 +615,24 @@ def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
     return Calendar(hours, tuple(announcements), tuple(entries))
 
 
+def _unclear(doc: Document, data: dict | None, menus: dict[str, Menu]) -> Unclear | None:
+    """unclear: its two choices must be options of the menus."""
+    if data is None:
+        return None
+    for i, topic in enumerate(data["choices"]):
+        menu_id, _, key = topic.partition("/")
+        if menu_id not in menus:
+            # TRANSLATORS: a choice leads to a menu id that routes.yaml does not have; known lists the ids.
+            doc.problem(("unclear", "choices", i), notice("unknown menu '%(menu)s'; known: %(known)s",
+                                                          menu=menu_id, known=sorted(menus)))
+        elif menus[menu_id].option(key) is None:
+            # TRANSLATORS: the vague callers' question names a key that the menu does not have.
+            doc.problem(("unclear", "choices", i), notice("menu '%(menu)s' has no option \"%(key)s\"",
+                                                          menu=menu_id, key=key))
+    return Unclear(says=tuple(data["says"]), ask=_text(doc, ("unclear", "ask"), data.get("ask")),
+                   topics=tuple(data["choices"]))
+
+
 def _reachable(menus: dict[str, Menu]) -> set[str]:
     seen, todo = {TOP_MENU}, [TOP_MENU]
     while todo:
@@ -594,5 +681,6 @@ def _build(doc: Document, text: str) -> Routes:
         source=doc.file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         calendar=_calendar(doc, data, desks),
+        unclear=_unclear(doc, data.get("unclear"), menus),
         lines=dict(doc.lines),
     )

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 TWILIO_API_URL = "https://api.twilio.com"
 SEND_TIMEOUT = 10.0  # seconds Twilio's API gets to answer, in the background
 BODY_LIMIT = 1600  # characters Twilio takes in a message's Body (Messages create); it refuses more
-E164 = re.compile(r"\+[1-9]\d{6,14}")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # ASCII digits only (`\d` takes every script's)
 SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")
 SENDER_ID = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from ..core.contacts import is_japanese_mobile
 from ..core.flow import TextMessage
 from ..core.hours import in_japan
-from ..core.events import CALL_SID
+from ..core.events import call_sid as one_call
 from . import sending
 from .sending import SmsConfigError, TwilioSender
 
@@ -301,9 +301,11 @@ class Texter:
         """None if the message will be sent; else why not: call, caller, line (a limit) or unavailable.
 
         `hashed` is the caller's keyed hash, made once for the request's event: the limits per
-        caller count it, never the number.
+        caller count it, never the number. The caller must be a Japanese mobile written as Twilio
+        writes it, and the call is counted by its CallSid in Twilio's letter case.
         """
-        if not CALL_SID.fullmatch(call_sid or "") or not is_japanese_mobile(caller) or not hashed:
+        call_sid = one_call(call_sid)
+        if call_sid is None or not is_japanese_mobile(caller) or not hashed:
             return self._refused(UNAVAILABLE)
         if len(message.body) > sending.BODY_LIMIT:  # Twilio would refuse it: say so on the call
             log.error("text message for desk %s not sent: %d characters, Twilio takes at most %d",

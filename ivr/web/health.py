@@ -1,11 +1,17 @@
-"""Endpoints for the maintainers: unauthenticated, cheap, and saying nothing about callers."""
+"""/healthz for the maintainers, unauthenticated, cheap and saying nothing about callers; and the
+response counter. (/metrics is served apart from the webhooks: ivr.operators.server.serve_metrics.)"""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, current_app, request
 
+from ..records.faults import DATABASE_FAULTS
+
+log = logging.getLogger("ivr")
+
 bp = Blueprint("ops", __name__)
-metrics_bp = Blueprint("metrics", __name__)
 WEBHOOK_BLUEPRINTS = frozenset({"ivr", "status"})
 
 
@@ -14,7 +20,8 @@ def healthz() -> dict:
     """Liveness and readiness: status, versions, the routes served, the last refused reload, records.
 
     Records in trouble do not make the line unhealthy (calls go on; the records wait): they
-    show under `records`, this worker's queue and last write error.
+    show under `records`, for the whole server (every worker), with the kind of the last
+    fault in words, never its text.
     """
     line = current_app.extensions["ivr"]
     line.current()
@@ -22,17 +29,27 @@ def healthz() -> dict:
     writer = current_app.extensions.get("ivr.records")
     if writer is not None:
         writer.start()  # a worker with no call yet still replays spools left by one that is gone
-        health["records"] = writer.state()
+        health["records"] = _records(writer, current_app.extensions["ivr.metrics"])
     return health
 
 
-@metrics_bp.get("/metrics")
-def metrics() -> Response:
-    """Prometheus scrape endpoint: counts and timings only, nothing about any caller."""
-    for refresh in current_app.extensions.get("ivr.metrics_refresh", ()):
-        refresh()  # gauges this worker keeps, brought up to date
-    body, content_type = current_app.extensions["ivr.metrics"].exposition()
-    return Response(body, content_type=content_type)
+def _records(writer, metrics) -> dict:
+    """Every worker's queue and totals, read from the metrics they share; the last failed write
+    and its kind; whether records are spooled, and this worker's spool fault if it has one."""
+    writer.report()  # this worker's share, brought up to date
+    own = writer.state()
+    try:
+        server = metrics.records_overview()
+    except Exception:  # noqa: BLE001 — a damaged metrics file must not fail the probes: this worker's own
+        log.exception("the workers' shared metrics cannot be read; /healthz shows this worker's records")
+        server = own
+    error = server["last_write_error"]
+    return {"queued": server["queued"], "oldest_queued_seconds": server["oldest_queued_seconds"],
+            "written": server["written"], "lost": server["lost"],
+            "last_write_error": None if error is None else {
+                "at": error["at"], "error": DATABASE_FAULTS.get(error.get("kind"), DATABASE_FAULTS["refused"]),
+                "recovered_at": error["recovered_at"]},
+            "spool": own["spool"], "spool_error": own["spool_error"]}
 
 
 def count_response(response: Response) -> Response:

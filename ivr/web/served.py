@@ -7,6 +7,7 @@ import os
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -15,6 +16,7 @@ from pathlib import Path
 from ..core.dated import dated_moments
 from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
+from ..core.notices import notice
 from ..core.readings import Reader
 from ..core.routes import Routes
 from ..routesfile.loader import RoutesError, load_routes, parse_routes, read_routes_text
@@ -23,6 +25,8 @@ from .twiml import oversized_says
 
 log = logging.getLogger("ivr.reload")
 CHECK_EVERY = 1.0  # seconds between looks at the file
+STUCK_AFTER = 10.0  # seconds one look (stat, read, load) may take before its watcher is given up
+MAX_STUCK = 2  # watchers held up in the file system at once; no more are started while they are
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,34 @@ class Refusal:
 
     at: datetime
     error: str
+
+
+class _Watcher(threading.Thread):
+    """The thread that looks at a Line's file once a second, for as long as the Line is in use.
+
+    It holds the Line weakly, so a Line dropped (an app made for a test) ends its watcher.
+    `looking_since` is when its current look at the file began (None between looks).
+    """
+
+    def __init__(self, line: Line):
+        super().__init__(name="ivr-routes-watcher", daemon=True)
+        self.line = weakref.ref(line)
+        self.looking_since: float | None = None
+
+    def run(self) -> None:
+        while True:
+            line = self.line()
+            if line is None or line._watcher is not self:
+                return
+            self.looking_since = time.monotonic()
+            try:
+                line._look(self)
+            except Exception:  # noqa: BLE001 — the watcher never dies of a file
+                log.exception("looking at %s failed", line.path)
+            finally:
+                self.looking_since = None
+            del line
+            time.sleep(max(CHECK_EVERY, 0.01))
 
 
 def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime) -> CallFlow:
@@ -51,6 +83,12 @@ def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: dat
 class Line:
     """Serves one routes file; a changed file replaces it only once it has loaded cleanly.
 
+    No caller ever touches the file: a thread of the process (the watcher, started when a
+    gunicorn worker starts, or by the first request) looks at it once a second, reads it (a
+    regular file only, opened without blocking, in at most READ_LIMIT seconds), loads and
+    checks it, and only then serves it. A watcher held up in the file system for STUCK_AFTER
+    seconds is given up: the refusal shows in /healthz and a new watcher looks instead.
+
     Under gunicorn the master gives the line a directory (`keep_last_good`) where every worker
     keeps the text of the last file it accepted: a worker that starts later (another's end,
     SIGHUP, max-requests) serves that text, not the file the master loaded at boot, and a
@@ -65,8 +103,11 @@ class Line:
         self.last_refused: Refusal | None = None
         self.on_refused: list[Callable[[Refusal], None]] = []  # told of each refused reload
         self.on_accepted: list[Callable[[], None]] = []  # told of each reload that was not refused
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while what is served changes, never while reading
+        self._tending = threading.Lock()
         self._next_check = 0.0
+        self._watcher: _Watcher | None = None
+        self._stuck: list[_Watcher] = []
         self._signature = self._stat()
         self._kept: Path | None = None
         self._text = read_routes_text(self.path)
@@ -85,44 +126,72 @@ class Line:
         return (stat.st_mtime_ns, stat.st_size)
 
     def current(self) -> CallFlow:
-        """The flow to serve now; looks for an edited file at most once a second.
-
-        Safe from many threads: one of them reloads, the others go on with the flow they have.
-        """
+        """The flow to serve now. Never waits on the file; at most once a second, sees that the
+        watcher is looking at it."""
         now = time.monotonic()
         if now >= self._next_check:
             self._next_check = now + CHECK_EVERY
-            signature = self._stat()
-            if signature != self._signature and self._lock.acquire(blocking=False):
-                try:
-                    self._reload(signature)
-                finally:
-                    self._lock.release()
+            self._tend(now)
         return self.flow
 
-    def reload(self, signature: tuple[int, int] | None = None) -> bool:
-        """Load the file again; keep serving the old routes if the new file is refused."""
-        with self._lock:
-            return self._reload(signature)
+    def watch(self) -> None:
+        """Start looking at the file in this process now (a gunicorn worker, as it starts)."""
+        self._tend(time.monotonic())
 
-    def _reload(self, signature: tuple[int, int] | None) -> bool:
-        self._signature = signature if signature is not None else self._stat()
+    # -- the watcher ------------------------------------------------------------------------
+
+    def _tend(self, now: float) -> None:
+        """Start a watcher if none is looking (none yet, or the one a fork left behind); give up
+        one held up in the file system."""
+        if not self._tending.acquire(blocking=False):
+            return  # another thread is seeing to it
+        try:
+            watcher = self._watcher
+            if watcher is not None and watcher.is_alive():
+                since = watcher.looking_since
+                if since is None or now - since < STUCK_AFTER:
+                    return
+                self._watcher = None  # it may never come back; if it does, it sees it was replaced
+                self._stuck.append(watcher)
+                self._signature = None  # the next watcher reads the file afresh
+                # TRANSLATORS: the file system holding routes.yaml stopped answering a read.
+                self._refused(RoutesError([Problem(str(self.path), 1, (), notice(
+                    "could not be read within %(seconds)s s (the file system does not answer)",
+                    seconds=f"{STUCK_AFTER:g}"))]))
+            self._stuck = [stuck for stuck in self._stuck if stuck.is_alive()]
+            if len(self._stuck) >= MAX_STUCK:
+                return  # no more threads for the file system to hold: the refusal stays shown
+            self._watcher = _Watcher(self)
+            self._watcher.start()
+        finally:
+            self._tending.release()
+
+    def _look(self, me: _Watcher) -> None:
+        """Load the file if it changed; serve it if it loads cleanly, else keep serving the last good one."""
+        signature = self._stat()
+        if signature == self._signature:
+            return
+        self._signature = signature
         try:
             text = read_routes_text(self.path)
             flow = self._load(text)
         except Exception as error:  # noqa: BLE001 — whatever happens, the last good file keeps serving
-            self._refused(error)
-            self._adopt_kept()
-            return False
-        self.last_refused = None  # the file being served is the latest word again
-        self._serve(flow, text)
-        self._keep(text)
+            with self._lock:
+                if self._watcher is me:
+                    self._refused(error)
+                    self._adopt_kept()
+            return
+        with self._lock:
+            if self._watcher is not me:
+                return  # given up as stuck meanwhile: a newer look decides what is served
+            self.last_refused = None  # the file being served is the latest word again
+            self._keep(text)  # kept before it is served: a worker that ends next leaves it behind
+            self._serve(flow, text)
         for listener in self.on_accepted:
             try:
                 listener()
             except Exception:
                 log.exception("accepted-reload listener %r failed", listener)
-        return True
 
     def _serve(self, flow: CallFlow, text: str) -> None:
         if flow.routes.digest != self.flow.routes.digest:
@@ -133,7 +202,10 @@ class Line:
 
     def _refused(self, error: Exception) -> None:
         if not isinstance(error, RoutesError):
-            error = RoutesError([Problem(str(self.path), 1, (), f"cannot be loaded: {error!r}"[:300])])
+            log.error("routes file %s could not be loaded", self.path, exc_info=error)
+            # TRANSLATORS: loading routes.yaml failed unexpectedly; error is a Python exception's name.
+            error = RoutesError([Problem(str(self.path), 1, (), notice(
+                "cannot be loaded (%(error)s; the server's log has the details)", error=type(error).__name__))])
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
         self.last_refused = Refusal(datetime.now(timezone.utc), shown)

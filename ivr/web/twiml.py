@@ -14,11 +14,10 @@ from ..core.flow import CallFlow, Position, Step
 from ..core.hours import in_japan
 from ..core.notices import Conjunction, notice
 from ..core.paths import walk
-from ..core.readings import Segment, Words
+from ..core.readings import Pause, Segment, Spoken, spoken_parts
 from ..core.routes import LANGUAGE, TOP_MENU
 from ..routesfile.reader import Problem, format_path
 
-GROUP_PAUSE = "400ms"
 DOCUMENTS = 1024  # TwiML documents kept per process: every position, answers at a few hours
 # Speech settings for a menu's <Gather>, from Twilio's <Gather> reference: Google's telephony
 # model (it has ja-JP) through Twilio's provider-specific speechModel; with a speechModel set,
@@ -34,25 +33,26 @@ UrlFor = Callable[[str, Position], str]
 
 
 def say(segments: tuple[Segment, ...], voice: str) -> Say:
-    """One <Say> in Japanese; numbers and addresses slowed down, with pauses between groups."""
+    """One <Say> in Japanese: the parts `spoken_parts` gives, numbers and addresses in a <prosody> at
+    their stated rate, each pause a <break>."""
     element = Say(voice=voice, language=LANGUAGE)
-    text = ""
-    for segment in segments:
-        if isinstance(segment, Words):
-            text += segment.text
-            continue
-        if text:
-            element.append(text)
-            text = ""
-        element.break_(time=GROUP_PAUSE)
-        slow = element.prosody(rate="slow")
-        for i, group in enumerate(segment.groups):
-            if i:
-                slow.break_(time=GROUP_PAUSE)
-            slow.append(group)
-        element.break_(time=GROUP_PAUSE)
-    if text:
-        element.append(text)
+    parts = spoken_parts(segments)
+    slow = None  # the <prosody> of the number being said, while its groups go on
+    for i, part in enumerate(parts):
+        if isinstance(part, Pause):
+            after = parts[i + 1] if i + 1 < len(parts) else None
+            if slow is not None and isinstance(after, Spoken) and after.rate != 100:
+                slow.break_(time=f"{part.ms}ms")
+            else:
+                slow = None
+                element.break_(time=f"{part.ms}ms")
+        elif part.rate != 100:
+            if slow is None:
+                slow = element.prosody(rate=f"{part.rate}%")
+            slow.append(part.text)
+        else:
+            slow = None
+            element.append(part.text)
     return element
 
 
@@ -60,8 +60,8 @@ def render(step: Step, voice: str, timeout: int, url_for: UrlFor, hints: str = "
     """The TwiML document for a step, in UTF-8 as it is served, its links made by `url_for`
     (endpoint, position).
 
-    With `hints` (the routes' `says:` words), a menu listens for Japanese speech as well as
-    keys; an answer listens for keys. `root` is the prefix the app is served under (WSGI's
+    With `hints` (the words expected where the caller is: the routes' `says:` and the phrases
+    for keys), the step listens for Japanese speech as well as keys. `root` is the prefix the app is served under (WSGI's
     SCRIPT_NAME), the one part of the request its links depend on.
     """
     return document(step, voice, timeout, hints, root, url_for)
@@ -81,7 +81,7 @@ def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_fo
     spoken = say(step.speech, voice)
     if step.listen is not None:
         speech: dict = {"input": "dtmf"}
-        if hints and step.listen.key is None:
+        if hints:
             speech = dict(input="dtmf speech", language=LANGUAGE, hints=hints,
                           speech_model=SPEECH_MODEL, speech_timeout=SPEECH_TIMEOUT,
                           profanity_filter=False)

@@ -113,7 +113,8 @@ def _link(endpoint: str, position: Position) -> str:
 
 def _twiml(step: Step, flow: CallFlow, incoming: Incoming, position: Position | None = None) -> Response:
     """The step as a TwiML response; the listeners hear of it first."""
-    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link, flow.hints,
+    hints = flow.hints_at(step.listen) if step.listen is not None else ""
+    body = render(step, flow.routes.voice, flow.routes.input.timeout, _link, hints,
                   request.script_root)
     _notify(step, incoming, position)
     return Response(body, content_type=TWIML)
@@ -167,9 +168,9 @@ def step() -> Response:
     digits = form.get("Digits", "").strip()
     words = form.get("SpeechResult", "")
     if not digits and words.strip():
-        heard = flow.hear(position, words, _confidence(form), at, texting=incoming.texting())
-        return _twiml(heard, flow, incoming, position)
-    pressed = flow.press(position, digits, at, texting=incoming.texting())
+        pressed = flow.hear(position, words, _confidence(form), at, texting=incoming.texting())
+    else:
+        pressed = flow.press(position, digits, at, texting=incoming.texting())
     if pressed.text is not None:
         pressed = _text(flow, incoming, position, pressed)
     return _twiml(pressed, flow, incoming, position)
