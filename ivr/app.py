@@ -82,7 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                               on_failure=metrics.record_failed, on_retry=metrics.record_retried,
                               observe=metrics.records_state)
         app.extensions["ivr.records"] = writer
-        app.extensions["ivr.metrics_refresh"] = [writer.report]
+        app.extensions["ivr.metrics_refresh"] = [writer.update_gauges]
         steps.append(partial(record_step, writer))
         ends.append(partial(record_end, writer))
     else:
