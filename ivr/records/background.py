@@ -44,7 +44,7 @@ class PerProcess:
 
 
 class BackgroundQueue(PerProcess):
-    """Items queued by the call's thread (`_full`, `_append`), handled by one daemon thread.
+    """Items queued by the call's thread (`_put`), handled by one daemon thread.
 
     A subclass says what to take (`_next`), how to handle it (`_handle`, then `_pop`) and what
     becomes of what is left at exit (`_hand_over`).
@@ -86,6 +86,15 @@ class BackgroundQueue(PerProcess):
             self._stopping = False
             self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
             self._thread.start()
+
+    def _put(self, item) -> bool:
+        """Queue `item`; False if the queue is full."""
+        with self._cond:
+            self._ensure_thread()
+            if self._full():
+                return False
+            self._append(item)
+            return True
 
     def _full(self) -> bool:
         return len(self._items) >= self.capacity

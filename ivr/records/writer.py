@@ -70,7 +70,7 @@ class Queued:
 
     record: Record
     segment: Segment | None
-    at: float
+    queued_at: float
 
 
 def new_record_id() -> str:
@@ -391,7 +391,7 @@ class RecordWriter(BackgroundQueue):
 
     def _oldest(self) -> float:
         try:
-            return max(0.0, time.monotonic() - self._items[0].at) if self._items else 0.0
+            return max(0.0, time.monotonic() - self._items[0].queued_at) if self._items else 0.0
         except IndexError:
             return 0.0
 
@@ -446,14 +446,7 @@ class RecordWriter(BackgroundQueue):
             if queued.segment is None:
                 self._lose(queued.record, "exit", "not written before the worker stopped, and not spooled")
         if self._spool is not None:
-            current = self._spool.close_current()
-            if current is not None:
-                current.finish_if_written()  # its records all written: it goes
-            self._spool.take_dirty()
-            self._spool.sync(spooled, bool(spooled))  # on the disk for the next worker
-            for segment in spooled:
-                segment.release()
-            self._spool.close()  # the records held in memory only are counted above
+            self._spool.close(spooled)
 
 
 def _now() -> str:

@@ -101,11 +101,8 @@ class Texter(BackgroundQueue):
         return reason
 
     def _queue_job(self, job: _Job) -> bool:
-        with self._cond:
-            self._ensure_thread()
-            if not self._full():
-                self._append(job)
-                return True
+        if self._put(job):
+            return True
         log.error("text message queue full (%d): a message was not sent", self.capacity)
         return False
 
