@@ -20,6 +20,7 @@ import threading
 import time
 from collections import deque
 
+
 class Stopped(Exception):
     """The queue is closing: the work under way stays queued."""
 
