@@ -13,7 +13,7 @@ from ivr.sms.sending import RehearsalSender
 from ivr.sms.texter import Limits, MemoryLedger, Texter
 
 FORKED = """
-import os, threading
+import os, signal, threading
 from ivr.records.background import BackgroundQueue
 
 class Noted(BackgroundQueue):
@@ -32,14 +32,25 @@ class Noted(BackgroundQueue):
 
 queue = Noted()
 queue._put("the parent's")  # still queued at the fork: its thread waits
-child = os.fork()
+held, release = threading.Event(), threading.Event()
+
+def hold():
+    with queue._cond:
+        held.set()
+        release.wait()
+
+threading.Thread(target=hold).start()
+held.wait()
+child = os.fork()  # while another thread holds the queue's lock
 if child == 0:
+    signal.alarm(20)  # a child stuck on its parent's lock ends
     queue.go.set()
     queue._put("the child's")
     drained = queue.drain(5)
     print(drained, queue._thread.name, [item for pid, item in queue.done if pid == os.getpid()])
     os._exit(0)
 os.waitpid(child, 0)
+release.set()
 queue.go.set()
 print(queue.drain(5), queue.done == [(os.getpid(), "the parent's")], queue.close())
 """
@@ -49,7 +60,9 @@ def test_a_forked_child_starts_a_queue_and_thread_of_its_own():
     done = subprocess.run([sys.executable, "-c", FORKED], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    child, parent = done.stdout.splitlines()
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2, "the forked child did not finish: stuck on a lock its parent's thread held"
+    child, parent = lines
     assert child == "True ivr-queue [\"the child's\"]"  # the parent's item is the parent's alone
     assert parent == "True True 0"
 

@@ -4,11 +4,10 @@ The records writer and the text message sender are both one: the call only appen
 queue, under its lock, and never waits on a database or on Twilio. An item leaves the queue
 once it is done with, so `drain()` and `close()` see it queued until then.
 
-The queue belongs to the process that made it. gunicorn forks its workers from a process that
-loaded the app: a worker starts its own queue and thread at its first item (`PerProcess`).
-At exit (atexit) `close()` goes in named steps: `_finish_by` (the thread tries no longer than
-the deadline), `_wait_for_queue`, `_stop_thread`, `_take_left` and `_hand_over` (what the
-thread did not do: the subclass says what becomes of it).
+The queue belongs to the process that made it: a child forked from it starts its own, with
+its own lock and thread (`PerProcess`). At exit (atexit) `close()` goes in named steps:
+`_finish_by` (the thread tries no longer than the deadline), `_wait_for_queue`, `_stop_thread`,
+`_take_left` and `_hand_over` (what the thread did not do: the subclass says what becomes of it).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import deque
 
 
@@ -26,22 +26,31 @@ class Stopped(Exception):
 
 
 class PerProcess:
-    """State that belongs to the process that made it; a forked child makes its own (`_reset`)."""
+    """State that belongs to the process that made it: locks, queue, thread, connections, files.
 
-    _pid: int | None = None
+    A child forked from that process (gunicorn forks its workers from a master that loaded the
+    app) makes its own right after the fork (`_reset`, from os.register_at_fork): the parent's
+    threads did not come with it, its connections and files are the parent's, and a lock one
+    of its threads held at the fork would never be let go.
+    """
 
-    def _ours(self) -> bool:
-        return self._pid == os.getpid()
-
-    def _own(self) -> None:
-        """(Under the caller's lock.) In a forked child, start afresh: the parent's threads,
-        queue, connections and files are not this process's."""
-        if not self._ours():
-            self._pid = os.getpid()
-            self._reset()
+    def __init__(self):
+        self._reset()
+        _MADE.add(self)
 
     def _reset(self) -> None:
         raise NotImplementedError
+
+
+_MADE: weakref.WeakSet[PerProcess] = weakref.WeakSet()
+
+
+def _forked() -> None:
+    for made in list(_MADE):
+        made._reset()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 class BackgroundQueue(PerProcess):
@@ -59,11 +68,11 @@ class BackgroundQueue(PerProcess):
 
     def __init__(self, capacity: int):
         self.capacity = capacity
-        self._cond = threading.Condition()
         self._exit_hook = False
-        self._own()
+        super().__init__()
 
     def _reset(self) -> None:
+        self._cond = threading.Condition()
         self._items: deque = deque()
         self._thread: threading.Thread | None = None
         self._stopping = False  # the thread ends once the queue is empty
@@ -78,8 +87,7 @@ class BackgroundQueue(PerProcess):
             self._ensure_thread()
 
     def _ensure_thread(self) -> None:
-        """(Under the lock.) This process's queue, its exit hook and a live thread."""
-        self._own()
+        """(Under the lock.) The exit hook, and a live thread."""
         if not self._exit_hook:
             atexit.register(self.close)
             self._exit_hook = True
@@ -176,8 +184,6 @@ class BackgroundQueue(PerProcess):
     def close(self, timeout: float | None = None) -> int:
         """At exit: let the thread work through the queue for up to `timeout` s (`drain_at_exit`
         by default), stop it, hand over what is left; how many items were left."""
-        if not self._ours():
-            return 0
         thread = self._thread
         if thread is not None and thread.is_alive():
             until = self._finish_by(self.drain_at_exit if timeout is None else timeout)

@@ -191,7 +191,7 @@ class RecordWriter(BackgroundQueue):
         while True:
             time.sleep(SYNC_EVERY)
             with self._cond:
-                if not self._ours() or self._spool is None:
+                if self._spool is None:
                     return
                 dirty, new_files = self._spool.take_dirty()
                 if not dirty and not new_files:

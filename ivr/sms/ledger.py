@@ -136,11 +136,11 @@ class DatabaseLedger(PerProcess):
         self.url = url
         self.timeout = timeout
         self.on_failure = on_failure
-        self._lock = threading.Lock()
-        self._own()
+        super().__init__()
         store.prepare(url)  # a worker's first count then has 2 s for the database alone
 
     def _reset(self) -> None:
+        self._lock = threading.Lock()
         self._engine = None
         self._ready = False
         self._file: tuple[int, int] | None = None
@@ -152,7 +152,6 @@ class DatabaseLedger(PerProcess):
     def _current(self):
         """The engine, schema in place, and the SQLite file it writes to."""
         with self._lock:
-            self._own()
             if self._engine is None:
                 self._engine = self._make_engine()
             if self._ready and (now := store.sqlite_file(self._engine)) != self._file:
@@ -177,9 +176,6 @@ class DatabaseLedger(PerProcess):
 
     def _within(self, seconds: float, what: str, work: Callable, late: Callable = lambda result: None):
         """`work(attempt)` on a thread of its own; its result, or TimeoutError after `seconds`."""
-        if not self._ours():  # a forked worker (else no lock: a count under way may hold it long)
-            with self._lock:
-                self._own()
         slots = self._slots
         attempt = _Attempt(seconds)
         if not slots.acquire(timeout=seconds):
