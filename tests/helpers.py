@@ -112,7 +112,7 @@ def metrics_text(app) -> str:
     the record writer's gauges brought up to date first."""
     writer = app.extensions.get("ivr.records")
     if writer is not None:
-        writer.report()
+        writer.update_gauges()
     return app.extensions["ivr.metrics"].exposition()[0].decode("utf-8")
 
 

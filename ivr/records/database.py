@@ -6,8 +6,6 @@ import math
 import os
 import sqlite3
 import threading
-import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -18,15 +16,9 @@ from .summary import SUMMARY, CallEnd, StepRecord, add_steps, empty_summary, utc
 from .tables import call_steps, calls, text_messages
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating
-TEXT_LOCK = 0x1F0_2027  # PostgreSQL advisory lock held while a text message is counted
-TEXT_WAIT = 2.0  # seconds a text message's count waits at most, when no deadline is given
+MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating (sms/ledger.py has the next)
 POOL_SIZE, POOL_OVERFLOW = 2, 2  # connections an engine keeps open, and opens beyond them at most
 _MIGRATING = threading.Lock()  # alembic's context is process-global
-
-
-class TooLate(Exception):
-    """Whoever waited for the work gave up before it was done: it is rolled back, not kept."""
 
 
 def make_engine(url: str, busy_timeout: float = 5.0, statement_timeout: float | None = None) -> Engine:
@@ -100,16 +92,6 @@ def sqlite_file(engine: Engine) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return found.st_dev, found.st_ino
-
-
-def _bound_waits(connection: Connection, deadline: float) -> None:
-    """Bound the waits for locks of the transaction about to begin on `connection` by `deadline`."""
-    left = _milliseconds(deadline - time.monotonic())
-    if connection.dialect.name == "postgresql":  # inside the transaction: SET LOCAL
-        connection.execute(text(f"SET LOCAL lock_timeout = {left}"))
-        connection.execute(text(f"SET LOCAL statement_timeout = {left}"))
-    else:  # before it: SQLite waits for its write lock as the transaction begins
-        connection.connection.driver_connection.execute(f"PRAGMA busy_timeout = {left}")
 
 
 def prepare(url: str) -> None:
@@ -285,72 +267,6 @@ def calls_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:
         ).mappings().all()
     return [dict(r) | {"started_at": utc(r["started_at"]),
                        "ended_at": utc(r["ended_at"]) if r["ended_at"] else None} for r in rows]
-
-
-def reserve_text(engine: Engine, call_sid: str, caller_hash: str, day: str, at: datetime,
-                 desk: str, per_call: int, per_caller: int, per_day: int,
-                 deadline: float | None = None, wanted: Callable[[], bool] = lambda: True) -> int | str:
-    """Count a text message against the limits; its row id, or the limit it would break.
-
-    The limits are per call, per caller (keyed hash) per Japan day, and for the whole line
-    per day. Checking and counting happen in one transaction that holds a lock (SQLite's
-    write lock, a PostgreSQL advisory lock), so workers and replicas never both take the last.
-    The waits for the lock and for each statement end by `deadline` (time.monotonic(); default
-    TEXT_WAIT from now); `wanted()` is asked just before the commit, and a False rolls the
-    count back (TooLate).
-    """
-    deadline = time.monotonic() + TEXT_WAIT if deadline is None else deadline
-    with engine.connect() as connection:
-        if connection.dialect.name != "postgresql":
-            _bound_waits(connection, deadline)
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                _bound_waits(connection, deadline)
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TEXT_LOCK})
-
-            def count(*where) -> int:
-                return connection.execute(
-                    select(func.count()).select_from(text_messages).where(*where)).scalar_one()
-
-            if count(text_messages.c.call_sid == call_sid) >= per_call:
-                return "call"
-            if count(text_messages.c.day == day, text_messages.c.caller_hash == caller_hash) >= per_caller:
-                return "caller"
-            if count(text_messages.c.day == day) >= per_day:
-                return "line"
-            ident = connection.execute(text_messages.insert().values(
-                call_sid=call_sid, caller_hash=caller_hash, day=day, at=utc(at), desk=desk,
-                status="queued")).inserted_primary_key[0]
-            if not wanted():
-                raise TooLate("the caller was answered before the message was counted")
-            return ident
-
-
-def finish_text(engine: Engine, ident: int | None, status: str, error: str | None = None,
-                message_sid: str | None = None, counted: dict | None = None,
-                deadline: float | None = None, wanted: Callable[[], bool] = lambda: True) -> bool:
-    """Note how a counted text message ended: sent, or why not. False if its row was not there.
-
-    With `counted` (the row's call_sid, caller_hash, day, at and desk), a row that is not there
-    (`ident` None, or no row with that id: its SQLite file was deleted or replaced since) is
-    written again with the status, so that the message still counts against the limits.
-    """
-    deadline = time.monotonic() + TEXT_WAIT if deadline is None else deadline
-    with engine.connect() as connection:
-        if connection.dialect.name != "postgresql":
-            _bound_waits(connection, deadline)
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                _bound_waits(connection, deadline)
-            values = {"status": status, "error": error, "message_sid": message_sid}
-            found = ident is not None and connection.execute(
-                update(text_messages).where(text_messages.c.id == ident).values(values)).rowcount > 0
-            if not found and counted is not None:
-                connection.execute(text_messages.insert().values(
-                    {**counted, "at": utc(counted["at"])} | values))
-            if not wanted():
-                raise TooLate("the status came after its writer gave up waiting")
-    return found
 
 
 def texts_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:

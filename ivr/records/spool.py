@@ -244,8 +244,17 @@ class Spool:
             segment.closed = True
         return segment
 
-    def close(self) -> None:
-        """At a clean exit: the count of records held in memory goes (the writer counted them)."""
+    def close(self, left: list[Segment]) -> None:
+        """At a clean exit: the current segment goes once its records are written; `left`, the
+        segments with records not yet written, are synced and unlocked for the next worker; the
+        count of records held in memory goes (the writer counted them)."""
+        current = self.close_current()
+        if current is not None:
+            current.finish_if_written()
+        self.take_dirty()
+        self.sync(left, bool(left))
+        for segment in left:
+            segment.release()
         if self._held_fd >= 0:
             with_suppressed(os.unlink, self._held_path)
             os.close(self._held_fd)

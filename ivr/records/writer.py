@@ -11,11 +11,12 @@ when the database is in trouble: what is left stays in the spool for the next wo
 Records the spool could not take (its disk full) are held in memory only; the thread spools
 them once it can. Another thread syncs the spool to disk at most SYNC_EVERY seconds after a
 line is appended, off the call's path.
+
+The queue, its thread, the fork and the exit are `background.BackgroundQueue`'s.
 """
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import logging
 import os
@@ -24,7 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from hashlib import sha256
 from pathlib import Path
@@ -34,8 +35,9 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
 from . import database
+from .background import BackgroundQueue, Stopped
 from .faults import DATABASE_FAULTS, database_fault
-from .spool import Spool
+from .spool import Segment, Spool
 from .summary import CallEnd, StepRecord
 
 log = logging.getLogger("ivr.records")
@@ -55,14 +57,21 @@ SLOW_ATTEMPT = 1.0  # a write waiting this long at exit: the database is in trou
 LOG_EVERY = 10.0  # seconds between warnings while the database stays in trouble
 
 OnFailure = Callable[[str], None]
-
-
-class Stopped(Exception):
-    """The writer is stopping: the batch stays queued (and spooled)."""
+Record = StepRecord | CallEnd
 
 
 class SchemaNotReady(Exception):
     """The schema could not be brought up to date (the database is away, or ahead of this code)."""
+
+
+@dataclass(slots=True)
+class Queued:
+    """A record in the queue: the spool file holding its line (None: held in memory only), and
+    when it was queued (time.monotonic())."""
+
+    record: Record
+    segment: Segment | None
+    queued_at: float
 
 
 def new_record_id() -> str:
@@ -84,8 +93,14 @@ def _permanent(error: BaseException) -> bool:
     return not isinstance(error, (exc.SQLAlchemyError, OSError, SchemaNotReady))
 
 
-class RecordWriter:
+class RecordWriter(BackgroundQueue):
     """Queues records and writes them in the background; a failing database never reaches a call."""
+
+    thread_name = "ivr-records"
+    log = log
+    failed = "record writer failed; trying again"
+    drain_at_exit = DRAIN_AT_EXIT
+    grace = 1.0  # for the transaction under way at the deadline
 
     def __init__(self, url: str, busy_timeout: float = 5.0, capacity: int = CAPACITY,
                  on_failure: OnFailure = lambda reason: None, spool: str | os.PathLike | None = "",
@@ -93,33 +108,22 @@ class RecordWriter:
                  on_retry: OnFailure = lambda reason: None):
         self.url = url
         self.busy_timeout = busy_timeout
-        self.capacity = capacity
         self.batch = batch
         self.on_failure = on_failure
         self.observe = observe
         self.on_retry = on_retry
         self.spool_dir = None if spool is None else Path(spool) if spool else default_spool(url)
-        self._cond = threading.Condition()
-        self._pid = None
-        self._exit_hook = False
-        self._reset()
+        super().__init__(capacity)
 
     def _reset(self) -> None:
-        self._pid = os.getpid()
-        self._items: deque = deque()
+        super()._reset()
         self._spool = Spool(self.spool_dir) if self.spool_dir else None
-        self._thread: threading.Thread | None = None
         self._syncer: threading.Thread | None = None
-        # The queue's entries are [record, its spool segment or None, when queued]; those whose
-        # record the spool could not take (held in memory only) are also here, in queue order.
-        self._memory_only: deque[list] = deque()
+        self._memory_only: deque[Queued] = deque()  # queued, the spool could not take them; in order
         self._engine: Engine | None = None
         self._schema_ready = False
         self._inode: tuple[int, int] | None = None
-        self._give_up_at: float | None = None
         self._attempt_started: float | None = None
-        self._stopping = False
-        self._wake = threading.Event()
         self._next_orphans = 0.0
         self._logged_at = 0.0
         self.written = 0
@@ -128,53 +132,54 @@ class RecordWriter:
 
     # -- the call's side: never blocks on the database ---------------------------------
 
-    def submit(self, item: StepRecord | CallEnd) -> bool:
+    def submit(self, item: Record) -> bool:
         """Queue a record; False (logged with the call's id, and counted) if the queue is full."""
         if isinstance(item, StepRecord) and item.record_id is None:
             item = replace(item, record_id=new_record_id())
         with self._cond:
             self._ensure_thread()
-            if len(self._items) >= self.capacity:
-                full = True
-            else:
-                full = False
-                entry = [item, None, time.monotonic()]
+            full = self._full()
+            if not full:
+                queued = Queued(item, None, time.monotonic())
                 if self._spool is not None:
-                    entry[1] = self._spool.append(item)
-                    if entry[1] is None:
-                        self._memory_only.append(entry)
-                        self._spool.hold(len(self._memory_only))
-                    else:
-                        if self._memory_only:
-                            self._respool(RESPOOL_ON_CALL)
-                        if self._syncer is None:
-                            self._start_syncer()
-                self._items.append(entry)
-                if len(self._items) == 1:
-                    self._cond.notify()
+                    self._spool_new(queued)
+                self._append(queued)
         if full:
             self._lose(item, "queue_full", f"the queue is full ({self.capacity} records)")
-            return False
-        return True
+        return not full
 
-    def _ensure_thread(self) -> None:
-        if self._pid != os.getpid():
-            self._reset()  # a forked worker: the parent's thread, queue and files are not ours
-        if not self._exit_hook:
-            atexit.register(self.close)
-            self._exit_hook = True
-        if self._thread is None or not self._thread.is_alive():
-            self._stopping = False
-            self._thread = threading.Thread(target=self._run, name="ivr-records", daemon=True)
-            self._thread.start()
+    def _spool_new(self, queued: Queued) -> None:
+        """(Under the lock.) The record's line in the spool, or the record held in memory only."""
+        queued.segment = self._spool.append(queued.record)
+        if queued.segment is None:
+            self._memory_only.append(queued)
+            self._spool.hold(len(self._memory_only))
+            return
+        if self._memory_only:
+            self._respool(RESPOOL_ON_CALL)
+        self._sync_soon()
 
-    def start(self) -> None:
-        """Start writing now (a worker does this at its first record anyway): replay orphaned spools."""
-        with self._cond:
-            self._ensure_thread()
+    def _respool(self, most: int) -> None:
+        """(Under the lock.) Spool up to `most` records held in memory only, oldest first, if the
+        spool can be written again."""
+        if not self._memory_only or self._spool is None:
+            return
+        done = 0
+        while self._memory_only and done < most:
+            queued = self._memory_only[0]
+            queued.segment = self._spool.append(queued.record)
+            if queued.segment is None:
+                break
+            self._memory_only.popleft()
+            done += 1
+        if done:
+            self._spool.hold(len(self._memory_only))
+            self._sync_soon()
 
-    def _start_syncer(self) -> None:
+    def _sync_soon(self) -> None:
         """(Under the lock.) A thread that syncs the spool to disk while lines are appended."""
+        if self._syncer is not None:
+            return
         syncer = threading.Thread(target=self._sync_spool, name="ivr-records-sync", daemon=True)
         try:
             syncer.start()
@@ -187,7 +192,7 @@ class RecordWriter:
         while True:
             time.sleep(SYNC_EVERY)
             with self._cond:
-                if self._pid != os.getpid() or self._spool is None:
+                if self._spool is None:
                     return
                 dirty, new_files = self._spool.take_dirty()
                 if not dirty and not new_files:
@@ -198,45 +203,31 @@ class RecordWriter:
 
     # -- the background side ------------------------------------------------------------
 
-    def _run(self) -> None:
-        idle_since = time.monotonic()
-        while True:
-            with self._cond:
-                if not self._items and not self._stopping:
-                    self._cond.wait(TICK)
-                if self._stopping and not self._items:
-                    return
-                if self._items:
-                    idle_since = time.monotonic()
-                elif time.monotonic() - idle_since >= SEGMENT_IDLE:
-                    self._finish_current()
-                if not self._items and time.monotonic() - idle_since >= IDLE_SECONDS and \
-                        self._give_up_at is None:
-                    self._thread = None  # idle: give the connections back; a record starts anew
-                    if self._engine is not None:
-                        self._engine.dispose()
-                        self._engine = None
-                    self.report()
-                    return
-                batch = list(itertools.islice(self._items, self.batch))
-            try:
-                self._tick()
-                with self._cond:
-                    self._respool(RESPOOL_BATCH)
-                if batch:
-                    self._write(batch)
-            except Stopped:
-                return
-            except Exception:  # never let the thread die; the records stay queued
-                log.exception("record writer failed; trying again")
-                self._pause(1.0)
+    def _tick(self) -> float:
+        return TICK
 
-    def _tick(self) -> None:
+    def _next(self, idle: float) -> list[Queued] | None:
+        if not self._items and idle >= SEGMENT_IDLE:
+            self._finish_current()
+        if not self._items and idle >= IDLE_SECONDS and self._give_up_at is None:
+            self._thread = None  # idle: give the connections back; a record starts anew
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+            self.update_gauges()
+            return None
+        return list(itertools.islice(self._items, self.batch))
+
+    def _handle(self, batch: list[Queued]) -> None:
         now = time.monotonic()
         if self._spool is not None and now >= self._next_orphans and not self._stopping:
             self._next_orphans = now + ORPHANS_EVERY
             self._adopt_orphans()
-        self.report()
+        self.update_gauges()
+        with self._cond:
+            self._respool(RESPOOL_BATCH)
+        if batch:
+            self._write(batch)
 
     def _finish_current(self) -> None:
         """(Under the lock, the queue empty.) The spool file, all written, goes: no caller's
@@ -245,31 +236,6 @@ class RecordWriter:
         if current is not None and current.count and not self._memory_only:
             self._spool.close_current()
             current.finish_if_written()
-
-    def _respool(self, most: int) -> None:
-        """(Under the lock.) Spool up to `most` records held in memory only, oldest first, if the
-        spool can be written again."""
-        if not self._memory_only or self._spool is None:
-            return
-        done = 0
-        while self._memory_only and done < most:
-            entry = self._memory_only[0]
-            segment = self._spool.append(entry[0])
-            if segment is None:
-                break
-            entry[1] = segment
-            self._memory_only.popleft()
-            done += 1
-        if done:
-            self._spool.hold(len(self._memory_only))
-            if self._syncer is None:
-                self._start_syncer()
-
-    def _count_loss(self, reason: str, message: str, count: int = 1) -> None:
-        self.lost += count
-        log.error("%s", message)
-        for _ in range(count):
-            self.on_failure(reason)
 
     def _adopt_orphans(self) -> None:
         room = self.capacity - len(self._items)
@@ -283,49 +249,43 @@ class RecordWriter:
                         len(records), segment.path.name)
             now = time.monotonic()
             with self._cond:
-                self._items.extend([record, segment, now] for record in records)
+                self._items.extend(Queued(record, segment, now) for record in records)
             segment.finish_if_written()  # nothing in it
 
-    def _write(self, batch: list) -> None:
-        items = [item for item, _, _ in batch]
+    def _write(self, batch: list[Queued]) -> None:
+        if self._refused([queued.record for queued in batch]) is None:
+            self._done(len(batch))
+            return
+        for queued in batch:  # the database refused the batch: each record alone, give up those refused
+            error = self._refused([queued.record])
+            if error is not None:
+                self._lose(queued.record, type(error).__name__, _one_line(error))
+            self._done(1)
+
+    def _refused(self, records: list[Record]) -> Exception | None:
+        """Write `records`, trying again while the database is in trouble; its error if it refuses them."""
         try:
-            self.written += self._retrying(lambda: self._store(items))
+            self.written += self._retrying(lambda: self._store(records))
         except Stopped:
             raise
         except Exception as error:
             if not _permanent(error):
                 raise
-            self._one_by_one(batch)
-            return
-        self._done(len(batch))
-
-    def _one_by_one(self, batch: list) -> None:
-        """A batch the database refused: write each record alone, give up only those refused."""
-        for item, _, _ in batch:
-            try:
-                self.written += self._retrying(lambda item=item: self._store([item]))
-            except Stopped:
-                raise
-            except Exception as error:
-                if not _permanent(error):
-                    raise
-                self._lose(item, type(error).__name__, _one_line(error))
-            self._done(1)
+            return error
+        return None
 
     def _done(self, count: int) -> None:
         """The first `count` queued records are written (or given up)."""
         with self._cond:  # until the files are done with, drain() sees them queued
-            finished = list(itertools.islice(self._items, count))
-            segments = {id(s): s for _, s, _ in finished if s is not None}
-            for _, segment, _ in finished:
-                if segment is not None:
-                    segment.written += 1
+            finished = self._pop(count)
+            segments = {id(q.segment): q.segment for q in finished if q.segment is not None}
+            for queued in finished:
+                if queued.segment is not None:
+                    queued.segment.written += 1
             if self._memory_only:  # written from memory: they are the first held there
-                for _ in range(sum(segment is None for _, segment, _ in finished)):
+                for _ in range(sum(q.segment is None for q in finished)):
                     self._memory_only.popleft()
                 self._spool.hold(len(self._memory_only))
-            for _ in range(min(count, len(self._items))):  # (emptied meanwhile by close())
-                self._items.popleft()
             empty = not self._items
             current = self._spool.current if self._spool is not None else None
             if empty and current is not None and current.count >= ROTATE_IDLE:
@@ -334,27 +294,24 @@ class RecordWriter:
             for segment in segments.values():
                 segment.finish_if_written()
         if empty:
-            self.report()
+            self.update_gauges()
 
-    def _store(self, items: list) -> int:
+    def _store(self, records: list[Record]) -> int:
         self._attempt_started = time.monotonic()
         try:
-            return self._store_now(items)
+            engine = self.engine()
+            self._check_file()
+            if not self._schema_ready:
+                try:
+                    database.upgrade(engine)
+                except exc.SQLAlchemyError:
+                    raise
+                except Exception as error:  # alembic's own: e.g. a revision newer than this code
+                    raise SchemaNotReady(f"{type(error).__name__}: {_one_line(error)}") from error
+                self._schema_ready = True
+            written = database.write_batch(engine, records)
         finally:
             self._attempt_started = None
-
-    def _store_now(self, items: list) -> int:
-        engine = self.engine()
-        self._check_file()
-        if not self._schema_ready:
-            try:
-                database.upgrade(engine)
-            except exc.SQLAlchemyError:
-                raise
-            except Exception as error:  # alembic's own: e.g. a revision newer than this code
-                raise SchemaNotReady(f"{type(error).__name__}: {_one_line(error)}") from error
-            self._schema_ready = True
-        written = database.write_batch(engine, items)
         if self._inode is None:
             self._inode = self._file_identity()
         if self.last_error is not None and self.last_error.get("recovered_at") is None:
@@ -367,27 +324,21 @@ class RecordWriter:
             retry=tenacity.retry_if_exception(lambda e: not _permanent(e)),
             wait=tenacity.wait_exponential_jitter(multiplier=FIRST_PAUSE, max=LONGEST_PAUSE,
                                                   jitter=FIRST_PAUSE),
-            stop=self._should_stop, sleep=self._pause, before_sleep=self._failed_attempt,
-            reraise=True)
+            stop=lambda retry_state: self._out_of_time(), sleep=self._pause,
+            before_sleep=self._failed_attempt, reraise=True)
         try:
             return retrying(attempt)
         except Exception as error:
-            if self._stopping or (self._give_up_at is not None and time.monotonic() >= self._give_up_at):
-                if not _permanent(error):
-                    raise Stopped() from error
+            if self._out_of_time() and not _permanent(error):
+                raise Stopped() from error
             raise
 
-    def _should_stop(self, retry_state) -> bool:
-        return self._stopping or (self._give_up_at is not None and time.monotonic() >= self._give_up_at)
-
     def _pause(self, seconds: float) -> None:
-        self.report()
+        self.update_gauges()
         with self._cond:
             self._respool(RESPOOL_BATCH)
-        if self._give_up_at is not None:
-            seconds = min(seconds, max(0.0, self._give_up_at - time.monotonic()))
-        self._wake.wait(seconds)
-        self.report()
+        super()._pause(seconds)
+        self.update_gauges()
 
     def _failed_attempt(self, retry_state) -> None:
         error = retry_state.outcome.exception()
@@ -429,17 +380,20 @@ class RecordWriter:
             self._engine = database.make_engine(self.url, self.busy_timeout)
         return self._engine
 
-    def _lose(self, item, reason: str, why: str) -> None:
-        self.lost += 1
-        log.error("record for %s lost (%s): %s", item.call_sid, reason, why)
-        self.on_failure(reason)
+    def _count_loss(self, reason: str, message: str, count: int = 1) -> None:
+        self.lost += count
+        log.error("%s", message)
+        for _ in range(count):
+            self.on_failure(reason)
+
+    def _lose(self, item: Record, reason: str, why: str) -> None:
+        self._count_loss(reason, f"record for {item.call_sid} lost ({reason}): {why}")
 
     # -- state, shutdown ------------------------------------------------------------------
 
     def _oldest(self) -> float:
-        items = self._items
         try:
-            return max(0.0, time.monotonic() - items[0][2]) if items else 0.0
+            return max(0.0, time.monotonic() - self._items[0].queued_at) if self._items else 0.0
         except IndexError:
             return 0.0
 
@@ -451,31 +405,13 @@ class RecordWriter:
                 "spool": self.spool_dir is not None,
                 "spool_error": self._spool.error if self._spool else None}
 
-    def report(self) -> None:
-        """Give the queue's state to the gauges."""
+    def update_gauges(self) -> None:
+        """Give the queue's state to the gauges (`observe`)."""
         if self.observe is not None:
             try:
                 self.observe(self.state())
             except Exception:
                 log.exception("record gauges failed")
-
-    def _queued(self) -> int:
-        with self._cond:
-            return len(self._items)
-
-    def drain(self, timeout: float = DRAIN_AT_EXIT) -> bool:
-        """Wait until every queued record is written or given up; False on timeout."""
-        deadline = time.monotonic() + timeout
-        while self._queued():
-            if time.monotonic() > deadline:
-                return False
-            if self._thread is None or not self._thread.is_alive():
-                with self._cond:
-                    self._ensure_thread()
-            self._wake.set()
-            time.sleep(0.01)
-            self._wake.clear()
-        return True
 
     def _in_trouble(self) -> bool:
         """The last write failed, or the one under way has waited on the database for a while."""
@@ -483,57 +419,37 @@ class RecordWriter:
         return (self.last_error is not None and self.last_error.get("recovered_at") is None) or (
             started is not None and time.monotonic() - started > SLOW_ATTEMPT)
 
-    def close(self, timeout: float = DRAIN_AT_EXIT) -> int:
-        """At exit: write what is queued for up to `timeout` s; hand the rest over; how many were left.
+    # close(timeout=DRAIN_AT_EXIT): write what is queued for up to `timeout` s, hand the rest over.
 
-        Whatever the thread is doing — writing, waiting on the database, or ended for lack of
+    def _hand_over_now(self) -> bool:
+        """The database is away, and every record left is spooled: the next worker writes them."""
+        return self._in_trouble() and all(q.segment is not None for q in list(self._items))
+
+    def _join_by(self, until: float) -> float:
+        return min(until, time.monotonic() + 0.2) if self._in_trouble() else until
+
+    def _take_left(self) -> list[Queued]:
+        with self._cond:
+            self._memory_only.clear()  # counted as lost below
+            return super()._take_left()
+
+    def _hand_over(self, left: list[Queued]) -> None:
+        """Records spooled stay, synced, for the next worker; the others are counted as lost.
+
+        Whatever the thread was doing — writing, waiting on the database, or ended for lack of
         work — the spool files this process made go once their records are written, so a clean
         stop leaves none behind (nor the callers' hashes in them).
         """
-        if self._pid != os.getpid():
-            return 0
-        thread = self._thread
-        if thread is not None and thread.is_alive():
-            self._drain_at_exit(thread, timeout)
-        self._thread = None
-        with self._cond:
-            left, self._items = list(self._items), deque()
-            self._memory_only.clear()
-        self.report()
-        spooled = [item for item, segment, _ in left if segment is not None]
-        unspooled = [item for item, segment, _ in left if segment is None]
+        self.update_gauges()
+        spooled = list({id(q.segment): q.segment for q in left if q.segment is not None}.values())
         if spooled:
             log.warning("%d records not yet written at exit are left in the spool %s for the "
-                        "next worker", len(spooled), self.spool_dir)
-        for item in unspooled:
-            self._lose(item, "exit", "not written before the worker stopped, and not spooled")
+                        "next worker", sum(q.segment is not None for q in left), self.spool_dir)
+        for queued in left:
+            if queued.segment is None:
+                self._lose(queued.record, "exit", "not written before the worker stopped, and not spooled")
         if self._spool is not None:
-            current = self._spool.close_current()
-            if current is not None:
-                current.finish_if_written()  # its records all written: it goes
-            left_in = list({id(s): s for _, s, _ in left if s is not None}.values())
-            self._spool.take_dirty()
-            self._spool.sync(left_in, bool(left_in))  # on the disk for the next worker
-            for segment in left_in:
-                segment.release()
-            self._spool.close()  # the records held in memory only are counted above
-        return len(left)
-
-    def _drain_at_exit(self, thread: threading.Thread, timeout: float) -> None:
-        self._give_up_at = time.monotonic() + timeout
-        self._wake.set()
-        with self._cond:
-            self._cond.notify()
-        deadline = self._give_up_at + 1.0
-        while self._items and time.monotonic() < deadline and thread.is_alive():
-            if self._in_trouble() and all(segment is not None for _, segment, _ in list(self._items)):
-                break  # the database is away: the next worker writes them from the spool, now
-            time.sleep(0.01)
-        self._stopping = True
-        with self._cond:
-            self._cond.notify()
-        thread.join(max(0.0, min(deadline, time.monotonic() + 0.2) - time.monotonic())
-                    if self._in_trouble() else max(0.0, deadline - time.monotonic()))
+            self._spool.close(spooled)
 
 
 def _now() -> str:
@@ -542,4 +458,3 @@ def _now() -> str:
 
 def _one_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:300]
-

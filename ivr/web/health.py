@@ -36,7 +36,7 @@ def healthz() -> dict:
 def _records(writer, metrics) -> dict:
     """Every worker's queue and totals, read from the metrics they share; the last failed write
     and its kind; whether records are spooled, and this worker's spool fault if it has one."""
-    writer.report()  # this worker's share, brought up to date
+    writer.update_gauges()  # this worker's share, brought up to date
     own = writer.state()
     try:
         server = metrics.records_overview()
