@@ -17,7 +17,7 @@ from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
 from ..core.readings import Reader
 from ..core.routes import Routes
-from ..routesfile.loader import RoutesError, load_routes, parse_routes, read_routes_text
+from ..routesfile.loader import RoutesError, parse_routes, read_routes_text
 from ..routesfile.reader import Problem
 from .twiml import oversized_says
 
@@ -186,10 +186,15 @@ class Line:
 
 def offline_flow(path: str | Path) -> CallFlow:
     """The call flow for a routes file, wired as the server wires it, for the command line."""
+    return offline_flow_of(read_routes_text(path), str(path))
+
+
+def offline_flow_of(text: str, file: str = "routes.yaml") -> CallFlow:
+    """The call flow for routes text (named `file` in problems), loaded and checked as the server does."""
     import holidays
 
     from ..core.wording import load_translations
 
     calendar = holidays.country_holidays("JP")
-    return checked_flow(load_routes(path), Reader(load_translations()), calendar.__contains__,
+    return checked_flow(parse_routes(text, file), Reader(load_translations()), calendar.__contains__,
                         datetime.now(JAPAN))
