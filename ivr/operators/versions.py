@@ -188,6 +188,7 @@ def rollback(number: int, message: str, author: str, database: str | None) -> No
     The version is checked first as `ivr check` would (a version this line can
     no longer load is refused, and the refusal kept in the audit trail).
     """
+    from ..records.versions import version_file
     from ..routesfile.loader import RoutesError
     from ..web.served import offline_flow_of
 
@@ -195,7 +196,7 @@ def rollback(number: int, message: str, author: str, database: str | None) -> No
     store = _store(database)
     version = _version_or_exit(store, number)
     try:
-        offline_flow_of(version.text, f"version {number}")
+        offline_flow_of(version.text, version_file(number))
     except RoutesError as error:
         _problems(error)
         store.refused(version.text, author=author, message=f"rollback to {number}: {message}",
@@ -242,6 +243,7 @@ def diff(old: int, new: int, at: str | None, database: str | None) -> None:
     announcements removed and added. Exits 0 when callers hear no difference, 1
     when they do.
     """
+    from ..records.versions import version_file
     from ..routesfile.loader import RoutesError
     from ..web.served import offline_flow_of
     from .diff import change_lines, diff_routes
@@ -251,7 +253,7 @@ def diff(old: int, new: int, at: str | None, database: str | None) -> None:
     flows = []
     for number in (old, new):
         try:
-            flows.append(offline_flow_of(_version_or_exit(store, number).text, f"version {number}"))
+            flows.append(offline_flow_of(_version_or_exit(store, number).text, version_file(number)))
         except RoutesError as error:
             _problems(error)
             sys.exit(1)
