@@ -25,6 +25,7 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from ..core.flow import CallFlow
 from ..records.versions import Version, VersionStore, version_file
@@ -69,11 +70,12 @@ def _first_line(error: BaseException) -> str:
 
 
 def poll_engine(url: str, timeout: float = POLL_TIMEOUT) -> Engine:
-    """An engine for the once-a-second look: one connection, every wait bounded by `timeout`.
+    """An engine for the once-a-second look, every wait bounded by `timeout`.
 
-    SQLite: the file is opened read-write but never created (a file moved away is trouble, not
-    a new empty database), without the write lock the records' engine takes. PostgreSQL: a
-    connect timeout, a statement timeout and TCP keepalives, unless the URL sets its own.
+    SQLite: the file is opened for each look, read-write but never created (a file moved away
+    is trouble, not a new empty database), without the write lock the records' engine takes.
+    PostgreSQL: one kept connection, with a connect timeout, a statement timeout and TCP
+    keepalives (unless the URL sets its own), so a database that stops answering is noticed.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -83,7 +85,8 @@ def poll_engine(url: str, timeout: float = POLL_TIMEOUT) -> Engine:
             return sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=timeout,
                                    check_same_thread=False)
 
-        return create_engine(f"sqlite:///{path}", creator=connect, pool_size=1, max_overflow=0)
+        # A connection per look: a file replaced (restored from a backup) is read at once.
+        return create_engine(f"sqlite:///{path}", creator=connect, poolclass=NullPool)
     seconds = max(1, round(timeout))
     wanted = {"connect_timeout": seconds, "keepalives": 1, "keepalives_idle": 5,
               "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": seconds * 1000}
@@ -118,6 +121,7 @@ class PublishedRoutes:
         self._pid = 0
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._polling = threading.Lock()  # one look at a time
 
     # -- at start, in the process that builds the app ----------------------------------------
 
@@ -188,7 +192,7 @@ class PublishedRoutes:
             return
         if self._pid != os.getpid():  # a forked worker: nothing of the parent's is ours
             self._pid, self._engine, self._thread = os.getpid(), None, None
-            self._stop = threading.Event()
+            self._stop, self._polling = threading.Event(), threading.Lock()
         self._thread = threading.Thread(target=_poll_forever, args=(self, weakref.ref(line), self._stop),
                                         name="ivr-routes-versions", daemon=True)
         self._thread.start()
@@ -202,6 +206,10 @@ class PublishedRoutes:
 
     def poll(self, line: Line) -> None:
         """One look: the published number; load and serve that version if it changed."""
+        with self._polling:
+            self._poll(line)
+
+    def _poll(self, line: Line) -> None:
         try:
             if not self._schema_ready:
                 self._migrate()
