@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -122,6 +125,8 @@ class PublishedRoutes:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._polling = threading.Lock()  # one look at a time
+        self._busy: set = set()  # the look's connections in use, to cut if it waits too long
+        self._cut_after = 0.0  # seconds a look waited before its connection was cut
 
     # -- at start, in the process that builds the app ----------------------------------------
 
@@ -214,13 +219,15 @@ class PublishedRoutes:
             if not self._schema_ready:
                 self._migrate()
             store = VersionStore(self._poll_engine())
-            number = store.published_number()
+            with self._bounded():
+                number = store.published_number()
             if number is None:
                 number = self._publish_file(line)
             self._answered(number)
             if number is None or number == line.number or number == self._refused:
                 return
-            version = store.get(number)
+            with self._bounded():
+                version = store.get(number)
         except SQLAlchemyError as error:
             self._troubled(error)
             self._dispose()
@@ -267,8 +274,38 @@ class PublishedRoutes:
 
     def _poll_engine(self) -> Engine:
         if self._engine is None:
-            self._engine = poll_engine(self.url, self.timeout)
+            engine = poll_engine(self.url, self.timeout)
+            busy = self._busy = set()
+            event.listen(engine, "checkout", lambda dbapi, _record, _proxy: busy.add(dbapi))
+            event.listen(engine, "checkin", lambda dbapi, _record: busy.discard(dbapi))
+            self._engine = engine
         return self._engine
+
+    @contextmanager
+    def _bounded(self) -> Iterator[None]:
+        """A look that waits well past the timeout has its connection cut, so that it ends in an
+        error like any other trouble: a database (or a proxy before it) that takes the query
+        but never answers, which neither the statement timeout nor TCP's notices."""
+        if self.url.startswith("sqlite"):  # SQLite's waits are bounded by its busy timeout
+            yield
+            return
+        timer = threading.Timer(self.timeout + 1.0, self._cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def _cut(self) -> None:
+        for dbapi in list(self._busy):
+            try:
+                fd = dbapi.pgconn.socket  # psycopg's connection; SQLite has no socket to wait on
+                with socket.socket(fileno=os.dup(fd)) as cut:
+                    cut.shutdown(socket.SHUT_RDWR)
+            except Exception:  # noqa: BLE001 — already closed, or not a socket
+                continue
+            self._cut_after = self.timeout + 1.0
 
     def _dispose(self) -> None:
         engine, self._engine = self._engine, None
@@ -284,6 +321,8 @@ class PublishedRoutes:
 
     def _troubled(self, error: BaseException) -> None:
         first = _first_line(error)
+        if self._cut_after:
+            first, self._cut_after = f"no answer within {self._cut_after:g} s; connection cut", 0.0
         if self.trouble is None:
             log.error("routes: the records database cannot be read (%s); still serving the last "
                       "good version", first)
