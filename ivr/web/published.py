@@ -28,7 +28,6 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from ..core.flow import CallFlow
 from ..records.versions import Version, VersionStore, version_file
@@ -75,10 +74,11 @@ def _first_line(error: BaseException) -> str:
 def poll_engine(url: str, timeout: float = POLL_TIMEOUT) -> Engine:
     """An engine for the once-a-second look, every wait bounded by `timeout`.
 
-    SQLite: the file is opened for each look, read-write but never created (a file moved away
-    is trouble, not a new empty database), without the write lock the records' engine takes.
-    PostgreSQL: one kept connection, with a connect timeout, a statement timeout and TCP
-    keepalives (unless the URL sets its own), so a database that stops answering is noticed.
+    One kept connection, read in autocommit (no transaction is held between looks). SQLite: the
+    file is opened read-write but never created (a file moved away is trouble, not a new empty
+    database), without the write lock the records' engine takes. PostgreSQL: a connect timeout,
+    a statement timeout and TCP keepalives (unless the URL sets its own), so a database that
+    stops answering is noticed.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -88,12 +88,13 @@ def poll_engine(url: str, timeout: float = POLL_TIMEOUT) -> Engine:
             return sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=timeout,
                                    check_same_thread=False)
 
-        # A connection per look: a file replaced (restored from a backup) is read at once.
-        return create_engine(f"sqlite:///{path}", creator=connect, poolclass=NullPool)
+        return create_engine(f"sqlite:///{path}", creator=connect, pool_size=1, max_overflow=0,
+                             pool_timeout=timeout)
     seconds = max(1, round(timeout))
     wanted = {"connect_timeout": seconds, "keepalives": 1, "keepalives_idle": 5,
               "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": seconds * 1000}
     engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=timeout,
+                           isolation_level="AUTOCOMMIT",
                            connect_args={k: v for k, v in wanted.items() if k not in parsed.query})
 
     @event.listens_for(engine, "connect")
@@ -101,7 +102,6 @@ def poll_engine(url: str, timeout: float = POLL_TIMEOUT) -> Engine:
         cursor = connection.cursor()
         cursor.execute(f"SET statement_timeout = {int(timeout * 1000)}")
         cursor.close()
-        connection.commit()
 
     return engine
 
@@ -127,6 +127,11 @@ class PublishedRoutes:
         self._polling = threading.Lock()  # one look at a time
         self._busy: set = set()  # the look's connections in use, to cut if it waits too long
         self._cut_after = 0.0  # seconds a look waited before its connection was cut
+        self._look_started = 0.0  # when the look now waiting on the database began (monotonic)
+        parsed = make_url(url)
+        self._sqlite = (os.path.abspath(parsed.database or "")
+                        if parsed.get_backend_name() == "sqlite" else None)
+        self._file: tuple[int, int] | None = None  # the SQLite file the kept connection reads
 
     # -- at start, in the process that builds the app ----------------------------------------
 
@@ -201,6 +206,9 @@ class PublishedRoutes:
         self._thread = threading.Thread(target=_poll_forever, args=(self, weakref.ref(line), self._stop),
                                         name="ivr-routes-versions", daemon=True)
         self._thread.start()
+        if self._sqlite is None:  # SQLite's waits are bounded by its busy timeout
+            threading.Thread(target=_watch_looks, args=(self, self._stop), daemon=True,
+                             name="ivr-routes-versions-watchdog").start()
 
     def stop(self) -> None:
         """Stop looking (the app is closed)."""
@@ -273,6 +281,11 @@ class PublishedRoutes:
         self._schema_ready = True
 
     def _poll_engine(self) -> Engine:
+        if self._sqlite is not None:
+            found = _file_id(self._sqlite)
+            if found != self._file:  # moved away, or replaced (restored from a backup)
+                self._dispose()
+                self._file = found
         if self._engine is None:
             engine = poll_engine(self.url, self.timeout)
             busy = self._busy = set()
@@ -283,21 +296,22 @@ class PublishedRoutes:
 
     @contextmanager
     def _bounded(self) -> Iterator[None]:
-        """A look that waits well past the timeout has its connection cut, so that it ends in an
-        error like any other trouble: a database (or a proxy before it) that takes the query
-        but never answers, which neither the statement timeout nor TCP's notices."""
-        if self.url.startswith("sqlite"):  # SQLite's waits are bounded by its busy timeout
-            yield
-            return
-        timer = threading.Timer(self.timeout + 1.0, self._cut)
-        timer.daemon = True
-        timer.start()
+        """Note when a look waits on the database, for the watchdog (`_watch_looks`)."""
+        self._look_started = time.monotonic()
         try:
             yield
         finally:
-            timer.cancel()
+            self._look_started = 0.0
+
+    def _overdue(self) -> bool:
+        started = self._look_started
+        return bool(started) and time.monotonic() - started > self.timeout + 1.0
 
     def _cut(self) -> None:
+        """Cut the connections of a look that waits well past the timeout, so that it ends in an
+        error like any other trouble: a database (or a proxy before it) that takes the query
+        but never answers, which neither the statement timeout nor TCP notices."""
+        self._look_started = 0.0
         for dbapi in list(self._busy):
             try:
                 fd = dbapi.pgconn.socket  # psycopg's connection; SQLite has no socket to wait on
@@ -362,6 +376,21 @@ def _damaged(version: Version) -> RoutesError:
                                 f"the text in the database does not match its digest {version.digest}")])
 
 
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _watch_looks(published: PublishedRoutes, stop: threading.Event) -> None:
+    """Beside the looking thread: cut a look that waits on the database well past its timeout."""
+    while not stop.wait(published.timeout / 2):
+        if published._overdue():
+            published._cut()
+
+
 def _poll_forever(published: PublishedRoutes, line_ref: weakref.ref, stop: threading.Event) -> None:
     """The worker's thread: a look at the database every `every` seconds, until the line is gone."""
     while not stop.is_set():
@@ -375,4 +404,5 @@ def _poll_forever(published: PublishedRoutes, line_ref: weakref.ref, stop: threa
             log.exception("routes: looking up the published version failed")
         del line
         stop.wait(max(0.05, published.every - (time.monotonic() - started)))
+    stop.set()  # the watchdog goes too
     published._dispose()
