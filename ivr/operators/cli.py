@@ -246,7 +246,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the line's webhooks (POST /voice) for Twilio.
 
     Reads IVR_ROUTES (default routes.yaml) and TWILIO_AUTH_TOKEN from the
-    environment, and refuses to start if either is unusable. Runs gunicorn with
+    environment, and refuses to start if either is unusable. With call records
+    on (DATABASE_URL, or IVR_RECORDS_DB unless it is off), callers hear the
+    routes.yaml version published in that database (`ivr routes publish`), and
+    the IVR_ROUTES file becomes version 1 of an empty database. Runs gunicorn with
     the configuration the image uses (gthread workers of 32 threads; see the
     README's "Reliability"); SIGHUP replaces the workers, which serve the last
     good routes.yaml.
