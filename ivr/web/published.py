@@ -154,8 +154,7 @@ class PublishedRoutes:
             if version is None:
                 text = line.read_file()
                 flow = line.load(text)
-                version = store.publish_first(text, author=FIRST_AUTHOR, message=(
-                    f"{line.path.name} at the first start on an empty database (IVR_ROUTES)"))
+                version = store.publish_first(text, author=FIRST_AUTHOR, message=_first_message(line))
                 if version.text == text:
                     log.info("routes: %s published as version %d (digest %s), the first in the "
                              "database", line.path, version.number, version.digest)
@@ -170,18 +169,19 @@ class PublishedRoutes:
             return None, text, line.load(text), None
         finally:
             engine.dispose()
-        try:
-            if not version.intact():
-                raise RoutesError([])  # replaced below by a clear reason
-            flow = line.load(version.text, version_file(version.number))
-        except Exception as error:  # noqa: BLE001 — this server cannot serve it: the file instead
-            self._refused = version.number
-            if isinstance(error, RoutesError) and not error.problems:
-                error = _damaged(version)
-            text = line.read_file()
-            return None, text, line.load(text), error
-        self._warn_if_file_differs(line, version)
-        return version.number, version.text, flow, None
+        if version.intact():
+            try:
+                flow = line.load(version.text, version_file(version.number))
+            except Exception as error:  # noqa: BLE001 — this server cannot serve it: the file instead
+                refused = error
+            else:
+                self._warn_if_file_differs(line, version)
+                return version.number, version.text, flow, None
+        else:
+            refused = _damaged(version)
+        self._refused = version.number
+        text = line.read_file()
+        return None, text, line.load(text), refused
 
     @staticmethod
     def _warn_if_file_differs(line: Line, version: Version) -> None:
@@ -201,7 +201,7 @@ class PublishedRoutes:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             return
         if self._pid != os.getpid():  # a forked worker: nothing of the parent's is ours
-            self._pid, self._engine, self._thread = os.getpid(), None, None
+            self._pid, self._engine, self._thread, self._busy = os.getpid(), None, None, set()
             self._stop, self._polling = threading.Event(), threading.Lock()
         self._thread = threading.Thread(target=_poll_forever, args=(self, weakref.ref(line), self._stop),
                                         name="ivr-routes-versions", daemon=True)
@@ -262,8 +262,8 @@ class PublishedRoutes:
 
         engine = make_engine(self.url, self.start_timeout)
         try:
-            version = VersionStore(engine).publish_first(line.text, author=FIRST_AUTHOR, message=(
-                f"{line.path.name} at the first start on an empty database (IVR_ROUTES)"))
+            version = VersionStore(engine).publish_first(line.text, author=FIRST_AUTHOR,
+                                                         message=_first_message(line))
         finally:
             engine.dispose()
         return version.number
@@ -367,6 +367,10 @@ def _upgrade(engine: Engine) -> None:
     except Exception as error:  # noqa: BLE001 — e.g. alembic meets a revision it does not know
         log.warning("routes: the records schema could not be brought up to date here (%s); "
                     "reading the versions as they are", _first_line(error))
+
+
+def _first_message(line: Line) -> str:
+    return f"{line.path.name} at the first start on an empty database (IVR_ROUTES)"
 
 
 def _damaged(version: Version) -> RoutesError:

@@ -201,9 +201,7 @@ class Line:
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
         self.last_refused = Refusal(datetime.now(timezone.utc), shown)
-        serving = getattr(self, "flow", None)
-        log.error("routes reload refused, still serving %s:\n%s",
-                  serving.routes.digest if serving else "nothing yet", error)
+        log.error("routes reload refused, still serving %s:\n%s", self.flow.routes.digest, error)
         for listener in self.on_refused:
             try:
                 listener(self.last_refused)
