@@ -372,6 +372,19 @@ def test_a_server_starting_on_a_version_it_cannot_load_serves_the_file(served, d
     assert greeting_of(app).startswith(GREETING)
 
 
+def test_a_server_starting_with_another_file_serves_the_published_version_and_says_so(
+        served, database, tmp_path, caplog):
+    store = publisher(database)
+    upgrade(store.engine)
+    store.publish(EDITED, author="op", message="two")
+    other = tmp_path / "routes.yaml"
+    other.write_text(SHIPPED, "utf-8")
+    app = served(routes=str(other))
+    assert greeting_of(app).startswith(NEW_GREETING)
+    assert "differs from version 1 published in the records database" in caplog.text
+    assert len(store.history()) == 1, "the file is not published by a server"
+
+
 def test_text_changed_in_the_database_is_not_served(served, database):
     from sqlalchemy import update
 

@@ -4,6 +4,7 @@ within 2 seconds, and keep serving the last good version while the database is a
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -125,6 +126,13 @@ def test_a_database_moved_away_keeps_the_last_version_serving(files, tmp_path):
         folder.rename(tmp_path / "away")
         away = wait_for(lambda: fetch_health(server.port)["published"]["error"], 5)
         assert "unable to open database file" in away["error"]
+        for _ in range(20):
+            assert NEW_GREETING in greeting(server)
+        assert fetch_health(server.port)["routes"]["version"] == 2
+        # New workers (SIGHUP) serve the version served last, not the one read at boot.
+        before = set(server.workers())
+        server.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: len(set(server.workers()) - before) == 2, 20)
         for _ in range(20):
             assert NEW_GREETING in greeting(server)
         assert fetch_health(server.port)["routes"]["version"] == 2
