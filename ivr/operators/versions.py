@@ -223,8 +223,11 @@ def export(number: int, output: str, database: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    with open(output, "wb") as handle:
-        handle.write(data)
+    try:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
     click.echo(f"wrote version {number} (digest {version.digest}, {len(data):,} bytes) to {output}",
                err=True)
 
