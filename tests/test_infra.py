@@ -482,3 +482,53 @@ def test_metrics_directory_starts_empty_and_sits_on_a_writable_volume(tmp_path, 
     writable = [m["mountPath"] for m in container["volumeMounts"]
                 if "emptyDir" in volumes[m["name"]] and not m.get("readOnly")]
     assert any(directory.startswith(path + "/") for path in writable)
+
+
+# -- publishing routes.yaml from a pipeline ------------------------------------------------
+
+JOBS = K8S / "jobs"
+
+
+@pytest.fixture(scope="module")
+def publish_job() -> dict:
+    kustomization = yaml.safe_load((JOBS / "kustomization.yaml").read_text(encoding="utf-8"))
+    assert kustomization["resources"] == ["publish-routes.yaml"]
+    line = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
+    assert kustomization["images"] == line["images"], "the Job runs the servers' own image"
+    (job,) = [d for d in yaml.safe_load_all((JOBS / "publish-routes.yaml").read_text(encoding="utf-8")) if d]
+    assert job["kind"] == "Job"
+    return job
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_the_publish_job_is_a_valid_kubernetes_object(publish_job, version):
+    kubernetes_validate.validate(publish_job, version, strict=True)
+
+
+def test_the_publish_job_publishes_the_candidate_with_the_lines_database(publish_job, manifests, container,
+                                                                         runner, tmp_path):
+    spec = publish_job["spec"]
+    assert spec["backoffLimit"] == 0, "a refused file is not tried again"
+    pod = spec["template"]["spec"]
+    assert pod["securityContext"] == manifests["Deployment"]["spec"]["template"]["spec"]["securityContext"]
+    (publish,) = pod["containers"]
+    assert publish["image"] == container["image"]
+    env = env_of(publish)
+    assert env["DATABASE_URL"]["valueFrom"] == env_of(container)["DATABASE_URL"]["valueFrom"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    (mount,) = publish["volumeMounts"]
+    candidate = volumes[mount["name"]]["configMap"]
+    assert {env[name]["valueFrom"]["configMapKeyRef"]["name"] for name in ("PUBLISH_MESSAGE", "PUBLISH_AUTHOR")} \
+        == {candidate["name"]}
+    # The command as Kubernetes runs it: $(NAME) replaced by the variable, the file where it is mounted.
+    values = {"PUBLISH_MESSAGE": "年末の休業を追加", "PUBLISH_AUTHOR": "ci"}
+    file = f"{mount['mountPath']}/{candidate['items'][0]['path']}"
+    program, *args = [re.sub(r"\$\((\w+)\)", lambda m: values[m.group(1)], a) for a in publish["command"]]
+    assert program == "ivr" and file in args
+    args[args.index(file)] = str(ROUTES)
+    database = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    result = runner.invoke(main, [*args, "--database", database])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("published version 1 ")
+    history = runner.invoke(main, ["routes", "history", "--database", database]).stdout
+    assert "ci" in history and "年末の休業を追加" in history

@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 
 import click
 
 from ..core.notices import ENGLISH, in_locale, language_of, locale_from_environ, notice, pnotice
 from ..routesfile.loader import RoutesError
 from ..settings import Settings
+from .moments import japan_time as _japan_time
+from .moments import moment as _moment
 from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
-
-
-def _japan_time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    from ..core.hours import JAPAN
-
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, form).replace(tzinfo=JAPAN)
-        except ValueError:
-            continue
-    # TRANSLATORS: --at was given a value that is not a date and time such as "2026-12-29 10:00".
-    raise click.BadParameter(notice("'%(value)s' is not a Japan time like \"2026-12-29 10:00\"", value=value))
 
 
 def operator_locale() -> str:
@@ -109,12 +96,6 @@ def _flow_or_exit(routes: str):
         for problem in error.problems:
             click.echo(problem.text(locale), err=True)
         sys.exit(1)
-
-
-def _moment(at: str | None) -> datetime:
-    from ..clock import japan_now
-
-    return _japan_time(at) or japan_now()
 
 
 @main.command()
@@ -451,7 +432,10 @@ def serve(host: str, port: int, workers: int, metrics_bind: str | None, dev: boo
     """Serve the line's webhooks (POST /voice) for Twilio, and its metrics on a port of their own.
 
     Reads IVR_ROUTES (default routes.yaml) and TWILIO_AUTH_TOKEN from the
-    environment, and refuses to start if either is unusable. Runs gunicorn with
+    environment, and refuses to start if either is unusable. With call records
+    on (DATABASE_URL, or IVR_RECORDS_DB unless it is off), callers hear the
+    routes.yaml version published in that database (`ivr routes publish`), and
+    the IVR_ROUTES file becomes version 1 of an empty database. Runs gunicorn with
     the configuration the image uses (gthread workers of 32 threads; see the
     README's "Reliability"); SIGHUP replaces the workers, which serve the last
     good routes.yaml. GET /metrics (every worker's) is served by gunicorn's
@@ -491,7 +475,9 @@ main.add_command(twilio)
 
 
 from ..records.commands import db, purge, report  # noqa: E402
+from .versions import routes  # noqa: E402
 
+main.add_command(routes)
 main.add_command(report)
 main.add_command(purge)
 main.add_command(db)

@@ -82,3 +82,35 @@ text_messages = Table(
     Column("message_sid", String(34)),
     Index("ix_text_messages_day_caller", "day", "caller_hash"),
 )
+
+# Versions of routes.yaml, as published by the operators: the exact text of each (as read from
+# the file, byte for byte once encoded as UTF-8), never changed once written; one is published.
+routes_versions = Table(
+    "routes_versions", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the text's UTF-8 bytes; the digest is its start
+    Column("author", String(200), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The version every server serves: one row (id 1), read once a second by every worker.
+routes_published = Table(
+    "routes_published", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("number", Integer, ForeignKey("routes_versions.number"), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who published, rolled back or was refused, when, and from which version to which.
+routes_audit = Table(
+    "routes_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("from_version", Integer),
+    Column("to_version", Integer),
+    Column("detail", Text, nullable=False),
+)
