@@ -18,6 +18,9 @@ HERE = Path(__file__).parent
 DEV_SET = HERE.parent.parent / "shared" / "callers" / "utterances.tsv"
 PARAPHRASES = HERE / "callers_paraphrases.tsv"  # written by us, not taken from the dev set
 HELD_OUT = HERE / "callers_heldout.tsv"  # written by us before the words were tuned; never tuned on
+# Written from the guide alone, before the routing words or the other sets were read; scored
+# only as totals, untuned and once at the end, never tuned on.
+HELD_OUT_2 = HERE / "callers_heldout2.tsv"
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -98,6 +101,16 @@ def test_held_out_callers_reach_a_right_answer(flow):
                    "(a threat at home, money paid in e-money): the words were not tuned on this set")
 def test_held_out_money_lost_and_threats_all_reach_the_police(flow):
     assert judge(flow, HELD_OUT)["danger"] == []
+
+
+def test_the_second_held_out_set_keeps_its_measured_floor(flow):
+    """Words never seen while tuning, scored as totals only. The floor is what was measured
+    (the README gives it); the target stays 95 % right, 1 % wrong, every police and center row."""
+    result = judge(flow, HELD_OUT_2)
+    rows = result["rows"]
+    assert rows == 187
+    assert result["right"] >= 165 / rows and result["wrong"] <= 6 / rows, result
+    assert len(result["danger"]) <= 8 and len(result["ads"]) <= 1, result
 
 
 @pytest.mark.parametrize("words, desk", [
