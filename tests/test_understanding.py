@@ -97,8 +97,6 @@ def test_held_out_callers_reach_a_right_answer(flow):
     assert result["ads"] == [], result
 
 
-@pytest.mark.xfail(strict=True, reason="2 of the held-out set's 22 police callers reach no desk "
-                   "(a threat at home, money paid in e-money): the words were not tuned on this set")
 def test_held_out_money_lost_and_threats_all_reach_the_police(flow):
     assert judge(flow, HELD_OUT)["danger"] == []
 
@@ -136,6 +134,22 @@ def test_threats_danger_and_money_lost_go_to_the_police_answer(flow, words):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.desk == "police"
     assert plain(step.speech).startswith("緊急のときは、ヒャクトオバンへおかけください。")
+
+
+@pytest.mark.parametrize("words, police", [
+    ("お金を払ってしまいました", True),              # done
+    ("請求のお金はまだ払っていません", False),        # negated
+    ("払ったほうがいいのか迷っています", False),      # advice, not done
+    ("振り込んだらどうなりますか", False),            # a condition
+    ("振り込んだら相手と連絡が取れなくなった", True),  # the condition came true
+    ("払った覚えのない料金が来ている", False),        # never paid
+    ("電子マネーを買って送った", True),               # 買って joined to a done action
+    ("クレジットカードを勝手に使われた", True),       # カード inside クレジットカード
+    ("お前の家を知ってるぞと言われた", True),
+    ("家の近くの窓口を知りたい", False),              # wanting to know names nothing
+])
+def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
+    assert (flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police") == police
 
 
 @pytest.mark.parametrize("words, confidence", [
