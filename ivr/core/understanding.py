@@ -210,8 +210,8 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
         elif pos == "動詞" and kind == "非自立可能" and (previous in ("て", "で", "ば", "と", "てる")
                                                       or previous in _NEGATION):
             done |= lemma in _DONE
-        elif pos == "動詞" and lemma in _SURU and previous in _SURU:
-            pass
+        elif pos == "動詞" and lemma == "為る" and (previous in _SURU or words[j - 1][2] == "動詞"):
+            pass  # 振り込まされた, read as 振り込ま + さ
         else:
             break
         j += 1
