@@ -102,13 +102,14 @@ def test_held_out_money_lost_and_threats_all_reach_the_police(flow):
 
 
 def test_the_second_held_out_set_keeps_its_measured_floor(flow):
-    """Words never seen while tuning, scored as totals only. The floor is what was measured
-    (the README gives it); the target stays 95 % right, 1 % wrong, every police and center row."""
+    """Words not seen while tuning, scored untuned (165 right, 6 wrong, 8 police callers
+    elsewhere) and once after (175, 3, 1). The floor is the final figure (the README gives
+    both); the target, not yet met, is 95 % right, 1 % wrong, every police and center row."""
     result = judge(flow, HELD_OUT_2)
     rows = result["rows"]
     assert rows == 187
-    assert result["right"] >= 165 / rows and result["wrong"] <= 6 / rows, result
-    assert len(result["danger"]) <= 8 and len(result["ads"]) <= 1, result
+    assert result["right"] >= 175 / rows and result["wrong"] <= 3 / rows, result
+    assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
 
 
 @pytest.mark.parametrize("words, desk", [
