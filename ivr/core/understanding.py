@@ -5,7 +5,9 @@ width (NFKC), cut into words, and each word is taken in its dictionary form with
 variants merged (子ども / こども / 子供, ウィルス / ウイルス, 払え / 払う). A `says:` phrase
 matches when every content word of it is among the caller's words, in any order, or when its
 reading is heard as it is, as whole words (for words the recogniser wrote in kana: ういるす,
-かくうせいきゅう).
+かくうせいきゅう). A verb's ending counts where it changes the meaning: done (払った), done to
+the speaker (騙される) and negated (届かない) are told apart (see `_lemmas`), and a compound noun
+counts as its parts too (クレジットカード as カード).
 
 The topic is chosen only when it is clear. An urgent option (threats, danger, money lost) wins
 over every other. A phrase found inside another desk's longer phrase counts for nothing. Each
@@ -37,7 +39,7 @@ _EMPTY = frozenset({
     "為る", "居る", "有る", "成る", "れる", "られる", "せる", "させる", "ます", "です", "だ", "た",
     "て", "事", "物", "所", "為", "様", "方", "の", "ん", "えっと", "あの", "その", "ええ", "はい",
     "ちょっと", "今", "私", "僕", "俺", "自分", "何", "此れ", "其れ", "貰う", "下さる", "欲しい",
-    "思う", "相談", "電話", "お願い", "願う", "聞く", "知る", "やる", "出来る",
+    "思う", "相談", "電話", "お願い", "願う", "聞く", "やる", "出来る",
     "しまう", "いる", "ある", "なる", "くる", "もらう", "ください", "たい",
 })
 _CONTENT = ("名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "感動詞")
@@ -45,26 +47,43 @@ _NEGATION = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
 _SMALL = str.maketrans("ァィゥェォヵヶッャュョヮ", "アイウエオカケツヤユヨワ")
 _NOT_KANA = re.compile(r"[^\u30a0-\u30ffa-z0-9]")
 
+# Dictionary form, reading, part of speech, its subclass, and the dictionary forms of a
+# compound noun's short parts (クレジットカード: クレジット, カード).
+Word = tuple[str, str, str, str, tuple[str, ...]]
+
 
 class Analyser:
-    """Sudachi's dictionary, shared; each call cuts one text into (dictionary form, reading)."""
+    """Sudachi's dictionary, shared; each call cuts one text into words (`Word`)."""
 
     def __init__(self):
         from sudachipy import Dictionary, SplitMode
 
         self._tokenizer = Dictionary(dict="core").tokenizer(SplitMode.C)
+        self._short = SplitMode.A
         self._lock = threading.Lock()  # a Sudachi tokenizer is not to be shared between threads
 
-    def words(self, text: str) -> list[tuple[str, str, str]]:
-        """(dictionary form, reading, part of speech) of each word, after width folding."""
+    def words(self, text: str) -> list[Word]:
+        """Each word, after width folding: (dictionary form, reading, part of speech, and
+        "サ変可能" for a noun that takes する, 非自立可能 for a verb that may follow て, the
+        conjugation for an auxiliary; and a compound noun's parts)."""
         text = unicodedata.normalize("NFKC", text).lower()
         text = re.sub(r"\s+", "", text)
         if not text:
             return []
         with self._lock:
             morphemes = self._tokenizer.tokenize(text)
-            return [(m.normalized_form().lower(), m.reading_form(), m.part_of_speech()[0])
-                    for m in morphemes]
+            words = []
+            for m in morphemes:
+                pos = m.part_of_speech()
+                kind = pos[2] if pos[2] == "サ変可能" else pos[5] if pos[0] == "助動詞" else pos[1]
+                parts: tuple[str, ...] = ()
+                if pos[0] == "名詞":
+                    split = m.split(self._short)
+                    if len(split) > 1:
+                        parts = tuple(p.normalized_form().lower() for p in split
+                                      if len(p.normalized_form()) > 1)
+                words.append((m.normalized_form().lower(), m.reading_form(), pos[0], kind, parts))
+            return words
 
 
 @cache
@@ -73,16 +92,16 @@ def analyser() -> Analyser:
     return Analyser()
 
 
-def _reading(words: list[tuple[str, str, str]]) -> str:
+def _reading(words: list[Word]) -> str:
     """The text as one string of katakana, small kana made full size, long marks dropped."""
-    kana = "".join(reading for _, reading, _ in words).translate(_SMALL)
+    kana = "".join(word[1] for word in words).translate(_SMALL)
     return _NOT_KANA.sub("", kana.replace("ー", ""))
 
 
 MAX_SPAN = 8  # words in a row whose readings, joined, may be heard as a phrase's reading
 
 
-def _spans(words: list[tuple[str, str, str]]) -> frozenset[str]:
+def _spans(words: list[Word]) -> frozenset[str]:
     """The readings of every run of up to MAX_SPAN words in a row: a phrase heard as its reading
     (ういるす, かくうせいきゅう) matches whole words only, never the middle of one (高校 is not
     heard in 銀行口座, ギンコウコウザ)."""
@@ -91,15 +110,112 @@ def _spans(words: list[tuple[str, str, str]]) -> frozenset[str]:
                      for j in range(i + 1, min(i + MAX_SPAN, len(kana)) + 1))
 
 
-def _lemmas(words: list[tuple[str, str, str]]) -> frozenset[str]:
-    """The content words of a text, in dictionary form; negation kept as ない."""
-    found = set()
-    for lemma, _, pos in words:
-        if lemma in _NEGATION:
+def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
+    """The content words of a text, in dictionary form (with a compound noun's parts, unless
+    `parts` is false: 差別的 is also 差別); negation kept as ない.
+
+    A verb (or a noun with する) is read with the words that follow it: negated, it is kept as
+    verb~ない instead of the verb (払っていない is not 払う, 届かない is 届く~ない); done, it is
+    kept as verb~た besides the verb (払ってしまった, 振り込みました, 送金した: 払う~た, …); done
+    to the speaker, as verb~れる besides the verb (騙されて: 騙す~れる). So a phrase in the past
+    matches only words in the past, a passive phrase only passive words, and a negated phrase
+    only negated words.
+    知る wanted (知りたい) asks for something and names nothing.
+    """
+    found: set[str] = set()
+    verbs: list[list] = []  # [lemma, is a noun with する, negations, done, wanted, passive, ends in て]
+    i = 0
+    while i < len(words):
+        lemma, _, pos, kind, short = words[i]
+        suru = _suru(words, i) if pos == "名詞" else 0
+        if not (pos == "動詞" or suru):
+            if lemma in _NEGATION:
+                found.add("ない")
+            elif (lemma == "ぞ" and pos == "助詞") or lemma in _ROUGH:
+                found.add(lemma)  # 家を知ってるぞ, お前を見ている: the rough words of a threat
+            elif pos in _CONTENT and lemma not in _EMPTY and not lemma.isdigit():
+                found.add(lemma)
+                if parts:
+                    found.update(p for p in short if p not in _EMPTY)
+            i += 1
+            continue
+        j, negations, done, wanted, passive = _tail(words, i + 1 + suru)
+        if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
+            done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:])
+        if j < len(words) and words[j][0] in ("覚え", "記憶") and any(
+                w[0] in _NEGATION for w in words[j + 1:j + 4]):
+            negations += 1  # 払った覚えがない: not paid
+        te = words[j - 1][0] in ("て", "で") and j < len(words) and words[j][2] == "動詞"
+        verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
+        i = j
+    # 買って送った: an action joined by て to one done is done too.
+    for k in range(len(verbs) - 2, -1, -1):
+        if verbs[k][6] and verbs[k + 1][3] and not verbs[k + 1][2] % 2:
+            verbs[k][3] = True
+    for lemma, suru, negations, done, wanted, passive, _ in verbs:
+        if negations % 2:
             found.add("ない")
-        elif pos in _CONTENT and lemma not in _EMPTY and not lemma.isdigit():
-            found.add(lemma)
+        if lemma in _EMPTY or lemma.isdigit() or (wanted and lemma in _ASKED):
+            continue
+        if negations % 2:
+            found.add(lemma if suru else f"{lemma}~ない")
+            continue
+        found.add(lemma)
+        if done:
+            found.add(f"{lemma}~た")
+        if passive:
+            found.add(f"{lemma}~れる")
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
+
+
+_SURU = frozenset({"為る", "出来る"})
+_ROUGH = frozenset({"御前", "てまえ", "手前", "貴様"})  # お前, てめえ, 貴様
+
+
+def _suru(words: list[Word], i: int) -> int:
+    """How many words after the noun words[i] make it a verb: 1 for する or できる right after it
+    (送金した, 解約できない), 2 for を and する (支払いをした); else 0."""
+    def verb(k: int) -> bool:
+        return k < len(words) and words[k][0] in _SURU and words[k][2] == "動詞"
+    if verb(i + 1):
+        return 1
+    if i + 1 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞" and verb(i + 2):
+        return 2
+    return 0
+_DONE = frozenset({"た", "だ", "仕舞う", "ちゃう", "じゃう"})
+_ASKED = frozenset({"知る"})
+
+
+def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]:
+    """The auxiliaries after a verb from words[j]: where they end, how many negations, whether
+    the action is done (た, しまう; None for たら, which depends on what follows), whether it is
+    wanted (たい), whether it was done to the speaker (れる, られる)."""
+    negations, done, wanted, passive = 0, False, False, False
+    conditional = False
+    while j < len(words):
+        lemma, _, pos, kind, _ = words[j]
+        previous = words[j - 1][0]
+        if pos == "助動詞":
+            negations += lemma in _NEGATION
+            # 払った方がいい: not done; 払ったら: as the sentence goes on
+            conditional |= lemma in _DONE and kind.startswith("仮定形")
+            done |= lemma in _DONE and not kind.startswith("仮定形") and not (
+                j + 1 < len(words) and words[j + 1][0] == "方")
+            wanted |= lemma == "たい"
+            passive |= lemma in ("れる", "られる")
+        elif pos == "助詞" and lemma in ("て", "で"):
+            pass
+        elif pos == "助詞" and lemma in ("ば", "と") and previous in _NEGATION:
+            pass  # 払わなければならない, 払わないといけない: must pay
+        elif pos == "動詞" and kind == "非自立可能" and (previous in ("て", "で", "ば", "と", "てる")
+                                                      or previous in _NEGATION):
+            done |= lemma in _DONE
+        elif pos == "動詞" and lemma == "為る" and (previous in _SURU or words[j - 1][2] == "動詞"):
+            pass  # 振り込まされた, read as 振り込ま + さ
+        else:
+            break
+        j += 1
+    return j, negations, (None if conditional and not done else done), wanted, passive
 
 
 @dataclass(frozen=True)
@@ -113,11 +229,17 @@ class Phrase:
     text: str
     lemmas: frozenset[str]
     reading: str
+    size: int = 1  # its number of content words (払った: one), a compound noun's parts not counted
 
+    @property
+    def marked(self) -> bool:
+        """Whether the phrase is done or negated (払った, 届かない): then it is never matched by
+        its reading alone, which would not tell 払った from 払ったら."""
+        return any("~" in lemma for lemma in self.lemmas)
     @property
     def weight(self) -> int:
         """How specific the phrase is: its number of content words."""
-        return max(len(self.lemmas), 1)
+        return max(self.size, 1)
 
 
 @dataclass(frozen=True)
@@ -165,17 +287,20 @@ class Matcher:
 
     def _phrase(self, menu: str, key: str, desk: str, urgent: bool, text: str) -> Phrase:
         words = self.analyse.words(text)
-        return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words))
+        size = len({lemma.split("~")[0] for lemma in _lemmas(words, parts=False)})
+        return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words), size)
 
     def hints(self) -> tuple[str, ...]:
-        """Every phrase once, for Twilio's recogniser to expect: the urgent options' first, then
-        one of each option's in turn, in file order, so that where there are more than Twilio
-        takes (MAX_HINTS) every option keeps its first phrases."""
+        """Every phrase once, for Twilio's recogniser to expect: the urgent options' all first,
+        then one of each other option's in turn, in file order, so that where there are more than
+        Twilio takes (MAX_HINTS) every option keeps its first phrases."""
         by_option: dict[tuple[str, str], list[str]] = {}
-        for p in sorted(self.phrases, key=lambda p: not p.urgent):
-            by_option.setdefault((p.menu, p.key), []).append(p.text)
+        for p in self.phrases:
+            if not p.urgent:
+                by_option.setdefault((p.menu, p.key), []).append(p.text)
+        urgent = [p.text for p in self.phrases if p.urgent]
         turns = [p for texts in itertools.zip_longest(*by_option.values()) for p in texts if p]
-        return tuple(dict.fromkeys(turns))[:MAX_HINTS]
+        return tuple(dict.fromkeys(urgent + turns))[:MAX_HINTS]
 
     def matches(self, heard: str, phrases: tuple[Phrase, ...] | None = None) -> list[Phrase]:
         """Every phrase (of `phrases`, by default the options') found in what was heard."""
@@ -183,7 +308,7 @@ class Matcher:
         lemmas, readings = _lemmas(words), _spans(words)
         return [p for p in (self.phrases if phrases is None else phrases)
                 if (p.lemmas and p.lemmas <= lemmas)
-                or (len(p.reading) >= MIN_READING and p.reading in readings)]
+                or (len(p.reading) >= MIN_READING and p.reading in readings and not p.marked)]
 
     def understand(self, heard: str, confidence: float | None = None) -> Understood:
         """The option meant, if the words and the recogniser's confidence make it clear; the
@@ -274,10 +399,10 @@ class Phrases:
 _FUNCTION_WORDS = ("助詞", "助動詞", "補助記号", "空白")
 
 
-def _all_lemmas(words: list[tuple[str, str, str]]) -> frozenset[str]:
+def _all_lemmas(words: list[Word]) -> frozenset[str]:
     """Every word of a short reply in dictionary form but particles and auxiliaries; negation
     kept as ない."""
-    return frozenset("ない" if lemma in _NEGATION else lemma for lemma, _, pos in words
+    return frozenset("ない" if lemma in _NEGATION else lemma for lemma, _, pos, _, _ in words
                      if lemma in _NEGATION or pos not in _FUNCTION_WORDS)
 
 
