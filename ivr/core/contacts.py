@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from .notices import notice
+
 SHORT_CODES = ("110", "119", "188", "189", "#9110")
 NAVI_DIAL_PREFIX = "0570"
 _GROUPED = re.compile(r"^\d+(-\d+)*$")
@@ -53,16 +55,21 @@ def parse_phone(text: str) -> Phone:
     if text in SHORT_CODES:
         return Phone(text, (text,), None, "short")
     if not _GROUPED.match(text):
-        raise ValueError(
-            f"'{text}' is not a number written as digit groups joined by hyphens "
-            f"(e.g. 03-5974-0068) nor a known short code ({', '.join(SHORT_CODES)})"
-        )
+        # TRANSLATORS: a phone number must be written as published, e.g. 03-5974-0068, or be a
+        # short code such as 188; codes lists the short codes.
+        raise ValueError(notice(
+            "'%(number)s' is not a number written as digit groups joined by hyphens "
+            "(e.g. 03-5974-0068) nor a known short code (%(codes)s)", number=text, codes=SHORT_CODES,
+        ))
     try:
         parsed = phonenumbers.parse(text, "JP")
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"'{text}' is not a telephone number: {exc}") from None
+        # TRANSLATORS: the phone number library cannot read the number; reason is its own words.
+        raise ValueError(notice("'%(number)s' is not a telephone number: %(reason)s", number=text,
+                                reason=str(exc))) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(f"'{text}' is not a valid Japanese telephone number")
+        # TRANSLATORS: a number with the right shape that no Japanese number has, e.g. 03-5974-006.
+        raise ValueError(notice("'%(number)s' is not a valid Japanese telephone number", number=text))
     kind = _KINDS.get(phonenumbers.number_type(parsed), "other")
     if text.startswith(NAVI_DIAL_PREFIX):
         kind = "navi"
@@ -74,7 +81,9 @@ def parse_email(text: str) -> Email:
     """Check an email address that callers will be told to write to."""
     text = str(text).strip()
     if not _EMAIL.match(text):
-        raise ValueError(f"'{text}' is not an email address in lower-case letters, digits and . _ -")
+        # TRANSLATORS: an email address for callers must use lower-case letters, digits and . _ - only.
+        raise ValueError(notice("'%(address)s' is not an email address in lower-case letters, digits and . _ -",
+                                address=text))
     return Email(text)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from ..core.dated import dated_moments
 from ..core.flow import CallFlow
 from ..core.hours import in_japan
+from ..core.notices import notice
 from ..core.paths import walk
 from ..routesfile.reader import Problem
 from ..web.twiml import SAY_MARGIN, oversized_says
@@ -22,49 +23,68 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
     routes = flow.routes
     found: list[Problem] = []
 
-    def warn(path: tuple[str, ...], message: str) -> None:
+    def warn(path: tuple[str, ...], message: str) -> None:  # message: a Notice
         found.append(Problem(routes.source, routes.line(*path), path, message))
 
     for menu in routes.menus.values():
         if len(menu.options) > MAX_TOPICS:
+            # TRANSLATORS: a menu with more choices than callers can keep in mind.
             warn(("menus", menu.id, "options"),
-                 f"{len(menu.options)} options: callers remember at most {MAX_TOPICS}; "
-                 "consider moving some into a submenu")
+                 notice("%(count)s options: callers remember at most %(most)s; "
+                        "consider moving some into a submenu", count=len(menu.options), most=MAX_TOPICS))
     paths = walk(flow, now)
     presses: dict[str, int] = {}
     for path in paths:
         presses[path.desk] = min(presses.get(path.desk, len(path.keys)), len(path.keys))
     for desk_id in routes.desks:
         if desk_id not in presses:
-            warn(("desks", desk_id), f"no menu leads to desk '{desk_id}': callers never hear it")
+            # TRANSLATORS: a desk that no menu choice leads to.
+            warn(("desks", desk_id), notice("no menu leads to desk '%(desk)s': callers never hear it",
+                                            desk=desk_id))
         elif presses[desk_id] > MAX_PRESSES:
+            # TRANSLATORS: a desk callers reach only after pressing too many keys.
             warn(("desks", desk_id),
-                 f"desk '{desk_id}' is {presses[desk_id]} key presses deep; keep it within {MAX_PRESSES}")
+                 notice("desk '%(desk)s' is %(presses)s key presses deep; keep it within %(most)s",
+                        desk=desk_id, presses=presses[desk_id], most=MAX_PRESSES))
     for timing in timings(flow, now):
         keys = timing.path.keys
         option = ("menus", timing.path.menus[-1], "options", keys[-1])
         if timing.eager > EAGER_LIMIT:
-            warn(option, f"a caller who presses {'-'.join(keys)} at once hears "
-                         f"{timing.eager:.1f} s before the number (limit {EAGER_LIMIT:.0f} s)")
+            # TRANSLATORS: seconds of speech before the desk's number, for a caller who presses as
+            # soon as their topic is named; keys like 1-2.
+            warn(option, notice("a caller who presses %(keys)s at once hears %(seconds)s s before the "
+                                "number (limit %(limit)s s)", keys="-".join(keys),
+                                seconds=f"{timing.eager:.1f}", limit=f"{EAGER_LIMIT:.0f}"))
         if timing.patient > PATIENT_LIMIT:
-            warn(option, f"a caller who hears every menu to its end waits {timing.patient:.1f} s "
-                         f"for the number on {'-'.join(keys)} (limit {PATIENT_LIMIT:.0f} s)")
+            # TRANSLATORS: seconds of speech before the desk's number, for a caller who hears every
+            # menu to its end; keys like 1-2.
+            warn(option, notice("a caller who hears every menu to its end waits %(seconds)s s for the "
+                                "number on %(keys)s (limit %(limit)s s)", keys="-".join(keys),
+                                seconds=f"{timing.patient:.1f}", limit=f"{PATIENT_LIMIT:.0f}"))
     # Over the limits themselves the file is refused; close to them, a warning.
     found += oversized_says(flow, (now, now + timedelta(hours=12),
                                    *dated_moments(routes.calendar, now)), SAY_MARGIN)
     today = in_japan(now).date()
     for entry in routes.calendar.entries:
         if entry.dates and max(entry.dates) < today:
+            # TRANSLATORS: a calendar entry whose dates are all past; last is its last date.
             warn(("calendar", entry.index),
-                 f"every date of this entry is past (the last, {max(entry.dates)}); delete it")
+                 notice("every date of this entry is past (the last, %(last)s); delete it",
+                        last=max(entry.dates)))
     for announcement in routes.calendar.announcements:
         if announcement.last < today:
+            # TRANSLATORS: an announcement whose last day is past.
             warn(("announcements", announcement.index),
-                 f"this announcement ended on {announcement.last}; delete it")
+                 notice("this announcement ended on %(last)s; delete it", last=announcement.last))
         seconds = speech_seconds(flow.announcements((announcement,)))
-        if seconds > ANNOUNCEMENT_LIMIT:
-            where = "every call" if announcement.greeting else "those answers"
+        if seconds > ANNOUNCEMENT_LIMIT and announcement.greeting:
+            # TRANSLATORS: an announcement said after the greeting takes too long to hear.
             warn(("announcements", announcement.index, "say"),
-                 f"takes {seconds:.1f} s to hear (limit {ANNOUNCEMENT_LIMIT:.0f} s) before "
-                 f"{where}; shorten it")
+                 notice("takes %(seconds)s s to hear (limit %(limit)s s) before every call; shorten it",
+                        seconds=f"{seconds:.1f}", limit=f"{ANNOUNCEMENT_LIMIT:.0f}"))
+        elif seconds > ANNOUNCEMENT_LIMIT:
+            # TRANSLATORS: an announcement said before some desks' answers takes too long to hear.
+            warn(("announcements", announcement.index, "say"),
+                 notice("takes %(seconds)s s to hear (limit %(limit)s s) before those answers; shorten it",
+                        seconds=f"{seconds:.1f}", limit=f"{ANNOUNCEMENT_LIMIT:.0f}"))
     return sorted(found, key=lambda p: p.line)

@@ -22,6 +22,7 @@ import jsonschema
 from ..core.contacts import Email, Phone, parse_email, parse_phone
 from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
 from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
+from ..core.notices import notice, pnotice
 from ..core.readings import Text
 from ..core.routes import (
     DEFAULT_VOICE,
@@ -72,15 +73,26 @@ def read_routes_text(path: str | Path) -> str:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
             size = os.fstat(handle.fileno()).st_size
+    except FileNotFoundError as exc:
+        # TRANSLATORS: the routes file does not exist; reason is the system's own words.
+        raise RoutesError([Problem(str(path), 1, (), pnotice("no such file", "cannot be read: %(reason)s",
+                                                             reason=str(exc)))]) from None
+    except PermissionError as exc:
+        # TRANSLATORS: the routes file may not be read by this user; reason is the system's own words.
+        raise RoutesError([Problem(str(path), 1, (), pnotice("not allowed", "cannot be read: %(reason)s",
+                                                             reason=str(exc)))]) from None
     except OSError as exc:
-        raise RoutesError([Problem(str(path), 1, (), f"cannot be read: {exc}")]) from None
+        # TRANSLATORS: the routes file cannot be read for another reason, in the system's own words.
+        raise RoutesError([Problem(str(path), 1, (), notice("cannot be read: %(reason)s", reason=str(exc)))]) from None
     if len(data) > MAX_BYTES:
         raise RoutesError([Problem(str(path), 1, (), too_large(max(size, len(data))))])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise RoutesError([Problem(str(path), line, (), f"cannot be read: not UTF-8 text ({exc.reason})")]) from None
+        # TRANSLATORS: the file was saved in another encoding (e.g. Shift_JIS); reason is the decoder's.
+        raise RoutesError([Problem(str(path), line, (), notice("cannot be read: not UTF-8 text (%(reason)s)",
+                                                               reason=exc.reason))]) from None
 
 
 def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
@@ -95,8 +107,12 @@ def parse_routes(text: str, file: str = "routes.yaml") -> Routes:
         raise
     except Exception as exc:  # noqa: BLE001 — RecursionError and MemoryError included
         reason = str(exc)[:200]
-        raise RoutesError([Problem(file, 1, (), f"cannot be loaded: {type(exc).__name__}"
-                                               + (f": {reason}" if reason else ""))]) from exc
+        # TRANSLATORS: loading failed in an unexpected way; error is the name of the Python error.
+        message = notice("cannot be loaded: %(error)s", error=type(exc).__name__)
+        if reason:
+            # TRANSLATORS: as above, with the error's own words after it.
+            message = notice("cannot be loaded: %(error)s: %(reason)s", error=type(exc).__name__, reason=reason)
+        raise RoutesError([Problem(file, 1, (), message)]) from exc
 
 
 def _parse_routes(text: str, file: str) -> Routes:
@@ -126,52 +142,118 @@ def _check_schema(doc: Document) -> None:
 def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
     """Say what is wrong in an operator's words, and what would be valid."""
     kind = error.validator
+    value = repr(error.instance)
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
-        return f"unknown key {', '.join(map(repr, extra))}; allowed: {', '.join(allowed)}"
+        # TRANSLATORS: a key routes.yaml does not have (often misspelt); allowed lists the keys valid there.
+        return notice("unknown key %(keys)s; allowed: %(allowed)s", keys=[repr(k) for k in extra],
+                      allowed=allowed)
     if kind == "required":
-        return f"missing {error.message.split(' is a required')[0]}"
+        # TRANSLATORS: a key that must be given here is missing; key is its name in quotes, e.g. 'top'.
+        return notice("missing %(key)s", key=error.message.split(" is a required")[0])
     if kind == "type" and error.validator_value == "string":
-        return f"must be text in quotes, e.g. \"{error.instance}\" (YAML read {error.instance!r})"
+        # TRANSLATORS: YAML read a value as a number or true/false where text is needed.
+        return notice("must be text in quotes, e.g. \"%(instance)s\" (YAML read %(value)s)",
+                      instance=error.instance, value=value)
+    if kind == "type" and error.validator_value in _TYPES:
+        return _TYPES[error.validator_value](value)
     if kind == "type":
-        return f"must be {_TYPES.get(error.validator_value, error.validator_value)}, not {error.instance!r}"
+        # TRANSLATORS: a value of the wrong kind; kind is the JSON Schema type name.
+        return notice("must be %(kind)s, not %(value)s", kind=error.validator_value, value=value)
+    if kind == "pattern" and error.validator_value in _FORMS:
+        return _FORMS[error.validator_value](value)
     if kind == "pattern":
-        form = _FORMS.get(error.validator_value, error.validator_value)
-        return f"{error.instance!r} is not in the form {form}"
+        # TRANSLATORS: a value not in the form required; form is a regular expression.
+        return notice("%(value)s is not in the form %(form)s", value=value, form=error.validator_value)
     if kind == "oneOf" and path and path[-1] == "hours":
-        return "give days, open and closed, or varies on its own"
+        # TRANSLATORS: a desk's hours: either days, open and closed together, or varies alone.
+        return notice("give days, open and closed, or varies on its own")
     if kind == "oneOf" and len(path) >= 3 and path[-2] == "options":
-        return "give exactly one of desk or menu"
+        # TRANSLATORS: a menu's choice leads either to a desk or to another menu, never both or neither.
+        return notice("give exactly one of desk or menu")
     if kind == "oneOf" and path and path[-1] == "days":
-        return f"{error.instance!r} is not a day (mon … sun), a range such as mon-fri, or a list of days"
+        # TRANSLATORS: days of the week are written mon, tue, … sun, or as a range like mon-fri.
+        return notice("%(value)s is not a day (mon … sun), a range such as mon-fri, or a list of days",
+                      value=value)
     if kind == "oneOf" and len(path) == 2 and path[0] == "calendar":
-        return "give either date or dates"
+        # TRANSLATORS: a calendar entry has one date or a list of dates, not both.
+        return notice("give either date or dates")
     if kind == "anyOf" and len(path) == 2 and path[0] == "calendar":
-        return "give closed (desk ids, or all), open (special hours), or both"
+        # TRANSLATORS: a calendar entry must close desks, give special hours, or both.
+        return notice("give closed (desk ids, or all), open (special hours), or both")
     if kind == "oneOf" and path and path[-1] == "closed":
-        return f"{error.instance!r} is neither all nor a list of desk ids"
+        # TRANSLATORS: a calendar entry's closed: is the word all or a list of desk ids.
+        return notice("%(value)s is neither all nor a list of desk ids", value=value)
     if kind == "oneOf" and path and path[-1] == "where":
-        return f"{error.instance!r} is neither greeting nor a list of desk ids"
+        # TRANSLATORS: an announcement's where: is the word greeting or a list of desk ids.
+        return notice("%(value)s is neither greeting nor a list of desk ids", value=value)
     if kind == "const":
-        return f"must be {error.validator_value}"
+        # TRANSLATORS: a value that can only be one thing, e.g. the file's version.
+        return notice("must be %(value)s", value=error.validator_value)
     if kind == "maxLength":
-        return f"is {len(error.instance):,} characters long; at most {error.validator_value:,}"
+        # TRANSLATORS: a text that is too long; counts of characters with thousands separators.
+        return notice("is %(length)s characters long; at most %(most)s",
+                      length=f"{len(error.instance):,}", most=f"{error.validator_value:,}")
     if kind == "maxItems":
-        return f"has {len(error.instance):,} items; at most {error.validator_value:,}"
+        # TRANSLATORS: a list with too many items.
+        return notice("has %(count)s items; at most %(most)s",
+                      count=f"{len(error.instance):,}", most=f"{error.validator_value:,}")
     if kind == "maxProperties":
-        return f"has {len(error.instance):,} entries; at most {error.validator_value:,}"
-    return error.message
+        # TRANSLATORS: a mapping with too many entries (e.g. too many desks).
+        return notice("has %(count)s entries; at most %(most)s",
+                      count=f"{len(error.instance):,}", most=f"{error.validator_value:,}")
+    if kind == "minimum":
+        # TRANSLATORS: a number below the least allowed, e.g. a timeout of 2 seconds where 3 is the least.
+        return notice("%(value)s is less than the minimum of %(least)s", value=value, least=error.validator_value)
+    if kind == "maximum":
+        # TRANSLATORS: a number above the most allowed.
+        return notice("%(value)s is greater than the maximum of %(most)s", value=value, most=error.validator_value)
+    if kind in ("minItems", "minLength", "minProperties"):
+        # TRANSLATORS: an empty text, list or mapping where something must be written.
+        return notice("%(value)s should be non-empty", value=value)
+    if kind == "uniqueItems":
+        # TRANSLATORS: a list that has the same item twice.
+        return notice("%(value)s has non-unique elements", value=value)
+    if kind == "enum":
+        # TRANSLATORS: a value that is not one of the few allowed; allowed lists them.
+        return notice("%(value)s is not one of %(allowed)s", value=value,
+                      allowed=repr(error.validator_value))
+    # TRANSLATORS: any other way a value breaks routes.yaml's rules, in the schema checker's own words.
+    return pnotice("schema", "%(detail)s", detail=error.message)
 
 
-_TYPES = {"boolean": "true or false", "integer": "a whole number", "object": "a set of keys",
-          "array": "a list"}
+_TYPES = {
+    # TRANSLATORS: a value that must be true or false.
+    "boolean": lambda value: notice("must be true or false, not %(value)s", value=value),
+    # TRANSLATORS: a value that must be a whole number, e.g. a timeout in seconds.
+    "integer": lambda value: notice("must be a whole number, not %(value)s", value=value),
+    # TRANSLATORS: a value that must be a number, e.g. 0.4.
+    "number": lambda value: notice("must be a number, not %(value)s", value=value),
+    # TRANSLATORS: a value that must be a set of keys (a YAML mapping).
+    "object": lambda value: notice("must be a set of keys, not %(value)s", value=value),
+    # TRANSLATORS: a value that must be a list.
+    "array": lambda value: notice("must be a list, not %(value)s", value=value),
+}
 _FORMS = {
-    "^[a-z][a-z0-9_]*$": "of a name in lower-case letters, digits and _ (e.g. center)",
-    "^[0-9*#]$": "of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
-    "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": "HH:MM-HH:MM (e.g. \"10:00-12:00\")",
-    "^https://[!-~]+$": "of a web address starting with https:// (e.g. https://www.example.jp/soudan/)",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")",
+    # TRANSLATORS: an id (of a desk or a menu) written with other characters than a-z, 0-9 and _.
+    "^[a-z][a-z0-9_]*$": lambda value: notice(
+        "%(value)s is not in the form of a name in lower-case letters, digits and _ (e.g. center)",
+        value=value),
+    # TRANSLATORS: a menu's key must be one phone key in quotes.
+    "^[0-9*#]$": lambda value: notice(
+        "%(value)s is not in the form of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
+        value=value),
+    # TRANSLATORS: an opening span must be written like "10:00-12:00", in half-width characters.
+    "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": lambda value: notice(
+        "%(value)s is not in the form HH:MM-HH:MM (e.g. \"10:00-12:00\")", value=value),
+    # TRANSLATORS: a desk's web page must be a https:// address.
+    "^https://[!-~]+$": lambda value: notice(
+        "%(value)s is not in the form of a web address starting with https:// "
+        "(e.g. https://www.example.jp/soudan/)", value=value),
+    # TRANSLATORS: a date must be written like "2026-12-28", in quotes.
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": lambda value: notice(
+        "%(value)s is not in the form YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")", value=value),
 }
 
 
@@ -187,24 +269,31 @@ def _text(doc: Document, path: tuple, value: str | None) -> Text:
         try:
             parts.append(parse_phone(match[2]) if match[1] == "tel" else parse_email(match[2]))
         except ValueError as exc:
-            doc.problem(path, str(exc))
+            doc.problem(path, exc.args[0])
         last = match.end()
     parts.append(value[last:])
     if "{" in value.replace("{tel:", "").replace("{mail:", ""):
-        doc.problem(path, "braces are only for {tel:NUMBER} and {mail:ADDRESS}")
+        # TRANSLATORS: { } in spoken text are only for {tel:…} and {mail:…}; keep those as written.
+        doc.problem(path, notice("braces are only for {tel:NUMBER} and {mail:ADDRESS}"))
     for part in parts:
         if isinstance(part, str):
             _no_digits(doc, path, part)
     return tuple(p for p in parts if p != "")
 
 
-def _no_digits(doc: Document, path: tuple, text: str, instead: str = "") -> None:
+def _no_digits(doc: Document, path: tuple, text: str, name: bool = False) -> None:
     """A number written in digits in spoken text is read unreliably (188 as hyaku hachijū hachi)."""
     found = DIGITS.search(text)
-    if found:
-        doc.problem(path, f"'{found[0]}' is a number written in digits, which the speech engine "
-                          "misreads; write {tel:…} for a phone number, or the number in words"
-                    + instead)
+    if found and name:
+        # TRANSLATORS: digits in a desk's name, which is read aloud unless it has a reading:.
+        doc.problem(path, notice("'%(digits)s' is a number written in digits, which the speech engine "
+                                 "misreads; write {tel:…} for a phone number, or the number in words; "
+                                 "or give the name a reading:", digits=found[0]))
+    elif found:
+        # TRANSLATORS: digits in a text callers hear; {tel:…} is written as is in routes.yaml.
+        doc.problem(path, notice("'%(digits)s' is a number written in digits, which the speech engine "
+                                 "misreads; write {tel:…} for a phone number, or the number in words",
+                                 digits=found[0]))
 
 
 def _days(value: str | list[str]) -> frozenset[int]:
@@ -218,7 +307,8 @@ def _days(value: str | list[str]) -> frozenset[int]:
 def _minute(text: str) -> int:
     hour, minute = text.split(":")
     if int(minute) > 59 or int(hour) > 24 or (int(hour) == 24 and int(minute)):
-        raise ValueError(f"{text} is not a time of day")
+        # TRANSLATORS: a time such as 25:00 or 10:75 in opening hours.
+        raise ValueError(notice("%(time)s is not a time of day", time=text))
     return int(hour) * 60 + int(minute)
 
 
@@ -228,7 +318,8 @@ def _hours(doc: Document, path: tuple, data: dict) -> Hours:
         return Hours(varies=data["varies"])
     days = _days(data["days"])
     if not days:
-        doc.problem((*path, "days"), f"'{data['days']}' runs backwards; write it as mon-fri")
+        # TRANSLATORS: a range of days written the wrong way round, e.g. fri-mon.
+        doc.problem((*path, "days"), notice("'%(days)s' runs backwards; write it as mon-fri", days=data["days"]))
     spans = _spans(doc, (*path, "open"), data["open"])
     closed = data["closed"]
     return Hours(days, spans, "holidays" in closed, "year_end" in closed)
@@ -242,16 +333,19 @@ def _spans(doc: Document, path: tuple, texts: list[str]) -> tuple[Span, ...]:
         try:
             span = Span(_minute(start_text), _minute(end_text))
         except ValueError as exc:
-            doc.problem((*path, i), str(exc))
+            doc.problem((*path, i), exc.args[0])
             continue
         if span.end <= span.start:
-            doc.problem((*path, i), f"{text} ends before it starts")
+            # TRANSLATORS: an opening span such as 17:00-13:00.
+            doc.problem((*path, i), notice("%(span)s ends before it starts", span=text))
         elif spans and span.start < spans[-1].end:
-            doc.problem((*path, i), f"{text} overlaps or comes before the span before it")
+            # TRANSLATORS: opening spans must be in order of time and must not overlap.
+            doc.problem((*path, i), notice("%(span)s overlaps or comes before the span before it", span=text))
         else:
             spans.append(span)
     if spans and spans[-1].end > DAY_MINUTES:
-        doc.problem(path, "a span cannot run past 24:00")
+        # TRANSLATORS: an opening span that ends after midnight.
+        doc.problem(path, notice("a span cannot run past 24:00"))
     return tuple(spans)
 
 
@@ -262,41 +356,47 @@ def _desk(doc: Document, desk_id: str, data: dict) -> Desk:
         try:
             phone = parse_phone(data["phone"])
         except ValueError as exc:
-            doc.problem((*path, "phone"), str(exc))
+            doc.problem((*path, "phone"), exc.args[0])
     if "email" in data:
         try:
             email = parse_email(data["email"])
         except ValueError as exc:
-            doc.problem((*path, "email"), str(exc))
+            doc.problem((*path, "email"), exc.args[0])
     hours = _hours(doc, (*path, "hours"), data["hours"]) if "hours" in data else None
     if "reading" in data:
         _no_digits(doc, (*path, "reading"), data["reading"])
     else:
-        _no_digits(doc, (*path, "name"), data["name"], instead="; or give the name a reading:")
+        _no_digits(doc, (*path, "name"), data["name"], name=True)
     email_reading = tuple(w.strip() for w in data.get("email_reading", "").split("、") if w.strip())
     if "email_reading" in data:
         _no_digits(doc, (*path, "email_reading"), data["email_reading"])
     if email_reading and email is None and "email" not in data:
-        doc.problem((*path, "email_reading"), "there is no email address to say")
+        # TRANSLATORS: email_reading: is given but the desk has no email: to read.
+        doc.problem((*path, "email_reading"), notice("there is no email address to say"))
     if phone and not hours:
-        doc.problem(path, "a desk with a phone number needs hours (or hours: {varies: …})")
+        # TRANSLATORS: callers must hear when a desk can be called; hours: {varies: …} is written as is.
+        doc.problem(path, notice("a desk with a phone number needs hours (or hours: {varies: …})"))
     transfer = data.get("transfer", False)
     if transfer:
         if "phone" in data and phone is None:
             pass  # the number itself is already reported
         elif phone is None:
-            doc.problem((*path, "transfer"), "there is no phone number to put the call through to")
+            # TRANSLATORS: transfer: true on a desk that has no phone: number.
+            doc.problem((*path, "transfer"), notice("there is no phone number to put the call through to"))
         elif not phone.dialable:
             doc.problem(
                 (*path, "transfer"),
-                f"{phone.written} cannot be dialled from Twilio (short codes and 0570 numbers "
-                "cannot); set transfer: false",
+                # TRANSLATORS: Twilio cannot put calls through to short codes (188, #9110) and 0570 numbers.
+                notice("%(number)s cannot be dialled from Twilio (short codes and 0570 numbers "
+                       "cannot); set transfer: false", number=phone.written),
             )
         elif hours is not None and not hours.known:
-            doc.problem((*path, "transfer"), "a transfer needs known hours, not varies")
+            # TRANSLATORS: the line only transfers when it knows the desk is open, so hours must be days/open.
+            doc.problem((*path, "transfer"), notice("a transfer needs known hours, not varies"))
     url = data.get("url")
     if url is not None and not urlsplit(url).hostname:
-        doc.problem((*path, "url"), f"'{url}' has no host name; write it as https://host/path")
+        # TRANSLATORS: a web address without a host, e.g. https:///soudan.
+        doc.problem((*path, "url"), notice("'%(url)s' has no host name; write it as https://host/path", url=url))
     return Desk(
         id=desk_id,
         name=data["name"],
@@ -321,15 +421,20 @@ def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menu
     for key, option in data["options"].items():
         opath = (*path, "options", key)
         if opath not in doc.quoted:
-            doc.problem(opath, f'write the key in quotes: "{key}":')
-        if key in reserved:
-            doc.problem(opath, f"key {key} is the {reserved[key]} key on every menu (keys.{reserved[key]})")
+            # TRANSLATORS: a menu's key written without quotes, e.g. 1: instead of "1":.
+            doc.problem(opath, notice('write the key in quotes: "%(key)s":', key=key))
+        if reserved.get(key) == "repeat":
+            # TRANSLATORS: a menu uses the key that repeats every menu (keys.repeat) for a choice.
+            doc.problem(opath, notice("key %(key)s is the repeat key on every menu (keys.repeat)", key=key))
+        elif reserved.get(key) == "top":
+            # TRANSLATORS: a menu uses the key that goes back to the first menu (keys.top) for a choice.
+            doc.problem(opath, notice("key %(key)s is the top key on every menu (keys.top)", key=key))
         if "desk" in option and option["desk"] not in desks:
-            doc.problem((*opath, "desk"),
-                        f"unknown desk '{option['desk']}'; known: {', '.join(sorted(desks))}")
+            doc.problem((*opath, "desk"), _unknown_desk(option["desk"], desks))
         if "menu" in option and option["menu"] not in menus:
-            doc.problem((*opath, "menu"),
-                        f"unknown menu '{option['menu']}'; known: {', '.join(sorted(menus))}")
+            # TRANSLATORS: a choice leads to a menu id that routes.yaml does not have; known lists the ids.
+            doc.problem((*opath, "menu"), notice("unknown menu '%(menu)s'; known: %(known)s",
+                                                 menu=option["menu"], known=sorted(menus)))
         options.append(Option(
             key=key,
             label=_text(doc, (*opath, "label"), option["label"]),
@@ -343,11 +448,17 @@ def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menu
     return Menu(menu_id, _text(doc, (*path, "intro"), data.get("intro")), tuple(options))
 
 
+def _unknown_desk(desk_id: str, desks: dict) -> str:
+    # TRANSLATORS: a desk id that routes.yaml does not have (often misspelt); known lists the ids.
+    return notice("unknown desk '%(desk)s'; known: %(known)s", desk=desk_id, known=sorted(desks))
+
+
 def _date(doc: Document, path: tuple, text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        doc.problem(path, f"{text} is not a date on the calendar")
+        # TRANSLATORS: a date that does not exist, e.g. 2026-02-30.
+        doc.problem(path, notice("%(date)s is not a date on the calendar", date=text))
         return None
 
 
@@ -355,11 +466,12 @@ def _timed_desk(doc: Document, path: tuple, desk_id: str, desks: dict[str, Desk]
     """Whether a desk named in the calendar exists and has hours the line works out."""
     desk = desks.get(desk_id)
     if desk is None:
-        doc.problem(path, f"unknown desk '{desk_id}'; known: {', '.join(sorted(desks))}")
+        doc.problem(path, _unknown_desk(desk_id, desks))
         return False
     if desk.hours is None or not desk.hours.known:
-        doc.problem(path, f"desk '{desk_id}' has no hours of its own (none, or varies), "
-                          "so the calendar cannot open or close it")
+        # TRANSLATORS: the calendar names a desk whose hours the line does not work out itself.
+        doc.problem(path, notice("desk '%(desk)s' has no hours of its own (none, or varies), "
+                                 "so the calendar cannot open or close it", desk=desk_id))
         return False
     return True
 
@@ -378,7 +490,8 @@ def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
         for day_path, text in written:
             day = _date(doc, day_path, text)
             if day in days:
-                doc.problem(day_path, f"{text} is listed twice")
+                # TRANSLATORS: the same date twice in one calendar entry's dates.
+                doc.problem(day_path, notice("%(date)s is listed twice", date=text))
             elif day is not None:
                 days.append(day)
         say = _text(doc, (*path, "say"), entry.get("say"))
@@ -396,14 +509,18 @@ def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
                 continue
             spans = _spans(doc, open_path, texts)
             if desk_id in shut:
-                doc.problem(open_path, f"desk '{desk_id}' is both closed and open in this entry")
+                # TRANSLATORS: one calendar entry both closes a desk and gives it special hours.
+                doc.problem(open_path, notice("desk '%(desk)s' is both closed and open in this entry",
+                                              desk=desk_id))
             elif spans:
                 settings.append((desk_id, DayHours(spans, say), open_path))
         for desk_id, day_hours, where in settings:
             for day in days:
                 if (desk_id, day) in taken:
-                    doc.problem(where, f"desk '{desk_id}' already has an entry for {day} "
-                                       f"(line {taken[desk_id, day]}); give each desk one per day")
+                    # TRANSLATORS: two calendar entries for one desk on one day; line is the first's.
+                    doc.problem(where, notice("desk '%(desk)s' already has an entry for %(day)s "
+                                              "(line %(line)s); give each desk one per day",
+                                              desk=desk_id, day=day, line=taken[desk_id, day]))
                 else:
                     taken[desk_id, day] = doc.line(path)
                     hours.setdefault(desk_id, {})[day] = day_hours
@@ -416,13 +533,13 @@ def _calendar(doc: Document, data: dict, desks: dict[str, Desk]) -> Calendar:
         first = _date(doc, (*path, "from"), item["from"])
         last = _date(doc, (*path, "until"), item["until"])
         if first and last and last < first:
-            doc.problem((*path, "until"), f"{last} comes before from: {first}")
+            # TRANSLATORS: an announcement's last day (until:) is before its first day (from:).
+            doc.problem((*path, "until"), notice("%(last)s comes before from: %(first)s", last=last, first=first))
         where = item["where"]
         named = frozenset() if where == GREETING else frozenset(where)
         for j, desk_id in enumerate([] if where == GREETING else where):
             if desk_id not in desks:
-                doc.problem((*path, "where", j),
-                            f"unknown desk '{desk_id}'; known: {', '.join(sorted(desks))}")
+                doc.problem((*path, "where", j), _unknown_desk(desk_id, desks))
         say = _text(doc, (*path, "say"), item["say"])
         if first and last:
             announcements.append(Announcement(first, last, say, where == GREETING, named, i))
@@ -444,22 +561,28 @@ def _build(doc: Document, text: str) -> Routes:
     line = data["line"]
     voice = line.get("voice", DEFAULT_VOICE)
     if voice not in JAPANESE_VOICES:
-        doc.problem(("line", "voice"),
-                    f"'{voice}' is not a Japanese voice Twilio offers; use one of: {', '.join(JAPANESE_VOICES)}")
+        # TRANSLATORS: line.voice names a voice that does not speak Japanese; voices lists those that do.
+        doc.problem(("line", "voice"), notice("'%(voice)s' is not a Japanese voice Twilio offers; "
+                                              "use one of: %(voices)s", voice=voice, voices=JAPANESE_VOICES))
     keys = Keys(**data.get("keys", {}))
     if keys.repeat == keys.top:
-        doc.problem(("keys",), "repeat and top must be different keys")
+        # TRANSLATORS: keys.repeat and keys.top are the same phone key.
+        doc.problem(("keys",), notice("repeat and top must be different keys"))
     if keys.transfer in (keys.repeat, keys.top):
-        doc.problem(("keys", "transfer"), "the transfer key must differ from repeat and top")
+        # TRANSLATORS: keys.transfer is the same phone key as keys.repeat or keys.top.
+        doc.problem(("keys", "transfer"), notice("the transfer key must differ from repeat and top"))
     if keys.sms in (keys.repeat, keys.top, keys.transfer):
-        doc.problem(("keys", "sms"), "the sms key must differ from repeat, top and transfer")
+        # TRANSLATORS: keys.sms is the same phone key as keys.repeat, keys.top or keys.transfer.
+        doc.problem(("keys", "sms"), notice("the sms key must differ from repeat, top and transfer"))
     desks = {desk_id: _desk(doc, desk_id, d) for desk_id, d in data["desks"].items()}
     menus = {}
     for menu_id, menu in data["menus"].items():
         menus[menu_id] = _menu(doc, menu_id, menu, keys, desks, data["menus"])
     targets_known = all(o.menu in menus for m in menus.values() for o in m.options if o.menu)
     for menu_id in sorted(set(menus) - _reachable(menus)) if targets_known else ():
-        doc.problem(("menus", menu_id), f"menu '{menu_id}' cannot be reached from the top menu")
+        # TRANSLATORS: no choice on any menu leads to this menu, so callers never hear it.
+        doc.problem(("menus", menu_id), notice("menu '%(menu)s' cannot be reached from the top menu",
+                                               menu=menu_id))
     return Routes(
         voice=voice,
         greeting=_text(doc, ("line", "greeting"), line["greeting"]),

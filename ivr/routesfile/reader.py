@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..core.notices import ENGLISH, Notice, in_locale, language_of, notice, pnotice
+
 Path = tuple[str | int, ...]
 STR_TAG = "tag:yaml.org,2002:str"
 MAX_BYTES = 1024 * 1024  # a Kubernetes ConfigMap holds 1 MiB; the shipped routes.yaml is about 10 KB
@@ -22,17 +24,50 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an operator's file, where it is and what would be valid."""
+    """One thing wrong in an operator's file, where it is and what would be valid.
+
+    `str(problem)` is English; `problem.text(locale)` is the same line in a locale ("ja") and
+    `problem.message_in(locale)` the message alone. Lint warnings are Problems too.
+
+    Adding a message: write it as a whole sentence with named placeholders,
+    `notice("unknown desk %(desk)s; known: %(known)s", desk=repr(name), known=sorted(desks))`
+    (ivr.core.notices), with a `# TRANSLATORS:` comment on the line above saying what it is
+    about, and pass it as the message. It is stored with its parameters and rendered on demand
+    (a list parameter is joined in the locale's way), never glued from translated pieces. Then
+    refresh the operators catalog and translate the new entry (README, "Operator messages in
+    Japanese"); tests/test_operator_messages.py fails until the entry is translated. A plain
+    str still works, but stays English in every locale.
+    """
 
     file: str
     line: int
     path: Path
-    message: str
+    message: str  # English; a Notice when it can be said in other locales
 
     def __str__(self) -> str:
+        return self.text(ENGLISH)
+
+    def message_in(self, locale: str | None) -> str:
+        """The message alone, in a locale ("ja" gives Japanese; English where it has no catalog)."""
+        return in_locale(self.message, locale)
+
+    def where_in(self, locale: str | None) -> str:
+        """The key path, and outside English where it points in words: menus.top.options."2".desk
+        （メニュー top のキー2の選択肢の窓口）."""
         where = format_path(self.path)
-        return f"{self.file}:{self.line}: {where}: {self.message}" if where else (
-            f"{self.file}:{self.line}: {self.message}"
+        if not where or language_of(locale) == ENGLISH:
+            return where
+        # TRANSLATORS: a key path of routes.yaml, kept as written so it can be found in the file,
+        # then where it points in words, e.g. menus.top.options."2".desk（メニュー top のキー2の選択肢の窓口）.
+        return pnotice("where", "%(path)s (%(words)s)", path=where,
+                       words=describe_path(self.path, locale)).render(locale)
+
+    def text(self, locale: str | None) -> str:
+        """The whole line in a locale: FILE:LINE: KEY PATH: message."""
+        where = self.where_in(locale)
+        message = self.message_in(locale)
+        return f"{self.file}:{self.line}: {where}: {message}" if where else (
+            f"{self.file}:{self.line}: {message}"
         )
 
 
@@ -47,6 +82,149 @@ def format_path(path: Path) -> str:
         else:
             parts.append(("." if parts else "") + f'"{part}"')
     return "".join(parts)
+
+
+# What each key of routes.yaml is, in words, for describe_path.
+_FIELDS = {
+    # TRANSLATORS: the parts of a key path in words (ja: 「回線の設定」…), joined by the "where"
+    # separator. line: the line's own settings.
+    "line": pnotice("field", "the line's settings"),
+    # TRANSLATORS: a part of a key path: the voice Twilio speaks with.
+    "voice": pnotice("field", "voice"),
+    # TRANSLATORS: a part of a key path: the greeting every caller hears first.
+    "greeting": pnotice("field", "greeting"),
+    # TRANSLATORS: a part of a key path: the sentence saying the center only takes advertising email.
+    "scope_statement": pnotice("field", "scope statement"),
+    # TRANSLATORS: a part of a key path: how long the line waits and how often it asks again.
+    "input": pnotice("field", "input settings"),
+    # TRANSLATORS: a part of a key path: which phone keys do what on every menu.
+    "keys": pnotice("field", "key settings"),
+    # TRANSLATORS: a part of a key path: the list of desks (the places callers are told to call).
+    "desks": pnotice("field", "desks"),
+    # TRANSLATORS: a part of a key path: a desk's name.
+    "name": pnotice("field", "name"),
+    # TRANSLATORS: a part of a key path: how a desk's name is read aloud.
+    "reading": pnotice("field", "reading"),
+    # TRANSLATORS: a part of a key path: what a desk is for, said in its answer.
+    "about": pnotice("field", "description"),
+    # TRANSLATORS: a part of a key path: a desk's phone number.
+    "phone": pnotice("field", "phone number"),
+    # TRANSLATORS: a part of a key path: a desk's email address.
+    "email": pnotice("field", "email address"),
+    # TRANSLATORS: a part of a key path: how a desk's email address is said in words.
+    "email_reading": pnotice("field", "reading of the email address"),
+    # TRANSLATORS: a part of a key path: what calling a desk costs.
+    "fee": pnotice("field", "cost"),
+    # TRANSLATORS: a part of a key path: extra sentences said in a desk's answer.
+    "notes": pnotice("field", "notes"),
+    # TRANSLATORS: a part of a key path: whether the center itself takes this trouble.
+    "in_scope": pnotice("field", "taken by the center"),
+    # TRANSLATORS: a part of a key path: a desk's web page.
+    "url": pnotice("field", "web page"),
+    # TRANSLATORS: a part of a key path: a desk's opening hours.
+    "hours": pnotice("field", "opening hours"),
+    # TRANSLATORS: a part of a key path: the days of the week a desk opens.
+    "days": pnotice("field", "days of the week"),
+    # TRANSLATORS: a part of a key path: the spans of time a desk is open, e.g. 10:00-12:00.
+    "open": pnotice("field", "opening spans"),
+    # TRANSLATORS: a part of a key path: the days a desk is closed (holidays, the year-end break).
+    "closed": pnotice("field", "days closed"),
+    # TRANSLATORS: a part of a key path: opening hours given as a sentence, for desks whose hours vary.
+    "varies": pnotice("field", "hours in words"),
+    # TRANSLATORS: a part of a key path: whether the call may be put through to the desk.
+    "transfer": pnotice("field", "transfer"),
+    # TRANSLATORS: a part of a key path: the menus callers choose from with keys.
+    "menus": pnotice("field", "menus"),
+    # TRANSLATORS: a part of a key path: the sentence before a menu's choices.
+    "intro": pnotice("field", "introduction"),
+    # TRANSLATORS: a part of a key path: a menu's choices.
+    "options": pnotice("field", "choices"),
+    # TRANSLATORS: a part of a key path: the words that name a choice in a menu.
+    "label": pnotice("field", "label"),
+    # TRANSLATORS: a part of a key path: the sentence said before a choice's answer.
+    "lead": pnotice("field", "lead-in"),
+    # TRANSLATORS: a part of a key path: the desk a choice leads to.
+    "desk": pnotice("field", "desk it leads to"),
+    # TRANSLATORS: a part of a key path: the menu a choice leads to.
+    "menu": pnotice("field", "menu it leads to"),
+    # TRANSLATORS: a part of a key path: words callers may say for a choice.
+    "says": pnotice("field", "words callers say"),
+    # TRANSLATORS: a part of a key path: whether a choice's words win over every other (the police).
+    "urgent": pnotice("field", "urgent"),
+    # TRANSLATORS: a part of a key path: the dated closures and special hours.
+    "calendar": pnotice("field", "calendar"),
+    # TRANSLATORS: a part of a key path: the dated announcements.
+    "announcements": pnotice("field", "announcements"),
+    # TRANSLATORS: a part of a key path: the one date of a calendar entry.
+    "date": pnotice("field", "date"),
+    # TRANSLATORS: a part of a key path: the dates of a calendar entry.
+    "dates": pnotice("field", "dates"),
+    # TRANSLATORS: a part of a key path: a sentence said to callers on those dates.
+    "say": pnotice("field", "what callers hear"),
+    # TRANSLATORS: a part of a key path: the first day an announcement is said.
+    "from": pnotice("field", "first day"),
+    # TRANSLATORS: a part of a key path: the last day an announcement is said.
+    "until": pnotice("field", "last day"),
+    # TRANSLATORS: a part of a key path: where an announcement is said (after the greeting, or before desks' answers).
+    "where": pnotice("field", "where it is said"),
+}
+_CALENDAR_FIELDS = {
+    # TRANSLATORS: a part of a key path: the desks a calendar entry closes on its dates.
+    "closed": pnotice("calendar field", "desks closed"),
+    # TRANSLATORS: a part of a key path: the special hours a calendar entry sets on its dates.
+    "open": pnotice("calendar field", "special hours"),
+}
+_KEY_FIELDS = {
+    # TRANSLATORS: a part of a key path: the key that repeats a menu or an answer.
+    "repeat": pnotice("key field", "repeat key"),
+    # TRANSLATORS: a part of a key path: the key that goes back to the first menu.
+    "top": pnotice("key field", "first-menu key"),
+    # TRANSLATORS: a part of a key path: the key that puts the call through to a desk.
+    "transfer": pnotice("key field", "transfer key"),
+    # TRANSLATORS: a part of a key path: the key that asks for a text message.
+    "sms": pnotice("key field", "text message key"),
+}
+
+
+def describe_path(path: Path, locale: str | None) -> str:
+    """Where a key path points, in words of a locale: メニュー top のキー2の選択肢の窓口."""
+    parts: list[str] = []
+    path = tuple(path)
+    i = 0
+    while i < len(path):
+        part, after = path[i], path[i + 1] if i + 1 < len(path) else None
+        step = 1
+        if part == "desks" and after is not None:
+            # TRANSLATORS: a part of a key path: one desk, by its id in routes.yaml (ja: 窓口 center).
+            said, step = notice("desk %(id)s", id=after), 2
+        elif part == "menus" and after is not None:
+            # TRANSLATORS: a part of a key path: one menu, by its id in routes.yaml (ja: メニュー top).
+            said, step = notice("menu %(id)s", id=after), 2
+        elif part == "options" and after is not None:
+            # TRANSLATORS: a part of a key path: a menu's choice on one phone key (ja: キー2の選択肢).
+            said, step = notice("the choice on key %(key)s", key=after), 2
+        elif part == "calendar" and isinstance(after, int):
+            # TRANSLATORS: a part of a key path: one entry of the calendar, counted from 1 (ja: 予定の1件目).
+            said, step = notice("calendar entry %(number)s", number=after + 1), 2
+        elif part == "announcements" and isinstance(after, int):
+            # TRANSLATORS: a part of a key path: one announcement, counted from 1 (ja: お知らせの1件目).
+            said, step = notice("announcement %(number)s", number=after + 1), 2
+        elif part == "open" and path[0] == "calendar" and isinstance(after, str):
+            # TRANSLATORS: a part of a key path: the special hours a calendar entry gives one desk.
+            said, step = notice("special hours of desk %(id)s", id=after), 2
+        elif isinstance(part, int):
+            # TRANSLATORS: a part of a key path: one item of a list, counted from 1 (ja: 2つ目).
+            said = notice("item %(number)s", number=part + 1)
+        elif path[0] == "keys" and part in _KEY_FIELDS:
+            said = _KEY_FIELDS[part]
+        elif path[0] == "calendar" and part in _CALENDAR_FIELDS:
+            said = _CALENDAR_FIELDS[part]
+        else:
+            said = _FIELDS.get(part, part)
+        parts.append(in_locale(said, locale))
+        i += step
+    # TRANSLATORS: joins the parts of a key path in words, outer first (ja: の).
+    return pnotice("where", " > ").render(locale).join(parts)
 
 
 @dataclass
@@ -80,7 +258,9 @@ class _Refused(Exception):
 
 def too_large(size: int) -> str:
     """Why a file of `size` bytes is refused."""
-    return (f"the file is {size:,} bytes; a routes file may be at most {MAX_BYTES:,} bytes (1 MiB)")
+    # TRANSLATORS: a routes file that is too big is refused; sizes in bytes with thousands separators.
+    return notice("the file is %(size)s bytes; a routes file may be at most %(most)s bytes (1 MiB)",
+                  size=f"{size:,}", most=f"{MAX_BYTES:,}")
 
 
 def _screen(text: str, file: str) -> None:
@@ -113,23 +293,66 @@ def _screen(text: str, file: str) -> None:
                 top[4] += 1
         line = event.start_mark.line + 1
 
-        def refuse(message: str) -> None:
+        def refuse(message: Notice) -> None:
             raise _Refused(Problem(file, line, path, message))
 
         if isinstance(event, yaml.AliasEvent):
-            refuse(f"an alias (*{event.anchor}) repeats another part of the file; anchors and "
-                   "aliases are not allowed in routes.yaml: write the value out in full")
+            # TRANSLATORS: YAML's *name (an alias) is refused; name is what the file wrote after *.
+            refuse(notice("an alias (*%(name)s) repeats another part of the file; anchors and "
+                          "aliases are not allowed in routes.yaml: write the value out in full",
+                          name=event.anchor))
         if event.anchor is not None:
-            refuse(f"an anchor (&{event.anchor}) names a part of the file for aliases; anchors and "
-                   "aliases are not allowed in routes.yaml: write the value out in full")
+            # TRANSLATORS: YAML's &name (an anchor) is refused; name is what the file wrote after &.
+            refuse(notice("an anchor (&%(name)s) names a part of the file for aliases; anchors and "
+                          "aliases are not allowed in routes.yaml: write the value out in full",
+                          name=event.anchor))
         if key_node and not isinstance(event, yaml.ScalarEvent):
-            refuse("a key must be text, not a list or a mapping")
+            # TRANSLATORS: a YAML key written as a list or a mapping ([…] or {…}).
+            refuse(notice("a key must be text, not a list or a mapping"))
         if values > MAX_VALUES:
-            refuse(f"more than {MAX_VALUES:,} keys and values; routes.yaml needs far fewer")
+            # TRANSLATORS: the file has too many keys and values in all; most is e.g. 5,000.
+            refuse(notice("more than %(most)s keys and values; routes.yaml needs far fewer",
+                          most=f"{MAX_VALUES:,}"))
         if isinstance(event, yaml.CollectionStartEvent):
             if len(frames) >= MAX_DEPTH:
-                refuse(f"lists and mappings are nested more than {MAX_DEPTH} deep")
+                # TRANSLATORS: lists and mappings inside each other too many levels deep.
+                refuse(notice("lists and mappings are nested more than %(most)s deep", most=MAX_DEPTH))
             frames.append([path, isinstance(event, yaml.MappingStartEvent), True, None, 0])
+
+
+# The YAML parser's commonest reasons, so they can be said in the operators' language.
+_YAML_REASONS = {
+    # TRANSLATORS: YAML parser: a list in [ ] is not closed or lacks a comma.
+    "did not find expected ',' or ']'": pnotice("yaml", "did not find expected ',' or ']'"),
+    # TRANSLATORS: YAML parser: a mapping in { } is not closed or lacks a comma.
+    "did not find expected ',' or '}'": pnotice("yaml", "did not find expected ',' or '}'"),
+    # TRANSLATORS: YAML parser: a line is indented wrongly, so no key is found where one must be.
+    "did not find expected key": pnotice("yaml", "did not find expected key"),
+    # TRANSLATORS: YAML parser: a list's items must each start with "- " at the same indentation.
+    "did not find expected '-' indicator": pnotice("yaml", "did not find expected '-' indicator"),
+    # TRANSLATORS: YAML parser: a value is missing after a key or a "- ".
+    "did not find expected node content": pnotice("yaml", "did not find expected node content"),
+    # TRANSLATORS: YAML parser: a key is not followed by ":".
+    "could not find expected ':'": pnotice("yaml", "could not find expected ':'"),
+    # TRANSLATORS: YAML parser: a second ":" on one line (write the value in quotes).
+    "mapping values are not allowed in this context": pnotice(
+        "yaml", "mapping values are not allowed in this context"),
+    # TRANSLATORS: YAML parser: "- " where a list cannot start.
+    "block sequence entries are not allowed in this context": pnotice(
+        "yaml", "block sequence entries are not allowed in this context"),
+    # TRANSLATORS: YAML parser: a tab, or a character such as @ or ` that YAML reserves, starts a value.
+    "found character that cannot start any token": pnotice(
+        "yaml", "found character that cannot start any token"),
+    # TRANSLATORS: YAML parser: the file ends inside quotes or brackets.
+    "found unexpected end of stream": pnotice("yaml", "found unexpected end of stream"),
+    # TRANSLATORS: YAML parser: a backslash in "…" that YAML does not know.
+    "found unknown escape character": pnotice("yaml", "found unknown escape character"),
+}
+
+
+def yaml_reason(reason: str) -> str:
+    """The parser's reason, as a Notice where it is one of the commonest."""
+    return _YAML_REASONS.get(reason, reason)
 
 
 def read_yaml(text: str, file: str) -> Document:
@@ -147,14 +370,20 @@ def read_yaml(text: str, file: str) -> Document:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc)
+        reason = yaml_reason(getattr(exc, "problem", None) or str(exc))
         context = getattr(exc, "context_mark", None)
         if context is not None and context.line + 1 != line:
-            reason += f" (in what starts on line {context.line + 1})"
-        doc.problems.append(Problem(file, line, (), f"not valid YAML: {reason}"))
+            # TRANSLATORS: the YAML parser's reason, then the line where the unfinished part began.
+            message = notice("not valid YAML: %(reason)s (in what starts on line %(start)s)",
+                             reason=reason, start=context.line + 1)
+        else:
+            # TRANSLATORS: the YAML parser's reason why the file cannot be read.
+            message = notice("not valid YAML: %(reason)s", reason=reason)
+        doc.problems.append(Problem(file, line, (), message))
         return doc
     if root is None:
-        doc.problems.append(Problem(file, 1, (), "the file is empty"))
+        # TRANSLATORS: routes.yaml has nothing in it.
+        doc.problems.append(Problem(file, 1, (), notice("the file is empty")))
         return doc
     # Scalars other than text (numbers, true/false) are built by a constructor of this call's own.
     doc.data = _convert(root, (), doc, yaml.SafeLoader(""))
@@ -171,7 +400,8 @@ def _convert(node: yaml.Node, path: Path, doc: Document, scalars: yaml.SafeLoade
                 shown = getattr(key_node, "value", "?")
                 doc.problems.append(Problem(
                     doc.file, line, (*path, str(shown)),
-                    f"key {shown} must be text: write it in quotes, \"{shown}\":",
+                    # TRANSLATORS: a key YAML read as a number or true/false, e.g. 2: instead of "2":.
+                    notice("key %(key)s must be text: write it in quotes, \"%(key)s\":", key=shown),
                 ))
                 continue
             key = key_node.value
@@ -179,7 +409,9 @@ def _convert(node: yaml.Node, path: Path, doc: Document, scalars: yaml.SafeLoade
             if key in out:
                 doc.problems.append(Problem(
                     doc.file, line, child,
-                    f"key '{key}' is used twice (first on line {doc.lines[child]})",
+                    # TRANSLATORS: the same key twice in one mapping; first is the line of the first.
+                    notice("key '%(key)s' is used twice (first on line %(first)s)",
+                           key=key, first=doc.lines[child]),
                 ))
                 continue
             doc.lines[child] = line

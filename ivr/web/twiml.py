@@ -12,6 +12,7 @@ from twilio.twiml.voice_response import Say, VoiceResponse
 
 from ..core.flow import CallFlow, Position, Step
 from ..core.hours import in_japan
+from ..core.notices import Conjunction, notice
 from ..core.paths import walk
 from ..core.readings import Segment, Words
 from ..core.routes import LANGUAGE, TOP_MENU
@@ -121,21 +122,26 @@ def oversized_says(flow: CallFlow, moments: Iterable[datetime], share: float = 1
     routes = flow.routes
     found: dict[tuple, tuple[tuple[int, int], str]] = {}  # where → (largest size, problem's message)
 
-    def over(size: tuple[int, int]) -> list[str]:
+    def over(size: tuple[int, int]) -> Conjunction:
         characters, encoded = size
         why = []
         if characters > SAY_CHARACTERS * share:
-            why.append(f"{characters:,} characters (Twilio speaks at most {SAY_CHARACTERS:,})")
+            # TRANSLATORS: one reason a <Say> is too long: characters spoken, and Twilio's limit.
+            why.append(notice("%(count)s characters (Twilio speaks at most %(most)s)",
+                              count=f"{characters:,}", most=f"{SAY_CHARACTERS:,}"))
         if encoded > SAY_URL_ENCODED * share:
-            why.append(f"{encoded:,} characters URL-encoded (Twilio warns over {SAY_URL_ENCODED:,})")
-        return why
+            # TRANSLATORS: one reason a <Say> is too long: its URL-encoded size, and Twilio's limit.
+            why.append(notice("%(count)s characters URL-encoded (Twilio warns over %(most)s)",
+                              count=f"{encoded:,}", most=f"{SAY_URL_ENCODED:,}"))
+        return Conjunction(why)
 
     def report(where: tuple, size: tuple[int, int], message: str) -> None:
         if where not in found or size > found[where][0]:
             found[where] = (size, message)
 
     def measure(where: tuple, segments: tuple[Segment, ...],
-                dated: list[tuple[tuple, tuple[Segment, ...]]] = (), said: str = "") -> None:
+                dated: list[tuple[tuple, tuple[Segment, ...]]] = (), day: date | None = None,
+                answer: tuple | None = None) -> None:
         size = say_size(segments, routes.voice)
         why = over(size)
         if not why:
@@ -144,8 +150,10 @@ def oversized_says(flow: CallFlow, moments: Iterable[datetime], share: float = 1
         parts = sorted(((say_size(text, routes.voice), path) for path, text in dated), reverse=True)
         rest = (size[0] - sum(p[0][0] for p in parts), size[1] - sum(p[0][1] for p in parts))
         if over(rest):
-            report(where, size, "what callers hear here is too long for one <Say>: "
-                   + " and ".join(why) + "; shorten its texts")
+            # TRANSLATORS: a menu or answer too long for one <Say> (one stretch of Twilio's speech);
+            # why says by how much.
+            report(where, size, notice("what callers hear here is too long for one <Say>: %(why)s; "
+                                       "shorten its texts", why=why))
             return
         blamed, left = [], size
         for (characters, encoded), path in parts:
@@ -156,26 +164,47 @@ def oversized_says(flow: CallFlow, moments: Iterable[datetime], share: float = 1
         blamed.sort(key=lambda path: routes.line(*path))
         for path in blamed:
             others = [format_path(p) for p in blamed if p != path]
-            report(path, size, f"said {said}, it makes what callers hear there too long for one "
-                   f"<Say>: {' and '.join(why)}; shorten it"
-                   + (f" and the other dated texts said with it: {', '.join(others)}" if others else ""))
+            report(path, size, _dated_too_long(day, answer, why, others))
 
     calendar = routes.calendar
     for moment in moments:
         day = in_japan(moment).date()
         greeting = [(("announcements", a.index, "say"), flow.announcements((a,)))
                     for a in calendar.at_greeting(day)]
-        measure(("line", "greeting"), flow.start(moment).speech, greeting, f"on {day} after the greeting")
+        measure(("line", "greeting"), flow.start(moment).speech, greeting, day)
         for menu in routes.menus.values():
             if menu.id != TOP_MENU:
                 measure(("menus", menu.id), flow.menu_speech(menu))
         for path in walk(flow, moment):
             where = ("menus", path.menus[-1], "options", path.keys[-1])
-            measure(where, path.answer, dated_texts(flow, path.desk, day),
-                    f"on {day} in the answer at {format_path(where)}")
+            measure(where, path.answer, dated_texts(flow, path.desk, day), day, where)
     problems = [Problem(routes.source, routes.line(*where), where, message)
                 for where, (_, message) in found.items()]
     return sorted(problems, key=lambda p: p.line)
+
+
+def _dated_too_long(day: date, answer: tuple | None, why: Conjunction, others: list[str]) -> str:
+    """Why a dated text (an announcement, a closure's say:) makes what callers hear too long."""
+    if answer is None and not others:
+        # TRANSLATORS: an announcement said after the greeting makes it too long for one <Say>;
+        # why says by how much.
+        return notice("said on %(day)s after the greeting, it makes what callers hear there too long "
+                      "for one <Say>: %(why)s; shorten it", day=day, why=why)
+    if answer is None:
+        # TRANSLATORS: as above, with the other dated texts said with it (key paths).
+        return notice("said on %(day)s after the greeting, it makes what callers hear there too long "
+                      "for one <Say>: %(why)s; shorten it and the other dated texts said with it: "
+                      "%(others)s", day=day, why=why, others=others)
+    if not others:
+        # TRANSLATORS: a dated text said in a desk's answer makes it too long for one <Say>; where
+        # is the key path of the menu choice; why says by how much.
+        return notice("said on %(day)s in the answer at %(where)s, it makes what callers hear there "
+                      "too long for one <Say>: %(why)s; shorten it", day=day,
+                      where=format_path(answer), why=why)
+    # TRANSLATORS: as above, with the other dated texts said with it (key paths).
+    return notice("said on %(day)s in the answer at %(where)s, it makes what callers hear there too "
+                  "long for one <Say>: %(why)s; shorten it and the other dated texts said with it: "
+                  "%(others)s", day=day, where=format_path(answer), why=why, others=others)
 
 
 def dated_texts(flow: CallFlow, desk: str, day: date) -> list[tuple[tuple, tuple[Segment, ...]]]:
