@@ -167,10 +167,12 @@ def entry_rows(routes: Routes, today: date) -> list[EntryRow]:
 def announcement_rows(routes: Routes, today: date) -> list[EntryRow]:
     rows = []
     for a in routes.calendar.announcements:
-        # TRANSLATORS: where an announcement is said: after the greeting, on every call.
-        where = tr("after the greeting") if a.greeting else tr(
+        if a.greeting:
+            # TRANSLATORS: where an announcement is said: after the greeting, on every call.
+            where = tr("after the greeting")
+        else:
             # TRANSLATORS: where an announcement is said: before these desks' answers.
-            "before the answers of %(desks)s", desks=desk_names(routes, sorted(a.desks)))
+            where = tr("before the answers of %(desks)s", desks=desk_names(routes, sorted(a.desks)))
         rows.append(EntryRow(a.index, f"{day_text(a.first)}〜{day_text(a.last)}", where, words(a.say),
                              a.last < today, a.on(today)))
     return rows

@@ -18,7 +18,7 @@ from .describe import (announcement_rows, calendar_days, desks_now, entry_rows, 
                        problem_rows)
 from .forms import ActionForm, MessageForm
 from .i18n import tr
-from .menus import svg
+from .menus import menu_title, svg
 from ..operators.tree import words
 
 bp = Blueprint("pages", __name__)
@@ -84,7 +84,8 @@ def menus():
     loaded = site.load(text if shown == "draft" else version.text)
     if not loaded.ok:
         loaded, shown = site.load(version.text), "published"
-    return render_template("menus.html", routes=loaded.flow.routes, shown=shown, draft=draft, words=words)
+    return render_template("menus.html", routes=loaded.flow.routes, shown=shown, draft=draft, words=words,
+                           menu_title=menu_title)
 
 
 @bp.route("/menus.svg")
