@@ -18,7 +18,7 @@ from .forms import ActionForm, LoginForm
 from .i18n import ptr, tr
 
 bp = Blueprint("auth", __name__)
-PUBLIC = {"auth.login", "static"}
+PUBLIC = {"auth.login", "auth.healthz", "static"}
 
 
 def console():
@@ -84,6 +84,12 @@ def requires(role: str):
 
 def _client_address() -> str:
     return request.remote_addr or "unknown"
+
+
+@bp.route("/healthz")
+def healthz():
+    """For the probes: the console answers (no database, no session)."""
+    return {"status": "ok"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
