@@ -21,7 +21,7 @@ from ..records.versions import UnknownVersion
 from ..routesfile.loader import RoutesError
 from ..web.published import publish_checked
 from .auth import audit, console, requires
-from .describe import (announcement_rows, change_rows, day_text, desk_names, entry_rows,
+from .describe import (announcement_rows, change_rows, day_text, desk_names, entry_rows, join,
                        problem_rows, spoken, worked_out)
 from .editing import (ALL, GREETING, EditError, add_announcement, add_closure, add_special_hours,
                       clear_day, remove_entry, update_desk)
@@ -128,7 +128,7 @@ def closure():
         return _calendar_page({"closure": form}, rest, 400)
     # TRANSLATORS: a closure was added to the draft; callers hear nothing of it until it is published.
     flash(tr("Added to the draft: %(desks)s closed on %(days)s. Callers hear it once the draft is published.",
-             desks=names, days="、".join(day_text(d) for d in days)))
+             desks=names, days=join(day_text(d) for d in days)))
     return redirect(url_for("changes.calendar"))
 
 
@@ -147,7 +147,7 @@ def special():
     if problems:
         return _calendar_page({"special": form}, _attach(form, problems, "calendar", index), 400)
     # TRANSLATORS: special hours were added to the draft.
-    flash(tr("Added to the draft: special hours on %(days)s.", days="、".join(day_text(d) for d in days)))
+    flash(tr("Added to the draft: special hours on %(days)s.", days=join(day_text(d) for d in days)))
     return redirect(url_for("changes.calendar"))
 
 
@@ -311,7 +311,7 @@ def desk(desk_id: str):
         abort(404)
     form = DeskForm()
     if request.method == "GET":
-        from .describe import spans_text
+        from .describe import clock
         from ..operators.tree import words
 
         form.name.data, form.reading.data = found.name, found.reading if found.reading != found.name else ""
@@ -322,7 +322,7 @@ def desk(desk_id: str):
         form.in_scope.data, form.transfer.data = found.in_scope, found.transfer
         if worked_out(found):
             form.days.data = _days_text(found.hours)
-            form.spans.data = " ".join(spans_text((s,)).replace("〜", "-") for s in found.hours.spans)
+            form.spans.data = " ".join(f"{clock(s.start)}-{clock(s.end)}" for s in found.hours.spans)
             form.closed_holidays.data = found.hours.closed_on_holidays
             form.closed_year_end.data = found.hours.closed_year_end
         return render_template("desk.html", form=form, desk=found, problems=[], hours_form=worked_out(found))

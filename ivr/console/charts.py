@@ -11,6 +11,7 @@ from datetime import datetime
 from ..core.hours import JAPAN
 from ..core.routes import Routes
 from ..records.report import MonthlyReport, japanese_font
+from .describe import month_text
 from .i18n import tr
 
 
@@ -108,8 +109,8 @@ def report_png(report: MonthlyReport, calls: list[dict], routes: Routes) -> byte
     view = report_view(report, calls, routes)
     figure, axes = plt.subplots(3, 2, figsize=(12, 12), dpi=90)
     year, month = report.month.split("-")
-    # TRANSLATORS: the title of the report's charts: %(year)s年%(month)s月 and the number of calls.
-    figure.suptitle(tr("Calls in %(month)s: %(calls)s", month=f"{int(year)}年{int(month)}月",
+    # TRANSLATORS: the title of the report's charts: the month and the number of calls.
+    figure.suptitle(tr("Calls in %(month)s: %(calls)s", month=month_text(datetime(int(year), int(month), 1).date()),
                        calls=report.calls))
     first = datetime(int(year), int(month), 1)
     days = range(1, 32 if first.month != 2 else 30)

@@ -16,7 +16,6 @@ from ..operators.tree import words
 from .i18n import ptr, tr
 
 LOCALE = "ja"
-WEEKDAYS = "月火水木金土日"
 
 
 @cache
@@ -33,12 +32,44 @@ def clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}" if minute < 24 * 60 else "24:00"
 
 
+def join(items) -> str:
+    """Names or values joined in the operators' language (「a、b」)."""
+    # TRANSLATORS: joins names or values in a list, e.g. 「a、b」.
+    return ptr("list", ", ").join(items)
+
+
+def joined_parts(items) -> str:
+    """Parts of a description joined (「a；b」)."""
+    # TRANSLATORS: joins the parts of a description, e.g. 「休業：A；B：10:00〜11:00に受付」.
+    return ptr("list", "; ").join(items)
+
+
+def span_text(start: str, end: str) -> str:
+    # TRANSLATORS: a span of time or days, e.g. 「10:00〜12:00」 or 「12月1日〜12月3日」.
+    return tr("%(start)s to %(end)s", start=start, end=end)
+
+
 def spans_text(spans: tuple[Span, ...]) -> str:
-    return "、".join(f"{clock(s.start)}〜{clock(s.end)}" for s in spans)
+    return join(span_text(clock(s.start), clock(s.end)) for s in spans)
 
 
 def day_text(day: date) -> str:
-    return f"{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
+    from babel.dates import format_date
+
+    # TRANSLATORS: a Babel date pattern for a day on the console's pages (ja: M月d日（E） → 12月8日（火）).
+    return format_date(day, ptr("date pattern", "EEE, MMM d"), locale=LOCALE)
+
+
+def month_text(day: date) -> str:
+    from babel.dates import format_date
+
+    # TRANSLATORS: a Babel date pattern for a month (ja: y年M月 → 2026年12月).
+    return format_date(day, ptr("month pattern", "MMMM y"), locale=LOCALE)
+
+
+def with_desk(what: str, desk: str) -> str:
+    # TRANSLATORS: a change and the desk it concerns, e.g. 「追加（消費者ホットライン）」.
+    return tr("%(what)s (%(desk)s)", what=what, desk=desk)
 
 
 def moment_text(moment: datetime) -> str:
@@ -134,7 +165,7 @@ def calendar_days(flow: CallFlow, start: date, count: int = 30) -> tuple[list[De
 
 
 def desk_names(routes: Routes, ids) -> str:
-    return "、".join(routes.desks[i].name if i in routes.desks else i for i in ids)
+    return join(routes.desks[i].name if i in routes.desks else i for i in ids)
 
 
 @dataclass(frozen=True)
@@ -159,7 +190,7 @@ def entry_rows(routes: Routes, today: date) -> list[EntryRow]:
             # TRANSLATORS: a calendar entry's special hours for one desk.
             parts.append(tr("%(desk)s open %(spans)s", desk=desk_names(routes, [desk]),
                             spans=spans_text(hours.spans)))
-        rows.append(EntryRow(entry.index, "、".join(day_text(d) for d in entry.dates), "；".join(parts),
+        rows.append(EntryRow(entry.index, join(day_text(d) for d in entry.dates), joined_parts(parts),
                              words(entry.say), max(entry.dates) < today, today in entry.dates))
     return rows
 
@@ -173,7 +204,7 @@ def announcement_rows(routes: Routes, today: date) -> list[EntryRow]:
         else:
             # TRANSLATORS: where an announcement is said: before these desks' answers.
             where = tr("before the answers of %(desks)s", desks=desk_names(routes, sorted(a.desks)))
-        rows.append(EntryRow(a.index, f"{day_text(a.first)}〜{day_text(a.last)}", where, words(a.say),
+        rows.append(EntryRow(a.index, span_text(day_text(a.first), day_text(a.last)), where, words(a.say),
                              a.last < today, a.on(today)))
     return rows
 
@@ -233,10 +264,12 @@ def change_rows(changes: list[Change], old: Routes, new: Routes) -> list[ChangeR
             where = tr("Keys %(keys)s", keys=" → ".join(change.where.split("-")))
         if change.kind == "added":
             # TRANSLATORS: a path or menu that is new in the draft.
-            summary = tr("new") + (f"（{desk(change.new_desk)}）" if change.new_desk else "")
+            summary = tr("new")
+            summary = with_desk(summary, desk(change.new_desk)) if change.new_desk else summary
         elif change.kind == "removed":
             # TRANSLATORS: a path or menu the draft removes.
-            summary = tr("removed") + (f"（{desk(change.old_desk)}）" if change.old_desk else "")
+            summary = tr("removed")
+            summary = with_desk(summary, desk(change.old_desk)) if change.old_desk else summary
         elif change.old_desk != change.new_desk:
             # TRANSLATORS: a path that now leads to another desk.
             summary = tr("now leads to %(new)s (was %(old)s)", new=desk(change.new_desk), old=desk(change.old_desk))

@@ -4,6 +4,7 @@ templates; messages are translated when shown."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
@@ -14,6 +15,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from .i18n import lazy_tr
 
 SPANS = re.compile(r"\d{1,2}:\d{2}-\d{1,2}:\d{2}")
+# Spans as operators type them: full-width digits and colons (NFKC), wave dashes for hyphens,
+# the ideographic comma between spans.
+_DASHES = (chr(0x301C), "~")
+_BETWEEN = re.compile("[\\s," + chr(0x3001) + "]+")
+
+
+def spans_typed(text: str | None) -> list[str]:
+    """The spans an operator typed, as routes.yaml writes them: ["10:00-12:00", …]."""
+    text = unicodedata.normalize("NFKC", text or "")
+    for dash in _DASHES:
+        text = text.replace(dash, "-")
+    return [s for s in _BETWEEN.split(text) if s]
 # TRANSLATORS: a form field left empty.
 REQUIRED = lazy_tr("Please fill this in.")
 # TRANSLATORS: a date field that is not a date.
@@ -86,8 +99,7 @@ class SpecialHoursForm(DaysMixin, FlaskForm):
             raise ValidationError(lazy_tr("Write the hours like 10:00-12:00 13:00-15:00."))
 
     def span_list(self) -> list[str]:
-        return [s for s in re.split(r"[\s,、]+", (self.spans.data or "").replace("〜", "-")
-                                    .replace("～", "-").replace("：", ":")) if s]
+        return spans_typed(self.spans.data)
 
 
 class AnnouncementForm(FlaskForm):
@@ -128,7 +140,7 @@ class DeskForm(FlaskForm):
     closed_year_end = BooleanField()
 
     def span_list(self) -> list[str]:
-        return [s for s in re.split(r"[\s,、]+", (self.spans.data or "").replace("〜", "-")) if s]
+        return spans_typed(self.spans.data)
 
 
 class YamlForm(FlaskForm):

@@ -8,7 +8,7 @@ import subprocess
 
 from ..core.routes import TOP_MENU, Routes
 from ..operators.tree import words
-from .i18n import tr
+from .i18n import ptr, tr
 
 SAYS_SHOWN = 6
 
@@ -18,8 +18,9 @@ def _quote(text: str) -> str:
 
 
 def says_text(says: tuple[str, ...]) -> str:
-    shown = "、".join(says[:SAYS_SHOWN])
-    return shown + ("…" if len(says) > SAYS_SHOWN else "")
+    # TRANSLATORS: joins names or values in a list, e.g. 「a、b」.
+    shown = ptr("list", ", ").join(says[:SAYS_SHOWN])
+    return shown + ("..." if len(says) > SAYS_SHOWN else "")
 
 
 def menu_title(menu_id: str) -> str:
