@@ -233,6 +233,24 @@ def spoken(segments) -> str:
     return plain(segments, written=True)
 
 
+def quoted(text: str) -> str:
+    # TRANSLATORS: words callers hear, quoted (ja: 「…」).
+    return ptr("quote", "\u201c%(text)s\u201d", text=text)
+
+
+def dated_lines(routes: Routes) -> list[str]:
+    """The calendar's entries and the announcements, one line each, in words."""
+    lines = []
+    for row in entry_rows(routes, date.min):
+        # TRANSLATORS: a calendar entry or an announcement on one line: its dates, what it does, and what callers hear.
+        lines.append(tr("%(dates)s: %(what)s %(say)s", dates=row.dates, what=row.what,
+                        say=quoted(row.say) if row.say else ""))
+    for row in announcement_rows(routes, date.min):
+        # TRANSLATORS: an announcement on one line: its dates, where it is said, and what.
+        lines.append(tr("%(dates)s: %(what)s %(say)s", dates=row.dates, what=row.what, say=quoted(row.say)))
+    return lines
+
+
 @dataclass(frozen=True)
 class ChangeRow:
     where: str
@@ -277,6 +295,9 @@ def change_rows(changes: list[Change], old: Routes, new: Routes) -> list[ChangeR
             # TRANSLATORS: a path or menu whose words change.
             summary = tr("changed")
         lines = [(line[:1], line[2:]) for line in change.lines]
+        if change.where == "calendar":
+            was, now = dated_lines(old), dated_lines(new)
+            lines = [("-", line) for line in was if line not in now] + [("+", line) for line in now if line not in was]
         rows.append(ChangeRow(where, summary, lines))
     return rows
 
