@@ -57,7 +57,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Twilio's webhook forms are a few KB: anything bigger is refused (413) before it is parsed.
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY)
     app.extensions["ivr.settings"] = settings
-    line = Line(settings.routes, Reader(load_translations()), japan_holidays().__contains__, _version())
+    published = None
+    if settings.records_url:
+        from .web.published import PublishedRoutes
+
+        # The routes served are the version published in the records database (ivr routes).
+        published = PublishedRoutes(settings.records_url, settings.records_timeout)
+    line = Line(settings.routes, Reader(load_translations()), japan_holidays().__contains__, _version(),
+                published)
     app.extensions["ivr"] = line
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

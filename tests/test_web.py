@@ -162,7 +162,7 @@ def test_healthz_is_cheap_unauthenticated_and_leaks_nothing(client, routes):
     assert body["status"] == "ok" and body["routes"]["digest"] == routes.digest
     assert body["last_refused_reload"] is None
     assert set(body) == {"status", "version", "routes", "last_refused_reload"}
-    assert set(body["routes"]) == {"digest", "loaded_at"}
+    assert set(body["routes"]) == {"digest", "loaded_at", "source"} and body["routes"]["source"] == "file"
     assert body["version"] == package_version("meiwaku-ivr")
     assert datetime.fromisoformat(body["routes"]["loaded_at"]).tzinfo is not None
 

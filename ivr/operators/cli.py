@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 
 import click
 
 from ..routesfile.loader import RoutesError
 from ..settings import Settings
+from .moments import japan_time as _japan_time
+from .moments import moment as _moment
 from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
-
-
-def _japan_time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    from ..core.hours import JAPAN
-
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, form).replace(tzinfo=JAPAN)
-        except ValueError:
-            continue
-    raise click.BadParameter(f"'{value}' is not a Japan time like \"2026-12-29 10:00\"")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,12 +37,6 @@ def _flow_or_exit(routes: str):
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
-
-
-def _moment(at: str | None) -> datetime:
-    from ..clock import japan_now
-
-    return _japan_time(at) or japan_now()
 
 
 @main.command()
@@ -199,23 +181,11 @@ def diff(old: str, new: str, at: str | None) -> None:
     the calendar entries and announcements removed (-) and added (+), all dates.
     Exits 0 when callers hear no difference, 1 when they do.
     """
-    from .diff import diff_routes
+    from .diff import change_lines, diff_routes
 
     changes = diff_routes(_flow_or_exit(old), _flow_or_exit(new), _moment(at))
-    for change in changes:
-        where = change.where
-        if change.old_desk != change.new_desk and change.kind == "changed":
-            click.echo(f"{where}: now leads to {change.new_desk} (was {change.old_desk})")
-        elif change.kind == "changed":
-            click.echo(f"{where}: changed" + (f" ({change.new_desk})" if change.new_desk else ""))
-        elif change.kind == "added":
-            click.echo(f"{where}: new" + (f", leads to {change.new_desk}" if change.new_desk else ""))
-        else:
-            click.echo(f"{where}: removed" + (f" (led to {change.old_desk})" if change.old_desk else ""))
-        for line in change.lines:
-            click.echo(f"    {line}")
-    if not changes:
-        click.echo("callers hear no difference")
+    for line in change_lines(changes):
+        click.echo(line)
     sys.exit(1 if changes else 0)
 
 
@@ -310,7 +280,9 @@ main.add_command(twilio)
 
 
 from ..records.commands import db, purge, report  # noqa: E402
+from .versions import routes  # noqa: E402
 
+main.add_command(routes)
 main.add_command(report)
 main.add_command(purge)
 main.add_command(db)

@@ -71,3 +71,20 @@ def diff_routes(old: CallFlow, new: CallFlow, now: datetime) -> list[Change]:
         changes.append(Change("-".join(keys), _kind(was, now_is), was and was.desk,
                               now_is and now_is.desk, _compare(old_answer, new_answer)))
     return changes
+
+
+def change_lines(changes: list[Change]) -> list[str]:
+    """The changes as `ivr diff` prints them: each place, then its sentences (- no longer, + now heard)."""
+    lines = []
+    for change in changes:
+        where = change.where
+        if change.old_desk != change.new_desk and change.kind == "changed":
+            lines.append(f"{where}: now leads to {change.new_desk} (was {change.old_desk})")
+        elif change.kind == "changed":
+            lines.append(f"{where}: changed" + (f" ({change.new_desk})" if change.new_desk else ""))
+        elif change.kind == "added":
+            lines.append(f"{where}: new" + (f", leads to {change.new_desk}" if change.new_desk else ""))
+        else:
+            lines.append(f"{where}: removed" + (f" (led to {change.old_desk})" if change.old_desk else ""))
+        lines += [f"    {line}" for line in change.lines]
+    return lines or ["callers hear no difference"]

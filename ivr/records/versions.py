@@ -83,6 +83,11 @@ def digest_of(routes_text: str) -> str:
     return text_sha256(routes_text)[:16]
 
 
+def version_file(number: int) -> str:
+    """How problems name a version's text: `routes.yaml (version 6):12: desks.center.phone: …`."""
+    return f"routes.yaml (version {number})"
+
+
 def _who(name: str) -> str:
     return (name or "").strip()[:MAX_AUTHOR] or "unknown"
 

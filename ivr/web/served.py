@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Protocol
 
 from ..core.dated import dated_moments
 from ..core.flow import CallFlow
@@ -33,6 +35,19 @@ class Refusal:
     error: str
 
 
+class VersionSource(Protocol):
+    """Routes versions from elsewhere than the file: `ivr.web.published.PublishedRoutes`."""
+
+    def first(self, line: Line) -> tuple[int | None, str, CallFlow, Exception | None]:
+        """At start: (version number or None for the file, text, flow, a refusal or None)."""
+
+    def watch(self, line: Line) -> None:
+        """Make sure this process follows the published version (cheap when it does)."""
+
+    def health(self) -> dict:
+        """What /healthz shows of the source."""
+
+
 def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime) -> CallFlow:
     """The call flow for loaded routes; RoutesError if something callers would hear breaks Twilio's limits.
 
@@ -51,30 +66,55 @@ def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: dat
 class Line:
     """Serves one routes file; a changed file replaces it only once it has loaded cleanly.
 
+    With `published` (the line keeps call records), the routes come from the version published
+    in the records database instead (see `ivr.web.published`), and the file only gives
+    version 1 to an empty database, or serves while the database cannot be read at start.
+
     Under gunicorn the master gives the line a directory (`keep_last_good`) where every worker
     keeps the text of the last file it accepted: a worker that starts later (another's end,
     SIGHUP, max-requests) serves that text, not the file the master loaded at boot, and a
     worker that refuses a file falls back to it too if another worker accepted a newer one.
     """
 
-    def __init__(self, path: str | Path, reader: Reader, is_holiday: IsHoliday, version: str):
+    def __init__(self, path: str | Path, reader: Reader, is_holiday: IsHoliday, version: str,
+                 published: VersionSource | None = None):
         self.path = Path(path)
         self.reader = reader
         self.is_holiday = is_holiday
         self.version = version
+        self.published = published
+        self.number: int | None = None  # the version from the database being served; None: the file
         self.last_refused: Refusal | None = None
         self.on_refused: list[Callable[[Refusal], None]] = []  # told of each refused reload
         self._lock = threading.Lock()
         self._next_check = 0.0
         self._signature = self._stat()
         self._kept: Path | None = None
-        self._text = read_routes_text(self.path)
-        self.flow = self._load(self._text)
+        if published is None:
+            self._text = self.read_file()
+            self.flow = self._load(self._text)
+        else:
+            self.number, self._text, self.flow, refused = published.first(self)
+            if refused is not None:
+                self._refused(refused)
         self.loaded_at = datetime.now(timezone.utc)
 
-    def _load(self, text: str) -> CallFlow:
-        routes = parse_routes(text, str(self.path))
+    def read_file(self) -> str:
+        """The routes file's text (RoutesError if it cannot be read)."""
+        return read_routes_text(self.path)
+
+    def load(self, text: str, file: str | None = None) -> CallFlow:
+        """The checked flow for routes text (named `file` in problems; default the file's path)."""
+        return self._load(text, file)
+
+    def _load(self, text: str, file: str | None = None) -> CallFlow:
+        routes = parse_routes(text, file or str(self.path))
         return checked_flow(routes, self.reader, self.is_holiday, datetime.now(JAPAN))
+
+    @property
+    def text(self) -> str:
+        """The text of the routes being served."""
+        return self._text
 
     def _stat(self) -> tuple[int, int] | None:
         try:
@@ -91,6 +131,9 @@ class Line:
         now = time.monotonic()
         if now >= self._next_check:
             self._next_check = now + CHECK_EVERY
+            if self.published is not None:
+                self.published.watch(self)  # the database is looked at off the request path
+                return self.flow
             signature = self._stat()
             if signature != self._signature and self._lock.acquire(blocking=False):
                 try:
@@ -125,13 +168,42 @@ class Line:
             self.loaded_at = datetime.now(timezone.utc)
             log.info("routes reloaded from %s (digest %s)", self.path, flow.routes.digest)
 
+    # -- versions from the records database ------------------------------------------------
+
+    def serve_version(self, number: int, text: str) -> bool:
+        """Serve version `number` from the database once it loads cleanly; if it does not, keep
+        serving what is served, and show why in /healthz."""
+        from ..records.versions import version_file
+
+        with self._lock:
+            try:
+                flow = self._load(text, version_file(number))
+            except Exception as error:  # noqa: BLE001 — whatever happens, the last good version keeps serving
+                self._refused(error)
+                return False
+            self.last_refused = None
+            if number != self.number or flow.routes.digest != self.flow.routes.digest:
+                self.flow, self._text, self.number = flow, text, number
+                self.loaded_at = datetime.now(timezone.utc)
+                log.info("routes version %d published in the records database is served (digest %s)",
+                         number, flow.routes.digest)
+            self._keep(text)
+            return True
+
+    def refuse(self, error: Exception) -> None:
+        """A version that cannot be served here: keep serving what is served, and show why."""
+        with self._lock:
+            self._refused(error)
+
     def _refused(self, error: Exception) -> None:
         if not isinstance(error, RoutesError):
             error = RoutesError([Problem(str(self.path), 1, (), f"cannot be loaded: {error!r}"[:300])])
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
         self.last_refused = Refusal(datetime.now(timezone.utc), shown)
-        log.error("routes reload refused, still serving %s:\n%s", self.flow.routes.digest, error)
+        serving = getattr(self, "flow", None)
+        log.error("routes reload refused, still serving %s:\n%s",
+                  serving.routes.digest if serving else "nothing yet", error)
         for listener in self.on_refused:
             try:
                 listener(self.last_refused)
@@ -141,22 +213,27 @@ class Line:
     # -- the last good routes, shared by gunicorn's workers ---------------------------------
 
     def keep_last_good(self, directory: str | Path) -> None:
-        """Keep the text of each accepted file in `directory` (made by the server's master)."""
-        self._kept = Path(directory) / "routes.yaml"
+        """Keep the text of each accepted file in `directory` (made by the server's master);
+        with versions from the database, each version's text with its number."""
+        self._kept = Path(directory) / ("routes.yaml" if self.published is None else "version.json")
         self._keep(self._text)
 
     def adopt_last_good(self) -> None:
-        """Serve the last good routes kept by any worker, if they differ from these (a new worker)."""
+        """Serve the last good routes kept by any worker, if they differ from these (a new worker);
+        with versions from the database, start looking at it."""
         with self._lock:
             self._adopt_kept()
+        if self.published is not None:
+            self.published.watch(self)
 
     def _keep(self, text: str) -> None:
         if self._kept is None:
             return
+        kept = text if self.published is None else json.dumps({"number": self.number, "text": text})
         try:
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self._kept.parent,
-                                             prefix=".routes-", delete=False) as handle:
-                handle.write(text)
+                                             prefix=".routes-", delete=False, newline="") as handle:
+                handle.write(kept)
             os.replace(handle.name, self._kept)
         except OSError:
             log.exception("could not keep the last good routes in %s", self._kept.parent)
@@ -165,6 +242,9 @@ class Line:
         if self._kept is None:
             return
         try:
+            if self.published is not None:
+                self._adopt_kept_version()
+                return
             text = read_routes_text(self._kept)
             if text == self._text:
                 return
@@ -172,16 +252,38 @@ class Line:
         except Exception:  # noqa: BLE001 — it was accepted once; if it no longer loads, keep what we have
             log.exception("the last good routes kept in %s could not be served", self._kept)
 
+    def _adopt_kept_version(self) -> None:
+        from ..records.versions import version_file
+
+        with open(self._kept, encoding="utf-8") as handle:
+            kept = json.load(handle)
+        number, text = kept["number"], kept["text"]
+        if number == self.number and text == self._text:
+            return
+        self.flow = self._load(text, None if number is None else version_file(number))
+        self._text, self.number = text, number
+        self.loaded_at = datetime.now(timezone.utc)
+
     def health(self) -> dict:
-        """What /healthz reports: versions and the routes being served, never caller data."""
+        """What /healthz reports: versions and the routes being served, never caller data.
+
+        `routes.source` is `file` or `database`; with versions from the database, `routes.version`
+        is the number served and `published` what the database said last (see `ivr.web.published`).
+        """
         refused = self.last_refused
-        return {
+        routes = {"digest": self.flow.routes.digest, "loaded_at": self.loaded_at.isoformat(),
+                  "source": "file" if self.number is None else "database"}
+        health = {
             "status": "ok",
             "version": self.version,
-            "routes": {"digest": self.flow.routes.digest, "loaded_at": self.loaded_at.isoformat()},
+            "routes": routes,
             "last_refused_reload": None if refused is None else
             {"at": refused.at.isoformat(), "error": refused.error},
         }
+        if self.published is not None:
+            routes["version"] = self.number
+            health["published"] = self.published.health()
+        return health
 
 
 def offline_flow(path: str | Path) -> CallFlow:
