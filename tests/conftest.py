@@ -1,8 +1,8 @@
 """Fixtures: an app factory → app → client, a runner, a pinned Japan clock, the shipped routes.
 
-Every test starts from an environment without the line's variables, with call records off
-(IVR_RECORDS_DB=off) unless the test gives a database, and fails if it leaves a records file
-in the checkout.
+Every test starts from an environment without the line's variables, in an English locale
+(LANG=C.UTF-8), with call records off (IVR_RECORDS_DB=off) unless the test gives a database,
+and fails if it leaves a records file in the checkout.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ def clean_environment(monkeypatch, tmp_path):
     for name in SETTINGS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IVR_RECORDS_DB", "off")
+    # The operators' language comes from the locale: English unless a test asks for Japanese.
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # Records a test leaves queued go to its own spool, not the shared temporary directory.
     monkeypatch.setenv("IVR_RECORDS_SPOOL", str(tmp_path / "records-spool"))
     existed = CHECKOUT_RECORDS.exists()

@@ -201,3 +201,49 @@ def test_without_open_jtalk_a_long_announcement_is_caught_by_the_mora_estimate(r
     short = runner.invoke(main, ["check", str(written(tmp_path, DATED, name="b.yaml")),
                                  "--at", "2026-12-01 10:00"])
     assert "announcements[1].say" not in short.output
+
+
+# -- in Japanese -----------------------------------------------------------------------------------
+
+JA = {"LANG": "ja_JP.UTF-8"}
+
+
+def test_check_warns_in_japanese_about_past_entries_and_long_announcements(runner, tmp_path):
+    long = "、".join(["宅配業者や銀行や携帯電話会社を名乗る偽のショートメッセージやメールが増えています"] * 3) + "。"
+    path = written(tmp_path, DATED.replace(NOTICE, long))
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"], env=JA)
+    assert result.exit_code == 0, result.output
+    past = line_of(path, '- date: "2026-11-20"')
+    assert (f"{path}:{past}: 注意: calendar[0]（1番目の予定）: この予定の日付はすべて過ぎています"
+            "（最後は2026年11月20日（金））。消してください。") in result.output
+    ended = line_of(path, '- from: "2026-11-01"')
+    assert (f"{path}:{ended}: 注意: announcements[0]（1番目のお知らせ）: "
+            "このお知らせは2026年11月15日（日）で終わっています。消してください。") in result.output
+    say = line_of(path, long[:10])
+    assert f"{path}:{say}: 注意: announcements[1].say（2番目のお知らせの読み上げる文）: 読み上げに" in result.output
+    assert "秒かかります（目安は10秒まで）。その窓口の案内の前に流れるので、短くしてください。" in result.output
+    assert "注意は4件です。" in result.output  # the long announcement also delays the number at key 1
+    assert "warning" not in result.output and "delete it" not in result.output
+
+
+def test_check_names_the_announcement_that_makes_an_answer_too_long_in_japanese(runner, tmp_path):
+    path = written(tmp_path, DATED + f"""  - from: "2026-12-08"
+    until: "2026-12-08"
+    say: {LONG_NOTICE}
+    where: [center]
+""")
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:00"], env=JA)
+    assert result.exit_code == 1, result.output
+    (error,) = [line for line in result.output.splitlines() if "長すぎます" in line]
+    assert error.startswith(f"{path}:{line_of(path, LONG_NOTICE[:20])}: announcements[2].say（3番目のお知らせの"
+                            '読み上げる文）: 2026年12月8日（火）に menus.top.options."1" の案内で読み上げると、'
+                            "そこで聞こえる内容が1回の読み上げ（Twilio の <Say>）には長すぎます：")
+    assert error.endswith("（Twilio は4,500文字を超えると警告します）。この文を短くしてください。")
+
+
+def test_preview_and_tree_in_japanese_say_the_day_s_calendar(runner, tmp_path):
+    path = written(tmp_path, DATED)
+    tree = runner.invoke(main, ["tree", str(path), "--at", "2026-12-01 10:00"], env=JA)
+    assert "  予定 2026年12月3日（木）：迷惑メール相談センターは10:00〜11:00のみ受付" in tree.output.splitlines()
+    assert ("  お知らせ 2026年12月1日（火）〜2026年12月15日（火）、迷惑メール相談センターの案内の前：" + NOTICE
+            in tree.output.splitlines())

@@ -193,3 +193,51 @@ def test_without_the_speech_extra_timing_is_estimated(runner, tmp_path, monkeypa
     assert shipped.output.rstrip().endswith("timed by a mora-count estimate (install the speech extra for Open JTalk)")
     wav = runner.invoke(main, ["preview", str(ROUTES), "--out", str(tmp_path / "wavs")])
     assert wav.exit_code == 1 and "needs the speech extra" in wav.output
+
+
+# -- in Japanese (LANG=ja_JP.UTF-8); English stays the default -------------------------------------
+
+JA = {"LANG": "ja_JP.UTF-8"}
+
+
+def test_check_in_japanese_warns_about_the_long_top_menu(runner):
+    result = runner.invoke(main, ["check", str(ROUTES), "--at", "2026-12-01 10:30"], env=JA)
+    assert result.exit_code == 0
+    top = ROUTES.read_text("utf-8").splitlines().index("  top:") + 2
+    assert (f"{ROUTES}:{top}: 注意: menus.top.options（メニュー「top」の選択肢）: メニューの選択肢が6つあります。"
+            "電話をかけた方が覚えられるのは5つまでです。") in result.output
+    assert f"{ROUTES}：エラーはありません（メニュー4個、窓口10か所、識別番号 " in result.output
+    assert "注意は1件です。" in result.output
+
+
+def test_check_in_japanese_says_every_lint_warning_in_japanese(runner, tmp_path):
+    long_label = "、".join(["とても長い説明の付いた選択肢"] * 12)
+    path = variant(tmp_path, ('      "1": {label: 架空請求, desk: hotline}',
+                              '      "1": {label: 架空請求, menu: deeper}\n'
+                              '  deeper:\n    options:\n      "1": {label: さらに, menu: deepest}\n'
+                              '  deepest:\n    options:\n      "1": {label: 最後, desk: hotline}'),
+                   ("menus:\n", "  spare:\n    name: 予備の窓口\n    about: 予備です。\nmenus:\n"),
+                   ("{label: 広告のメール, desk: center}", f"{{label: {long_label}, desk: center}}"))
+    result = runner.invoke(main, ["check", str(path)], env=JA)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if ": 注意: " in line]
+    assert len(warnings) >= 4, result.output
+    said = "\n".join(w.split("）: ", 1)[1] for w in warnings)
+    assert "窓口 'hotline' にたどり着くまでキーを4回押す必要があります。3回までにしてください。" in said
+    assert "窓口 'spare' に案内するメニューがありません。" in said
+    assert "すぐに 1 と押す方でも、番号を聞くまで" in said
+    assert "warning" not in result.output and " s " not in said
+
+
+def test_preview_in_japanese(runner):
+    result = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30"], env=JA)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["キー", "すぐ押す方", "全部聞く方", "窓口"]
+    row = next(line.split() for line in lines if line.startswith("4 "))
+    assert row[0] == "4" and row[1].endswith("秒") and row[3] == "迷惑メール相談センター"
+    assert any(line.startswith("top/4") and line.endswith("広告メール → 迷惑メール相談センター") for line in lines)
+    assert lines[-1] in ("読み上げの長さは Open JTalk で計りました。",
+                         "読み上げの長さは、モーラ数（音の数）からの見積もりです（Open JTalk で計るには "
+                         "pip install 'meiwaku-ivr[speech]' で音声合成の追加部品を入れてください）。")
+    assert "TOO LONG" not in result.output and "desk" not in result.output

@@ -86,6 +86,12 @@ def in_locale(text: str, locale: str | None) -> str:
     return text.render(locale) if isinstance(text, Notice) else str(text)
 
 
+def in_words(value: object, locale: str | None) -> str:
+    """A value as a Notice's parameter is shown in a locale: a date in the catalog's pattern, a
+    list joined with its separator, a Notice translated."""
+    return _value(value, language_of(locale))
+
+
 def language_of(locale: str | None) -> str:
     """The language of a locale name: ja_JP.UTF-8, ja-JP and ja give "ja"; C and POSIX English."""
     found = _LANGUAGE.match(locale or "")

@@ -4,19 +4,91 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 
 import click
 
+from ..core.notices import ENGLISH, in_locale, language_of, locale_from_environ, notice, pnotice
 from ..routesfile.loader import RoutesError
 from ..settings import Settings
-from .moments import japan_time as _japan_time
 from .moments import moment as _moment
 from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _japan_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from ..core.hours import JAPAN
+
+    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, form).replace(tzinfo=JAPAN)
+        except ValueError:
+            continue
+    # TRANSLATORS: --at was given a value that is not a date and time such as "2026-12-29 10:00".
+    raise click.BadParameter(notice("'%(value)s' is not a Japan time like \"2026-12-29 10:00\"", value=value))
+
+
+def operator_locale() -> str:
+    """The operators' language: "ja" under a Japanese locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    return locale_from_environ(os.environ)
+
+
+class _SaidInLocale(click.ClickException):
+    """A command's error, said in the operators' language (click's own words are English)."""
+
+    def __init__(self, error: click.ClickException, locale: str):
+        super().__init__(error.format_message())
+        self.error, self.locale, self.exit_code = error, locale, error.exit_code
+
+    def _message(self) -> str:
+        error, locale = self.error, self.locale
+        hint = None
+        if isinstance(error, click.BadParameter):
+            hint = error.param_hint or (error.param.get_error_hint(error.ctx) if error.param else None)
+            if isinstance(hint, (list, tuple)):
+                hint = " / ".join(hint)
+        if isinstance(error, click.MissingParameter) and hint:
+            # TRANSLATORS: a required option or argument of an ivr command is missing, e.g. '--month'.
+            return notice("Missing %(option)s.", option=hint).render(locale)
+        if isinstance(error, click.BadParameter) and hint:
+            # TRANSLATORS: an option of an ivr command has a wrong value; message says why.
+            return notice("Invalid value for %(option)s: %(message)s", option=hint,
+                          message=in_locale(error.message, locale)).render(locale)
+        if isinstance(error, click.BadParameter):
+            # TRANSLATORS: a value given to an ivr command is wrong; message says why.
+            return notice("Invalid value: %(message)s", message=in_locale(error.message, locale)).render(locale)
+        if isinstance(error, click.NoSuchOption):
+            # TRANSLATORS: an option the ivr command does not have, e.g. --mnth.
+            return notice("No such option: %(option)s", option=error.option_name).render(locale)
+        return in_locale(error.message, locale)
+
+    def show(self, file=None) -> None:
+        # TRANSLATORS: how an ivr command shows an error.
+        click.echo(notice("Error: %(message)s", message=self._message()).render(self.locale), err=True)
+        ctx = getattr(self.error, "ctx", None)
+        if isinstance(self.error, click.UsageError) and ctx is not None:
+            # TRANSLATORS: after a mistake in a command: where its help is (the help is in English).
+            click.echo(notice("See '%(command)s --help' for how to use it.",
+                              command=ctx.command_path).render(self.locale), err=True)
+
+
+class OperatorGroup(click.Group):
+    """The `ivr` group: under a Japanese locale its commands' errors are said in Japanese."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            locale = operator_locale()
+            if language_of(locale) == ENGLISH or isinstance(error, _SaidInLocale):
+                raise
+            raise _SaidInLocale(error, locale) from error
+
+
+@click.group(cls=OperatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="meiwaku-ivr")
 def main() -> None:
     """The 迷惑メール相談 phone line: serve it, call it, check its routes.yaml."""
@@ -34,8 +106,9 @@ def _flow_or_exit(routes: str):
     try:
         return offline_flow(routes)
     except RoutesError as error:
+        locale = operator_locale()
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem.text(locale), err=True)
         sys.exit(1)
 
 
@@ -59,15 +132,27 @@ def check(routes: str, strict: bool, at: str | None) -> None:
     from .lint import lint
     from .preview import open_jtalk
 
+    locale = operator_locale()
     flow = _flow_or_exit(routes)
     warnings = lint(flow, _moment(at))
+    # TRANSLATORS: marks a warning of ivr check (the file is used, but could be better for callers).
+    label = notice("warning").render(locale)
     for warning in warnings:
-        click.echo(f"{warning.file}:{warning.line}: warning: "
-                   f"{str(warning).split(': ', 1)[1]}", err=True)
+        where, message = warning.where_in(locale), warning.message_in(locale)
+        click.echo(f"{warning.file}:{warning.line}: {label}: " + (f"{where}: {message}" if where else message),
+                   err=True)
     loaded = flow.routes
-    timer = "Open JTalk" if open_jtalk() else "a mora-count estimate"
-    click.echo(f"{routes}: OK ({len(loaded.menus)} menus, {len(loaded.desks)} desks, "
-               f"digest {loaded.digest}); {len(warnings)} warning(s); speech timed by {timer}")
+    counts = dict(file=routes, menus=len(loaded.menus), desks=len(loaded.desks), digest=loaded.digest,
+                  warnings=len(warnings))
+    if open_jtalk():
+        # TRANSLATORS: ivr check found no error; digest identifies the file's version.
+        ok = notice("%(file)s: OK (%(menus)s menus, %(desks)s desks, digest %(digest)s); "
+                    "%(warnings)s warning(s); speech timed by Open JTalk", **counts)
+    else:
+        # TRANSLATORS: as above, speech timed from the count of morae instead of Open JTalk.
+        ok = notice("%(file)s: OK (%(menus)s menus, %(desks)s desks, digest %(digest)s); "
+                    "%(warnings)s warning(s); speech timed by a mora-count estimate", **counts)
+    click.echo(ok.render(locale))
     if strict and warnings:
         sys.exit(1)
 
@@ -90,18 +175,20 @@ def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
     from ..core.hours import in_japan
     from .tree import GraphvizMissing, render_tree
 
+    locale = operator_locale()
     flow = _flow_or_exit(routes)
     try:
-        drawing = render_tree(flow.routes, form, in_japan(_moment(at)).date())
+        drawing = render_tree(flow.routes, form, in_japan(_moment(at)).date(), locale)
     except GraphvizMissing as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.args[0]) from None
     out = out or ("routes.svg" if form == "svg" else None)
     if out is None:
         click.echo(drawing)
         return
     with open(out, "w", encoding="utf-8") as handle:
         handle.write(drawing)
-    click.echo(f"wrote {out}")
+    # TRANSLATORS: ivr tree wrote the drawing into this file.
+    click.echo(notice("wrote %(file)s", file=out).render(locale))
 
 
 @main.command()
@@ -126,46 +213,119 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
     from .preview import (EAGER_LIMIT, PATIENT_LIMIT, SPOKEN_LIMIT, open_jtalk, spoken_timings,
                           timings, write_wav)
 
+    locale = operator_locale()
+    english = language_of(locale) == ENGLISH
     flow = _flow_or_exit(routes)
     if out and open_jtalk() is None:
-        raise click.ClickException("--out needs the speech extra: pip install 'meiwaku-ivr[speech]'")
+        # TRANSLATORS: WAV files need Open JTalk, installed with the speech extra by this command.
+        raise click.ClickException(notice("--out needs the speech extra: pip install 'meiwaku-ivr[speech]'"))
     from ..core.hours import in_japan
-    from .tree import describe_announcement, describe_entry
+    from .tree import describe_announcement, describe_entry, desk_names
 
     moment = _moment(at)
     day = in_japan(moment).date()
     calendar = flow.routes.calendar
+    names = desk_names(flow.routes, locale) or {}
     for announcement in calendar.announcements:
         if announcement.on(day):
-            click.echo(f"on {day}: announcement {describe_announcement(announcement)}")
+            # TRANSLATORS: ivr preview: an announcement callers hear on the day of --at.
+            click.echo(notice("on %(day)s: announcement %(entry)s", day=day,
+                              entry=describe_announcement(announcement, locale, names)).render(locale))
     for entry in calendar.entries:
         if day in entry.dates:
-            click.echo(f"on {day}: calendar {describe_entry(entry, (day,))}")
-    click.echo(f"{'keys':8}{'desk':16}{'quick':>8}{'patient':>9}")
+            # TRANSLATORS: ivr preview: a calendar entry (closure, special hours) on the day of --at.
+            click.echo(notice("on %(day)s: calendar %(entry)s", day=day,
+                              entry=describe_entry(entry, (day,), locale, names)).render(locale))
+    if english:
+        click.echo(f"{'keys':8}{'desk':16}{'quick':>8}{'patient':>9}")
+    else:
+        click.echo(_columns_line([
+            # TRANSLATORS: ivr preview's column of the keys a caller presses.
+            (pnotice("preview column", "keys"), 8),
+            # TRANSLATORS: ivr preview's column of seconds for a caller who presses as soon as their topic is named.
+            (pnotice("preview column", "quick"), -10),
+            # TRANSLATORS: ivr preview's column of seconds for a caller who hears every menu to its end.
+            (pnotice("preview column", "patient"), -10),
+            # TRANSLATORS: ivr preview's column of the desk a path leads to.
+            (pnotice("preview column", "desk"), 0)], locale))
     for timing in timings(flow, moment):
         path = timing.path
         flags = []
         if timing.eager > EAGER_LIMIT:
-            flags.append(f"quick over {EAGER_LIMIT:.0f} s")
+            # TRANSLATORS: ivr preview: over the limit for a caller who presses at once.
+            flags.append(notice("quick over %(limit)s s", limit=format(EAGER_LIMIT, ".0f")))
         if timing.patient > PATIENT_LIMIT:
-            flags.append(f"patient over {PATIENT_LIMIT:.0f} s")
+            # TRANSLATORS: ivr preview: over the limit for a caller who hears every menu to its end.
+            flags.append(notice("patient over %(limit)s s", limit=format(PATIENT_LIMIT, ".0f")))
+        # TRANSLATORS: ivr preview: a path that takes too long to hear, and why.
+        flag = ("  " + notice("TOO LONG: %(flags)s", flags=flags).render(locale)) if flags else ""
         keys = "-".join(path.keys)
-        click.echo(f"{keys:8}{path.desk:16}{timing.eager:7.1f}s{timing.patient:8.1f}s"
-                   + (f"  TOO LONG: {', '.join(flags)}" if flags else ""))
+        if english:
+            click.echo(f"{keys:8}{path.desk:16}{timing.eager:7.1f}s{timing.patient:8.1f}s" + flag)
+        else:
+            click.echo(_columns_line([(keys, 8), (_seconds(timing.eager, locale), -10),
+                                      (_seconds(timing.patient, locale), -10),
+                                      (names.get(path.desk, path.desk) + flag, 0)], locale))
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
             write_wav(path.transcript, Path(out) / f"{keys}_{path.desk}.wav")
     said = spoken_timings(flow, _moment(at))
-    if said:
+    if said and english:
         click.echo(f"\n{'topic':12}{'desk':16}{'after words':>12}  said at the first menu")
+    elif said:
+        click.echo()
+        click.echo(_columns_line([
+            # TRANSLATORS: ivr preview's column of the menu and key of an option, e.g. top/4.
+            (pnotice("preview column", "topic"), 12),
+            # TRANSLATORS: ivr preview's column of seconds from the end of the caller's words to the number.
+            (pnotice("preview column", "after words"), -12),
+            # TRANSLATORS: ivr preview's column of the words said at the first menu, then where they lead.
+            (pnotice("preview column", "said at the first menu"), 0)], locale))
     for timing in said:
         path = timing.path
-        flag = ("  NOT UNDERSTOOD" if path.desk is None else
-                f"  TOO LONG: over {SPOKEN_LIMIT:.0f} s" if timing.too_long else "")
-        click.echo(f"{path.menu + '/' + path.key:12}{path.desk or '-':16}"
-                   f"{timing.seconds:11.1f}s  {path.words}{flag}")
-    click.echo("timed by " + ("Open JTalk" if open_jtalk() else "a mora-count estimate "
-                               "(install the speech extra for Open JTalk)"))
+        if path.desk is None:
+            # TRANSLATORS: ivr preview: the words said lead to no desk.
+            flag = "  " + notice("NOT UNDERSTOOD").render(locale)
+        elif timing.too_long:
+            # TRANSLATORS: ivr preview: the number comes too long after the caller's words.
+            flag = "  " + notice("TOO LONG: over %(limit)s s", limit=format(SPOKEN_LIMIT, ".0f")).render(locale)
+        else:
+            flag = ""
+        if english:
+            click.echo(f"{path.menu + '/' + path.key:12}{path.desk or '-':16}"
+                       f"{timing.seconds:11.1f}s  {path.words}{flag}")
+        else:
+            leads = names.get(path.desk, path.desk) if path.desk else "-"
+            click.echo(_columns_line([(path.menu + "/" + path.key, 12), (_seconds(timing.seconds, locale), -12),
+                                      (f"{path.words} → {leads}{flag}", 0)], locale))
+    if open_jtalk():
+        # TRANSLATORS: ivr preview's last line: the seconds came from Open JTalk's speech.
+        click.echo(notice("timed by Open JTalk").render(locale))
+    else:
+        # TRANSLATORS: ivr preview's last line: the seconds are estimated from the count of morae.
+        click.echo(notice("timed by a mora-count estimate (install the speech extra for Open JTalk)").render(locale))
+
+
+def _seconds(seconds: float, locale: str) -> str:
+    # TRANSLATORS: a number of seconds in ivr preview's columns (ja: 12.3秒).
+    return notice("%(seconds)s s", seconds=format(seconds, ".1f")).render(locale)
+
+
+def _columns_line(cells: list[tuple[str, int]], locale: str) -> str:
+    """Cells padded to widths in terminal columns (full-width characters take two); a negative
+    width aligns right; 0 leaves the last cell as it is."""
+    out = ""
+    for text, width in cells:
+        text = in_locale(text, locale)
+        pad = " " * max(0, abs(width) - _terminal_width(text))
+        out += (pad + text + "  " if width < 0 else text + pad) if width else text
+    return out
+
+
+def _terminal_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @main.command()
@@ -181,11 +341,43 @@ def diff(old: str, new: str, at: str | None) -> None:
     the calendar entries and announcements removed (-) and added (+), all dates.
     Exits 0 when callers hear no difference, 1 when they do.
     """
-    from .diff import change_lines, diff_routes
+    from .diff import diff_routes
+    from .tree import desk_names
 
-    changes = diff_routes(_flow_or_exit(old), _flow_or_exit(new), _moment(at))
-    for line in change_lines(changes):
-        click.echo(line)
+    locale = operator_locale()
+    old_flow, new_flow = _flow_or_exit(old), _flow_or_exit(new)
+    names = {**(desk_names(old_flow.routes, locale) or {}), **(desk_names(new_flow.routes, locale) or {})}
+    changes = diff_routes(old_flow, new_flow, _moment(at), locale)
+    for change in changes:
+        where = in_locale(change.where, locale)
+        was, now = names.get(change.old_desk, change.old_desk), names.get(change.new_desk, change.new_desk)
+        if change.old_desk != change.new_desk and change.kind == "changed":
+            # TRANSLATORS: ivr diff: a path now leads to another desk.
+            line = notice("%(where)s: now leads to %(new)s (was %(old)s)", where=where, new=now, old=was)
+        elif change.kind == "changed" and change.new_desk:
+            # TRANSLATORS: ivr diff: what callers hear on a path to this desk changes.
+            line = notice("%(where)s: changed (%(desk)s)", where=where, desk=now)
+        elif change.kind == "changed":
+            # TRANSLATORS: ivr diff: what callers hear in a menu, the greeting or the calendar changes.
+            line = notice("%(where)s: changed", where=where)
+        elif change.kind == "added" and change.new_desk:
+            # TRANSLATORS: ivr diff: a new path, leading to this desk.
+            line = notice("%(where)s: new, leads to %(desk)s", where=where, desk=now)
+        elif change.kind == "added":
+            # TRANSLATORS: ivr diff: a new menu.
+            line = notice("%(where)s: new", where=where)
+        elif change.old_desk:
+            # TRANSLATORS: ivr diff: a path that is gone, and the desk it led to.
+            line = notice("%(where)s: removed (led to %(desk)s)", where=where, desk=was)
+        else:
+            # TRANSLATORS: ivr diff: a menu that is gone.
+            line = notice("%(where)s: removed", where=where)
+        click.echo(line.render(locale))
+        for line in change.lines:
+            click.echo(f"    {line}")
+    if not changes:
+        # TRANSLATORS: ivr diff: the two files sound the same to callers.
+        click.echo(notice("callers hear no difference").render(locale))
     sys.exit(1 if changes else 0)
 
 
@@ -230,7 +422,8 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
         try:
             app, token = local_app(routes, _japan_time(at))
         except RoutesError as error:
-            click.echo(str(error), err=True)
+            locale = operator_locale()
+            click.echo("\n".join(problem.text(locale) for problem in error.problems), err=True)
             sys.exit(1)
         Call(app, token, caller, dial_status).run(press, lambda event: click.echo(str(event)))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.flow import CallFlow
+from ..core.notices import ENGLISH, notice, pnotice
 from ..core.paths import walk
 from ..core.readings import Segment, plain
 from .tree import dated_lines
@@ -19,7 +20,7 @@ SENTENCE = re.compile(r"(?<=[。.!?！？])")
 class Change:
     """A menu or a key path whose words differ: added, removed or changed."""
 
-    where: str  # "menu top" or the keys of a path, e.g. "3-2"
+    where: str  # "menu top" or the keys of a path, e.g. "3-2" (a Notice: where.render(locale))
     kind: str  # "added", "removed", "changed"
     old_desk: str | None
     new_desk: str | None
@@ -42,23 +43,28 @@ def _kind(old: object, new: object) -> str:
     return "added" if old is None else "removed" if new is None else "changed"
 
 
-def diff_routes(old: CallFlow, new: CallFlow, now: datetime) -> list[Change]:
-    """Every menu and every key path whose words differ between two routes files."""
+def diff_routes(old: CallFlow, new: CallFlow, now: datetime, locale: str | None = ENGLISH) -> list[Change]:
+    """Every menu and every key path whose words differ between two routes files; the calendar's
+    lines in a locale."""
     changes = []
     old_greeting, new_greeting = old.greeting_speech(now), new.greeting_speech(now)
     if old_greeting != new_greeting:
-        changes.append(Change("greeting", "changed", None, None, _compare(old_greeting, new_greeting)))
-    old_dated, new_dated = dated_lines(old.routes), dated_lines(new.routes)
+        # TRANSLATORS: in ivr diff: the greeting every caller hears first.
+        changes.append(Change(pnotice("diff place", "greeting"), "changed", None, None,
+                              _compare(old_greeting, new_greeting)))
+    old_dated, new_dated = dated_lines(old.routes, locale=locale), dated_lines(new.routes, locale=locale)
     dated = tuple([f"- {line}" for line in old_dated if line not in new_dated]
                   + [f"+ {line}" for line in new_dated if line not in old_dated])
     if dated:
-        changes.append(Change("calendar", "changed", None, None, dated))
+        # TRANSLATORS: in ivr diff: the calendar's closures and special hours, and the announcements.
+        changes.append(Change(pnotice("diff place", "calendar"), "changed", None, None, dated))
     old_menus = {m: old.menu_speech(menu) for m, menu in old.routes.menus.items()}
     new_menus = {m: new.menu_speech(menu) for m, menu in new.routes.menus.items()}
     for menu_id in sorted(set(old_menus) | set(new_menus)):
         was, now_is = old_menus.get(menu_id), new_menus.get(menu_id)
         if was != now_is:
-            changes.append(Change(f"menu {menu_id}", _kind(was, now_is), None, None,
+            # TRANSLATORS: one menu, by its id in routes.yaml (ja: メニュー top).
+            changes.append(Change(notice("menu %(id)s", id=menu_id), _kind(was, now_is), None, None,
                                   _compare(was, now_is)))
     before = {p.keys: p for p in walk(old, now)}
     after = {p.keys: p for p in walk(new, now)}
@@ -68,8 +74,9 @@ def diff_routes(old: CallFlow, new: CallFlow, now: datetime) -> list[Change]:
         new_answer = now_is.answer if now_is else None
         if was and now_is and was.desk == now_is.desk and old_answer == new_answer:
             continue
-        changes.append(Change("-".join(keys), _kind(was, now_is), was and was.desk,
-                              now_is and now_is.desk, _compare(old_answer, new_answer)))
+        # TRANSLATORS: in ivr diff: a path by the keys a caller presses, e.g. 3-2 (ja: キー 3-2).
+        changes.append(Change(pnotice("diff place", "%(keys)s", keys="-".join(keys)), _kind(was, now_is),
+                              was and was.desk, now_is and now_is.desk, _compare(old_answer, new_answer)))
     return changes
 
 

@@ -54,13 +54,13 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             # soon as their topic is named; keys like 1-2.
             warn(option, notice("a caller who presses %(keys)s at once hears %(seconds)s s before the "
                                 "number (limit %(limit)s s)", keys="-".join(keys),
-                                seconds=f"{timing.eager:.1f}", limit=f"{EAGER_LIMIT:.0f}"))
+                                seconds=format(timing.eager, ".1f"), limit=format(EAGER_LIMIT, ".0f")))
         if timing.patient > PATIENT_LIMIT:
             # TRANSLATORS: seconds of speech before the desk's number, for a caller who hears every
             # menu to its end; keys like 1-2.
             warn(option, notice("a caller who hears every menu to its end waits %(seconds)s s for the "
                                 "number on %(keys)s (limit %(limit)s s)", keys="-".join(keys),
-                                seconds=f"{timing.patient:.1f}", limit=f"{PATIENT_LIMIT:.0f}"))
+                                seconds=format(timing.patient, ".1f"), limit=format(PATIENT_LIMIT, ".0f")))
     # Over the limits themselves the file is refused; close to them, a warning.
     found += oversized_says(flow, (now, now + timedelta(hours=12),
                                    *dated_moments(routes.calendar, now)), SAY_MARGIN)
@@ -81,10 +81,10 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             # TRANSLATORS: an announcement said after the greeting takes too long to hear.
             warn(("announcements", announcement.index, "say"),
                  notice("takes %(seconds)s s to hear (limit %(limit)s s) before every call; shorten it",
-                        seconds=f"{seconds:.1f}", limit=f"{ANNOUNCEMENT_LIMIT:.0f}"))
+                        seconds=format(seconds, ".1f"), limit=format(ANNOUNCEMENT_LIMIT, ".0f")))
         elif seconds > ANNOUNCEMENT_LIMIT:
             # TRANSLATORS: an announcement said before some desks' answers takes too long to hear.
             warn(("announcements", announcement.index, "say"),
                  notice("takes %(seconds)s s to hear (limit %(limit)s s) before those answers; shorten it",
-                        seconds=f"{seconds:.1f}", limit=f"{ANNOUNCEMENT_LIMIT:.0f}"))
+                        seconds=format(seconds, ".1f"), limit=format(ANNOUNCEMENT_LIMIT, ".0f")))
     return sorted(found, key=lambda p: p.line)

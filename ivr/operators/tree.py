@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from datetime import date
+from functools import cache
 
 from ..core.dated import Announcement, DatedEntry
 from ..core.hours import DAY_MINUTES, Hours, Span
-from ..core.readings import Text
+from ..core.notices import ENGLISH, language_of, notice, pnotice
+from ..core.readings import Reader, Text
 from ..core.routes import TOP_MENU, Desk, Routes
+from ..core.wording import load_translations
 from ..routesfile.loader import DAY_NAMES
 
 FORMATS = ("text", "mermaid", "dot", "svg")
@@ -32,10 +36,24 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}" if minute < DAY_MINUTES else "24:00"
 
 
-def describe_hours(hours: Hours | None) -> str:
-    """Hours in routes.yaml's own words: mon-fri 10:00-12:00 13:00-17:00, closed holidays."""
+def _english(locale: str | None) -> bool:
+    return language_of(locale) == ENGLISH
+
+
+@cache
+def _reader(language: str) -> Reader:
+    """The callers' catalog's reader: hours and dates written as a text message writes them."""
+    return Reader(load_translations(language), language)
+
+
+def describe_hours(hours: Hours | None, locale: str | None = ENGLISH) -> str:
+    """Hours in routes.yaml's own words (mon-fri 10:00-12:00 13:00-17:00, closed holidays), or in
+    a locale's words as callers' text messages write them (平日 10:00〜12:00、13:00〜17:00（祝日を除く）)."""
     if hours is None:
-        return "no hours"
+        # TRANSLATORS: a desk whose opening hours routes.yaml does not give.
+        return notice("no hours").render(locale)
+    if not _english(locale):
+        return _reader(language_of(locale)).written_hours(hours)
     if not hours.known:
         return "hours vary"
     days = sorted(hours.days)
@@ -49,49 +67,100 @@ def describe_hours(hours: Hours | None) -> str:
     return f"{day_text} {spans}" + (f", closed {' & '.join(closed)}" if closed else "")
 
 
-def _spans(spans: tuple[Span, ...]) -> str:
+def _spans(spans: tuple[Span, ...], locale: str | None = ENGLISH) -> str:
+    if not _english(locale):
+        return _reader(language_of(locale)).written_spans(spans)
     return " ".join(f"{_clock(s.start)}-{_clock(s.end)}" for s in spans)
 
 
-def describe_entry(entry: DatedEntry, days: tuple[date, ...] | None = None) -> str:
-    """A calendar entry on one line: 2026-12-28: closed center — 本日は…"""
-    parts = [f"closed {', '.join(entry.closed)}"] if entry.closed else []
-    parts += [f"{desk} {_spans(hours.spans)}" for desk, hours in entry.open]
-    shown = ", ".join(d.isoformat() for d in (entry.dates if days is None else days))
-    return f"{shown}: {'; '.join(parts)}" + (f" — {words(entry.say)}" if entry.say else "")
+def _name(desk_id: str, names: Mapping[str, str] | None) -> str:
+    return (names or {}).get(desk_id, desk_id)
 
 
-def describe_announcement(announcement: Announcement) -> str:
+def describe_entry(entry: DatedEntry, days: tuple[date, ...] | None = None, locale: str | None = ENGLISH,
+                   names: Mapping[str, str] | None = None) -> str:
+    """A calendar entry on one line: 2026-12-28: closed center — 本日は…; in a locale with desks
+    by `names` (id → name) where given."""
+    parts = []
+    if entry.closed:
+        # TRANSLATORS: in a calendar entry: the desks it closes that day, by name.
+        parts.append(notice("closed %(desks)s", desks=[_name(d, names) for d in entry.closed]))
+    for desk, hours in entry.open:
+        # TRANSLATORS: in a calendar entry: a desk and its special hours that day, e.g. センター 10:00〜11:00.
+        parts.append(notice("%(desk)s %(spans)s", desk=_name(desk, names), spans=_spans(hours.spans, locale)))
+    shown = list(entry.dates if days is None else days)
+    # TRANSLATORS: joins the parts of a calendar entry (closed desks, special hours) (ja: 、).
+    what = pnotice("entry parts", "; ").render(locale).join(part.render(locale) for part in parts)
+    if entry.say:
+        # TRANSLATORS: a calendar entry on one line: its dates, what it does, and what callers hear.
+        return notice("%(dates)s: %(what)s — %(say)s", dates=shown, what=what,
+                      say=words(entry.say)).render(locale)
+    # TRANSLATORS: a calendar entry on one line: its dates and what it does.
+    return notice("%(dates)s: %(what)s", dates=shown, what=what).render(locale)
+
+
+def describe_announcement(announcement: Announcement, locale: str | None = ENGLISH,
+                          names: Mapping[str, str] | None = None) -> str:
     """An announcement on one line: its dates, where it is said, and what."""
-    where = "greeting" if announcement.greeting else f"before {', '.join(sorted(announcement.desks))}"
-    return f"{announcement.first} to {announcement.last}, {where}: {words(announcement.say)}"
+    if announcement.greeting:
+        # TRANSLATORS: an announcement on one line: first and last day, said after the greeting.
+        said = notice("%(first)s to %(last)s, greeting: %(say)s", first=announcement.first,
+                      last=announcement.last, say=words(announcement.say))
+    else:
+        # TRANSLATORS: an announcement on one line: first and last day, said before these desks' answers.
+        said = notice("%(first)s to %(last)s, before %(desks)s: %(say)s", first=announcement.first,
+                      last=announcement.last, desks=[_name(d, names) for d in sorted(announcement.desks)],
+                      say=words(announcement.say))
+    return said.render(locale)
 
 
-def dated_lines(routes: Routes, today: date | None = None) -> list[str]:
+def desk_names(routes: Routes, locale: str | None = ENGLISH) -> dict[str, str] | None:
+    """Desks by name outside English (id → name); None in English, which shows the ids."""
+    return None if _english(locale) else {d.id: d.name for d in routes.desks.values()}
+
+
+def dated_lines(routes: Routes, today: date | None = None, locale: str | None = ENGLISH) -> list[str]:
     """The calendar and the announcements, one line each; from `today` on when given."""
     lines = []
+    names = desk_names(routes, locale)
     for entry in routes.calendar.entries:
         days = tuple(d for d in entry.dates if today is None or d >= today)
         if days:
-            lines.append("calendar " + describe_entry(entry, days))
+            # TRANSLATORS: a calendar entry (closures, special hours) in a list of dated entries.
+            lines.append(notice("calendar %(entry)s",
+                                entry=describe_entry(entry, days, locale, names)).render(locale))
     for announcement in routes.calendar.announcements:
         if today is None or announcement.last >= today:
-            lines.append("announcement " + describe_announcement(announcement))
+            # TRANSLATORS: an announcement in a list of dated entries.
+            lines.append(notice("announcement %(entry)s",
+                                entry=describe_announcement(announcement, locale, names)).render(locale))
     return lines
 
 
-def describe_desk(desk: Desk) -> str:
+def describe_desk(desk: Desk, locale: str | None = ENGLISH) -> str:
     """A desk on one line: name, number or address, hours, transfer."""
-    contact = desk.phone.written if desk.phone else desk.email.address if desk.email else "no number"
-    extras = [describe_hours(desk.hours)] if desk.hours or desk.phone else []
+    if desk.phone or desk.email:
+        contact = desk.phone.written if desk.phone else desk.email.address
+    else:
+        # TRANSLATORS: a desk with neither a phone number nor an email address.
+        contact = notice("no number").render(locale)
+    extras = [describe_hours(desk.hours, locale)] if desk.hours or desk.phone else []
     if desk.transfer:
-        extras.append("transfer")
+        # TRANSLATORS: a desk's details: the line may put calls through to it.
+        extras.append(notice("transfer").render(locale))
     if desk.in_scope:
-        extras.append("in scope")
-    return f"{desk.name} {contact}" + (f" ({'; '.join(extras)})" if extras else "")
+        # TRANSLATORS: a desk's details: the trouble is one the center itself takes.
+        extras.append(notice("in scope").render(locale))
+    if not extras:
+        return f"{desk.name} {contact}"
+    # TRANSLATORS: joins a desk's details (ja: 、).
+    details = pnotice("desk details", "; ").render(locale).join(extras)
+    # TRANSLATORS: a desk on one line: name, number, then its details (hours; transfer; in scope).
+    return notice("%(name)s %(contact)s (%(details)s)", name=desk.name, contact=contact,
+                  details=details).render(locale)
 
 
-def text_tree(routes: Routes, today: date | None = None) -> str:
+def text_tree(routes: Routes, today: date | None = None, locale: str | None = ENGLISH) -> str:
     """The menu tree as indented text, then the dated entries from `today` on."""
     lines = [f"{TOP_MENU}: {words(routes.greeting)}"]
 
@@ -102,20 +171,29 @@ def text_tree(routes: Routes, today: date | None = None) -> str:
             branch, below = ("└─ ", "   ") if last else ("├─ ", "│  ")
             label = words(option.label)
             if option.menu is not None:
-                lines.append(f"{indent}{branch}{option.key} {label} → menu {option.menu}")
+                # TRANSLATORS: in the tree: a key, its label, and the submenu it leads to (by id).
+                lines.append(indent + branch + notice("%(key)s %(label)s → menu %(menu)s", key=option.key,
+                                                      label=label, menu=option.menu).render(locale))
                 if option.menu not in seen:
                     menu(option.menu, indent + below, seen + (option.menu,))
             else:
                 desk = routes.desks[option.desk]
-                lines.append(f"{indent}{branch}{option.key} {label} → {describe_desk(desk)}")
+                lines.append(f"{indent}{branch}{option.key} {label} → {describe_desk(desk, locale)}")
     menu(TOP_MENU, "", (TOP_MENU,))
     keys = routes.keys
-    lines.append(f"(every menu: {keys.repeat} repeat, {keys.top} first menu; "
-                 f"after an answer: {keys.transfer} transfer where allowed)")
-    upcoming = dated_lines(routes, today)
+    # TRANSLATORS: the end of the tree: the keys that work on every menu and after an answer.
+    lines.append(notice("(every menu: %(repeat)s repeat, %(top)s first menu; after an answer: "
+                        "%(transfer)s transfer where allowed)", repeat=keys.repeat, top=keys.top,
+                        transfer=keys.transfer).render(locale))
+    upcoming = dated_lines(routes, today, locale)
     if upcoming:
-        since = f" from {today}" if today else ""
-        lines += ["", f"dated entries{since}:"] + [f"  {line}" for line in upcoming]
+        if today:
+            # TRANSLATORS: the heading of the dated entries (closures, special hours, announcements) from a day on.
+            heading = notice("dated entries from %(day)s:", day=today)
+        else:
+            # TRANSLATORS: the heading of all the dated entries.
+            heading = notice("dated entries:")
+        lines += ["", heading.render(locale)] + [f"  {line}" for line in upcoming]
     return "\n".join(lines)
 
 
@@ -123,7 +201,7 @@ def _quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def dot_tree(routes: Routes) -> str:
+def dot_tree(routes: Routes, locale: str | None = ENGLISH) -> str:
     """The menu tree as a Graphviz digraph."""
     out = ["digraph routes {", '  rankdir=LR; node [fontname="Noto Sans CJK JP,sans-serif"];']
     for menu in routes.menus.values():
@@ -133,12 +211,12 @@ def dot_tree(routes: Routes) -> str:
             out.append(f'  "menu:{menu.id}" -> "{target}" '
                        f'[label="{option.key} {_quote(words(option.label))}"];')
     for desk in routes.desks.values():
-        out.append(f'  "desk:{desk.id}" [shape=note, label="{_quote(describe_desk(desk))}"];')
+        out.append(f'  "desk:{desk.id}" [shape=note, label="{_quote(describe_desk(desk, locale))}"];')
     out.append("}")
     return "\n".join(out)
 
 
-def mermaid_tree(routes: Routes) -> str:
+def mermaid_tree(routes: Routes, locale: str | None = ENGLISH) -> str:
     """The menu tree as a Mermaid flowchart."""
     out = ["flowchart LR"]
     for menu in routes.menus.values():
@@ -148,22 +226,24 @@ def mermaid_tree(routes: Routes) -> str:
             label = words(option.label).replace('"', "'")
             out.append(f'  menu_{menu.id} -- "{option.key} {label}" --> {target}')
     for desk in routes.desks.values():
-        out.append(f'  desk_{desk.id}["{describe_desk(desk).replace(chr(34), chr(39))}"]')
+        out.append(f'  desk_{desk.id}["{describe_desk(desk, locale).replace(chr(34), chr(39))}"]')
     return "\n".join(out)
 
 
-def svg_tree(routes: Routes) -> str:
+def svg_tree(routes: Routes, locale: str | None = ENGLISH) -> str:
     """The menu tree drawn by Graphviz as SVG."""
     dot = shutil.which("dot")
     if dot is None:
-        raise GraphvizMissing("SVG needs Graphviz: apt-get install graphviz")
-    result = subprocess.run([dot, "-Tsvg"], input=dot_tree(routes), capture_output=True,
+        # TRANSLATORS: `ivr tree --format svg` needs the Graphviz program; the command installs it.
+        raise GraphvizMissing(notice("SVG needs Graphviz: apt-get install graphviz"))
+    result = subprocess.run([dot, "-Tsvg"], input=dot_tree(routes, locale), capture_output=True,
                             text=True, check=True, timeout=30)
     return result.stdout
 
 
-def render_tree(routes: Routes, form: str, today: date | None = None) -> str:
-    """The tree in one of FORMATS; the text form lists the dated entries from `today` on."""
+def render_tree(routes: Routes, form: str, today: date | None = None, locale: str | None = ENGLISH) -> str:
+    """The tree in one of FORMATS, in a locale ("ja": Japanese, desks' hours in words); the text
+    form lists the dated entries from `today` on."""
     if form == "text":
-        return text_tree(routes, today)
-    return {"mermaid": mermaid_tree, "dot": dot_tree, "svg": svg_tree}[form](routes)
+        return text_tree(routes, today, locale)
+    return {"mermaid": mermaid_tree, "dot": dot_tree, "svg": svg_tree}[form](routes, locale)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import datetime, timedelta, timezone
 
 import click
+
+from ..core.notices import ENGLISH, language_of, locale_from_environ, notice
 
 DATABASE_HELP = "SQLAlchemy URL of the records; default $DATABASE_URL, else sqlite $IVR_RECORDS_DB."
 
@@ -17,7 +20,8 @@ def _engine(database: str | None):
 
     url = database or Settings.from_environ().records_url
     if not url:
-        raise click.UsageError("call records are off (IVR_RECORDS_DB=off) and no --database given")
+        # TRANSLATORS: ivr report has no database to read: records are off and none was named.
+        raise click.UsageError(notice("call records are off (IVR_RECORDS_DB=off) and no --database given"))
     return records_db.make_engine(url)
 
 
@@ -39,7 +43,8 @@ class RecordsCommand(click.Command):
             return super().invoke(ctx)
         except SQLAlchemyError as error:
             first = (str(error.orig if getattr(error, "orig", None) else error).splitlines() or [""])[0]
-            raise click.ClickException(f"records database: {first}") from error
+            # TRANSLATORS: the records database failed; detail is the database's own words.
+            raise click.ClickException(notice("records database: %(detail)s", detail=first)) from error
 
 
 @click.command(cls=RecordsCommand)
@@ -49,34 +54,61 @@ class RecordsCommand(click.Command):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (required for png unless stdout is redirected).")
 @click.option("--database", help=DATABASE_HELP)
-def report(month: str, form: str, output: str | None, database: str | None) -> None:
-    """The monthly report: calls per topic and desk, transfers, endings, repeat callers, hours."""
+@click.option("--routes", default=None, show_default="$IVR_ROUTES or routes.yaml",
+              help="The routes file whose desk names a Japanese report shows.")
+def report(month: str, form: str, output: str | None, database: str | None, routes: str | None) -> None:
+    """The monthly report: calls per topic and desk, transfers, endings, repeat callers, hours.
+
+    Under a Japanese locale (LC_ALL, LC_MESSAGES or LANG ja_JP…) it is in Japanese: desks by
+    their names in ROUTES, endings and transfers in words, a CSV file with a byte-order mark
+    for spreadsheet programs.
+    """
     from . import database as records_db
     from .report import build, month_bounds, render_csv, render_png, render_text
 
+    locale = locale_from_environ(os.environ)
     try:
         start, end = month_bounds(month)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--month") from error
+        raise click.BadParameter(error.args[0], param_hint="--month") from error
+    names = None if language_of(locale) == ENGLISH else _desk_names(routes, locale)
     engine = _ready_engine(database)
     built = build(month, records_db.calls_between(engine, start, end),
                   records_db.texts_between(engine, start, end))
     if form == "png":
-        data = render_png(built)
+        data = render_png(built, locale, names)
         if output:
             with open(output, "wb") as file:
                 file.write(data)
         elif sys.stdout.isatty():
-            raise click.UsageError("png goes to a file: add --output report.png")
+            # TRANSLATORS: ivr report --format png needs a file to write the picture into.
+            raise click.UsageError(notice("png goes to a file: add --output report.png"))
         else:
             sys.stdout.buffer.write(data)
         return
-    text = render_text(built) if form == "text" else render_csv(built)
+    text = render_text(built, locale, names) if form == "text" else render_csv(built, locale, names)
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as file:
+        # A spreadsheet program opens a CSV file as UTF-8 when it starts with a byte-order mark.
+        bom = form == "csv" and language_of(locale) != ENGLISH
+        with open(output, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
             file.write(text)
     else:
         click.echo(text, nl=False)
+
+
+def _desk_names(routes: str | None, locale: str) -> dict[str, str] | None:
+    """Desk id → name from the routes file, or None (said on stderr) if it cannot be loaded."""
+    from ..routesfile.loader import RoutesError, load_routes
+    from ..settings import Settings
+
+    path = routes or Settings.from_environ().routes
+    try:
+        return {desk.id: desk.name for desk in load_routes(path).desks.values()}
+    except RoutesError:
+        # TRANSLATORS: ivr report cannot read routes.yaml, so desks are shown by their ids.
+        click.echo(notice("%(file)s cannot be loaded: desks are shown by their ids", file=path).render(locale),
+                   err=True)
+        return None
 
 
 def _age(value: str) -> timedelta:

@@ -7,10 +7,14 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+from babel.dates import format_date
 
 from ..core.hours import JAPAN
+from ..core.notices import ENGLISH, Notice, in_words, language_of, notice, pnotice
 
 IN_A_MENU = ("hung_up_in_menu", "no_input", "max_failures")
 HASH_SHOWN = 12
@@ -65,7 +69,8 @@ class MonthlyReport:
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """The first moment of YYYY-MM and of the month after it, Japan time."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ValueError(f"'{month}' is not a month like 2026-12")
+        # TRANSLATORS: ivr report --month was given something that is not a month like 2026-12.
+        raise ValueError(notice("'%(month)s' is not a month like 2026-12", month=month))
     year, number = int(month[:4]), int(month[5:])
     start = datetime(year, number, 1, tzinfo=JAPAN)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=JAPAN)
@@ -109,9 +114,10 @@ def _columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _table(rows: list[tuple[str, int]], total: int | None = None) -> list[str]:
+def _table(rows: list[tuple[str, int]], total: int | None = None, locale: str | None = ENGLISH) -> list[str]:
     if not rows:
-        return ["  (none)"]
+        # TRANSLATORS: an empty section of the monthly report.
+        return ["  " + notice("(none)").render(locale)]
     width = max(_columns(name) for name, _ in rows)
     lines = []
     for name, count in rows:
@@ -121,39 +127,193 @@ def _table(rows: list[tuple[str, int]], total: int | None = None) -> list[str]:
     return lines
 
 
-def render_text(report: MonthlyReport) -> str:
-    """The report as plain text for a terminal or an email."""
-    out = [f"Monthly report {report.month} (Japan time), meiwaku-ivr",
+# What the codes in the records mean, for a report in words (the English report shows the codes).
+ENDINGS = {
+    # TRANSLATORS: how a call ended: the caller heard a desk's answer to its end and the line said goodbye.
+    "answer_heard": pnotice("ending", "heard the answer to its end"),
+    # TRANSLATORS: how a call ended: it was put through to a desk.
+    "transferred": pnotice("ending", "put through to a desk"),
+    # TRANSLATORS: how a call ended: the line ended it after too many wrong keys.
+    "max_failures": pnotice("ending", "ended after too many wrong keys"),
+    # TRANSLATORS: how a call ended: the line ended it after the caller stayed silent too often.
+    "no_input": pnotice("ending", "ended after silence"),
+    # TRANSLATORS: how a call ended: the line failed and gave 188 with an apology.
+    "error": pnotice("ending", "ended by a fault of the line"),
+    # TRANSLATORS: how a call ended: the caller hung up after hearing a desk's answer.
+    "hung_up_after_answer": pnotice("ending", "hung up after the answer"),
+    # TRANSLATORS: how a call ended: the caller hung up while being put through.
+    "hung_up_in_transfer": pnotice("ending", "hung up while being put through"),
+    # TRANSLATORS: how a call ended: the caller hung up in a menu, before any answer.
+    "hung_up_in_menu": pnotice("ending", "hung up in a menu"),
+    # TRANSLATORS: how a call ended: the call never reached the line.
+    "not_connected": pnotice("ending", "never connected"),
+    # TRANSLATORS: how a call ended: Twilio says the line was busy.
+    "busy": pnotice("ending", "busy"),
+    # TRANSLATORS: how a call ended: Twilio says no one answered.
+    "no-answer": pnotice("ending", "not answered"),
+    # TRANSLATORS: how a call ended: Twilio says the call failed.
+    "failed": pnotice("ending", "failed"),
+    # TRANSLATORS: how a call ended: Twilio says the call was cancelled.
+    "canceled": pnotice("ending", "cancelled"),
+    # TRANSLATORS: how a call ended: its end is not recorded yet (still going, or its status never came).
+    "open": pnotice("ending", "end not recorded"),
+}
+TRANSFERS = {
+    # TRANSLATORS: how a transfer went: the desk answered and the call ended there.
+    "completed": pnotice("transfer", "connected"),
+    # TRANSLATORS: how a transfer went: the desk answered.
+    "answered": pnotice("transfer", "answered"),
+    # TRANSLATORS: how a transfer went: the desk's line was busy.
+    "busy": pnotice("transfer", "busy"),
+    # TRANSLATORS: how a transfer went: the desk did not answer.
+    "no-answer": pnotice("transfer", "not answered"),
+    # TRANSLATORS: how a transfer went: the call could not be put through.
+    "failed": pnotice("transfer", "failed"),
+    # TRANSLATORS: how a transfer went: the caller hung up before it connected.
+    "canceled": pnotice("transfer", "cancelled by the caller"),
+    # TRANSLATORS: how a transfer went: asked for while the desk was closed, so not put through.
+    "closed": pnotice("transfer", "desk closed, not put through"),
+    # TRANSLATORS: how a transfer went: its result never came.
+    "unknown": pnotice("transfer", "result unknown"),
+}
+TEXT_STATUSES = {
+    # TRANSLATORS: a text message waiting to be sent.
+    "queued": pnotice("text message", "waiting to be sent"),
+    # TRANSLATORS: a text message Twilio accepted.
+    "sent": pnotice("text message", "sent"),
+    # TRANSLATORS: a text message Twilio refused (e.g. to a landline).
+    "refused": pnotice("text message", "refused"),
+    # TRANSLATORS: a text message Twilio failed to take (its fault).
+    "failed": pnotice("text message", "failed"),
+    # TRANSLATORS: a text message that could not reach Twilio at all.
+    "unreachable": pnotice("text message", "Twilio unreachable"),
+    # TRANSLATORS: a text message dropped before it was sent (the line was stopping).
+    "dropped": pnotice("text message", "dropped"),
+}
+CSV_SECTIONS = {
+    # TRANSLATORS: a section of the monthly report's CSV: counts of calls.
+    "calls": pnotice("csv section", "calls"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls per topic.
+    "topic": pnotice("csv section", "topic"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls per desk.
+    "desk": pnotice("csv section", "desk"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls per desk whose number was read out.
+    "desk_read": pnotice("csv section", "desk, read out"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls per desk put through.
+    "desk_transferred": pnotice("csv section", "desk, transferred"),
+    # TRANSLATORS: a section of the monthly report's CSV: answers given while the desk was closed.
+    "closed_answer": pnotice("csv section", "answer while closed"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls on days the calendar closed a desk.
+    "closure_day": pnotice("csv section", "calls on a closure day"),
+    # TRANSLATORS: a section of the monthly report's CSV: answers on calls with a dated announcement.
+    "announced_answer": pnotice("csv section", "answer after an announcement"),
+    # TRANSLATORS: a section of the monthly report's CSV: transfers by how they went.
+    "transfer": pnotice("csv section", "transfer"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls by how they ended.
+    "ending": pnotice("csv section", "ending"),
+    # TRANSLATORS: a section of the monthly report's CSV: callers (keyed hash) who called more than once.
+    "repeat_caller": pnotice("csv section", "repeat caller"),
+    # TRANSLATORS: a section of the monthly report's CSV: calls by hour of the day, Japan time.
+    "hour_jst": pnotice("csv section", "hour (Japan time)"),
+}
+CSV_CALLS = {
+    # TRANSLATORS: a row of the monthly report's CSV: all calls.
+    "total": pnotice("csv item", "total"),
+    # TRANSLATORS: a row of the monthly report's CSV: calls whose final status came.
+    "with_final_status": pnotice("csv item", "with a final status"),
+    # TRANSLATORS: a row of the monthly report's CSV: calls that never reached an answer.
+    "ended_in_menu": pnotice("csv item", "ended in a menu"),
+    # TRANSLATORS: a row of the monthly report's CSV: talk time in seconds.
+    "talk_seconds": pnotice("csv item", "talk time (seconds)"),
+}
+
+
+class _Words:
+    """The report's codes in a locale's words: desks by name, endings and transfers described."""
+
+    def __init__(self, locale: str | None, names: Mapping[str, str] | None):
+        self.locale = locale
+        self.english = language_of(locale) == ENGLISH
+        self.names = {} if self.english else dict(names or {})
+
+    def __call__(self, text: Notice) -> str:
+        return text.render(self.locale)
+
+    def desk(self, desk_id: str) -> str:
+        return self.names.get(desk_id, desk_id)
+
+    def coded(self, table: Mapping[str, Notice], code: str) -> str:
+        return code if self.english or code not in table else table[code].render(self.locale)
+
+    def day(self, iso: str) -> str:
+        return iso if self.english else in_words(date.fromisoformat(iso), self.locale)
+
+    def month(self, month: str) -> str:
+        if self.english:
+            return month
+        # TRANSLATORS: a Babel date pattern for a month in the report's titles (ja: y年M月 → 2026年12月).
+        pattern = pnotice("month pattern", "yyyy-MM").render(self.locale)
+        return format_date(date(int(month[:4]), int(month[5:7]), 1), pattern, locale=language_of(self.locale))
+
+
+def render_text(report: MonthlyReport, locale: str | None = ENGLISH,
+                names: Mapping[str, str] | None = None) -> str:
+    """The report as plain text for a terminal or an email; in a locale ("ja": Japanese, desks by
+    `names` (id → name), endings and transfers in words)."""
+    say = _Words(locale, names)
+    # TRANSLATORS: the monthly report's title.
+    out = [say(notice("Monthly report %(month)s (Japan time), meiwaku-ivr", month=say.month(report.month))),
            "",
-           f"Calls: {report.calls}   with a final status: {report.complete}   "
-           f"talk time: {report.total_seconds // 60} min",
-           "", "Calls per topic:"]
-    out += _table(report.topics.most_common(), report.calls)
-    out += ["", "Calls per desk (read out / transferred):"]
-    desk_rows = [(f"{desk} ({report.delivery[(desk, 'read')]} / "
-                  f"{report.delivery[(desk, 'transferred')]})", n)
+           # TRANSLATORS: the monthly report's totals: calls, calls whose end was recorded, minutes talked.
+           say(notice("Calls: %(calls)s   with a final status: %(complete)s   talk time: %(minutes)s min",
+                      calls=report.calls, complete=report.complete, minutes=report.total_seconds // 60)),
+           # TRANSLATORS: a heading of the monthly report.
+           "", say(notice("Calls per topic:"))]
+    out += _table(report.topics.most_common(), report.calls, locale)
+    # TRANSLATORS: a heading of the monthly report: per desk, answers read out and calls put through.
+    out += ["", say(notice("Calls per desk (read out / transferred):"))]
+    # TRANSLATORS: a row of the monthly report: a desk, answers read out / calls put through.
+    desk_rows = [(say(notice("%(desk)s (%(read)s / %(transferred)s)", desk=say.desk(desk),
+                             read=report.delivery[(desk, "read")],
+                             transferred=report.delivery[(desk, "transferred")])), n)
                  for desk, n in report.desks.most_common()]
-    out += _table(desk_rows, report.calls)
-    out += ["", "Answers given while the desk was closed:"]
-    out += _table(report.closed_answers.most_common())
-    out += ["", "Calls on days the calendar closed a desk:"]
-    out += _table(sorted(report.closure_days.items()))
-    out += ["", "Answers given on calls with a dated announcement:"]
-    out += _table(report.announced_answers.most_common())
-    out += ["", "Transfers by outcome:"]
-    out += _table(report.transfers.most_common())
-    out += ["", "How calls ended:"]
-    out += _table(report.endings.most_common(), report.calls)
-    out += ["", f"Calls that ended in a menu (no answer reached): {report.ended_in_menu}"]
-    out += ["", "Text messages per desk (sent / asked for):"]
-    out += _table([(f"{desk} ({sent} / {asked})", sent) for desk, sent, asked in report.texts_per_desk()])
+    out += _table(desk_rows, report.calls, locale)
+    # TRANSLATORS: a heading of the monthly report.
+    out += ["", say(notice("Answers given while the desk was closed:"))]
+    out += _table([(say.desk(d), n) for d, n in report.closed_answers.most_common()], locale=locale)
+    # TRANSLATORS: a heading of the monthly report: calls on the days the calendar closed some desk.
+    out += ["", say(notice("Calls on days the calendar closed a desk:"))]
+    out += _table([(say.day(day), n) for day, n in sorted(report.closure_days.items())], locale=locale)
+    # TRANSLATORS: a heading of the monthly report: answers on calls that heard a dated announcement.
+    out += ["", say(notice("Answers given on calls with a dated announcement:"))]
+    out += _table([(say.desk(d), n) for d, n in report.announced_answers.most_common()], locale=locale)
+    # TRANSLATORS: a heading of the monthly report.
+    out += ["", say(notice("Transfers by outcome:"))]
+    out += _table([(say.coded(TRANSFERS, r), n) for r, n in report.transfers.most_common()], locale=locale)
+    # TRANSLATORS: a heading of the monthly report.
+    out += ["", say(notice("How calls ended:"))]
+    out += _table([(say.coded(ENDINGS, r), n) for r, n in report.endings.most_common()], report.calls, locale)
+    # TRANSLATORS: a line of the monthly report: calls that ended before any desk's answer.
+    out += ["", say(notice("Calls that ended in a menu (no answer reached): %(count)s", count=report.ended_in_menu))]
+    # TRANSLATORS: a heading of the monthly report: text messages per desk, sent and asked for.
+    out += ["", say(notice("Text messages per desk (sent / asked for):"))]
+    # TRANSLATORS: a row of the monthly report: a desk, text messages sent / asked for.
+    out += _table([(say(notice("%(desk)s (%(sent)s / %(asked)s)", desk=say.desk(desk), sent=sent, asked=asked)),
+                    sent) for desk, sent, asked in report.texts_per_desk()], locale=locale)
     repeaters = report.repeat_callers
-    out += ["", f"Callers (by keyed hash): {len(report.callers)}   called more than once: "
-                f"{len(repeaters)}   calls without a hash: {report.unhashed}"]
-    out += _table([(h[:HASH_SHOWN], n) for h, n in list(repeaters.items())[:TOP_REPEATERS]])
-    out += ["", "Busiest hours (Japan time):"]
-    out += _table([(f"{h:02d}:00-{h:02d}:59", n) for h, n in report.busiest_hours()], report.calls)
-    out += ["", "Calls by hour:"]
+    # TRANSLATORS: a line of the monthly report: callers counted by a keyed hash of their number
+    # (never the number), those who called more than once, and calls without a number.
+    out += ["", say(notice("Callers (by keyed hash): %(callers)s   called more than once: %(repeaters)s   "
+                           "calls without a hash: %(unhashed)s", callers=len(report.callers),
+                           repeaters=len(repeaters), unhashed=report.unhashed))]
+    out += _table([(h[:HASH_SHOWN], n) for h, n in list(repeaters.items())[:TOP_REPEATERS]], locale=locale)
+    # TRANSLATORS: a heading of the monthly report.
+    out += ["", say(notice("Busiest hours (Japan time):"))]
+    # TRANSLATORS: an hour of the day in the monthly report, e.g. 10:00-10:59 (ja: 10:00〜10:59).
+    out += _table([(say(notice("%(hour)s:00-%(hour)s:59", hour=format(h, "02d"))), n)
+                   for h, n in report.busiest_hours()], report.calls, locale)
+    # TRANSLATORS: a heading of the monthly report: a bar per hour of the day.
+    out += ["", say(notice("Calls by hour:"))]
     peak = max(report.hours.values(), default=0)
     for hour in range(24):
         count = report.hours[hour]
@@ -163,11 +323,26 @@ def render_text(report: MonthlyReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_csv(report: MonthlyReport) -> str:
-    """The report as CSV rows: section, item, count."""
+def render_csv(report: MonthlyReport, locale: str | None = ENGLISH,
+               names: Mapping[str, str] | None = None) -> str:
+    """The report as CSV rows: month, section, item, count; in a locale, the header, sections and
+    items in its words (desks by `names`)."""
+    say = _Words(locale, names)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["month", "section", "item", "count"])
+    if say.english:
+        writer.writerow(["month", "section", "item", "count"])
+    else:
+        writer.writerow([
+            # TRANSLATORS: a column of the monthly report's CSV: the month, e.g. 2026年12月.
+            say(pnotice("csv column", "month")),
+            # TRANSLATORS: a column of the monthly report's CSV: the section (calls, topic, desk, …).
+            say(pnotice("csv column", "section")),
+            # TRANSLATORS: a column of the monthly report's CSV: what is counted (a desk, a topic, …).
+            say(pnotice("csv column", "item")),
+            # TRANSLATORS: a column of the monthly report's CSV: the count.
+            say(pnotice("csv column", "count")),
+        ])
     rows: list[tuple[str, str, int]] = [("calls", "total", report.calls),
                                         ("calls", "with_final_status", report.complete),
                                         ("calls", "ended_in_menu", report.ended_in_menu),
@@ -183,9 +358,33 @@ def render_csv(report: MonthlyReport) -> str:
     rows += [("repeat_caller", h[:HASH_SHOWN], n) for h, n in report.repeat_callers.items()]
     rows += [(f"sms_{status}", desk, n) for (desk, status), n in sorted(report.texts.items())]
     rows += [("hour_jst", f"{h:02d}", report.hours[h]) for h in range(24)]
+    month = say.month(report.month)
     for section, item, count in rows:
-        writer.writerow([report.month, section, item, count])
+        writer.writerow([month, _csv_section(say, section), _csv_item(say, section, item), count])
     return buffer.getvalue()
+
+
+def _csv_section(say: _Words, section: str) -> str:
+    if say.english:
+        return section
+    if section.startswith("sms_") and section[4:] in TEXT_STATUSES:
+        # TRANSLATORS: a section of the monthly report's CSV: text messages per desk, by how they went.
+        return say(notice("text messages, %(status)s", status=TEXT_STATUSES[section[4:]]))
+    return say.coded(CSV_SECTIONS, section)
+
+
+def _csv_item(say: _Words, section: str, item: str) -> str:
+    if section == "calls":
+        return say.coded(CSV_CALLS, item)
+    if section == "closure_day":
+        return say.day(item)
+    if section == "transfer":
+        return say.coded(TRANSFERS, item)
+    if section == "ending":
+        return say.coded(ENDINGS, item)
+    if section.startswith(("desk", "closed_answer", "announced_answer", "sms_")):
+        return say.desk(item)
+    return item
 
 
 JAPANESE_FONTS = ("IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP", "TakaoGothic",
@@ -206,16 +405,33 @@ def japanese_font() -> str | None:
     return next((name for name in JAPANESE_FONTS if name in installed), None)
 
 
-def render_png(report: MonthlyReport) -> bytes:
-    """Charts for the center's monthly report: topics, desks, hours, endings."""
+def render_png(report: MonthlyReport, locale: str | None = ENGLISH,
+               names: Mapping[str, str] | None = None) -> bytes:
+    """Charts for the center's monthly report: topics, desks, hours, endings; titles, axes, desks
+    and endings in a locale's words when a font for it is installed (else in English)."""
+    figure = chart_figure(report, locale, names)
+    from matplotlib import pyplot as plt  # chart_figure has chosen the Agg backend
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def chart_figure(report: MonthlyReport, locale: str | None = ENGLISH, names: Mapping[str, str] | None = None):
+    """The report's charts as a matplotlib Figure (close it with pyplot.close when done)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     japanese = japanese_font()
     if japanese:
         plt.rcParams["font.family"] = japanese
+    else:
+        locale = ENGLISH  # no font for the words: English titles, not empty boxes
+    say = _Words(locale, names)
 
     def label(name: str) -> str:
         # Without a Japanese font, keep only the ASCII id in brackets: no empty boxes.
@@ -225,23 +441,35 @@ def render_png(report: MonthlyReport) -> bytes:
         return found.group(1) if found else name.encode("ascii", "replace").decode()
 
     figure, axes = plt.subplots(2, 2, figsize=(12, 8), dpi=100)
-    figure.suptitle(f"Calls {report.month} (Japan time): {report.calls} calls")
+    # TRANSLATORS: the title over the monthly report's charts.
+    figure.suptitle(say(notice("Calls %(month)s (Japan time): %(calls)s calls", month=say.month(report.month),
+                               calls=report.calls)))
     charts = [
-        (axes[0][0], "Calls per topic", report.topics.most_common()),
-        (axes[0][1], "Calls per desk", report.desks.most_common()),
-        (axes[1][1], "How calls ended", report.endings.most_common()),
+        # TRANSLATORS: a chart's title in the monthly report.
+        (axes[0][0], say(notice("Calls per topic")), report.topics.most_common()),
+        # TRANSLATORS: a chart's title in the monthly report.
+        (axes[0][1], say(notice("Calls per desk")), [(say.desk(d), n) for d, n in report.desks.most_common()]),
+        # TRANSLATORS: a chart's title in the monthly report.
+        (axes[1][1], say(notice("How calls ended")),
+         [(say.coded(ENDINGS, r), n) for r, n in report.endings.most_common()]),
     ]
+    # TRANSLATORS: the axis of the number of calls in the monthly report's charts.
+    calls_axis = say(notice("calls"))
     for axis, title, rows in charts:
-        names = [label(name) for name, _ in rows][::-1]
-        axis.barh(names, [n for _, n in rows][::-1], color="#3b6ea5")
+        names_shown = [label(name) for name, _ in rows][::-1]
+        axis.barh(names_shown, [n for _, n in rows][::-1], color="#3b6ea5")
         axis.set_title(title)
+        axis.set_xlabel(calls_axis)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole calls
         axis.tick_params(axis="y", labelsize=8)
     hours = list(range(24))
     axes[1][0].bar(hours, [report.hours[h] for h in hours], color="#d2691e")
-    axes[1][0].set_title("Calls by hour")
+    # TRANSLATORS: a chart's title in the monthly report.
+    axes[1][0].set_title(say(notice("Calls by hour")))
+    # TRANSLATORS: the axis of the hours of the day in the monthly report's chart.
+    axes[1][0].set_xlabel(say(notice("hour of the day (Japan time)")))
+    axes[1][0].set_ylabel(calls_axis)
+    axes[1][0].yaxis.set_major_locator(MaxNLocator(integer=True))
     axes[1][0].set_xticks(range(0, 24, 3))
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure

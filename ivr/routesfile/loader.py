@@ -155,7 +155,7 @@ def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
     if kind == "type" and error.validator_value == "string":
         # TRANSLATORS: YAML read a value as a number or true/false where text is needed.
         return notice("must be text in quotes, e.g. \"%(instance)s\" (YAML read %(value)s)",
-                      instance=error.instance, value=value)
+                      instance=str(error.instance), value=value)
     if kind == "type" and error.validator_value in _TYPES:
         return _TYPES[error.validator_value](value)
     if kind == "type":
@@ -194,15 +194,15 @@ def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
     if kind == "maxLength":
         # TRANSLATORS: a text that is too long; counts of characters with thousands separators.
         return notice("is %(length)s characters long; at most %(most)s",
-                      length=f"{len(error.instance):,}", most=f"{error.validator_value:,}")
+                      length=format(len(error.instance), ","), most=format(error.validator_value, ","))
     if kind == "maxItems":
         # TRANSLATORS: a list with too many items.
         return notice("has %(count)s items; at most %(most)s",
-                      count=f"{len(error.instance):,}", most=f"{error.validator_value:,}")
+                      count=format(len(error.instance), ","), most=format(error.validator_value, ","))
     if kind == "maxProperties":
         # TRANSLATORS: a mapping with too many entries (e.g. too many desks).
         return notice("has %(count)s entries; at most %(most)s",
-                      count=f"{len(error.instance):,}", most=f"{error.validator_value:,}")
+                      count=format(len(error.instance), ","), most=format(error.validator_value, ","))
     if kind == "minimum":
         # TRANSLATORS: a number below the least allowed, e.g. a timeout of 2 seconds where 3 is the least.
         return notice("%(value)s is less than the minimum of %(least)s", value=value, least=error.validator_value)

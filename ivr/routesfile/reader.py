@@ -260,7 +260,7 @@ def too_large(size: int) -> str:
     """Why a file of `size` bytes is refused."""
     # TRANSLATORS: a routes file that is too big is refused; sizes in bytes with thousands separators.
     return notice("the file is %(size)s bytes; a routes file may be at most %(most)s bytes (1 MiB)",
-                  size=f"{size:,}", most=f"{MAX_BYTES:,}")
+                  size=format(size, ","), most=format(MAX_BYTES, ","))
 
 
 def _screen(text: str, file: str) -> None:
@@ -312,7 +312,7 @@ def _screen(text: str, file: str) -> None:
         if values > MAX_VALUES:
             # TRANSLATORS: the file has too many keys and values in all; most is e.g. 5,000.
             refuse(notice("more than %(most)s keys and values; routes.yaml needs far fewer",
-                          most=f"{MAX_VALUES:,}"))
+                          most=format(MAX_VALUES, ",")))
         if isinstance(event, yaml.CollectionStartEvent):
             if len(frames) >= MAX_DEPTH:
                 # TRANSLATORS: lists and mappings inside each other too many levels deep.

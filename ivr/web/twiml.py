@@ -128,11 +128,11 @@ def oversized_says(flow: CallFlow, moments: Iterable[datetime], share: float = 1
         if characters > SAY_CHARACTERS * share:
             # TRANSLATORS: one reason a <Say> is too long: characters spoken, and Twilio's limit.
             why.append(notice("%(count)s characters (Twilio speaks at most %(most)s)",
-                              count=f"{characters:,}", most=f"{SAY_CHARACTERS:,}"))
+                              count=format(characters, ","), most=format(SAY_CHARACTERS, ",")))
         if encoded > SAY_URL_ENCODED * share:
             # TRANSLATORS: one reason a <Say> is too long: its URL-encoded size, and Twilio's limit.
             why.append(notice("%(count)s characters URL-encoded (Twilio warns over %(most)s)",
-                              count=f"{encoded:,}", most=f"{SAY_URL_ENCODED:,}"))
+                              count=format(encoded, ","), most=format(SAY_URL_ENCODED, ",")))
         return Conjunction(why)
 
     def report(where: tuple, size: tuple[int, int], message: str) -> None:
