@@ -408,7 +408,7 @@ def draft_page():
         moment = moment or _compare_moment(loaded.flow.routes, published.flow.routes, now)
         context["at"] = in_japan(moment).date()
         context["warnings"] = problem_rows(lint(loaded.flow, moment))
-        context["changes"] = change_rows(diff_routes(published.flow, loaded.flow, moment),
+        context["changes"] = change_rows(diff_routes(published.flow, loaded.flow, moment, "ja"),
                                          published.flow.routes, loaded.flow.routes)
         before = {t.path.keys: t for t in timings(published.flow, moment)}
         rows = []
