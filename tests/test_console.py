@@ -162,6 +162,7 @@ def test_a_form_error_is_shown_in_japanese_at_its_field_and_not_kept(app):
     assert response.status_code == 400
     assert app.extensions["ivr.console"].draft() is None
     assert 'class="error"' in response.text
+    assert "数字" in response.text, "the checker's message, in Japanese, at the field"
     response = client.post("/calendar/closure", data={"csrf_token": csrf(client.get("/calendar").text),
                                                       "closure-desks": "center"})
     assert "入力してください。" in response.text
@@ -175,6 +176,7 @@ def test_the_yaml_editor_keeps_a_draft_with_errors_and_shows_them_by_line(app):
     page = client.get("/draft").text
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "jiaa_" in l)
     assert f"{line}行目" in page and "エラー" in page
+    assert "窓口 &#39;jiaa_&#39; はありません" in page or "窓口 'jiaa_' はありません" in page, "the checker's message in Japanese"
 
 
 def test_the_emergency_closure_is_two_clicks_and_shows_what_callers_hear(app):

@@ -171,6 +171,7 @@ def test_a_new_operator_closes_a_day_announces_tries_publishes_and_rolls_back(co
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "jiaa_" in l)
     assert shows(driver, "エラーがあります")
     assert shows(driver, f"{line}行目")
+    assert shows(driver, "窓口 'jiaa_' はありません"), "the checker's message in Japanese"
     shot(driver, "draft-error")
     driver.find_element("xpath", "//button[text()='下書きを破棄する']").click()
     assert shows(driver, "下書きを破棄しました")

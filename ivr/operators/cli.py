@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 
 import click
 
 from ..core.notices import ENGLISH, in_locale, language_of, locale_from_environ, notice, pnotice
 from ..routesfile.loader import RoutesError
 from ..settings import Settings
+from .moments import japan_time as _japan_time
 from .moments import moment as _moment
 from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
-
-
-def _japan_time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    from ..core.hours import JAPAN
-
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, form).replace(tzinfo=JAPAN)
-        except ValueError:
-            continue
-    # TRANSLATORS: --at was given a value that is not a date and time such as "2026-12-29 10:00".
-    raise click.BadParameter(notice("'%(value)s' is not a Japan time like \"2026-12-29 10:00\"", value=value))
 
 
 def operator_locale() -> str:

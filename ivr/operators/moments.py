@@ -18,7 +18,10 @@ def japan_time(value: str | None) -> datetime | None:
             return datetime.strptime(value, form).replace(tzinfo=JAPAN)
         except ValueError:
             continue
-    raise click.BadParameter(f"'{value}' is not a Japan time like \"2026-12-29 10:00\"")
+    from ..core.notices import notice
+
+    # TRANSLATORS: --at was given a value that is not a date and time such as "2026-12-29 10:00".
+    raise click.BadParameter(notice("'%(value)s' is not a Japan time like \"2026-12-29 10:00\"", value=value))
 
 
 def moment(at: str | None) -> datetime:
