@@ -115,13 +115,13 @@ def page_text(driver) -> str:
 
 def shows(driver, text: str, seconds: float = 30) -> bool:
     """Whether the page shows `text` within a few seconds (a click's page may still be loading)."""
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     def found(d):
         try:
             return text in page_text(d)
-        except StaleElementReferenceException:
+        except WebDriverException:  # the page is being replaced: look again
             return False
 
     try:
