@@ -1,5 +1,5 @@
 """python -m ivr: the same as the `ivr` command."""
 
-from .operators.cli import main
+from .command import main
 
 main()

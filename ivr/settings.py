@@ -41,6 +41,8 @@ class Settings:
     sms_from: str = ""  # IVR_SMS_FROM: without it no caller is offered a text message
     sms_per_day: str = "500"  # IVR_SMS_PER_DAY (checked when the texter is made)
     twilio_api_url: str = ""  # IVR_TWILIO_API_URL: "" for Twilio's own
+    console_secret: str = ""  # IVR_CONSOLE_SECRET: signs the operators' console's sessions
+    console_insecure_cookies: bool = False  # IVR_CONSOLE_INSECURE_COOKIES=1: cookies over plain HTTP
     clock: Callable[[], datetime] = japan_now  # not a variable: tests pin it
     sms_texter: object = None  # not a variable: the terminal phone's rehearsal texter
 
@@ -65,6 +67,8 @@ class Settings:
                 sms_from=env.get("IVR_SMS_FROM", "").strip(),
                 sms_per_day=env.get("IVR_SMS_PER_DAY", "").strip() or "500",
                 twilio_api_url=env.get("IVR_TWILIO_API_URL", "").strip(),
+                console_secret=env.get("IVR_CONSOLE_SECRET", ""),
+                console_insecure_cookies=env.get("IVR_CONSOLE_INSECURE_COOKIES", "") == "1",
             )
         except ValueError as error:
             raise ConfigError(f"a setting is not a number: {error}") from None

@@ -205,15 +205,31 @@ def test_workers_follow_the_cpu_count_unless_set():
 K8S = INFRA / "k8s"
 
 
-@pytest.fixture(scope="module")
-def manifests() -> dict[str, dict]:
-    """Every object kustomization.yaml lists, by kind."""
+def kustomized_objects() -> list[dict]:
+    """Every object kustomization.yaml lists."""
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
     listed = kustomization["resources"]
     assert sorted(listed) == sorted(p.name for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
-    objects = [doc for name in listed for doc in yaml.safe_load_all((K8S / name).read_text(encoding="utf-8")) if doc]
+    return [doc for name in listed for doc in yaml.safe_load_all((K8S / name).read_text(encoding="utf-8")) if doc]
+
+
+CONSOLE = "ivr-console"  # the operators' console's objects are named so
+
+
+@pytest.fixture(scope="module")
+def manifests() -> dict[str, dict]:
+    """The line's objects, by kind (the console's have their own fixture)."""
+    objects = [o for o in kustomized_objects() if o["metadata"]["name"] != CONSOLE]
     kinds = [o["kind"] for o in objects]
     assert sorted(kinds) == ["CronJob", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"]
+    return {o["kind"]: o for o in objects}
+
+
+@pytest.fixture(scope="module")
+def console_manifests() -> dict[str, dict]:
+    """The operators' console's Deployment and Service."""
+    objects = [o for o in kustomized_objects() if o["metadata"]["name"] == CONSOLE]
+    assert sorted(o["kind"] for o in objects) == ["Deployment", "Service"]
     return {o["kind"]: o for o in objects}
 
 
@@ -532,3 +548,44 @@ def test_the_publish_job_publishes_the_candidate_with_the_lines_database(publish
     assert result.stdout.startswith("published version 1 ")
     history = runner.invoke(main, ["routes", "history", "--database", database]).stdout
     assert "ci" in history and "年末の休業を追加" in history
+
+
+# -- the operators' console ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_console_manifests_are_valid_kubernetes_objects(console_manifests, version):
+    for kind, resource in console_manifests.items():
+        kubernetes_validate.validate(resource, version, strict=True)
+
+
+def test_the_console_is_its_own_deployment_behind_an_internal_service(console_manifests, manifests):
+    deployment, service = console_manifests["Deployment"], console_manifests["Service"]
+    assert service["spec"]["type"] == "ClusterIP", "internal only: never exposed like the webhooks"
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert all(labels.get(k) == v for k, v in service["spec"]["selector"].items())
+    assert service["spec"]["selector"] != manifests["Service"]["spec"]["selector"], "never the webhooks' pods"
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == manifests["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    program, command, *args = container["command"]
+    assert (program, command) == ("ivr", "console"), "the image, with another command"
+    port = int(args[args.index("--port") + 1])
+    assert port != 8000, "never the webhook port"
+    assert container["ports"][0]["containerPort"] == port
+    assert service["spec"]["ports"][0]["targetPort"] in (port, container["ports"][0]["name"])
+    probe = container["readinessProbe"]["httpGet"]
+    assert probe["path"] == "/healthz"
+    env = {e["name"]: e for e in container["env"]}
+    for secret in ("IVR_CONSOLE_SECRET", "DATABASE_URL"):
+        assert "secretKeyRef" in env[secret]["valueFrom"], f"{secret} comes from a Secret"
+    assert "IVR_CONSOLE_INSECURE_COOKIES" not in env
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+
+
+def test_the_console_command_builds_its_app(tmp_path, runner, monkeypatch):
+    from ivr.console.app import create_console
+
+    monkeypatch.setenv("IVR_CONSOLE_SECRET", "x" * 40)
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "console.sqlite3"))
+    app = create_console({"routes": str(ROUTES)})
+    assert app.test_client().get("/healthz").status_code == 200

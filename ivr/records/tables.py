@@ -114,3 +114,35 @@ routes_audit = Table(
     Column("to_version", Integer),
     Column("detail", Text, nullable=False),
 )
+
+# The operators' console: its accounts (the password only as a salted scrypt hash), the wrong
+# passwords of the last minutes (so every worker and replica throttles logins alike), and the
+# one draft of routes.yaml the center's staff are preparing.
+console_accounts = Table(
+    "console_accounts", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # viewer, editor, publisher
+    Column("password_hash", String(255), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_login_at", DateTime(timezone=True)),
+)
+
+console_login_failures = Table(
+    "console_login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account", String(64), nullable=False),  # the name given, known or not
+    Column("address", String(64), nullable=False),  # the client's address
+    Index("ix_console_login_failures_account", "account", "at"),
+    Index("ix_console_login_failures_address", "address", "at"),
+)
+
+console_drafts = Table(
+    "console_drafts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # 1: the draft
+    Column("text", Text, nullable=False),
+    Column("base_version", Integer),  # the published version it was started from
+    Column("author", String(200), nullable=False),  # who changed it last
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,109 @@
+"""`ivr console` (the operators' console, served by gunicorn) and `ivr operators` (its accounts)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from ..settings import ConfigError
+
+
+def _accounts():
+    from ..records import database as records_db
+    from ..records.versions import VersionStore
+    from ..settings import Settings
+    from .accounts import Accounts
+
+    settings = Settings.from_environ()
+    if not settings.records_url:
+        raise click.UsageError("the accounts live in the records database: set DATABASE_URL or "
+                               "IVR_RECORDS_DB (not off)")
+    engine = records_db.make_engine(settings.records_url, settings.records_timeout)
+    records_db.upgrade(engine)
+    return Accounts(engine), VersionStore(engine)
+
+
+def _who() -> str:
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+def console(host: str, port: int, workers: int) -> None:
+    """Serve the operators' console, a web app of its own (never the webhook port).
+
+    The center's staff log in with the accounts of `ivr operators`, prepare closures,
+    announcements and desks' details as a draft, check it, try a call, publish and roll
+    back, in Japanese. Needs IVR_CONSOLE_SECRET (a random value of at least 32 characters)
+    and the records database (DATABASE_URL or IVR_RECORDS_DB); reads IVR_ROUTES for the
+    first version on an empty database. Cookies are Secure (HTTPS only) unless
+    IVR_CONSOLE_INSECURE_COOKIES=1, for local use over plain HTTP.
+    """
+    from ..operators.server import run_gunicorn
+    from .app import create_console
+
+    try:
+        app = create_console()
+    except ConfigError as error:
+        click.echo(f"ivr console: cannot start:\n{error}", err=True)
+        sys.exit(1)
+    run_gunicorn(app, host, port, workers)
+
+
+@click.group()
+def operators() -> None:
+    """The operators' console accounts: add, list, disable (in the records database)."""
+
+
+@operators.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["viewer", "editor", "publisher"]), required=True,
+              help="viewer: looks; editor: also prepares drafts; publisher: also publishes and rolls back.")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password (at least 12 characters) from standard input, never from the command line.")
+def add(name: str, role: str, password_stdin: bool) -> None:
+    """Add an account NAME with a role; the password comes from standard input."""
+    from .accounts import AccountError
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    accounts, store = _accounts()
+    try:
+        accounts.add(name, role, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    store.record(actor=_who(), action="account_add", detail=f"{name} as {role}")
+    click.echo(f"added {name} ({role})")
+
+
+@operators.command("list")
+def list_accounts() -> None:
+    """Every account: name, role, whether disabled, last login (Japan time)."""
+    from ..core.hours import in_japan
+
+    accounts, _ = _accounts()
+    for account in accounts.all():
+        last = in_japan(account.last_login_at).strftime("%Y-%m-%d %H:%M") if account.last_login_at else "never"
+        state = "disabled" if account.disabled else "active"
+        click.echo(f"{account.name}\t{account.role}\t{state}\tlast login {last}")
+
+
+@operators.command("disable")
+@click.argument("name")
+def disable(name: str) -> None:
+    """Disable account NAME: it can no longer log in, and its sessions end at once."""
+    from .accounts import AccountError
+
+    accounts, store = _accounts()
+    try:
+        accounts.disable(name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    store.record(actor=_who(), action="account_disable", detail=name)
+    click.echo(f"disabled {name}")

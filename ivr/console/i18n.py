@@ -1,0 +1,55 @@
+"""The console's words: English msgids, said in Japanese from the `console` gettext catalog
+(prompts/ja/LC_MESSAGES/console.po). Templates call `_()`; Python code calls `tr()`, `ptr()` or
+`lazy_tr()` (for form messages made before any request), so the callers' catalog never picks
+these up. Every string carries a `TRANSLATORS:` comment.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, NullTranslations, Translations
+
+from ..core.wording import prompts_dir
+
+DOMAIN = "console"
+LOCALE = "ja"
+
+
+def catalog_path(locale: str = LOCALE):
+    """Where the console's catalog for a locale lives."""
+    return prompts_dir().joinpath(locale, "LC_MESSAGES", f"{DOMAIN}.po")
+
+
+@cache
+def translations(locale: str = LOCALE) -> NullTranslations:
+    """The console's catalog, compiled in memory (fuzzy entries left out)."""
+    path = catalog_path(locale)
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as po:
+        messages = read_po(po, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, messages)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def tr(message: str, **params) -> str:
+    """A console string in Japanese, its %(name)s placeholders filled."""
+    text = translations().gettext(message)
+    return text % params if params else text
+
+
+def ptr(context: str, message: str, **params) -> str:
+    """As tr, with a gettext context for English that has two meanings."""
+    text = translations().pgettext(context, message)
+    return text % params if params else text
+
+
+def lazy_tr(message: str) -> LazyProxy:
+    """A console string translated when it is shown (form messages made at import)."""
+    return LazyProxy(tr, message, enable_cache=False)

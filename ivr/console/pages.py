@@ -1,0 +1,194 @@
+"""The pages that show: today, the desks and their calendar, the menus, the history, the reports."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import func, select
+
+from ..core.hours import JAPAN, in_japan
+from ..records import database as records_db
+from ..records.report import build, month_bounds, render_csv
+from ..records.tables import call_steps
+from .auth import console
+from .describe import (announcement_rows, calendar_days, desks_now, entry_rows, moment_text,
+                       problem_rows)
+from .forms import ActionForm, MessageForm
+from .i18n import tr
+from .menus import menu_title, svg
+from ..operators.tree import words
+
+bp = Blueprint("pages", __name__)
+HISTORY_SHOWN = 50
+AUDIT_SHOWN = 100
+
+
+def published_loaded():
+    site = console()
+    version = site.published()
+    return version, site.load(version.text)
+
+
+@bp.route("/")
+def today():
+    site = console()
+    now = site.now()
+    version, loaded = published_loaded()
+    flow = loaded.flow
+    day = now.date()
+    start = datetime.combine(day, time(), tzinfo=JAPAN)
+    calls = records_db.calls_between(site.engine, start, now + timedelta(seconds=1))
+    by_desk = Counter(c["desk"] for c in calls if c["desk"])
+    with site.engine.connect() as connection:
+        not_understood = connection.execute(
+            select(call_steps.c.menu, func.count()).where(
+                call_steps.c.outcome == "not_understood", call_steps.c.at >= start)
+            .group_by(call_steps.c.menu).order_by(func.count().desc())).all()
+    spoken = sum(c["path"].count("=say") for c in calls)
+    refused = [e for e in site.store.audit(AUDIT_SHOWN) if e.action == "refused"
+               and in_japan(e.at).date() == day]
+    return render_template(
+        "today.html", now=now, now_text=moment_text(now), version=version,
+        desks=desks_now(flow, now) if flow else [], routes=flow.routes if flow else None,
+        entries=[r for r in entry_rows(flow.routes, day) if r.today] if flow else [],
+        announcements=[r for r in announcement_rows(flow.routes, day) if r.today] if flow else [],
+        calls=len(calls), by_desk=by_desk.most_common(), not_understood=not_understood, spoken=spoken,
+        refused=refused, draft=site.draft(), moment_text=moment_text)
+
+
+@bp.route("/desks")
+def desks():
+    site = console()
+    now = site.now()
+    text, draft, version = site.working()
+    shown = request.args.get("show", "draft" if draft else "published")
+    loaded = site.load(text if shown == "draft" else version.text)
+    if not loaded.ok:
+        loaded = site.load(version.text)
+        shown = "published"
+    flow = loaded.flow
+    calendar_desks, days = calendar_days(flow, now.date())
+    return render_template("desks.html", routes=flow.routes, desks=desks_now(flow, now),
+                           calendar_desks=calendar_desks, days=days, shown=shown, draft=draft,
+                           written_hours=flow.reader.written_hours)
+
+
+@bp.route("/menus")
+def menus():
+    site = console()
+    text, draft, version = site.working()
+    shown = request.args.get("show", "published")
+    loaded = site.load(text if shown == "draft" else version.text)
+    if not loaded.ok:
+        loaded, shown = site.load(version.text), "published"
+    return render_template("menus.html", routes=loaded.flow.routes, shown=shown, draft=draft, words=words,
+                           menu_title=menu_title)
+
+
+@bp.route("/menus.svg")
+def menus_svg():
+    site = console()
+    text, draft, version = site.working()
+    loaded = site.load(text if request.args.get("show") == "draft" else version.text)
+    if not loaded.ok:
+        loaded = site.load(version.text)
+    drawing = svg(loaded.flow.routes, loaded.flow.reader.written_hours)
+    if drawing is None:
+        abort(404)
+    return Response(drawing, mimetype="image/svg+xml")
+
+
+@bp.route("/history")
+def history():
+    site = console()
+    versions = site.store.history(HISTORY_SHOWN)
+    return render_template("history.html", versions=versions, events=site.store.audit(AUDIT_SHOWN),
+                           form=MessageForm(), moment_text=moment_text, action_name=action_name)
+
+
+def action_name(action: str) -> str:
+    """An audit event's action in words."""
+    names = {
+        # TRANSLATORS: audit trail: a version was published.
+        "publish": tr("published"),
+        # TRANSLATORS: audit trail: an earlier version was published again.
+        "rollback": tr("rolled back"),
+        # TRANSLATORS: audit trail: a publish was refused by the check.
+        "refused": tr("publish refused"),
+        # TRANSLATORS: audit trail: a change to the draft.
+        "draft": tr("draft changed"),
+        # TRANSLATORS: audit trail: the draft was thrown away.
+        "draft_discarded": tr("draft discarded"),
+        # TRANSLATORS: audit trail: an operator logged in.
+        "login": tr("logged in"),
+        # TRANSLATORS: audit trail: a login was refused.
+        "login_refused": tr("login refused"),
+        # TRANSLATORS: audit trail: an operator logged out.
+        "logout": tr("logged out"),
+        # TRANSLATORS: audit trail: an operator tried something their role does not allow.
+        "forbidden": tr("not allowed"),
+        # TRANSLATORS: audit trail: an account was added.
+        "account_add": tr("account added"),
+        # TRANSLATORS: audit trail: an account was disabled.
+        "account_disable": tr("account disabled"),
+    }
+    return names.get(action, action)
+
+
+def _month() -> str:
+    month = request.args.get("month") or console().now().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        abort(404)
+    return month
+
+
+def monthly(month: str):
+    site = console()
+    start, end = month_bounds(month)
+    calls = records_db.calls_between(site.engine, start, end)
+    texts = records_db.texts_between(site.engine, start, end)
+    return build(month, calls, texts), calls
+
+
+@bp.route("/reports")
+def reports():
+    from .charts import report_view
+
+    month = _month()
+    report, calls = monthly(month)
+    version, loaded = published_loaded()
+    view = report_view(report, calls, loaded.flow.routes)
+    first = datetime(int(month[:4]), int(month[5:]), 1)
+    previous = (first - timedelta(days=1)).strftime("%Y-%m")
+    following = (first + timedelta(days=32)).strftime("%Y-%m")
+    return render_template("reports.html", month=month, view=view, previous=previous, following=following)
+
+
+@bp.route("/reports/<month>.csv")
+def report_csv(month: str):
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        abort(404)
+    report, _ = monthly(month)
+    return Response("\ufeff" + render_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=report-{month}.csv"})
+
+
+@bp.route("/reports/<month>.png")
+def report_png(month: str):
+    from .charts import report_png as draw
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        abort(404)
+    report, calls = monthly(month)
+    version, loaded = published_loaded()
+    data = draw(report, calls, loaded.flow.routes)
+    if data is None:
+        abort(404)
+    download = {"Content-Disposition": f"attachment; filename=report-{month}.png"} if request.args.get("download") else {}
+    return Response(data, mimetype="image/png", headers=download)
+
+
+__all__ = ["bp", "problem_rows", "ActionForm"]

@@ -1,0 +1,271 @@
+"""The operators' console through Flask's test client: roles, throttled logins, CSRF, the audit
+trail, security headers, Japanese pages, and edits that keep routes.yaml readable."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from babel.messages.pofile import read_po
+from console_helpers import PASSWORD, SECRET, add_operator, console_app, csrf, log_in
+from helpers import ROOT, ROUTES
+
+from ivr.command import main
+from ivr.console.accounts import ACCOUNT_LIMIT, Accounts
+from ivr.console.editing import add_announcement, add_closure, clear_day, remove_entry
+from ivr.core.hours import JAPAN
+from ivr.records.versions import VersionStore
+
+NOW = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)  # a Tuesday: the center is open
+CLOSED_DAY = "2026-12-08"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = console_app(tmp_path, clock=lambda: NOW)
+    add_operator(app, "pub", "publisher")
+    add_operator(app, "ed", "editor")
+    add_operator(app, "view", "viewer")
+    return app
+
+
+def logged_in(app, name):
+    client = app.test_client()
+    assert log_in(client, name).status_code == 302
+    return client
+
+
+def audit(app):
+    return app.extensions["ivr.console"].store.audit()
+
+
+def add_closure_by_form(client, day=CLOSED_DAY, say="本日は臨時休業とさせていただいております。"):
+    token = csrf(client.get("/calendar").text)
+    return client.post("/calendar/closure", data={"csrf_token": token, "closure-first": day,
+                                                   "closure-desks": "center", "closure-say": say})
+
+
+def test_every_page_is_japanese_and_refuses_framing(app):
+    client = logged_in(app, "pub")
+    for path in ("/", "/desks", "/calendar", "/menus", "/draft", "/draft/yaml", "/history", "/try",
+                 "/reports", "/desks/center", "/login"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert '<html lang="ja">' in response.text
+        assert response.headers["X-Frame-Options"] == "DENY"
+        policy = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert "<script" not in response.text, "pages work without JavaScript"
+        assert re.search(r"[\u3040-\u30ff]", response.text), path
+
+
+def test_session_cookie_is_httponly_secure_and_lax(tmp_path):
+    app = console_app(tmp_path)
+    add_operator(app, "pub", "publisher")
+    response = log_in(app.test_client(), "pub")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    insecure = console_app(tmp_path, console_insecure_cookies=True)
+    assert "Secure" not in log_in(insecure.test_client(), "pub").headers["Set-Cookie"]
+
+
+def test_the_console_refuses_to_start_without_a_secret_or_a_database(tmp_path):
+    from ivr.settings import ConfigError
+
+    with pytest.raises(ConfigError, match="IVR_CONSOLE_SECRET"):
+        console_app(tmp_path, console_secret="short")
+    with pytest.raises(ConfigError, match="records database"):
+        console_app(tmp_path, records_url=None)
+
+
+def test_pages_need_a_login(app):
+    client = app.test_client()
+    assert client.get("/draft").status_code == 302
+    assert client.post("/draft/publish").status_code in (400, 403)
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(app):
+    client = logged_in(app, "pub")
+    response = client.post("/calendar/closure", data={"closure-first": CLOSED_DAY, "closure-desks": "center"})
+    assert response.status_code == 400
+    assert "このフォームは受け付けられませんでした" in response.text
+    assert app.extensions["ivr.console"].draft() is None
+    login = app.test_client().post("/login", data={"username": "pub", "password": PASSWORD})
+    assert login.status_code == 400, "the login form needs its token too"
+
+
+def test_a_viewer_is_refused_at_publish_and_rollback_and_it_is_audited(app):
+    editor = logged_in(app, "ed")
+    assert add_closure_by_form(editor).status_code == 302
+    viewer = logged_in(app, "view")
+    token = csrf(viewer.get("/draft").text)
+    assert "電話に公開する" not in viewer.get("/draft").text
+    assert viewer.post("/draft/publish", data={"csrf_token": token, "message": "x"}).status_code == 403
+    assert viewer.post("/history/1/rollback", data={"csrf_token": token, "message": "x"}).status_code == 403
+    assert viewer.post("/calendar/closure", data={"csrf_token": token}).status_code == 403
+    assert editor.post("/draft/publish", data={"csrf_token": csrf(editor.get("/draft").text),
+                                               "message": "x"}).status_code == 403
+    refused = [e for e in audit(app) if e.action == "forbidden"]
+    assert {e.actor for e in refused} == {"view", "ed"}
+    assert app.extensions["ivr.console"].store.published_number() == 1, "nothing was published"
+
+
+def test_an_editor_drafts_a_publisher_publishes_and_rolls_back_all_audited(app):
+    site = app.extensions["ivr.console"]
+    editor = logged_in(app, "ed")
+    assert add_closure_by_form(editor).status_code == 302
+    draft = site.draft()
+    assert draft.base_version == 1 and draft.author == "ed"
+    before = ROUTES.read_text(encoding="utf-8").splitlines()
+    after = draft.text.splitlines()
+    changed = [line for line in after if line not in before]
+    assert changed == ['calendar:', '  - date: "2026-12-08"', '    closed: [center]',
+                       '    say: 本日は臨時休業とさせていただいております。'], "only the new entry, readable"
+    publisher = logged_in(app, "pub")
+    page = publisher.get("/draft").text
+    assert "確認に合格しています" in page
+    assert "12月8日" in page or "2026-12-08" in page
+    response = publisher.post("/draft/publish", data={"csrf_token": csrf(page), "message": "12月8日 臨時休業"})
+    assert response.status_code == 302
+    assert site.store.published_number() == 2 and site.draft() is None
+    assert "臨時休業" in publisher.get("/desks").text
+    history = publisher.get("/history").text
+    response = publisher.post("/history/1/rollback", data={"csrf_token": csrf(history), "message": "戻す"})
+    assert response.status_code == 302
+    assert site.store.published_number() == 1
+    actions = [(e.actor, e.action) for e in reversed(audit(app))]
+    for expected in [("ed", "login"), ("ed", "draft"), ("pub", "login"), ("pub", "publish"), ("pub", "rollback")]:
+        assert expected in actions
+
+
+def test_a_tried_call_on_the_closed_day_hears_the_closure(app):
+    client = logged_in(app, "ed")
+    add_closure_by_form(client)
+    token = csrf(client.get("/try").text)
+    first = client.post("/try", data={"csrf_token": token, "source": "draft", "at": "2026-12-08T10:30",
+                                      "restart": "1"})
+    assert "迷惑メール相談のご案内です。" in first.text
+    inputs = re.search(r'name="inputs" type="hidden" value="([^"]*)"', first.text).group(1)
+    answer = client.post("/try", data={"csrf_token": token, "source": "draft", "at": "2026-12-08T10:30",
+                                       "inputs": inputs.replace("&#34;", '"'), "press": "4"})
+    assert "本日は臨時休業とさせていただいております。" in answer.text
+    published = client.post("/try", data={"csrf_token": token, "source": "published", "at": "2026-12-08T10:30",
+                                          "inputs": '["k4"]', "press": "9"})
+    assert "臨時休業" not in published.text
+
+
+def test_a_form_error_is_shown_in_japanese_at_its_field_and_not_kept(app):
+    client = logged_in(app, "ed")
+    response = add_closure_by_form(client, say="本日は12時まで休みます。")
+    assert response.status_code == 400
+    assert app.extensions["ivr.console"].draft() is None
+    assert 'class="error"' in response.text
+    assert "数字" in response.text, "the checker's message, in Japanese, at the field"
+    response = client.post("/calendar/closure", data={"csrf_token": csrf(client.get("/calendar").text),
+                                                      "closure-desks": "center"})
+    assert "入力してください。" in response.text
+
+
+def test_the_yaml_editor_keeps_a_draft_with_errors_and_shows_them_by_line(app):
+    client = logged_in(app, "ed")
+    text = ROUTES.read_text(encoding="utf-8").replace('desk: jiaa', 'desk: jiaa_', 1)
+    token = csrf(client.get("/draft/yaml").text)
+    assert client.post("/draft/yaml", data={"csrf_token": token, "text": text}).status_code == 302
+    page = client.get("/draft").text
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "jiaa_" in l)
+    assert f"{line}行目" in page and "エラー" in page
+    assert "窓口 &#39;jiaa_&#39; はありません" in page or "窓口 'jiaa_' はありません" in page, "the checker's message in Japanese"
+
+
+def test_the_emergency_closure_is_two_clicks_and_shows_what_callers_hear(app):
+    client = logged_in(app, "pub")
+    page = client.get("/calendar").text
+    confirm = client.post("/emergency", data={"csrf_token": csrf(page), "emergency-desks": "center"})
+    assert confirm.status_code == 200
+    assert "本日は休業とさせていただいております。" in confirm.text
+    day = re.search(r'name="emergency-day" type="hidden" value="([^"]+)"|name="emergency-day" value="([^"]+)"',
+                    confirm.text)
+    assert day
+    response = client.post("/emergency/publish", data={
+        "csrf_token": csrf(confirm.text), "emergency-desks": "center",
+        "emergency-say": "申し訳ございません。本日は休業とさせていただいております。",
+        "emergency-day": NOW.date().isoformat()})
+    assert response.status_code == 302
+    site = app.extensions["ivr.console"]
+    assert site.store.published_number() == 2
+    assert "臨時休業" in client.get("/").text
+
+
+def test_twenty_wrong_passwords_lock_the_account_for_every_worker(app, tmp_path):
+    client = app.test_client()
+    for _ in range(ACCOUNT_LIMIT - 1):
+        assert log_in(client, "pub", "wrong password!!").status_code == 401
+    assert log_in(client, "pub", "wrong password!!", address="10.0.0.9").status_code == 401
+    other_worker = console_app(tmp_path, clock=lambda: NOW).test_client()
+    locked = log_in(other_worker, "pub")  # the right password, from another worker
+    assert locked.status_code == 429
+    assert "ログインできません" in locked.text
+    assert log_in(other_worker, "ed").status_code == 302, "other accounts are not locked"
+    refused = [e for e in audit(app) if e.action == "login_refused"]
+    assert len(refused) == ACCOUNT_LIMIT + 1
+
+
+def test_the_lock_ends_after_the_window(tmp_path):
+    now = [datetime(2026, 12, 1, 1, 0, tzinfo=JAPAN)]
+    app = console_app(tmp_path)
+    add_operator(app, "pub", "publisher")
+    accounts = Accounts(app.extensions["ivr.console"].engine, clock=lambda: now[0])
+    for _ in range(ACCOUNT_LIMIT):
+        assert accounts.login("pub", "nope", "1.2.3.4").refused == "password"
+    assert accounts.login("pub", PASSWORD, "1.2.3.4").refused == "account_locked"
+    now[0] += timedelta(minutes=16)
+    assert accounts.login("pub", PASSWORD, "1.2.3.4").account is not None
+
+
+def test_a_disabled_account_is_logged_out_at_once(app, runner, monkeypatch, tmp_path):
+    client = logged_in(app, "ed")
+    assert client.get("/draft").status_code == 200
+    app.extensions["ivr.console"].accounts.disable("ed")
+    assert client.get("/draft").status_code == 302
+
+
+def test_operators_commands_add_list_disable(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "ops.sqlite3"))
+    result = runner.invoke(main, ["operators", "add", "sato", "--role", "editor", "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(main, ["operators", "add", "sato", "--role", "editor", "--password-stdin"],
+                         input=PASSWORD + "\n").exit_code == 1
+    short = runner.invoke(main, ["operators", "add", "kato", "--role", "viewer", "--password-stdin"], input="short\n")
+    assert short.exit_code == 1 and "12 characters" in short.output
+    listed = runner.invoke(main, ["operators", "list"])
+    assert "sato\teditor\tactive" in listed.output
+    assert runner.invoke(main, ["operators", "disable", "sato"]).exit_code == 0
+    assert "sato\teditor\tdisabled" in runner.invoke(main, ["operators", "list"]).output
+    from ivr.records.database import make_engine
+
+    store = VersionStore(make_engine(f"sqlite:///{tmp_path / 'ops.sqlite3'}"))
+    assert [e.action for e in store.audit()] == ["account_disable", "account_add"]
+    stored = (tmp_path / "ops.sqlite3").read_bytes()
+    assert PASSWORD.encode() not in stored, "only the hash is kept"
+
+
+def test_edits_keep_every_other_line_and_round_trip():
+    text = ROUTES.read_text(encoding="utf-8")
+    day = date(2026, 12, 8)
+    closed = add_closure(text, [day], ["center"], "本日は臨時休業とさせていただいております。")
+    announced = add_announcement(closed, day, day + timedelta(days=2), "お知らせです。", "greeting")
+    assert announced.count("\n") == text.count("\n") + 7
+    assert remove_entry(remove_entry(announced, "announcements", 0), "calendar", 0) == text
+    assert clear_day(closed, day, {"center"}) == text
+
+
+def test_the_console_catalog_is_translated_and_explained():
+    with (ROOT / "prompts" / "ja" / "LC_MESSAGES" / "console.po").open("rb") as po:
+        catalog = read_po(po, locale="ja")
+    for message in catalog:
+        if message.id:
+            assert message.string, f"untranslated: {message.id}"
+            assert message.auto_comments, f"no TRANSLATORS comment: {message.id}"
