@@ -1,6 +1,6 @@
 """The line's settings: one object, read from the environment once, in create_app.
 
-Every variable is in the README's settings table; no other module reads the environment
+Every variable is in the settings table of docs/serving.md; no other module reads the environment
 for a setting.
 """
 

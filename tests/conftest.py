@@ -47,7 +47,7 @@ atexit.register(shutil.rmtree, HYPOTHESIS_HOME, ignore_errors=True)
 
 # Tests that time speech with Open JTalk run in one xdist worker, so that each path's text is
 # timed once (preview keeps each text's timing for the process). Others go by module.
-SPEECH_TIMING = ("tests/test_operator_cli.py::", "tests/test_timing.py::", "tests/test_readme.py::",
+SPEECH_TIMING = ("tests/test_operator_cli.py::", "tests/test_timing.py::", "tests/test_callers_table.py::",
                  "tests/test_cli.py::test_check_accepts_the_shipped_file")
 
 

@@ -305,11 +305,11 @@ def test_dated_moments_cover_the_coming_dated_days_only(dated):
     assert jst(2026, 12, 3, 10, 0) in special  # the start of the special span
 
 
-def test_the_readme_example_loads_and_does_what_it_says(reader):
+def test_the_operators_guide_example_loads_and_does_what_it_says(reader):
     from helpers import ROOT
 
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index("**Close a day, shorten one"):]
+    guide = (ROOT / "docs" / "operators.md").read_text("utf-8")
+    section = guide[guide.index("**Close a day, shorten one"):]
     example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml"))]
     lines = [line for line in ROUTES.read_text("utf-8").splitlines()
              if line not in ("calendar: []", "announcements: []")]

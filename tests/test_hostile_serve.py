@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hostile  # loadtest/hostile.py
 
-CHECK_BOUND = 10.0  # seconds; measured figures (about 1 s) are in the README's "Reliability"
+CHECK_BOUND = 10.0  # seconds; measured figures (about 1 s) are in docs/reliability.md
 
 
 def test_every_signed_call_is_answered_through_hostile_input_and_operator_mistakes(tmp_path):

@@ -475,7 +475,9 @@ def test_the_secret_detector_finds_secrets():
 def shipped_files() -> list[Path]:
     files = [p for p in (INFRA.rglob("*")) if p.is_file()]
     files += [p for p in (ROOT / "bench").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files += [ROOT / "README.md", ROOT / ".ci" / "setup.d" / "prism.sh", ROOT / "tests" / "prism" / "package.json"]
+    files += [ROOT / "README.md", ROOT / "mkdocs.yml", ROOT / ".ci" / "setup.d" / "prism.sh",
+              ROOT / "tests" / "prism" / "package.json"]
+    files += sorted((ROOT / "docs").glob("*.md"))
     return files
 
 

@@ -77,7 +77,7 @@ def test_japanese_catalog_translates_every_operator_message_with_its_placeholder
 
 def test_operators_template_matches_the_code():
     template = catalog(ROOT / "prompts" / "operators.pot")
-    assert set(template) == set(extracted()), "run pybabel extract for operators (see README)"
+    assert set(template) == set(extracted()), "run pybabel extract for operators (see docs/architecture.md)"
 
 
 def test_the_operators_and_the_callers_domains_are_apart():

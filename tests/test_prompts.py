@@ -50,7 +50,7 @@ def test_japanese_catalog_translates_every_phrase_with_the_same_placeholders():
 
 def test_template_matches_the_code():
     template = catalog(ROOT / "prompts" / "messages.pot")
-    assert set(template) == set(extracted()), "run pybabel extract (see README) to refresh messages.pot"
+    assert set(template) == set(extracted()), "run pybabel extract (see docs/architecture.md) to refresh messages.pot"
 
 
 def test_no_japanese_is_hard_coded_in_the_package():

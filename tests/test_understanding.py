@@ -90,7 +90,7 @@ def test_our_own_paraphrases_reach_a_right_answer(flow):
 
 def test_held_out_callers_reach_a_right_answer(flow):
     """Words the routes were not tuned on: at least 95 % to a right desk, at most 1 % to a wrong
-    one (the README gives the figures, untuned and final)."""
+    one (docs/callers.md gives the figures, untuned and final)."""
     result = judge(flow, HELD_OUT)
     assert result["rows"] >= 120
     assert result["right"] >= 0.95 and result["wrong"] <= 0.01, result
@@ -103,7 +103,7 @@ def test_held_out_money_lost_and_threats_all_reach_the_police(flow):
 
 def test_the_second_held_out_set_keeps_its_measured_floor(flow):
     """Words not seen while tuning, scored untuned (165 right, 6 wrong, 8 police callers
-    elsewhere) and once after (175, 3, 1). The floor is the final figure (the README gives
+    elsewhere) and once after (175, 3, 1). The floor is the final figure (docs/callers.md gives
     both); the target, not yet met, is 95 % right, 1 % wrong, every police and center row."""
     result = judge(flow, HELD_OUT_2)
     rows = result["rows"]

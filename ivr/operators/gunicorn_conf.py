@@ -3,7 +3,7 @@ the benchmark all run with (`gunicorn -c python:ivr.operators.gunicorn_conf ivr.
 
 - gthread workers: each request is served by a thread of its own, and a worker whose threads
   are all taken stops accepting, so a slow client holds one thread, never a worker and never a
-  queue that real calls wait in (see README, "Reliability").
+  queue that real calls wait in (see docs/reliability.md).
 - The master alone creates and empties the shared directories (metrics, last good routes);
   a worker's end never touches them. The master serves /metrics, every worker's, on its own
   port (IVR_METRICS_BIND), never on the webhooks' port.

@@ -69,7 +69,7 @@ def estimate_seconds(text: str) -> float:
 def speech_seconds(segments: tuple[Segment, ...]) -> float:
     """Seconds a caller listens to these segments, said as the line asks Twilio to say them.
 
-    The one measure of the line's seconds (`ivr preview`, `ivr check`, the tests, the README):
+    The one measure of the line's seconds (`ivr preview`, `ivr check`, the tests, docs/callers.md):
     each run of words at its rate (numbers at NUMBER_RATE) and every pause (<break>) as
     written. A run is timed as Open JTalk speaks it (its duration model, where installed, else
     a mora count), without the silence the engine puts before an utterance; the pauses a voice

@@ -34,8 +34,8 @@ class Problem:
     (ivr.core.notices), with a `# TRANSLATORS:` comment on the line above saying what it is
     about, and pass it as the message. It is stored with its parameters and rendered on demand
     (a list parameter is joined in the locale's way), never glued from translated pieces. Then
-    refresh the operators catalog and translate the new entry (README, "Operator messages in
-    Japanese"); tests/test_operator_messages.py fails until the entry is translated. A plain
+    refresh the operators catalog and translate the new entry (docs/architecture.md, the operators
+    catalog); tests/test_operator_messages.py fails until the entry is translated. A plain
     str still works, but stays English in every locale.
     """
 

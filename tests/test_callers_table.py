@@ -1,4 +1,4 @@
-"""The README's table of what a caller hears gives the seconds the line's own measure gives."""
+"""The table of what a caller hears (docs/callers.md) gives the seconds the line's own measure gives."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ROW = re.compile(r"^\| (?P<keys>[0-9 →]+) \| .*? \| (?P<quick>[0-9.]+) s \| (?
 
 
 def table() -> dict[tuple[str, ...], dict]:
-    section = (ROOT / "README.md").read_text("utf-8").split("## What a caller hears", 1)[1]
+    section = (ROOT / "docs" / "callers.md").read_text("utf-8").split("# What a caller hears", 1)[1]
     section = section.split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
@@ -32,7 +32,7 @@ def test_the_readme_table_gives_the_measured_seconds(flow):
         pytest.skip("the speech extra (pyopenjtalk-plus) is not installed")
     rows = table()
     measured = {t.path.keys: t for t in timings(flow, OPEN_TUESDAY)}
-    assert set(rows) == set(measured), "every path, and only those, in the README's table"
+    assert set(rows) == set(measured), "every path, and only those, in the table of docs/callers.md"
     said = {(t.path.menu, t.path.key): t.seconds for t in spoken_timings(flow, OPEN_TUESDAY)}
     for keys, row in rows.items():
         timing = measured[keys]
