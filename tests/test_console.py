@@ -269,3 +269,13 @@ def test_the_console_catalog_is_translated_and_explained():
         if message.id:
             assert message.string, f"untranslated: {message.id}"
             assert message.auto_comments, f"no TRANSLATORS comment: {message.id}"
+
+
+def test_the_report_csv_is_in_japanese(app):
+    client = logged_in(app, "view")
+    response = client.get(f"/reports/{NOW:%Y-%m}.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.data.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", header), header
+    assert "section" not in header and "count" not in header

@@ -171,8 +171,12 @@ def reports():
 def report_csv(month: str):
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         abort(404)
+    from ..operators.tree import desk_names
+
     report, _ = monthly(month)
-    return Response("\ufeff" + render_csv(report), mimetype="text/csv",
+    _, loaded = published_loaded()
+    text = render_csv(report, "ja", desk_names(loaded.flow.routes, "ja"))  # in Japanese, desks by name
+    return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=report-{month}.csv"})
 
 
