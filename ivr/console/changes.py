@@ -229,16 +229,22 @@ def _heard(flow, desks: list[str], now: datetime) -> list[tuple[str, str]]:
     return [(flow.routes.desks[d].name, sentence) for d, sentence in heard]
 
 
-@bp.route("/emergency", methods=["POST"])
-@requires("publisher")
-def emergency():
-    """The first click: what callers would hear, and the button that publishes it."""
+def _emergency_form():
+    """The console, the moment, the published version and its routes, and the emergency form
+    with the desks it may close: what both clicks of an emergency closure start from."""
     site = console()
-    now = site.now()
     version = site.published()
     routes = site.load(version.text).flow.routes
     form = EmergencyForm(prefix="emergency")
     form.desks.choices = _choices(routes, False)
+    return site, site.now(), version, routes, form
+
+
+@bp.route("/emergency", methods=["POST"])
+@requires("publisher")
+def emergency():
+    """The first click: what callers would hear, and the button that publishes it."""
+    site, now, version, routes, form = _emergency_form()
     if not form.validate():
         return _calendar_page({"emergency": form}, status=400)
     say = (form.say.data or "").strip() or _default_say()
@@ -255,12 +261,7 @@ def emergency():
 @requires("publisher")
 def emergency_publish():
     """The second click: close the desks today, published at once; the draft follows."""
-    site = console()
-    now = site.now()
-    version = site.published()
-    routes = site.load(version.text).flow.routes
-    form = EmergencyForm(prefix="emergency")
-    form.desks.choices = _choices(routes, False)
+    site, now, version, routes, form = _emergency_form()
     if not form.validate() or form.day.data != now.date().isoformat():
         # TRANSLATORS: the emergency closure's confirmation was for another day (left open past midnight).
         flash(tr("That confirmation was for another day. Please start again."), "error")

@@ -6,14 +6,11 @@ these up. Every string carries a `TRANSLATORS:` comment.
 
 from __future__ import annotations
 
-import io
 from functools import cache
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import LazyProxy, NullTranslations, Translations
+from babel.support import LazyProxy, NullTranslations
 
-from ..core.wording import prompts_dir
+from ..core.wording import compile_catalog, prompts_dir
 
 DOMAIN = "console"
 LOCALE = "ja"
@@ -30,12 +27,7 @@ def translations(locale: str = LOCALE) -> NullTranslations:
     path = catalog_path(locale)
     if not path.is_file():
         return NullTranslations()
-    with path.open("rb") as po:
-        messages = read_po(po, locale=locale, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, messages)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return compile_catalog(path, locale, DOMAIN)
 
 
 def tr(message: str, **params) -> str:

@@ -17,18 +17,15 @@ never comes from here.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
 
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
-from .wording import prompts_dir
+from .wording import compile_catalog, prompts_dir
 
 DOMAIN = "operators"
 ENGLISH = "en"
@@ -121,12 +118,7 @@ def catalog(language: str) -> NullTranslations:
     path = catalog_path(language)
     if not path.is_file():
         return NullTranslations()
-    with path.open("rb") as po:
-        messages = read_po(po, locale=language, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, messages)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return compile_catalog(path, language, DOMAIN)
 
 
 def _format(template: str, params: dict, language: str) -> str:

@@ -29,9 +29,15 @@ def catalog_path(locale: str = DEFAULT_LOCALE):
 
 def load_translations(locale: str = DEFAULT_LOCALE) -> Translations:
     """Compile a locale's .po catalog in memory; fuzzy entries are left out."""
-    with catalog_path(locale).open("rb") as po:
-        catalog = read_po(po, locale=locale, domain=DOMAIN)
+    return compile_catalog(catalog_path(locale), locale, DOMAIN)
+
+
+def compile_catalog(path, locale: str, domain: str) -> Translations:
+    """A .po catalog (any domain: the callers', the operators', the console's) compiled in
+    memory; fuzzy entries are left out."""
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=locale, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return Translations(buffer, domain=domain)
