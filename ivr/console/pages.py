@@ -167,14 +167,20 @@ def reports():
     return render_template("reports.html", month=month, view=view, previous=previous, following=following)
 
 
-@bp.route("/reports/<month>.csv")
-def report_csv(month: str):
+def _download(month: str):
+    """A month's report, its calls and the routes published, for a download; 404 for no month."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         abort(404)
+    report, calls = monthly(month)
+    _, loaded = published_loaded()
+    return report, calls, loaded
+
+
+@bp.route("/reports/<month>.csv")
+def report_csv(month: str):
     from ..operators.tree import desk_names
 
-    report, _ = monthly(month)
-    _, loaded = published_loaded()
+    report, _, loaded = _download(month)
     text = render_csv(report, "ja", desk_names(loaded.flow.routes, "ja"))  # in Japanese, desks by name
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=report-{month}.csv"})
@@ -184,10 +190,7 @@ def report_csv(month: str):
 def report_png(month: str):
     from .charts import report_png as draw
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        abort(404)
-    report, calls = monthly(month)
-    version, loaded = published_loaded()
+    report, calls, loaded = _download(month)
     data = draw(report, calls, loaded.flow.routes)
     if data is None:
         abort(404)
