@@ -8,7 +8,7 @@ import threading
 
 from helpers import OPEN_TUESDAY, ROOT
 
-from ivr.core.flow import TextMessage
+from ivr.core.steps import TextMessage
 from ivr.sms.sending import RehearsalSender
 from ivr.sms.texter import Limits, MemoryLedger, Texter
 

@@ -9,7 +9,8 @@ import holidays
 import pytest
 from helpers import ROUTES, post_signed, spoken, twiml
 
-from ivr.core.flow import CallFlow, Position
+from ivr.core.flow import CallFlow
+from ivr.core.steps import Position
 from ivr.core.hours import JAPAN
 from ivr.core.paths import walk
 from ivr.core.readings import plain

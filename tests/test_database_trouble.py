@@ -23,7 +23,7 @@ from sms_helpers import CENTER, OFFER, SENT, UNAVAILABLE, rows
 from sqlalchemy import event
 from twilio_stand_ins import ACCOUNT
 
-from ivr.core.flow import TextMessage
+from ivr.core.steps import TextMessage
 from ivr.records.database import make_engine, upgrade
 from ivr.sms.sending import RehearsalSender
 from ivr.sms.texter import DatabaseLedger, Limits, Texter

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from helpers import OPEN_TUESDAY, YEAR_END
 
-from ivr.core.flow import Position
+from ivr.core.steps import Position
 from ivr.core.hours import JAPAN
 from ivr.core.paths import walk
 from ivr.core.readings import Slow, plain

@@ -206,7 +206,7 @@ def test_a_database_that_cannot_count_means_the_number_again(tmp_path, clock):
 
 
 def test_a_body_twilio_would_refuse_is_never_queued(clock):
-    from ivr.core.flow import TextMessage
+    from ivr.core.steps import TextMessage
     from ivr.sms.texter import MemoryLedger
 
     sender = RehearsalSender()

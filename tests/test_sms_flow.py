@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.core.flow import CallFlow, Position
+from ivr.core.flow import CallFlow
+from ivr.core.steps import Position
 from ivr.core.contacts import caller_number, is_japanese_mobile
 from ivr.core.events import call_sid
 from ivr.routesfile.loader import parse_routes

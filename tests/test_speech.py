@@ -121,7 +121,7 @@ def test_open_jtalk_reads_the_new_prompts_as_meant(flow, routes):
     """Every prompt added or changed for words at every step, the questions and the shorter
     answers, as Open JTalk reads it: keys as their digits, no word misread."""
     pyopenjtalk = pytest.importorskip("pyopenjtalk", reason="the speech extra is not installed")
-    from ivr.core.flow import Position
+    from ivr.core.steps import Position
     from helpers import OPEN_TUESDAY
 
     def kana(segments_or_text) -> str:

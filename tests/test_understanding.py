@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import OPEN_TUESDAY
 
-from ivr.core.flow import Position
+from ivr.core.steps import Position
 from ivr.core.outcomes import ANSWERS, Outcome
 from ivr.core.readings import plain
 from ivr.core.understanding import NOT_UNDERSTOOD

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .flow import Position, Step
+from .steps import Position, Step
 
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")  # the shape Twilio's API takes (its OpenAPI pattern)
 FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})

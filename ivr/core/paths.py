@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .flow import CallFlow, Position
+from .flow import CallFlow
+from .steps import Position
 from .readings import Segment, Slow, Words
 from .routes import TOP_MENU
 

@@ -96,7 +96,8 @@ def _public_url(value: str, name: str, https_only: bool) -> str:
 
 def fallback_twiml(routes_path: str, desk_id: str = CENTER_DESK) -> str:
     """Static TwiML for VoiceFallbackUrl: greeting, apology and 188, the center's number twice, hours."""
-    from ..core.flow import CallFlow, Step, fault_step
+    from ..core.flow import CallFlow, fault_step
+    from ..core.steps import Step
     from ..core.outcomes import Outcome
     from ..core.readings import Reader, Words
     from ..core.wording import load_translations

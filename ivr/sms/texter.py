@@ -15,7 +15,7 @@ from datetime import datetime
 
 from ..core.contacts import is_japanese_mobile
 from ..core.events import call_sid as one_call
-from ..core.flow import TextMessage
+from ..core.steps import TextMessage
 from ..core.hours import in_japan
 from ..records.background import BackgroundQueue
 from . import sending

@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 
 from twilio.twiml.voice_response import Say, VoiceResponse
 
-from ..core.flow import CallFlow, Position, Step
+from ..core.flow import CallFlow
+from ..core.steps import Position, Step
 from ..core.hours import in_japan
 from ..core.notices import Conjunction, notice
 from ..core.paths import walk

@@ -18,7 +18,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..core.contacts import is_japanese_mobile
 from ..core.events import SPOKEN, StepEvent, clean_digits, dial_status
-from ..core.flow import CallFlow, Position, Step, fault_step
+from ..core.flow import CallFlow, fault_step
+from ..core.steps import Position, Step
 from ..observability.callers import caller_hash
 from .twiml import render
 
