@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError, replace
 from datetime import datetime
 
+import holidays
 import pytest
-from helpers import OPEN_TUESDAY, YEAR_END
+import yaml
+from helpers import OPEN_TUESDAY, ROUTES, YEAR_END
 
+from ivr.core.flow import CallFlow
 from ivr.core.steps import Position
 from ivr.core.hours import JAPAN
 from ivr.core.paths import walk
 from ivr.core.readings import Slow, plain
+from ivr.routesfile.loader import parse_routes
 
 OPEN = OPEN_TUESDAY  # Tuesday morning
 LUNCH = datetime(2026, 12, 1, 12, 15, tzinfo=JAPAN)
@@ -335,3 +340,52 @@ def test_the_188_answer_gives_one_number_and_the_guides_way_to_remember_it(flow)
 
 def test_a_label_that_names_a_situation_reads_with_toki(flow):
     assert "画面の請求が消えないときは2、" in text(follow(flow, ["1"]))
+
+
+def test_every_menu_is_heard_as_it_was_built_when_routes_loaded(flow, routes):
+    """The menus built once are what callers hear: each label and its key in order, then the
+    way on; a caller who presses early has heard the start of the same speech."""
+    for menu in routes.menus.values():
+        built = flow.speech.menus[menu.id]
+        assert flow.press(Position(menu.id), routes.keys.repeat, OPEN).speech == built
+        choices = "".join(f"{plain(flow.reader.text(o.label))}は{o.key}、" for o in menu.options)
+        way_on = "番号を押すか、ご用件をお話ください。" if menu.id == "top" else "最初に戻るには0を押してください。"
+        assert plain(built) == plain(flow.reader.text(menu.intro)) + choices + way_on
+        for option in menu.options:
+            upto = flow.menu_speech(menu, upto=option.key)
+            assert built[:len(upto)] == upto and plain(upto).endswith(f"は{option.key}、")
+
+
+def test_the_speech_built_for_a_routes_file_cannot_change_afterwards(flow):
+    with pytest.raises(FrozenInstanceError):
+        flow.speech.menus = {}
+    with pytest.raises(TypeError):
+        flow.speech.menus["top"] = ()
+    with pytest.raises(TypeError):
+        flow.speech.keys["center", True, True] = ()
+
+
+@pytest.fixture(scope="module")
+def keys_only(reader) -> CallFlow:
+    """The shipped routes with no `says:`: a line that listens for keys only."""
+    data = yaml.safe_load(ROUTES.read_text("utf-8"))
+    data.pop("unclear", None)
+    for menu in data["menus"].values():
+        for option in menu["options"].values():
+            option.pop("says", None)
+    routes = parse_routes(yaml.safe_dump(data, allow_unicode=True), "routes.yaml")
+    return CallFlow(routes, reader, holidays.country_holidays("JP").__contains__)
+
+
+@pytest.mark.parametrize("position", [Position("top"), Position("abuse", "4"), Position("top", "4"),
+                                      Position("top", "4", failures=2), Position("top", ask="top/4")])
+def test_words_on_a_line_that_listens_for_keys_do_what_a_key_that_does_nothing_does(keys_only, position):
+    assert keys_only.matcher is None and keys_only.hints_at(position) == ""
+    heard = keys_only.hear(position, "つないで", 0.9, OPEN, texting=True)
+    assert heard == keys_only.press(position, "#", OPEN, texting=True)
+    if position.failures < 2:
+        assert heard.outcome == "invalid" and heard.listen == replace(position, failures=position.failures + 1)
+        assert text(heard).startswith("その番号は選択できません。")
+    else:
+        assert heard.outcome == "max_failures" and heard.hangs_up
+    assert keys_only.hear(position, " ", 0.9, OPEN) == keys_only.press(position, "", OPEN)

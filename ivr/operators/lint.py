@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..core.dated import dated_moments
-from ..core.flow import CallFlow, label_text
+from ..core.flow import CallFlow
 from ..core.hours import in_japan, is_year_end, opens_on
 from ..core.notices import notice
+from ..core.speech import label_text
 from ..core.understanding import ends_in_a_predicate
 from ..core.paths import walk
 from ..routesfile.reader import Problem

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from twilio.twiml.voice_response import Say, VoiceResponse
 
+from ..core.caches import DOCUMENTS
 from ..core.flow import CallFlow
 from ..core.steps import Position, Step
 from ..core.hours import in_japan
@@ -19,7 +20,6 @@ from ..core.readings import Pause, Segment, Spoken, spoken_parts
 from ..core.routes import LANGUAGE, TOP_MENU
 from ..routesfile.reader import Problem, format_path
 
-DOCUMENTS = 1024  # TwiML documents kept per process: every position, answers at a few hours
 # Speech settings for a menu's <Gather>, from Twilio's <Gather> reference: Google's telephony
 # model (it has ja-JP) through Twilio's provider-specific speechModel; with a speechModel set,
 # speechTimeout must be a whole number of seconds ("auto" is refused, warning 13335); the

@@ -1,0 +1,19 @@
+"""The line's caches, the one place for their sizes.
+
+A cache is kept only where removing it costs more than 5 % of the instructions of a webhook
+step (`bench/instructions.py`, figures in bench/RESULTS.md under "Caches"); each constant says
+what it keeps and what it saves (`bench/instructions.py` on 2 CPUs, a Saturday afternoon in
+Japan: most desks closed, so an answer says when the desk next opens). The step memo belongs
+to one CallFlow and goes with it when routes reload; the document memo is per process and keyed
+by the step itself, so after a reload it only holds entries no longer asked for until they age out.
+"""
+
+# Steps kept per routes file by CallFlow.press: every place and key, for the minute being
+# served (a step depends on the time of the call by its minute only). Without it a desk's
+# answer takes 13 % more instructions per step (2,322k → 2,632k), a submenu 1.2 %.
+STEPS = 1024
+
+# TwiML documents kept per process by ivr.web.twiml.document: every position, answers at a
+# few hours. Without it a step takes 39–65 % more instructions (top menu 2,153k → 3,061k,
+# submenu 2,305k → 3,206k, desk answer 2,322k → 3,821k).
+DOCUMENTS = 1024
