@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from ..core.events import CallEndEvent, StepEvent
+from ..core.events import CallEndEvent, ReloadAccepted, ReloadRefused, StepEvent
 from ..core.outcomes import TRANSFERS, Outcome
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -179,26 +179,21 @@ class Metrics:
         self.sms_sends.labels(result=result).inc()
 
     def call_ended(self, event: CallEndEvent) -> None:
-        """Call-end listener: Twilio reported the end of a call."""
+        """Call-end handler: Twilio reported the end of a call."""
         self.calls_ended.labels(status=event.status).inc()
 
     def observe_step(self, event: StepEvent) -> None:
-        """Step listener: latency, outcome, selection, answer and transfer counters."""
-        step, position = event.step, event.position
+        """Step handler: latency, outcome, selection, answer and transfer counters."""
         self._child(self.step_seconds, event.endpoint).observe(event.seconds)
-        self._child(self.outcomes, step.outcome).inc()
-        # A submenu or an answer reached from a menu: the key pressed was one of its options
-        # (at a question asked at a menu, 1 and 2 choose between topics: not the menu's keys).
-        if (event.endpoint == "ivr.step" and position is not None and position.key is None
-                and position.ask is None
-                and step.outcome in {Outcome.MENU, Outcome.ANSWER} and event.digits):
-            self._child(self.selections, position.menu, event.digits).inc()
-        if step.outcome == Outcome.ANSWER and step.desk:
-            self._child(self.answers, step.desk).inc()
-        if step.heard is not None:
-            self._child(self.spoken, step.heard[:80]).inc()
-        if step.outcome in TRANSFERS:
-            self._child(self.transfers, step.outcome).inc()
+        self._child(self.outcomes, event.outcome).inc()
+        if event.chosen:
+            self._child(self.selections, event.menu, event.chosen).inc()
+        if event.outcome == Outcome.ANSWER and event.desk:
+            self._child(self.answers, event.desk).inc()
+        if event.heard is not None:
+            self._child(self.spoken, event.heard).inc()
+        if event.outcome in TRANSFERS:
+            self._child(self.transfers, event.outcome).inc()
 
     def count_response(self, endpoint: str, status: int, webhook: bool) -> None:
         """One HTTP response (endpoint "unmatched" for unknown paths); a webhook's 403 is a refused signature."""
@@ -206,13 +201,13 @@ class Metrics:
         if status == 403 and webhook:
             self.refused.inc()
 
-    def reload_refused(self, refusal) -> None:
-        """The line refused an edited routes file."""
+    def reload_refused(self, event: ReloadRefused) -> None:
+        """Reload handler: the line refused an edited routes file."""
         self.reload_failures.inc()
         self.reload_refused_now.set(1)
 
-    def reload_accepted(self) -> None:
-        """The line serves the routes file it read last: no refusal stands."""
+    def reload_accepted(self, event: ReloadAccepted) -> None:
+        """Reload handler: the line serves the routes file it read last: no refusal stands."""
         self.reload_refused_now.set(0)
 
     def exposition(self) -> tuple[bytes, str]:

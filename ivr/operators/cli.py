@@ -87,7 +87,7 @@ AT_OPTION = click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
 
 
 def _flow_or_exit(routes: str):
-    from ..web.served import offline_flow
+    from ..routesfile.flows import offline_flow
 
     try:
         return offline_flow(routes)
