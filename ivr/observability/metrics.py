@@ -12,7 +12,6 @@ from ..core.events import CallEndEvent, ReloadAccepted, ReloadRefused, StepEvent
 from ..core.outcomes import TRANSFERS, Outcome
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-MAX_CHILDREN = 4096  # label combinations kept: endpoints, outcomes, menus × keys, desks, statuses
 SMS_REQUESTS = ("queued", "over_call_limit", "over_caller_limit", "over_line_limit", "unavailable")
 SMS_SENDS = ("sent", "refused", "failed", "unreachable")
 
@@ -83,7 +82,6 @@ class Metrics:
                                     ["result"], registry=r)
         self.sms_sends = Counter("ivr_sms_sends", "Text messages handed to Twilio, by result",
                                  ["result"], registry=r)
-        self._children: dict[tuple, object] = {}
         # Children the alert rules watch exist from the start at 0, so that their first
         # increase is seen (a series that appears already at 1 shows no increase).
         self.outcomes.labels(Outcome.ERROR)
@@ -91,15 +89,6 @@ class Metrics:
             self.sms_requests.labels(result)
         for result in SMS_SENDS:
             self.sms_sends.labels(result)
-
-    def _child(self, metric, *values: str):
-        """A metric's child for these label values, looked up once and kept."""
-        child = self._children.get((metric, values))
-        if child is None:
-            if len(self._children) >= MAX_CHILDREN:
-                self._children.clear()
-            child = self._children[metric, values] = metric.labels(*values)
-        return child
 
     def record_failed(self, reason: str) -> None:
         """A record was dropped or could not be written."""
@@ -184,20 +173,20 @@ class Metrics:
 
     def observe_step(self, event: StepEvent) -> None:
         """Step handler: latency, outcome, selection, answer and transfer counters."""
-        self._child(self.step_seconds, event.endpoint).observe(event.seconds)
-        self._child(self.outcomes, event.outcome).inc()
+        self.step_seconds.labels(event.endpoint).observe(event.seconds)
+        self.outcomes.labels(event.outcome).inc()
         if event.chosen:
-            self._child(self.selections, event.menu, event.chosen).inc()
+            self.selections.labels(event.menu, event.chosen).inc()
         if event.outcome == Outcome.ANSWER and event.desk:
-            self._child(self.answers, event.desk).inc()
+            self.answers.labels(event.desk).inc()
         if event.heard is not None:
-            self._child(self.spoken, event.heard).inc()
+            self.spoken.labels(event.heard).inc()
         if event.outcome in TRANSFERS:
-            self._child(self.transfers, event.outcome).inc()
+            self.transfers.labels(event.outcome).inc()
 
     def count_response(self, endpoint: str, status: int, webhook: bool) -> None:
         """One HTTP response (endpoint "unmatched" for unknown paths); a webhook's 403 is a refused signature."""
-        self._child(self.requests, endpoint, str(status)).inc()
+        self.requests.labels(endpoint, str(status)).inc()
         if status == 403 and webhook:
             self.refused.inc()
 
