@@ -44,10 +44,16 @@ def build(database: str | None):
     return create_app(overrides), run
 
 
+def _line(app):
+    from ivr.web import wired  # noqa: PLC0415 — imported as bench/run.py imports the line
+
+    return wired(app).line
+
+
 def look_times(database: str, looks: int) -> tuple[float, float]:
     """Median CPU and wall-clock microseconds of one look (the published number, unchanged)."""
     app, _ = build(database)
-    line = app.extensions["ivr"]
+    line = _line(app)
     line.published.poll(line)
     cpu, wall = [], []
     for _ in range(looks):
@@ -61,7 +67,7 @@ def look_times(database: str, looks: int) -> tuple[float, float]:
 def child(which: str, database: str, calls: int) -> None:
     """In the process valgrind runs: looks, or a new call's steps, between callgrind's switches."""
     app, run = build(database if which == "look" else None)
-    line = app.extensions["ivr"]
+    line = _line(app)
     if which == "step-database":
         # The routes from the database, and call records otherwise off: only the routes differ.
         from ivr.web.published import PublishedRoutes

@@ -33,6 +33,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ivr.operators.server import CONFIG, free_port, stop_process, worker_pids
+from ivr.core.events import StepEvent
+from ivr.web import wired
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -216,7 +218,7 @@ def wrk(server: Server, case: Case, seconds: int, connections: int) -> Load:
 
 def without_hooks(app):
     """The app with no step listeners and no after-request hooks (records, metrics, logs)."""
-    app.extensions["ivr.listeners"] = []
+    wired(app).bus.handlers(StepEvent).clear()
     app.after_request_funcs.clear()
     return app
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from ivr.app import create_app  # noqa: E402
 from ivr.sms.sending import RehearsalSender  # noqa: E402
 from ivr.sms.texter import DatabaseLedger, Limits, Texter  # noqa: E402
+from ivr.web import wired  # noqa: E402
 
 TOKEN = "bench-token"
 KEY = "bench-caller-hash-key"
@@ -69,7 +70,7 @@ def main() -> None:
             print(f"{label:18} median {statistics.median(ms):6.2f} ms   "
                   f"p99 {ms[int(len(ms) * 0.99) - 1]:6.2f} ms   ({args.steps} steps, "
                   f"{database.split(':')[0]})")
-        assert app.extensions["ivr.texter"].drain(30)
+        assert wired(app).texter.drain(30)
 
 
 if __name__ == "__main__":

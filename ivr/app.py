@@ -1,19 +1,15 @@
-"""The web app: `create_app` reads the settings once and wires routes, webhooks, metrics,
-logs and call records, in that order, in one place."""
+"""The web app: `create_app` reads the settings once and wires the line, step by step, in one
+place: the bus, metrics and logs, call records, text messages, the routes served, the web."""
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 
 from flask import Flask
 
-from .clock import japan_holidays
-from .core.readings import Reader
 from .settings import ConfigError, Settings
-from .web.served import Line
 
 __all__ = ["ConfigError", "create_app"]
 log = logging.getLogger("ivr")
@@ -27,22 +23,38 @@ def _version() -> str:
         return "unknown"
 
 
+def _failed(event, handler, error: Exception) -> None:
+    """A handler on the bus failed: logged, and the call goes on."""
+    log.error("%s handler %r failed", type(event).__name__, handler, exc_info=error)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment (IVR_ROUTES, TWILIO_AUTH_TOKEN, …) and overrides.
 
     `overrides` are Settings fields by name (`{"routes": …, "clock": …}`), applied after the
     environment is read; tests use them.
     """
-    from .core.wording import load_translations
-    from .observability import logs
-    from .observability.callers import warn_without_key
-    from .observability.metrics import Metrics
-    from .records.listener import record_end, record_step
-    from .records.writer import RecordWriter
-    from .sms.texter import make_texter
-    from .web import health, status, webhooks
+    from . import observability, records, sms, web
+    from .calls.wiring import Wiring
+    from .core.bus import Bus
 
-    settings = Settings.from_environ(**(overrides or {}))
+    settings = _checked(Settings.from_environ(**(overrides or {})))
+    app = Flask("ivr")
+    # Twilio's webhook forms are a few KB: anything bigger is refused (413) before it is parsed.
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY)
+    _behind_proxies(app, settings)
+    # Handlers hear every step, call's end and reload, in this order: metrics, logs, records.
+    bus = Bus(_failed)
+    metrics = observability.init_app(settings, bus)
+    writer = records.init_app(settings, bus, metrics)
+    texter = sms.init_app(settings, metrics)
+    line = _line(settings, bus)
+    web.init_app(app, Wiring(settings, line, bus, metrics, writer, texter))
+    return app
+
+
+def _checked(settings: Settings) -> Settings:
+    """The settings, refused without a way to check Twilio's signatures outside development."""
     if not settings.auth_token and not settings.dev:
         raise ConfigError(
             "TWILIO_AUTH_TOKEN is not set: the line cannot check that requests come from "
@@ -51,57 +63,30 @@ def create_app(overrides: dict | None = None) -> Flask:
     if settings.dev:
         log.warning("DEVELOPMENT MODE: requests are not checked against Twilio signatures "
                     "when no TWILIO_AUTH_TOKEN is set. Never expose this server.")
-    warn_without_key(settings)
+    return settings
 
-    app = Flask("ivr")
-    # Twilio's webhook forms are a few KB: anything bigger is refused (413) before it is parsed.
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY)
-    app.extensions["ivr.settings"] = settings
-    published = None
-    if settings.records_url:
-        from .web.published import PublishedRoutes
 
-        # The routes served are the version published in the records database (ivr routes).
-        published = PublishedRoutes(settings.records_url, settings.records_timeout)
-    line = Line(settings.routes, Reader(load_translations()), japan_holidays().__contains__, _version(),
-                published)
-    app.extensions["ivr"] = line
+def _behind_proxies(app: Flask, settings: Settings) -> None:
+    """Werkzeug's ProxyFix for the IVR_TRUSTED_PROXIES in front of the line, if any."""
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
-    # Listeners hear every step and every call's end, in this order: metrics, records, logs.
-    metrics = Metrics(settings.metrics_dir)
-    app.extensions["ivr.metrics"] = metrics
-    line.on_refused.append(metrics.reload_refused)
-    line.on_accepted.append(metrics.reload_accepted)
-    app.after_request(health.count_response)
-    steps, ends = [metrics.observe_step], [metrics.call_ended]
-    if settings.records_url:
-        spool = settings.records_spool
-        if spool.lower() == "off":
-            log.warning("the record spool is off (IVR_RECORDS_SPOOL=off): records queued in a "
-                        "worker that is killed are lost")
-        writer = RecordWriter(settings.records_url, settings.records_timeout,
-                              spool=None if spool.lower() == "off" else spool,
-                              on_failure=metrics.record_failed, on_retry=metrics.record_retried,
-                              observe=metrics.records_state)
-        app.extensions["ivr.records"] = writer
-        steps.append(partial(record_step, writer))
-        ends.append(partial(record_end, writer))
-    else:
-        log.warning("call records are off (IVR_RECORDS_DB=off)")
-    steps += logs.step_listeners(settings.step_log)
-    ends += logs.end_listeners(settings.step_log)
-    app.extensions["ivr.listeners"] = steps
-    app.extensions["ivr.end_listeners"] = ends
-    texter = make_texter(settings, metrics)
-    if texter is not None:
-        app.extensions["ivr.texter"] = texter
 
-    app.register_blueprint(webhooks.bp)
-    app.register_blueprint(status.bp)
-    app.register_blueprint(health.bp)  # /healthz; /metrics is served apart (IVR_METRICS_BIND)
-    return app
+def _line(settings: Settings, bus):
+    """The routes served: the file, or with call records the version published in the records
+    database (ivr routes); its reloads told on the bus."""
+    from .clock import japan_holidays
+    from .core.readings import Reader
+    from .core.wording import load_translations
+    from .web.served import Line
+
+    published = None
+    if settings.records_url:
+        from .web.published import PublishedRoutes
+
+        published = PublishedRoutes(settings.records_url, settings.records_timeout)
+    return Line(settings.routes, Reader(load_translations()), japan_holidays().__contains__,
+                _version(), published, bus)

@@ -41,6 +41,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from ivr.operators.server import CONFIG, free_port, stop_process, worker_pids
+from ivr.web import wired
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
@@ -56,7 +57,7 @@ def desk_paths(routes: Path) -> list[tuple[tuple[str, ...], str]]:
 
     app = create_app({"auth_token": "x", "routes": str(routes), "records_url": None,
                       "step_log": "off"})
-    return [(p.keys, p.desk) for p in walk(app.extensions["ivr"].flow, datetime.now(JAPAN))]
+    return [(p.keys, p.desk) for p in walk(wired(app).line.flow, datetime.now(JAPAN))]
 
 
 class Server:

@@ -24,6 +24,7 @@ from ivr.core.paths import walk  # noqa: E402
 from ivr.operators.phone import Call, scripted  # noqa: E402
 from ivr.records.report import build, month_bounds, render_text  # noqa: E402
 from ivr.records.database import calls_between, make_engine  # noqa: E402
+from ivr.web import wired
 
 # Busier in office hours, a little in the evening, almost nothing at night.
 HOUR_WEIGHTS = [1, 0, 0, 0, 0, 1, 2, 4, 8, 14, 16, 15, 10, 13, 14, 13, 11, 9, 7, 6, 5, 4, 3, 2]
@@ -65,7 +66,7 @@ def simulate(month: str, count: int, database: str, seed: int = 2026) -> list[st
     app = create_app({"auth_token": token, "routes": str(ROOT / "routes.yaml"),
                       "dev": False, "clock": clock, "records_url": database,
                       "caller_hash_key": "simulated-month-key", "step_log": "off"})
-    kinds = behaviours(walk(app.extensions["ivr"].flow, start))
+    kinds = behaviours(walk(wired(app).line.flow, start))
     callers = [f"+8190{rng.randrange(10**8):08d}" for _ in range(count * 2 // 3)]
     days = (end - start).days
     sids = []
@@ -81,7 +82,7 @@ def simulate(month: str, count: int, database: str, seed: int = 2026) -> list[st
         clock.now += timedelta(seconds=seconds)
         call.post("/voice/status", {"CallStatus": "completed", "CallDuration": str(seconds)})
         sids.append(call.base["CallSid"])
-    app.extensions["ivr.records"].drain(60)
+    wired(app).records.drain(60)
     return sids
 
 

@@ -22,6 +22,7 @@ from ivr.app import create_app
 from ivr.core.hours import JAPAN
 from ivr.core.routes import JAPANESE_VOICES
 from ivr.operators.server import CONFIG, free_port, stop_process, worker_pids
+from ivr.web import wired
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ROOT / "routes.yaml"
@@ -110,10 +111,10 @@ def next_action(root: ET.Element) -> str:
 def metrics_text(app) -> str:
     """What GET /metrics (served apart from the webhooks) shows for an app built in this process,
     the record writer's gauges brought up to date first."""
-    writer = app.extensions.get("ivr.records")
+    writer = wired(app).records
     if writer is not None:
         writer.update_gauges()
-    return app.extensions["ivr.metrics"].exposition()[0].decode("utf-8")
+    return wired(app).metrics.exposition()[0].decode("utf-8")
 
 
 def samples(client) -> dict[tuple, float]:

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, select, text
 from ivr.operators.phone import Call, scripted
 from ivr.records.tables import call_steps, calls
 from ivr.records.database import upgrade
+from ivr.web import wired
 
 HASH_KEY = "test-caller-hash-key"
 CALLER = "+819011112222"
@@ -85,7 +86,7 @@ def place_call(app, keys: list[str], dial_status: str = "completed", caller: str
 
 
 def drained(app):
-    assert app.extensions["ivr.records"].drain(30), "records not written within 30 s"
+    assert wired(app).records.drain(30), "records not written within 30 s"
     return app
 
 

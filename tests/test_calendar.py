@@ -276,7 +276,7 @@ def test_paths_count_the_announcements_heard_before_the_number(dated):
 
 def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, dated_text):
     from ivr.routesfile.loader import RoutesError
-    from ivr.web.served import checked_flow
+    from ivr.routesfile.flows import checked_flow
 
     is_holiday = holidays.country_holidays("JP").__contains__
     before = jst(2026, 11, 28, 10, 0)

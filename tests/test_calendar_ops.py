@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ivr.operators.cli import main
+from ivr.command import main
 
 VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"
 NOTICE = "宅配業者を名乗る偽のショートメッセージにご注意ください。"

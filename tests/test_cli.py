@@ -8,7 +8,7 @@ import pytest
 
 from helpers import ROUTES
 
-from ivr.operators.cli import main
+from ivr.command import main
 
 
 def test_call_scripted_and_pinned_in_time(runner):

@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from ivr.core.flow import CallFlow
 from ivr.settings import Settings
+from ivr.web import wired
 
 FAST = 0.5  # seconds: a webhook answered slower than this would be heard as a pause
 
@@ -84,13 +85,13 @@ def test_database_unreachable_records_wait_and_are_handed_over(tmp_path, clock, 
     assert metric(app, "ivr_record_write_retries_total") >= 1
     assert failures(app) == 0
     # The worker stops while the database is still away: its records stay in the spool …
-    assert app.extensions["ivr.records"].close(timeout=0.2) == 4
+    assert wired(app).records.close(timeout=0.2) == 4
     assert len(list(spool.glob("*.spool"))) == 1
     # … and the next worker, with the database back, writes them.
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     following = record_app(database, clock, records_spool=str(spool),
                            records_url="postgresql+psycopg://ivr@127.0.0.1:1/records")
-    following.extensions["ivr.records"].url = database  # the same database, reachable again
+    wired(following).records.url = database  # the same database, reachable again
     following.test_client().get("/healthz")
     drained_soon(following, 4)
     calls, steps = stored(database)
@@ -99,7 +100,7 @@ def test_database_unreachable_records_wait_and_are_handed_over(tmp_path, clock, 
 
 
 def drained_soon(app, written: int, timeout: float = 15.0) -> None:
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     deadline = time.monotonic() + timeout
     while writer.written < written and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -142,7 +143,7 @@ def test_disk_full_then_freed_loses_nothing(tmp_path, clock, quick_retries):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     stored(database)
     app = record_app(database, clock, records_spool=str(tmp_path / "s"))
-    engine = app.extensions["ivr.records"].engine()
+    engine = wired(app).records.engine()
     full = True
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -178,7 +179,7 @@ def test_sqlite_file_deleted_is_noticed_logged_and_written_anew(tmp_path, clock,
 def test_a_record_the_database_refuses_is_lost_alone_logged_with_its_call(tmp_path, clock, caplog):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     app = record_app(database, clock, records_spool=str(tmp_path / "s"))
-    engine = app.extensions["ivr.records"].engine()
+    engine = wired(app).records.engine()
     calls_placed = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -186,7 +187,7 @@ def test_a_record_the_database_refuses_is_lost_alone_logged_with_its_call(tmp_pa
         if "INSERT INTO call_steps" in statement and calls_placed[0] in repr(parameters):
             raise sqlite3.IntegrityError("refused")
 
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     with writer._cond:  # hold the writer back so both calls go in one batch
         first = place_call(app, ["4", "-"], status=None).base["CallSid"]
         calls_placed.append(first)
@@ -200,7 +201,7 @@ def test_a_record_the_database_refuses_is_lost_alone_logged_with_its_call(tmp_pa
 
 def test_a_full_queue_is_logged_with_the_call_and_counted(tmp_path, clock, caplog):
     app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, records_spool=str(tmp_path / "s"))
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     writer.capacity = 2
     with writer._cond:
         timed_call(app, ["5", "-"])
@@ -211,7 +212,7 @@ def test_a_full_queue_is_logged_with_the_call_and_counted(tmp_path, clock, caplo
 def test_slow_database_does_not_slow_the_call(tmp_path, clock):
     database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     app = record_app(database, clock, records_spool=str(tmp_path / "s"))
-    engine = app.extensions["ivr.records"].engine()
+    engine = wired(app).records.engine()
     event.listen(engine, "before_cursor_execute", lambda *args: time.sleep(0.05))
     started = time.perf_counter()
     timed_call(app, ["3", "1", "-"])
@@ -254,7 +255,7 @@ def test_an_exception_inside_the_flow(tmp_path, clock, monkeypatch):
 
 def test_records_off(tmp_path, clock):
     app = record_app(None, clock)
-    assert "ivr.records" not in app.extensions
+    assert wired(app).records is None
     roots = timed_call(app, ["6", "-"])
     assert [v.tag for v in roots[-1]] == ["Say", "Hangup"]
     assert Settings.from_environ({"IVR_RECORDS_DB": "off"}).records_url is None
@@ -311,7 +312,7 @@ def test_the_spool_is_kept_small_and_left_empty_at_a_clean_exit(tmp_path, clock,
     monkeypatch.setattr("ivr.records.writer.SEGMENT_IDLE", 600.0)  # not the idle queue's doing here
     spool = tmp_path / "spool"
     app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, records_spool=str(spool))
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     place_call(app, ["4", "-"])  # 4 records: the file stays, all written, for the next ones
     drained(app)
     assert len(list(spool.glob("*.spool"))) == 1
@@ -332,7 +333,7 @@ def test_a_record_the_spool_cannot_carry_is_still_written(tmp_path, clock, caplo
     odd = StepRecord(call_sid="CA" + "b" * 32, caller_hash=None, seq=1, at=clock.now, endpoint="voice",
                      menu="top", key=None, digits=None, dial_status=None, outcome="menu",
                      topic_label=object())  # JSON cannot carry it; the database never sees it
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     assert writer.submit(odd.__class__(**{**odd.__dict__, "topic_label": None})) is True
     assert writer._spool.append(odd) is None
     assert "cannot be spooled" in caplog.text
@@ -467,7 +468,7 @@ def test_the_spool_is_synced_to_disk_off_the_calls_path(tmp_path, clock, monkeyp
     spool = tmp_path / "spool"
     app = record_app(f"sqlite:///{tmp_path / 'away' / 'r.sqlite3'}", clock, records_spool=str(spool))
     place_call(app, ["4", "-"], status=None)  # the database away: the records stay queued
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     segment = writer._spool.current.fd
     deadline = time.monotonic() + 30
     while not {("data", segment), ("directory", "any")} <= {(k, fd if k == "data" else "any")
@@ -486,7 +487,7 @@ def test_a_clean_exit_after_the_thread_ended_idle_removes_the_spool(tmp_path, cl
     monkeypatch.setattr("ivr.records.writer.TICK", 0.05)
     spool = tmp_path / "spool"
     app = record_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", clock, records_spool=str(spool))
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     place_call(app, ["4", "-"])
     drained(app)
     deadline = time.monotonic() + 10

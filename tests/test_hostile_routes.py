@@ -13,9 +13,9 @@ from helpers import ROUTES
 from hostile import RECURSIVE_ALIAS, alias_bomb  # the same hostile files the load test (loadtest/hostile.py) publishes
 
 from ivr.routesfile import loader as routes_module
-from ivr.web.served import offline_flow
+from ivr.routesfile.flows import offline_flow
 from ivr.routesfile.loader import RoutesError, load_routes, parse_routes
-from ivr.web.twiml import SAY_URL_ENCODED, oversized_says
+from ivr.routesfile.says import SAY_URL_ENCODED, oversized_says
 from ivr.routesfile.reader import MAX_BYTES
 
 CHECK_BOUND = 20  # seconds before a hung `ivr check` is killed; the target (2 s) is measured in loadtest/hostile.py

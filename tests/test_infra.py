@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from ivr.operators import server
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.core.contacts import parse_phone
 from ivr.core.readings import NUMBER_RATE
 from ivr.core.routes import JAPANESE_VOICES

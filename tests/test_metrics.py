@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from helpers import BASE, ROUTES, absent, call_params, metrics_text, samples, value, wait_for
 from records_helpers import CALLER, HASH_KEY, drained, place_call, record_app
+from ivr.web import wired
 
 
 def test_a_call_is_counted_by_menu_option_desk_transfer_and_latency(tmp_path, clock):
@@ -140,8 +141,8 @@ def test_one_json_line_per_step_with_the_caller_only_hashed(tmp_path, clock, cap
     assert [(line["topic"], line["desk"], line["heard"], line["announced"]) for line in lines] == [
         (None, None, None, False), (None, None, None, False), ("abuse/3", "kotaeru", None, False),
         (None, "kotaeru", None, False)]
-    assert lines[2]["desk_open"] is app.extensions["ivr"].flow.desk_open(
-        app.extensions["ivr"].flow.routes.desks["kotaeru"], clock())
+    assert lines[2]["desk_open"] is wired(app).line.flow.desk_open(
+        wired(app).line.flow.routes.desks["kotaeru"], clock())
     assert {line["call_sid"] for line in lines} == {call.base["CallSid"]}
     assert {line["caller"] for line in lines} == {digest}
     assert all(isinstance(line["latency_ms"], float) and line["latency_ms"] >= 0 for line in lines)

@@ -30,6 +30,7 @@ from ivr.routesfile.reader import Problem
 from ivr.operators.phone import Call, scripted
 from ivr.sms.sending import RehearsalSender
 from ivr.sms.texter import DatabaseLedger, Limits, Texter
+from ivr.web import wired
 
 INFRA = ROOT / "infra"
 DASHBOARD = INFRA / "grafana" / "meiwaku-ivr.json"
@@ -96,9 +97,7 @@ def texting_app(tmp_path, clock):
 
 def scrape(app) -> str:
     """The text /metrics serves: the gauges brought up to date, then every worker's metrics."""
-    for refresh in app.extensions.get("ivr.metrics_refresh", ()):
-        refresh()
-    body, content_type = app.extensions["ivr.metrics"].exposition()
+    body, content_type = wired(app).metrics.exposition()
     assert content_type.startswith("text/plain")
     return body.decode("utf-8")
 
@@ -129,7 +128,7 @@ def scraped(tmp_path_factory) -> str:
     app.test_client().get("/no/such/page")
     # With records on, callers hear the version published in the database: a version this server
     # cannot load is refused as a broken file would be.
-    line = app.extensions["ivr"]
+    line = wired(app).line
     line.refuse(RoutesError([Problem("routes.yaml (version 2)", 1, (), "a version this server cannot load")]))
     assert line.last_refused is not None
     drained(app)

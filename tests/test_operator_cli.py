@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import ROUTES
 
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.operators.preview import open_jtalk
 
 VALID = Path(__file__).parent / "routes_errors" / "valid.yaml"

@@ -22,7 +22,7 @@ from records_helpers import drained, place_call, record_app
 from ivr.core import notices
 from ivr.core.notices import (Conjunction, Notice, catalog_path, in_locale, language_of,
                               locale_from_environ, notice, pnotice)
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.operators.tree import render_tree
 from ivr.records.report import build, chart_figure, render_csv, render_text
 from ivr.routesfile.loader import RoutesError, load_routes, parse_routes

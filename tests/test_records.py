@@ -14,9 +14,10 @@ from sqlalchemy import create_engine
 
 from ivr.records import database as store
 from ivr.settings import Settings
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.core.hours import JAPAN
 from ivr.records.summary import summarize
+from ivr.web import wired
 
 SATURDAY_NIGHT = datetime(2026, 12, 5, 22, 0, tzinfo=JAPAN)
 
@@ -256,7 +257,7 @@ def test_a_step_is_added_without_reading_the_calls_earlier_steps(database, clock
     from sqlalchemy import event
 
     app = record_app(database, clock)
-    engine = app.extensions["ivr.records"].engine()
+    engine = wired(app).records.engine()
     reads: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -281,7 +282,7 @@ def test_a_step_older_than_the_newest_kept_rebuilds_the_summary_in_order(databas
     from ivr.records.summary import CallEnd, StepRecord
 
     app = record_app(database, clock)
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     sid, at = "CA" + "a" * 32, clock.now
 
     def step(seq, outcome, menu="top", digits="1", **extra):
@@ -301,7 +302,7 @@ def test_a_step_older_than_the_newest_kept_rebuilds_the_summary_in_order(databas
 
 def test_a_record_replayed_from_a_spool_is_written_once(database, clock):
     app = record_app(database, clock)
-    writer = app.extensions["ivr.records"]
+    writer = wired(app).records
     call = place_call(app, ["4", "-"])
     drained(app)
     _, before = only_call(database)

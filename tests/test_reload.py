@@ -10,6 +10,7 @@ import pytest
 from helpers import Served, fetch_health, post_signed, post_voice, signed_call, spoken, twiml, wait_for
 
 from ivr.web import served as line_module
+from ivr.web import wired
 
 GREETING = "迷惑メール相談のご案内です。"
 NEW_GREETING = "迷惑メール相談の、新しいご案内です。"
@@ -225,3 +226,19 @@ def test_a_look_held_up_in_the_file_system_is_given_up_and_shown(live_app, route
     answers.set()  # the file system answers again: the next watcher reads the file
     wait_for(lambda: greeting(client).startswith(NEW_GREETING), 5)
     assert refused(client) is None
+
+
+def test_a_step_served_before_a_reload_is_served_in_the_new_wording_after_it(live_app, routes_copy):
+    """The TwiML documents kept belong to the flow served: a reload starts them afresh."""
+    client = live_app.test_client()
+    submenu = "/voice/step?m=top&s=0&f=0"
+    before = spoken(twiml(post_signed(client, submenu, Digits="1")))
+    assert "身に覚えのない請求" in before
+    kept = wired(live_app).line.documents
+    assert kept.cache_info().currsize >= 1
+    edit(routes_copy, "label: 身に覚えのない請求", "label: 心当たりのない請求")
+    wait_for(lambda: wired(live_app).line.documents is not kept, 5)
+    assert wired(live_app).line.documents.cache_info().currsize == 0, "the old routes' documents outlived the reload"
+    after = spoken(twiml(post_signed(client, submenu, Digits="1")))
+    assert "心当たりのない請求" in after and "身に覚えのない請求" not in after
+    assert after == before.replace("身に覚えのない請求", "心当たりのない請求")

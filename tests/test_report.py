@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from records_helpers import drained, place_call, record_app
 
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.core.hours import JAPAN
 from ivr.records.report import build, month_bounds, render_csv, render_text
 

@@ -14,12 +14,13 @@ from alembic.migration import MigrationContext
 from helpers import ROUTES, post_signed, spoken, twiml, wait_for
 from records_helpers import database, record_app  # noqa: F401
 
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.records.database import make_engine, upgrade
 from ivr.records.tables import metadata
 from ivr.records.versions import UnknownVersion, VersionStore
 from ivr.routesfile.loader import RoutesError
 from ivr.web.published import publish_checked
+from ivr.web import wired
 
 GREETING = "迷惑メール相談のご案内です。"
 NEW_GREETING = "迷惑メール相談の、新しいご案内です。"
@@ -58,8 +59,8 @@ def served(database, clock):
 
     yield make
     for app in apps:
-        app.extensions["ivr"].published.stop()
-        app.extensions["ivr.records"].close(timeout=1)
+        wired(app).line.published.stop()
+        wired(app).records.close(timeout=1)
 
 
 def greeting_of(app) -> str:
@@ -342,7 +343,7 @@ def test_a_version_this_server_cannot_load_leaves_the_last_one_serving(served, d
     from test_metrics import samples, value
 
     app = served()
-    line = app.extensions["ivr"]
+    line = wired(app).line
     store = publisher(database)
     store.publish(BROKEN, author="newer", message="a field this server does not know")
     line.published.poll(line)
@@ -391,7 +392,7 @@ def test_text_changed_in_the_database_is_not_served(served, database):
     from ivr.records.tables import routes_versions
 
     app = served()
-    line = app.extensions["ivr"]
+    line = wired(app).line
     store = publisher(database)
     store.publish(EDITED, author="op", message="two")
     with store.engine.begin() as connection:
@@ -406,7 +407,7 @@ def test_text_changed_in_the_database_is_not_served(served, database):
 def test_the_database_out_of_reach_at_start_serves_the_file_until_it_answers(clock, tmp_path):
     folder = tmp_path / "not-yet"
     app = record_app(f"sqlite:///{folder / 'records.sqlite3'}", clock)
-    line = app.extensions["ivr"]
+    line = wired(app).line
     try:
         health = app.test_client().get("/healthz").get_json()
         assert health["routes"]["source"] == "file" and health["published"]["error"]["error"]
@@ -428,11 +429,11 @@ def test_a_new_worker_serves_the_version_kept_by_another(served, database, tmp_p
     kept.mkdir()
     first, later = served(), served()
     for app in (first, later):
-        app.extensions["ivr"].keep_last_good(kept)
+        wired(app).line.keep_last_good(kept)
     publisher(database).publish(EDITED, author="op", message="two")
-    line = first.extensions["ivr"]
+    line = wired(first).line
     line.published.poll(line)
-    late = later.extensions["ivr"]
+    late = wired(later).line
     late.published.url = "sqlite:////nonexistent/records.sqlite3"  # the database is out of reach
     late.adopt_last_good()
     assert late.number == 2 and greeting_of(later).startswith(NEW_GREETING)

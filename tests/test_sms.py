@@ -21,12 +21,13 @@ from sms_helpers import CENTER, OFFER, SENT, UNAVAILABLE, rows
 from twilio_stand_ins import ACCOUNT, needs_prism
 
 from ivr.app import ConfigError
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.operators.phone import Call, scripted
 from ivr.records.report import build, render_csv, render_text
 from ivr.sms import sending
 from ivr.sms.sending import RehearsalSender, sender_fields
 from ivr.sms.texter import DatabaseLedger, Limits, Texter
+from ivr.web import wired
 
 MOBILE = "+819012345678"
 OTHER_MOBILE = "+818055556666"
@@ -59,7 +60,7 @@ def call(app, keys: list[str], caller: str = MOBILE, texts: list | None = None) 
 
 
 def drained(app) -> None:
-    assert app.extensions["ivr.texter"].drain(30), "the sender did not finish within 30 s"
+    assert wired(app).texter.drain(30), "the sender did not finish within 30 s"
 
 
 def keyed(number: str) -> str:
@@ -127,7 +128,7 @@ def test_a_failing_api_never_touches_the_call(stand_in, tmp_path, clock, monkeyp
         assert said[-1].startswith("料金の請求は1")
         assert handler.arrived.wait(10), "the message reached the API after the call went on"
         if answer is None:
-            assert not app.extensions["ivr.texter"].drain(0.2), "Twilio still had not answered"
+            assert not wired(app).texter.drain(0.2), "Twilio still had not answered"
         drained(app)
     assert handler.seen[0]["To"] == [MOBILE]
     (row,) = rows(database)
@@ -154,7 +155,7 @@ def test_without_a_sender_no_one_is_offered_it(tmp_path, clock):
     said = call(app, ["4", "2"])
     assert "ショートメッセージ" not in "".join(said)
     assert said[-1].startswith("その番号は選択できません。")
-    assert "ivr.texter" not in app.extensions
+    assert wired(app).texter is None
 
 
 # -- the limits, shared by every worker through the records database ---------------------------
@@ -223,7 +224,7 @@ def test_the_number_is_never_stored(tmp_path, clock):
     database = sqlite_url(tmp_path)
     app = rehearsal_app(database, clock)
     call(app, ["4", "2"])
-    app.extensions["ivr.records"].drain(30)
+    wired(app).records.drain(30)
     stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert keyed(MOBILE).encode() in stored
     assert MOBILE.encode() not in stored and MOBILE[3:].encode() not in stored
@@ -297,7 +298,7 @@ def test_ivr_report_reads_the_messages_from_the_records(tmp_path, clock, runner)
     app = rehearsal_app(database, clock)
     call(app, ["4", "2", "2"])
     call(app, ["3", "1", "2"], caller=OTHER_MOBILE)
-    app.extensions["ivr.records"].drain(30)
+    wired(app).records.drain(30)
     result = runner.invoke(main, ["report", "--month", "2026-12", "--database", database])
     assert result.exit_code == 0, result.output
     section = result.output.split("Text messages per desk (sent / asked for):\n")[1].split("\n\n")[0]

@@ -16,7 +16,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from ivr.operators.cli import main
+from ivr.command import main
 from ivr.operators.twilio_setup import wanted_settings
 
 from twilio_stand_ins import ACCOUNT, needs_prism

@@ -10,8 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ivr.app import ConfigError, create_app
+from ivr.core.events import StepEvent
 from ivr.core.hours import JAPAN
 from ivr.routesfile.loader import RoutesError
+from ivr.web import wired
 
 from helpers import (BASE, ROUTES, TOKEN, call_params, next_action, post_signed, sign,
                        spoken, twiml)
@@ -125,7 +127,7 @@ def test_an_error_inside_the_flow_is_an_apology_not_a_500(app, client, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("flow exploded")
 
-    monkeypatch.setattr(app.extensions["ivr"].flow, "press", boom)
+    monkeypatch.setattr(wired(app).line.flow, "press", boom)
     root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
     assert "イチ、ハチ、ハチ" in "、".join(t.strip() for t in root.find("Say").itertext() if t.strip())
     assert spoken(root).startswith("申し訳ありません。")
@@ -211,11 +213,11 @@ def test_listeners_hear_every_step_and_cannot_break_a_call(app, client):
     def broken(event):
         raise OSError("disk full")
 
-    app.extensions["ivr.listeners"] = [broken, heard.append]
+    wired(app).bus.handlers(StepEvent)[:] = [broken, heard.append]
     twiml(post_signed(client, "/voice"))
     root = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
     assert "迷惑メール相談センターです。" in spoken(root)
-    assert [(e.endpoint, e.step.outcome, e.step.desk, e.digits) for e in heard] == [
+    assert [(e.endpoint, e.outcome, e.desk, e.digits) for e in heard] == [
         ("ivr.voice", "menu", None, None), ("ivr.step", "answer", "center", "4")]
     assert heard[1].call_sid == "CA" + "0" * 32 and heard[1].seconds >= 0
 
@@ -224,7 +226,7 @@ def test_a_failing_health_check_is_a_500_not_a_menu(app, client, monkeypatch):
     def broken():
         raise RuntimeError("health exploded")
 
-    monkeypatch.setattr(app.extensions["ivr"], "health", broken)
+    monkeypatch.setattr(wired(app).line, "health", broken)
     response = client.get("/healthz")
     assert response.status_code == 500
     assert b"<Response>" not in response.data

@@ -18,7 +18,7 @@ from ..core.hours import in_japan
 from ..records.versions import Version, VersionStore
 from ..routesfile.loader import RoutesError, read_routes_text
 from ..settings import Settings
-from ..web.served import offline_flow_of
+from ..routesfile.flows import offline_flow_of
 from .accounts import Accounts
 from .drafts import Draft, Drafts
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from functools import lru_cache
 
 from ..core.contacts import caller_number
 
@@ -19,15 +18,7 @@ def caller_hash(key: bytes | None, number: str | None) -> str | None:
     however its digits were written; anything else (`anonymous`) is hashed as it came."""
     if not key or not number:
         return None
-    mac = _keyed(key).copy()
-    mac.update((caller_number(number) or number).encode("utf-8"))
-    return mac.hexdigest()
-
-
-@lru_cache(maxsize=4)
-def _keyed(key: bytes) -> hmac.HMAC:
-    """HMAC-SHA256 with the key already set, copied for each number."""
-    return hmac.new(key, digestmod=hashlib.sha256)
+    return hmac.new(key, (caller_number(number) or number).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def warn_without_key(settings) -> None:

@@ -29,15 +29,12 @@ def step_line(event: StepEvent) -> str:
     """The JSON line for one step: where the caller was, what they pressed, and what the step did
     (its outcome, desk, topic, whether the desk was open, whether a dated announcement was said,
     and for spoken words the topic understood or not_understood, never the words)."""
-    position = event.position
     return json.dumps({
-        "event": "step", "call_sid": event.call_sid[:64], "endpoint": event.endpoint,
-        "menu": position.menu[:64] if position else None,
-        "position_key": position.key[:8] if position and position.key else None,
-        "key": event.digits or None, "dial_status": event.dial_status,
-        "outcome": event.step.outcome, "desk": event.step.desk, "topic": event.step.topic,
-        "desk_open": event.step.desk_open, "announced": event.step.announced, "heard": event.step.heard,
-        "latency_ms": round(event.seconds * 1000, 2), "caller": event.caller,
+        "event": "step", "call_sid": event.call_sid, "endpoint": event.endpoint,
+        "menu": event.menu, "position_key": event.key, "key": event.digits,
+        "dial_status": event.dial_status, "outcome": event.outcome, "desk": event.desk,
+        "topic": event.topic, "desk_open": event.desk_open, "announced": event.announced,
+        "heard": event.heard, "latency_ms": round(event.seconds * 1000, 2), "caller": event.caller,
     }, ensure_ascii=False)
 
 
@@ -48,32 +45,32 @@ def end_line(event: CallEndEvent) -> str:
 
 
 def log_step(event: StepEvent) -> None:
-    """Step listener: write the step's JSON line."""
+    """Step handler: write the step's JSON line."""
     write_line(step_line(event))
 
 
 def log_served_step(event: StepEvent) -> None:
-    """Step listener: write the step's JSON line if the request came through an HTTP server."""
+    """Step handler: write the step's JSON line if the request came through an HTTP server."""
     if event.served:
         write_line(step_line(event))
 
 
 def log_call_end(event: CallEndEvent) -> None:
-    """Call-end listener: write the call's last JSON line."""
+    """Call-end handler: write the call's last JSON line."""
     write_line(end_line(event))
 
 
 def log_served_call_end(event: CallEndEvent) -> None:
-    """Call-end listener: write the call's last JSON line if it came through an HTTP server."""
+    """Call-end handler: write the call's last JSON line if it came through an HTTP server."""
     if event.served:
         write_line(end_line(event))
 
 
-def step_listeners(mode: str) -> list[Callable[[StepEvent], None]]:
-    """The step listeners for IVR_STEP_LOG=auto, stderr or off."""
+def step_handlers(mode: str) -> list[Callable[[StepEvent], None]]:
+    """The step handlers for IVR_STEP_LOG=auto, stderr or off."""
     return {"stderr": [log_step], "auto": [log_served_step]}.get(mode, [])
 
 
-def end_listeners(mode: str) -> list[Callable[[CallEndEvent], None]]:
-    """The call-end listeners for IVR_STEP_LOG=auto, stderr or off."""
+def end_handlers(mode: str) -> list[Callable[[CallEndEvent], None]]:
+    """The call-end handlers for IVR_STEP_LOG=auto, stderr or off."""
     return {"stderr": [log_call_end], "auto": [log_served_call_end]}.get(mode, [])

@@ -8,11 +8,10 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from ..core.events import CallEndEvent, StepEvent
+from ..core.events import CallEndEvent, ReloadAccepted, ReloadRefused, StepEvent
 from ..core.outcomes import TRANSFERS, Outcome
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-MAX_CHILDREN = 4096  # label combinations kept: endpoints, outcomes, menus × keys, desks, statuses
 SMS_REQUESTS = ("queued", "over_call_limit", "over_caller_limit", "over_line_limit", "unavailable")
 SMS_SENDS = ("sent", "refused", "failed", "unreachable")
 
@@ -83,7 +82,6 @@ class Metrics:
                                     ["result"], registry=r)
         self.sms_sends = Counter("ivr_sms_sends", "Text messages handed to Twilio, by result",
                                  ["result"], registry=r)
-        self._children: dict[tuple, object] = {}
         # Children the alert rules watch exist from the start at 0, so that their first
         # increase is seen (a series that appears already at 1 shows no increase).
         self.outcomes.labels(Outcome.ERROR)
@@ -91,15 +89,6 @@ class Metrics:
             self.sms_requests.labels(result)
         for result in SMS_SENDS:
             self.sms_sends.labels(result)
-
-    def _child(self, metric, *values: str):
-        """A metric's child for these label values, looked up once and kept."""
-        child = self._children.get((metric, values))
-        if child is None:
-            if len(self._children) >= MAX_CHILDREN:
-                self._children.clear()
-            child = self._children[metric, values] = metric.labels(*values)
-        return child
 
     def record_failed(self, reason: str) -> None:
         """A record was dropped or could not be written."""
@@ -179,40 +168,35 @@ class Metrics:
         self.sms_sends.labels(result=result).inc()
 
     def call_ended(self, event: CallEndEvent) -> None:
-        """Call-end listener: Twilio reported the end of a call."""
+        """Call-end handler: Twilio reported the end of a call."""
         self.calls_ended.labels(status=event.status).inc()
 
     def observe_step(self, event: StepEvent) -> None:
-        """Step listener: latency, outcome, selection, answer and transfer counters."""
-        step, position = event.step, event.position
-        self._child(self.step_seconds, event.endpoint).observe(event.seconds)
-        self._child(self.outcomes, step.outcome).inc()
-        # A submenu or an answer reached from a menu: the key pressed was one of its options
-        # (at a question asked at a menu, 1 and 2 choose between topics: not the menu's keys).
-        if (event.endpoint == "ivr.step" and position is not None and position.key is None
-                and position.ask is None
-                and step.outcome in {Outcome.MENU, Outcome.ANSWER} and event.digits):
-            self._child(self.selections, position.menu, event.digits).inc()
-        if step.outcome == Outcome.ANSWER and step.desk:
-            self._child(self.answers, step.desk).inc()
-        if step.heard is not None:
-            self._child(self.spoken, step.heard[:80]).inc()
-        if step.outcome in TRANSFERS:
-            self._child(self.transfers, step.outcome).inc()
+        """Step handler: latency, outcome, selection, answer and transfer counters."""
+        self.step_seconds.labels(event.endpoint).observe(event.seconds)
+        self.outcomes.labels(event.outcome).inc()
+        if event.chosen:
+            self.selections.labels(event.menu, event.chosen).inc()
+        if event.outcome == Outcome.ANSWER and event.desk:
+            self.answers.labels(event.desk).inc()
+        if event.heard is not None:
+            self.spoken.labels(event.heard).inc()
+        if event.outcome in TRANSFERS:
+            self.transfers.labels(event.outcome).inc()
 
     def count_response(self, endpoint: str, status: int, webhook: bool) -> None:
         """One HTTP response (endpoint "unmatched" for unknown paths); a webhook's 403 is a refused signature."""
-        self._child(self.requests, endpoint, str(status)).inc()
+        self.requests.labels(endpoint, str(status)).inc()
         if status == 403 and webhook:
             self.refused.inc()
 
-    def reload_refused(self, refusal) -> None:
-        """The line refused an edited routes file."""
+    def reload_refused(self, event: ReloadRefused) -> None:
+        """Reload handler: the line refused an edited routes file."""
         self.reload_failures.inc()
         self.reload_refused_now.set(1)
 
-    def reload_accepted(self) -> None:
-        """The line serves the routes file it read last: no refusal stands."""
+    def reload_accepted(self, event: ReloadAccepted) -> None:
+        """Reload handler: the line serves the routes file it read last: no refusal stands."""
         self.reload_refused_now.set(0)
 
     def exposition(self) -> tuple[bytes, str]:

@@ -12,7 +12,6 @@ from ..routesfile.loader import RoutesError
 from ..settings import Settings
 from .moments import japan_time as _japan_time
 from .moments import moment as _moment
-from .twilio_setup import twilio
 
 DIAL_STATUSES = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
 
@@ -87,7 +86,7 @@ AT_OPTION = click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'",
 
 
 def _flow_or_exit(routes: str):
-    from ..web.served import offline_flow
+    from ..routesfile.flows import offline_flow
 
     try:
         return offline_flow(routes)
@@ -470,14 +469,3 @@ def _app_or_exit(create_app, refusals):
         click.echo(f"ivr serve: cannot start:\n{error}", err=True)
         sys.exit(1)
 
-
-main.add_command(twilio)
-
-
-from ..records.commands import db, purge, report  # noqa: E402
-from .versions import routes  # noqa: E402
-
-main.add_command(routes)
-main.add_command(report)
-main.add_command(purge)
-main.add_command(db)

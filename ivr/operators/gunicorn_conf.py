@@ -93,8 +93,10 @@ control_socket_disable = True
 
 def _line(app):
     """The app's served routes (ivr.web.served.Line), if `app` is the line's app."""
-    extensions = getattr(app, "extensions", None)
-    return extensions.get("ivr") if isinstance(extensions, dict) else None
+    from ivr.web import wired
+
+    wiring = wired(app)
+    return None if wiring is None else wiring.line
 
 
 def on_starting(server):

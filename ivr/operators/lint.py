@@ -12,7 +12,7 @@ from ..core.speech import label_text
 from ..core.understanding import ends_in_a_predicate
 from ..core.paths import walk
 from ..routesfile.reader import Problem
-from ..web.twiml import SAY_MARGIN, oversized_says
+from ..routesfile.says import SAY_MARGIN, oversized_says
 from .preview import EAGER_LIMIT, PATIENT_LIMIT, speech_seconds, timings
 
 MAX_TOPICS = 5

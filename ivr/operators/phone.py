@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from ..app import create_app
 from ..core.hours import JAPAN
+from ..web import wired
 
 BASE_URL = "http://localhost"
 MAX_STEPS = 60
@@ -89,7 +90,7 @@ class Call:
 
     def __init__(self, app: Flask, token: str, caller: str = CALLER, dial_status: str = "completed"):
         self.client = app.test_client()
-        texter = app.extensions.get("ivr.texter")
+        texter = wired(app).texter
         self.outbox: list[str] | None = getattr(getattr(texter, "sender", None), "outbox", None)
         self.validator = RequestValidator(token)
         self.dial_status = dial_status

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from ..web import wired
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, app: Flask, options: dict):
@@ -64,10 +66,11 @@ def serve_metrics(app: Flask, log=None, every_worker: bool = False):
     from prometheus_client import start_http_server
 
     log = log or logging.getLogger("ivr")
-    address = app.extensions["ivr.settings"].metrics_address
+    wiring = wired(app)
+    address = wiring.settings.metrics_address
     if address is None:
         return None
-    metrics = app.extensions["ivr.metrics"]
+    metrics = wiring.metrics
     if every_worker and not metrics.shared_dir:
         log.error("/metrics is not served: PROMETHEUS_MULTIPROC_DIR is not set, so the workers' "
                   "metrics cannot be read (set it to an empty directory, as infra/ does)")

@@ -95,8 +95,8 @@ def publish(file: str, message: str, author: str, database: str | None) -> None:
     published now makes no new version. Warnings are not shown here: `ivr check
     FILE` shows them.
     """
+    from ..routesfile.flows import offline_flow_of
     from ..routesfile.loader import RoutesError, read_routes_text
-    from ..web.served import offline_flow_of
 
     message = _message(message)
     text = ""
@@ -189,8 +189,8 @@ def rollback(number: int, message: str, author: str, database: str | None) -> No
     no longer load is refused, and the refusal kept in the audit trail).
     """
     from ..records.versions import version_file
+    from ..routesfile.flows import offline_flow_of
     from ..routesfile.loader import RoutesError
-    from ..web.served import offline_flow_of
 
     message = _message(message)
     store = _store(database)
@@ -247,8 +247,8 @@ def diff(old: int, new: int, at: str | None, database: str | None) -> None:
     when they do.
     """
     from ..records.versions import version_file
+    from ..routesfile.flows import offline_flow_of
     from ..routesfile.loader import RoutesError
-    from ..web.served import offline_flow_of
     from .diff import change_lines, diff_routes
     from .moments import moment
 

@@ -22,7 +22,7 @@ from . import sending
 from .ledger import DatabaseLedger, Limits, MemoryLedger
 from .sending import SmsConfigError, TwilioSender
 
-__all__ = ["DatabaseLedger", "Limits", "MemoryLedger", "Texter", "make_texter"]
+__all__ = ["DatabaseLedger", "Limits", "MemoryLedger", "Texter", "texter_for"]
 log = logging.getLogger("ivr.sms")
 QUEUE_CAPACITY = 1000
 DRAIN_AT_EXIT = 5.0
@@ -159,7 +159,7 @@ def _one_line(error: Exception) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:300]
 
 
-def make_texter(settings, metrics=None) -> Texter | None:
+def texter_for(settings, metrics=None) -> Texter | None:
     """The texter the settings ask for: IVR_SMS_FROM, TWILIO_ACCOUNT_SID, IVR_TWILIO_API_URL,
     IVR_SMS_PER_DAY. None without IVR_SMS_FROM: then no caller is offered a text message."""
     texter = settings.sms_texter  # a texter made elsewhere: the terminal phone's rehearsal

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from ..records.faults import DATABASE_FAULTS
+from . import wired
 
 log = logging.getLogger("ivr")
 
@@ -23,13 +24,13 @@ def healthz() -> dict:
     show under `records`, for the whole server (every worker), with the kind of the last
     fault in words, never its text.
     """
-    line = current_app.extensions["ivr"]
-    line.current()
-    health = line.health()
-    writer = current_app.extensions.get("ivr.records")
+    wiring = wired()
+    wiring.line.current()
+    health = wiring.line.health()
+    writer = wiring.records
     if writer is not None:
         writer.start()  # a worker with no call yet still replays spools left by one that is gone
-        health["records"] = _records(writer, current_app.extensions["ivr.metrics"])
+        health["records"] = _records(writer, wiring.metrics)
     return health
 
 
@@ -55,7 +56,7 @@ def _records(writer, metrics) -> dict:
 def count_response(response: Response) -> Response:
     """after_request: count every response by endpoint and status, and refused signatures."""
     rule = request.url_rule
-    current_app.extensions["ivr.metrics"].count_response(
+    wired().metrics.count_response(
         rule.endpoint if rule is not None else "unmatched", response.status_code,
         request.blueprint in WEBHOOK_BLUEPRINTS)
     return response

@@ -33,7 +33,7 @@ from ..core.flow import CallFlow
 from ..records.faults import DATABASE_FAULTS, database_fault
 from ..records.versions import Version, VersionStore, version_file
 from ..routesfile.loader import RoutesError
-from .served import offline_flow_of
+from ..routesfile.flows import offline_flow_of
 
 if TYPE_CHECKING:
     from .served import Line

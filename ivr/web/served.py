@@ -9,34 +9,25 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from ..core.dated import dated_moments
+from ..core.bus import Bus
+from ..core.events import ReloadAccepted, ReloadRefused
 from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
 from ..core.notices import notice
 from ..core.readings import Reader
-from ..core.routes import Routes
+from ..routesfile.flows import checked_flow
 from ..routesfile.loader import RoutesError, parse_routes, read_routes_text
 from ..routesfile.reader import Problem
-from .twiml import oversized_says
+from .twiml import Documents, document_memo
 
 log = logging.getLogger("ivr.reload")
 CHECK_EVERY = 1.0  # seconds between looks at the file
 STUCK_AFTER = 10.0  # seconds one look (stat, read, load) may take before its watcher is given up
 MAX_STUCK = 2  # watchers held up in the file system at once; no more are started while they are
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A reload that was refused, and why."""
-
-    at: datetime
-    error: str
 
 
 class _Watcher(threading.Thread):
@@ -80,21 +71,6 @@ class VersionSource(Protocol):
         """What /healthz shows of the source."""
 
 
-def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime) -> CallFlow:
-    """The call flow for loaded routes; RoutesError if something callers would hear breaks Twilio's limits.
-
-    Answers are measured now and twelve hours from now, so both an open and a closed desk's
-    wording is seen, and on the coming days the calendar changes (closures, special hours,
-    announcements).
-    """
-    flow = CallFlow(routes, reader, is_holiday)
-    problems = oversized_says(flow, (now, now + timedelta(hours=12),
-                                     *dated_moments(routes.calendar, now)))
-    if problems:
-        raise RoutesError(problems)
-    return flow
-
-
 class Line:
     """Serves one routes file; a changed file replaces it only once it has loaded cleanly.
 
@@ -115,16 +91,16 @@ class Line:
     """
 
     def __init__(self, path: str | Path, reader: Reader, is_holiday: IsHoliday, version: str,
-                 published: VersionSource | None = None):
+                 published: VersionSource | None = None, bus: Bus | None = None):
         self.path = Path(path)
         self.reader = reader
         self.is_holiday = is_holiday
         self.version = version
         self.published = published
         self.number: int | None = None  # the version from the database being served; None: the file
-        self.last_refused: Refusal | None = None
-        self.on_refused: list[Callable[[Refusal], None]] = []  # told of each refused reload
-        self.on_accepted: list[Callable[[], None]] = []  # told of each reload that was not refused
+        self.last_refused: ReloadRefused | None = None
+        self.bus = bus or Bus()  # told of each reload refused (ReloadRefused) and accepted (ReloadAccepted)
+        self._documents: tuple[CallFlow, Documents] | None = None
         self._lock = threading.Lock()  # held while what is served changes, never while reading
         self._tending = threading.Lock()
         self._next_check = 0.0
@@ -164,6 +140,16 @@ class Line:
         except OSError:
             return None
         return (stat.st_mtime_ns, stat.st_size)
+
+    @property
+    def documents(self) -> Documents:
+        """The TwiML documents of the flow being served, each made once (`twiml.document_memo`):
+        a flow that replaces it starts with none, so a reload leaves nothing of the old one."""
+        kept = self._documents
+        flow = self.flow
+        if kept is None or kept[0] is not flow:
+            kept = self._documents = (flow, document_memo())
+        return kept[1]
 
     def current(self) -> CallFlow:
         """The flow to serve now. Never waits on the file; at most once a second, sees that the
@@ -234,11 +220,7 @@ class Line:
             self.last_refused = None  # the file being served is the latest word again
             self._keep(text)  # kept before it is served: a worker that ends next leaves it behind
             self._serve(flow, text)
-        for listener in self.on_accepted:
-            try:
-                listener()
-            except Exception:
-                log.exception("accepted-reload listener %r failed", listener)
+        self.bus.publish(ReloadAccepted())
 
     def _serve(self, flow: CallFlow, text: str) -> None:
         if flow.routes.digest != self.flow.routes.digest:
@@ -267,11 +249,7 @@ class Line:
                 log.info("routes version %d published in the records database is served (digest %s)",
                          number, flow.routes.digest)
             self._keep(text)
-        for listener in self.on_accepted:
-            try:
-                listener()
-            except Exception:
-                log.exception("accepted-reload listener %r failed", listener)
+        self.bus.publish(ReloadAccepted())
         return True
 
     def refuse(self, error: Exception) -> None:
@@ -287,13 +265,9 @@ class Line:
                 "cannot be loaded (%(error)s; the server's log has the details)", error=type(error).__name__))])
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
-        self.last_refused = Refusal(datetime.now(timezone.utc), shown)
+        self.last_refused = ReloadRefused(datetime.now(timezone.utc), shown)
         log.error("routes reload refused, still serving %s:\n%s", self.flow.routes.digest, error)
-        for listener in self.on_refused:
-            try:
-                listener(self.last_refused)
-            except Exception:
-                log.exception("refused-reload listener %r failed", listener)
+        self.bus.publish(self.last_refused)
 
     # -- the last good routes, shared by gunicorn's workers ---------------------------------
 
@@ -370,18 +344,3 @@ class Line:
             health["published"] = self.published.health()
         return health
 
-
-def offline_flow(path: str | Path) -> CallFlow:
-    """The call flow for a routes file, wired as the server wires it, for the command line."""
-    return offline_flow_of(read_routes_text(path), str(path))
-
-
-def offline_flow_of(text: str, file: str = "routes.yaml") -> CallFlow:
-    """The call flow for routes text (named `file` in problems), loaded and checked as the server does."""
-    import holidays
-
-    from ..core.wording import load_translations
-
-    calendar = holidays.country_holidays("JP")
-    return checked_flow(parse_routes(text, file), Reader(load_translations()), calendar.__contains__,
-                        datetime.now(JAPAN))

@@ -1,0 +1,46 @@
+"""The call flow for routes, loaded and checked as the server serves it: for the routes served
+(`ivr.web.served`) and for the command line and the console, which need no server."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..core.dated import dated_moments
+from ..core.flow import CallFlow
+from ..core.hours import JAPAN, IsHoliday
+from ..core.readings import Reader
+from ..core.routes import Routes
+from .loader import RoutesError, parse_routes, read_routes_text
+from .says import oversized_says
+
+
+def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime) -> CallFlow:
+    """The call flow for loaded routes; RoutesError if something callers would hear breaks Twilio's limits.
+
+    Answers are measured now and twelve hours from now, so both an open and a closed desk's
+    wording is seen, and on the coming days the calendar changes (closures, special hours,
+    announcements).
+    """
+    flow = CallFlow(routes, reader, is_holiday)
+    problems = oversized_says(flow, (now, now + timedelta(hours=12),
+                                     *dated_moments(routes.calendar, now)))
+    if problems:
+        raise RoutesError(problems)
+    return flow
+
+
+def offline_flow(path: str | Path) -> CallFlow:
+    """The call flow for a routes file, wired as the server wires it, for the command line."""
+    return offline_flow_of(read_routes_text(path), str(path))
+
+
+def offline_flow_of(text: str, file: str = "routes.yaml") -> CallFlow:
+    """The call flow for routes text (named `file` in problems), loaded and checked as the server does."""
+    import holidays
+
+    from ..core.wording import load_translations
+
+    calendar = holidays.country_holidays("JP")
+    return checked_flow(parse_routes(text, file), Reader(load_translations()), calendar.__contains__,
+                        datetime.now(JAPAN))
