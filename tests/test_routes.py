@@ -131,7 +131,7 @@ def keys_in(node) -> set[str]:
 def test_schema_and_loader_agree(monkeypatch):
     """Loading a file that uses every key the schema allows, the loader looks up each of them,
     and looks up no key the schema would refuse."""
-    from ivr.routesfile import loader
+    from ivr.routesfile import loader, validation
 
     text = ROUTES.read_text("utf-8").replace(
         "  billing:\n    options:\n", "  billing:\n    intro: 料金の請求についてです。\n    options:\n").replace(
@@ -165,7 +165,7 @@ announcements:
     monkeypatch.setattr(loader, "_build", watched)
     routes = loader.parse_routes(text)
     assert routes.menus["billing"].intro and routes.menus["billing"].option("1").lead and routes.desks["center"].url
-    schema = loader.schema()
+    schema = validation.schema()
     allowed = schema_keys(schema)
     input_and_keys = set(schema["$defs"]["input"]["properties"]) | set(schema["$defs"]["keys"]["properties"])
     used = keys_in(built["data"]) & allowed
@@ -183,7 +183,7 @@ def test_input_and_keys_sections_map_onto_their_settings():
     from dataclasses import fields
 
     from ivr.core.routes import InputSettings, Keys
-    from ivr.routesfile.loader import schema
+    from ivr.routesfile.validation import schema
 
     assert {f.name for f in fields(InputSettings)} == set(schema()["$defs"]["input"]["properties"])
     assert {f.name for f in fields(Keys)} == set(schema()["$defs"]["keys"]["properties"])

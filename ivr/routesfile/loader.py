@@ -7,21 +7,15 @@ in; reading the file is `load_routes`' only I/O.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 import re
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import jsonschema
 
 from ..core.contacts import Email, Phone, grouping_problem, parse_email, parse_phone
 from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
 from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
-from ..core.notices import notice, pnotice
+from ..core.notices import notice
 from ..core.readings import Text
 from ..core.routes import (
     DEFAULT_VOICE,
@@ -37,18 +31,12 @@ from ..core.routes import (
 )
 from .file import read_routes_text
 from .reader import Document, Problem, RoutesError, read_yaml
+from .validation import check_schema
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
 FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
 DIGITS = re.compile(r"[0-9０-９]+")
-MAX_PROBLEMS = 50  # schema problems reported at once: a file far from valid needs fixing first
-
-
-@cache
-def schema() -> dict:
-    """The JSON Schema that routes.yaml must satisfy."""
-    return json.loads(resources.files(__package__).joinpath("schema.json").read_text("utf-8"))
 
 
 def load_routes(path: str | Path) -> Routes:
@@ -80,145 +68,13 @@ def _parse_routes(text: str, file: str) -> Routes:
     doc = read_yaml(text, file)
     if doc.problems:
         raise RoutesError(doc.problems)
-    _check_schema(doc)
+    check_schema(doc)
     if doc.problems:
         raise RoutesError(doc.problems)
     routes = _build(doc, text)
     if doc.problems:
         raise RoutesError(sorted(doc.problems, key=lambda p: p.line))
     return routes
-
-
-def _check_schema(doc: Document) -> None:
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = itertools.islice(validator.iter_errors(doc.data), MAX_PROBLEMS)
-    for error in sorted(errors, key=lambda e: list(map(str, e.path))):
-        path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            path = (*path, unknown[0])
-        doc.problem(path, _explain(error, path))
-
-
-def _explain(error: jsonschema.ValidationError, path: tuple) -> str:
-    """Say what is wrong in an operator's words, and what would be valid."""
-    kind = error.validator
-    value = repr(error.instance)
-    if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
-        # TRANSLATORS: a key routes.yaml does not have (often misspelt); allowed lists the keys valid there.
-        return notice("unknown key %(keys)s; allowed: %(allowed)s", keys=[repr(k) for k in extra],
-                      allowed=allowed)
-    if kind == "required":
-        # TRANSLATORS: a key that must be given here is missing; key is its name in quotes, e.g. 'top'.
-        return notice("missing %(key)s", key=error.message.split(" is a required")[0])
-    if kind == "type" and error.validator_value == "string":
-        # TRANSLATORS: YAML read a value as a number or true/false where text is needed.
-        return notice("must be text in quotes, e.g. \"%(instance)s\" (YAML read %(value)s)",
-                      instance=str(error.instance), value=value)
-    if kind == "type" and error.validator_value in _TYPES:
-        return _TYPES[error.validator_value](value)
-    if kind == "type":
-        # TRANSLATORS: a value of the wrong kind; kind is the JSON Schema type name.
-        return notice("must be %(kind)s, not %(value)s", kind=error.validator_value, value=value)
-    if kind == "pattern" and error.validator_value in _FORMS:
-        return _FORMS[error.validator_value](value)
-    if kind == "pattern":
-        # TRANSLATORS: a value not in the form required; form is a regular expression.
-        return notice("%(value)s is not in the form %(form)s", value=value, form=error.validator_value)
-    if kind == "oneOf" and path and path[-1] == "hours":
-        # TRANSLATORS: a desk's hours: either days, open and closed together, or varies alone.
-        return notice("give days, open and closed, or varies on its own")
-    if kind == "oneOf" and len(path) >= 3 and path[-2] == "options":
-        # TRANSLATORS: a menu's choice leads either to a desk or to another menu, never both or neither.
-        return notice("give exactly one of desk or menu")
-    if kind == "oneOf" and path and path[-1] == "days":
-        # TRANSLATORS: days of the week are written mon, tue, … sun, or as a range like mon-fri.
-        return notice("%(value)s is not a day (mon … sun), a range such as mon-fri, or a list of days",
-                      value=value)
-    if kind == "oneOf" and len(path) == 2 and path[0] == "calendar":
-        # TRANSLATORS: a calendar entry has one date or a list of dates, not both.
-        return notice("give either date or dates")
-    if kind == "anyOf" and len(path) == 2 and path[0] == "calendar":
-        # TRANSLATORS: a calendar entry must close desks, give special hours, or both.
-        return notice("give closed (desk ids, or all), open (special hours), or both")
-    if kind == "oneOf" and path and path[-1] == "closed":
-        # TRANSLATORS: a calendar entry's closed: is the word all or a list of desk ids.
-        return notice("%(value)s is neither all nor a list of desk ids", value=value)
-    if kind == "oneOf" and path and path[-1] == "where":
-        # TRANSLATORS: an announcement's where: is the word greeting or a list of desk ids.
-        return notice("%(value)s is neither greeting nor a list of desk ids", value=value)
-    if kind == "const":
-        # TRANSLATORS: a value that can only be one thing, e.g. the file's version.
-        return notice("must be %(value)s", value=error.validator_value)
-    if kind == "maxLength":
-        # TRANSLATORS: a text that is too long; counts of characters with thousands separators.
-        return notice("is %(length)s characters long; at most %(most)s",
-                      length=format(len(error.instance), ","), most=format(error.validator_value, ","))
-    if kind == "maxItems":
-        # TRANSLATORS: a list with too many items.
-        return notice("has %(count)s items; at most %(most)s",
-                      count=format(len(error.instance), ","), most=format(error.validator_value, ","))
-    if kind == "maxProperties":
-        # TRANSLATORS: a mapping with too many entries (e.g. too many desks).
-        return notice("has %(count)s entries; at most %(most)s",
-                      count=format(len(error.instance), ","), most=format(error.validator_value, ","))
-    if kind == "minimum":
-        # TRANSLATORS: a number below the least allowed, e.g. a timeout of 2 seconds where 3 is the least.
-        return notice("%(value)s is less than the minimum of %(least)s", value=value, least=error.validator_value)
-    if kind == "maximum":
-        # TRANSLATORS: a number above the most allowed.
-        return notice("%(value)s is greater than the maximum of %(most)s", value=value, most=error.validator_value)
-    if kind in ("minItems", "minLength", "minProperties"):
-        # TRANSLATORS: an empty text, list or mapping where something must be written.
-        return notice("%(value)s should be non-empty", value=value)
-    if kind == "uniqueItems":
-        # TRANSLATORS: a list that has the same item twice.
-        return notice("%(value)s has non-unique elements", value=value)
-    if kind == "enum":
-        # TRANSLATORS: a value that is not one of the few allowed; allowed lists them.
-        return notice("%(value)s is not one of %(allowed)s", value=value,
-                      allowed=repr(error.validator_value))
-    # TRANSLATORS: any other way a value breaks routes.yaml's rules, in the schema checker's own words.
-    return pnotice("schema", "%(detail)s", detail=error.message)
-
-
-_TYPES = {
-    # TRANSLATORS: a value that must be true or false.
-    "boolean": lambda value: notice("must be true or false, not %(value)s", value=value),
-    # TRANSLATORS: a value that must be a whole number, e.g. a timeout in seconds.
-    "integer": lambda value: notice("must be a whole number, not %(value)s", value=value),
-    # TRANSLATORS: a value that must be a number, e.g. 0.4.
-    "number": lambda value: notice("must be a number, not %(value)s", value=value),
-    # TRANSLATORS: a value that must be a set of keys (a YAML mapping).
-    "object": lambda value: notice("must be a set of keys, not %(value)s", value=value),
-    # TRANSLATORS: a value that must be a list.
-    "array": lambda value: notice("must be a list, not %(value)s", value=value),
-}
-_FORMS = {
-    # TRANSLATORS: an id (of a desk or a menu) written with other characters than a-z, 0-9 and _.
-    "^[a-z][a-z0-9_]*$": lambda value: notice(
-        "%(value)s is not in the form of a name in lower-case letters, digits and _ (e.g. center)",
-        value=value),
-    # TRANSLATORS: a menu's key must be one phone key in quotes.
-    "^[0-9*#]$": lambda value: notice(
-        "%(value)s is not in the form of one phone key, in quotes (\"0\" … \"9\", \"*\" or \"#\")",
-        value=value),
-    # TRANSLATORS: an opening span must be written like "10:00-12:00", in half-width characters.
-    "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$": lambda value: notice(
-        "%(value)s is not in the form HH:MM-HH:MM (e.g. \"10:00-12:00\")", value=value),
-    # TRANSLATORS: a desk's web page must be a https:// address.
-    "^https://[!-~]+$": lambda value: notice(
-        "%(value)s is not in the form of a web address starting with https:// "
-        "(e.g. https://www.example.jp/soudan/)", value=value),
-    # TRANSLATORS: a date must be written like "2026-12-28", in quotes.
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": lambda value: notice(
-        "%(value)s is not in the form YYYY-MM-DD, in quotes (e.g. \"2026-12-28\")", value=value),
-    # TRANSLATORS: a question's choice must name a menu and a key, like "billing/1", in quotes.
-    "^[a-z][a-z0-9_]*/[0-9*#]$": lambda value: notice(
-        "%(value)s is not in the form menu/key, in quotes (e.g. \"billing/1\")", value=value),
-}
 
 
 def _text(doc: Document, path: tuple, value: str | None) -> Text:
