@@ -152,7 +152,7 @@ announcements:
     say: 宅配業者を名乗る偽のショートメッセージにご注意ください。
     where: greeting
 """)
-    build = loader._build
+    build = loader.build
     built = {}
 
     def watched(doc, source):
@@ -162,7 +162,7 @@ announcements:
         built.update(data=doc.data, read=set(Tracked.looked_up))
         return routes
 
-    monkeypatch.setattr(loader, "_build", watched)
+    monkeypatch.setattr(loader, "build", watched)
     routes = loader.parse_routes(text)
     assert routes.menus["billing"].intro and routes.menus["billing"].option("1").lead and routes.desks["center"].url
     schema = validation.schema()
