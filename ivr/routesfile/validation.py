@@ -24,7 +24,6 @@ from ..core.notices import notice, pnotice
 from .reader import Document, Path
 
 MAX_PROBLEMS = 50  # schema problems reported at once: a file far from valid needs fixing first
-ANY = object()  # a row that fits whatever the keyword's value in the schema is
 
 
 @cache
@@ -60,12 +59,12 @@ class Explanation:
 
     keywords: tuple[str, ...]  # the schema keywords (jsonschema's `validator`) it fits
     says: Callable[[ValidationError], str]
-    value: object = ANY  # the keyword's value in the schema, where the row is for one value only
+    value: object = None  # the keyword's value in the schema, where the row is for one value only
     at: Path | None = None  # the shape of the key path, where the row is for one place only
 
     def fits(self, error: ValidationError, path: Path) -> bool:
         return (error.validator in self.keywords
-                and (self.value is ANY or error.validator_value == self.value)
+                and (self.value is None or error.validator_value == self.value)
                 and (self.at is None or _shaped(path, self.at)))
 
 
@@ -88,7 +87,7 @@ def explain(error: ValidationError, path: Path) -> str:
 
 
 def _value(error: ValidationError) -> str:
-    """The value at fault as the operator wrote it, as YAML read it: 'text', 5, true, [...]."""
+    """The value at fault as YAML read it: 'text', 5, True, [...]."""
     return repr(error.instance)
 
 
@@ -105,8 +104,9 @@ def _count(number: int) -> str:
     return format(number, ",")
 
 
-def _row(*keywords: str, says: Callable[[ValidationError], str], value: object = ANY,
+def _row(*keywords: str, says: Callable[[ValidationError], str], value: object = None,
          at: Path | None = None) -> Explanation:
+    """A row of EXPLANATIONS; several keywords where they say the same thing."""
     return Explanation(keywords, says, value, at)
 
 
