@@ -130,7 +130,7 @@ def test_any_error_while_loading_is_a_refusal_with_the_file(monkeypatch):
     def overflow(*args):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(routes_module, "_build", overflow)
+    monkeypatch.setattr(routes_module, "build", overflow)
     with pytest.raises(RoutesError) as caught:
         parse_routes(ROUTES.read_text("utf-8"), "routes.yaml")
     assert str(caught.value).startswith("routes.yaml:1: cannot be loaded: RecursionError")

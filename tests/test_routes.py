@@ -9,7 +9,8 @@ import pytest
 from helpers import ROUTES
 
 from ivr.routesfile.loader import RoutesError, load_routes, parse_routes
-from ivr.routesfile.reader import format_path
+from ivr.routesfile.reader import format_path, read_yaml
+from ivr.routesfile.validation import EXPLANATIONS, explain, explanation_for, schema_errors
 
 ERRORS = Path(__file__).parent / "routes_errors"
 EXPECT = re.compile(r"^# expect: (\d+): (.*?): (.*)$")
@@ -32,6 +33,26 @@ def test_each_error_kind_names_its_line_and_key(path):
     assert format_path(problem.path) == key_path
     assert message.strip() in problem.message
     assert str(problem).startswith(f"{path}:{line}: ")
+
+
+def test_every_explanation_of_a_schema_error_is_reached_by_an_example_file():
+    """Each row of the table that says schema errors in an operator's words explains an error
+    of some file above: a row that none reaches is dead, or its example file is missing."""
+    reached = set()
+    for path in broken_files():
+        doc = read_yaml(path.read_text("utf-8"), str(path))
+        if not doc.problems:
+            reached |= {explanation_for(error, where) for error, where in schema_errors(doc.data)}
+    assert None not in reached, "an example's schema error has no explanation of its own"
+    assert [row for row in EXPLANATIONS if row not in reached] == []
+
+
+def test_a_schema_error_without_an_explanation_is_said_in_the_checkers_words():
+    import jsonschema
+
+    error = next(jsonschema.Draft202012Validator({"multipleOf": 5}).iter_errors(12))
+    assert explanation_for(error, ("input", "timeout")) is None
+    assert explain(error, ("input", "timeout")) == "12 is not a multiple of 5"
 
 
 def test_the_fixture_base_is_valid():
@@ -131,7 +152,7 @@ def keys_in(node) -> set[str]:
 def test_schema_and_loader_agree(monkeypatch):
     """Loading a file that uses every key the schema allows, the loader looks up each of them,
     and looks up no key the schema would refuse."""
-    from ivr.routesfile import loader
+    from ivr.routesfile import loader, validation
 
     text = ROUTES.read_text("utf-8").replace(
         "  billing:\n    options:\n", "  billing:\n    intro: 料金の請求についてです。\n    options:\n").replace(
@@ -152,7 +173,7 @@ announcements:
     say: 宅配業者を名乗る偽のショートメッセージにご注意ください。
     where: greeting
 """)
-    build = loader._build
+    build = loader.build
     built = {}
 
     def watched(doc, source):
@@ -162,10 +183,10 @@ announcements:
         built.update(data=doc.data, read=set(Tracked.looked_up))
         return routes
 
-    monkeypatch.setattr(loader, "_build", watched)
+    monkeypatch.setattr(loader, "build", watched)
     routes = loader.parse_routes(text)
     assert routes.menus["billing"].intro and routes.menus["billing"].option("1").lead and routes.desks["center"].url
-    schema = loader.schema()
+    schema = validation.schema()
     allowed = schema_keys(schema)
     input_and_keys = set(schema["$defs"]["input"]["properties"]) | set(schema["$defs"]["keys"]["properties"])
     used = keys_in(built["data"]) & allowed
@@ -183,7 +204,7 @@ def test_input_and_keys_sections_map_onto_their_settings():
     from dataclasses import fields
 
     from ivr.core.routes import InputSettings, Keys
-    from ivr.routesfile.loader import schema
+    from ivr.routesfile.validation import schema
 
     assert {f.name for f in fields(InputSettings)} == set(schema()["$defs"]["input"]["properties"])
     assert {f.name for f in fields(Keys)} == set(schema()["$defs"]["keys"]["properties"])

@@ -295,7 +295,7 @@ def emergency_publish():
 
 
 def _days_text(hours) -> str:
-    from ..routesfile.loader import DAY_NAMES
+    from ..routesfile.builder import DAY_NAMES
 
     days = sorted(hours.days)
     if len(days) > 1 and days == list(range(days[0], days[-1] + 1)):

@@ -14,7 +14,7 @@ from ..core.notices import ENGLISH, language_of, notice, pnotice
 from ..core.readings import Reader, Text
 from ..core.routes import TOP_MENU, Desk, Routes
 from ..core.wording import load_translations
-from ..routesfile.loader import DAY_NAMES
+from ..routesfile.builder import DAY_NAMES
 
 FORMATS = ("text", "mermaid", "dot", "svg")
 

@@ -1,2 +1,2 @@
-"""The operators' routes.yaml: a YAML reader that keeps line numbers, the schema, the loader
-that builds the core's model, and the routes being served, reloaded when the file changes."""
+"""The operators' routes.yaml: read safely, checked against its schema and built into the core's
+model; `loader.py` is the front door (`load_routes`, `parse_routes`, `RoutesError`)."""

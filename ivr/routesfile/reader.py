@@ -71,6 +71,14 @@ class Problem:
         )
 
 
+class RoutesError(Exception):
+    """routes.yaml cannot be used; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
 def format_path(path: Path) -> str:
     """A key path as an operator reads it: menus.top.options."3".desk."""
     parts = []
