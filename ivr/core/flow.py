@@ -496,7 +496,8 @@ class CallFlow:
         return Step((sorry,) + then, Outcome.INVALID, listen=replace(position, failures=failures))
 
     def menu_speech(self, menu: Menu, upto: str | None = None) -> tuple[Segment, ...]:
-        """A menu read out: intro, each option with its key, then repeat (and top).
+        """A menu read out: intro, each option with its key, then how to go on (speak or press,
+        or the key back to the first menu).
 
         With `upto`, only as far as that option's key: what a caller who presses
         as soon as they hear their topic has heard.
@@ -558,7 +559,9 @@ class CallFlow:
 
     def answer(self, menu: Menu, option: Option, now: datetime,
                outcome: Outcome = Outcome.ANSWER, texting: bool = False) -> Step:
-        """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
+        """A desk's answer: that day's announcements for it (first time only), the path's lead,
+        number (or address) and name, scope statement, the number again, about, hours, cost,
+        notes, keys."""
         desk = self.routes.desks[option.desk]
         open_now = self.desk_open(desk, now)
         notices = self.answer_notices(desk, now) if outcome == Outcome.ANSWER else ()
