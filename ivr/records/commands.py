@@ -99,7 +99,8 @@ def report(month: str, form: str, output: str | None, database: str | None, rout
 
     Under a Japanese locale (LC_ALL, LC_MESSAGES or LANG ja_JP…) it is in Japanese: desks by
     their names in ROUTES, endings and transfers in words, a CSV file with a byte-order mark
-    for spreadsheet programs.
+    for spreadsheet programs. The database read is named on stderr; where its SQLite file
+    does not exist, the command stops and creates none (`ivr db upgrade` creates one).
     """
     from . import database as records_db
     from .report import build, month_bounds, render_csv, render_png, render_text
