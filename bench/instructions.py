@@ -9,7 +9,9 @@ gets a desk's answer) a child process builds the app as bench/run.py does (metri
 through files, a caller-hash key, the JSON step line written to /dev/null), makes 50 calls to
 warm it, then counts the instructions of `--calls` direct WSGI calls only (callgrind's
 instrumentation is switched on and off around them with callgrind_control). Needs valgrind
-(Debian: apt-get install valgrind). Prints a Markdown table.
+(Debian: apt-get install valgrind). Prints a Markdown block for bench/RESULTS.md: the table and
+the verdict on the bar in bench/bar.py (each step at most the secure floor's instructions + 500k);
+exits 1 if a step misses it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -33,6 +36,12 @@ def child(which: str, calls: int) -> None:
     import run  # noqa: PLC0415 — bench/run.py, beside this file
 
     metrics = tempfile.mkdtemp(prefix="ivr-instructions-metrics-")
+    # A copy nobody edits during the count, as bench/run.py serves: an edit of routes.yaml would
+    # reload the routes in the middle of the counted calls (one reload adds about 1,000k to each
+    # of 300 calls).
+    snapshot = Path(tempfile.mkdtemp(prefix="ivr-instructions-routes-")) / "routes.yaml"
+    shutil.copyfile(run.ROUTES, snapshot)
+    run.ROUTES = snapshot
     os.environ.update({k: v for k, v in run.bench_env().items() if k.startswith(("IVR_", "TWILIO_"))})
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics
     from floor import create_secure_app
@@ -49,6 +58,7 @@ def child(which: str, calls: int) -> None:
     run.wsgi_us(app, case, calls, 1)
     subprocess.run(["callgrind_control", "--instr=off", pid], check=True, stdout=subprocess.DEVNULL)
     shutil.rmtree(metrics, ignore_errors=True)
+    shutil.rmtree(snapshot.parent, ignore_errors=True)
 
 
 def count(which: str, calls: int) -> float:
@@ -75,13 +85,23 @@ def main() -> None:
     sys.path.insert(0, str(BENCH))
     import run  # noqa: PLC0415
 
-    names = {"floor": run.FLOOR_CASE.name, **{str(i): case.name for i, case in enumerate(run.cases())}}
+    from bar import held, instructions_verdicts  # noqa: PLC0415 — bench/bar.py
+
     floor = count("floor", calls)
-    print("| step | instructions per step | above the secure floor |\n|---|---:|---:|")
-    print(f"| {names['floor']} | {floor / 1000:,.0f}k | |")
-    for which in ("0", "1", "2"):
-        step = count(which, calls)
-        print(f"| {names[which]} | {step / 1000:,.0f}k | +{(step - floor) / 1000:,.0f}k ({step / floor:.2f}×) |")
+    steps = {case.name: count(str(i), calls) for i, case in enumerate(run.cases())}
+    judged = instructions_verdicts(floor, steps)
+    lines = [f"Instructions per step, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC (`bench/instructions.py`, "
+             f"callgrind, {calls} calls counted per step after {WARM_CALLS} to warm up; Python "
+             f"{sys.version.split()[0]}):", "",
+             "| step | instructions per step | above the secure floor |", "|---|---:|---:|",
+             f"| {run.FLOOR_CASE.name} | {floor / 1000:,.0f}k | |"]
+    lines += [f"| {name} | {step / 1000:,.0f}k | +{(step - floor) / 1000:,.0f}k ({step / floor:.2f}×) |"
+              for name, step in steps.items()]
+    lines += ["", f"The bar, in this run: **{'held' if held(judged) else 'MISSED'}**", "",
+              *(verdict.line() for verdict in judged)]
+    print("\n".join(lines))
+    if not held(judged):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

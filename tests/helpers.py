@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -194,14 +195,22 @@ class Served:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Served":
+        self.start()
+        self.wait_ready()
+        return self
+
+    def start(self) -> None:
+        """Start the server without waiting for it (see wait_ready)."""
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(self.args, env=self.env, cwd=self.workdir, stdout=log, stderr=log)
+
+    def wait_ready(self) -> None:
+        """Wait until it answers with all its workers; stop it if it does not within 30 s."""
         try:
             wait_for(self.ready, 30)
         except AssertionError:
             self.stop()
             raise AssertionError(f"the server did not start:\n{self.log()}") from None
-        return self
 
     def ready(self) -> bool:
         if self.process.poll() is not None:
@@ -244,6 +253,19 @@ class Served:
         finally:
             connection.close()
         return response
+
+
+@contextlib.contextmanager
+def served_together(*servers: Served):
+    """Servers started at once, so that their start-ups overlap; each is ready before the test goes
+    on, and all are stopped at its end."""
+    with contextlib.ExitStack() as stack:
+        for server in servers:
+            server.start()
+            stack.callback(server.stop)
+        for server in servers:
+            server.wait_ready()
+        yield servers
 
 
 def signed_call(port: int, path: str = "/voice", timeout: float = 5.0, scheme_host: str | None = None,

@@ -40,3 +40,22 @@ def test_the_docs_build_strictly(tmp_path):
     built = {p.parent.name for p in site.glob("*/index.html")}
     assert pages - {"index"} <= built, f"pages left out of the site: {sorted(pages - {'index'} - built)}"
     shutil.rmtree(site)
+
+
+def test_the_operators_guide_shows_the_error_check_prints_for_its_example(runner, tmp_path, monkeypatch):
+    """docs/operators.md's example error (billing's option 2 sent to 'ipa_' in the shipped file) is
+    what `ivr check` prints for it today, line number included, in Japanese and in English."""
+    from ivr.operators.cli import main
+
+    guide = (ROOT / "docs" / "operators.md").read_text(encoding="utf-8")
+    examples = [line.strip() for line in guide.splitlines() if line.startswith("    routes.yaml:")]
+    assert len(examples) == 2, examples
+    shipped = (ROOT / "routes.yaml").read_text(encoding="utf-8")
+    (tmp_path / "routes.yaml").write_text(shipped.replace("        desk: ipa\n", "        desk: ipa_\n", 1),
+                                          encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for example, env in zip(examples, [{"LANG": "ja_JP.UTF-8"}, {"LANG": "C"}]):
+        result = runner.invoke(main, ["check", "routes.yaml"], env=env)
+        assert result.exit_code == 1
+        shown = example.removesuffix("…")  # the guide cuts the list of desks short
+        assert any(line.startswith(shown) for line in result.output.splitlines()), (example, result.output)

@@ -352,7 +352,9 @@ def test_purge_job_runs_the_retention_command_in_the_lines_image(manifests, cont
     assert purge["env"][0]["valueFrom"] == env_of(container)["DATABASE_URL"]["valueFrom"]
     program, *args = purge["command"]
     assert program == "ivr"
-    result = runner.invoke(main, [*args, "--database", f"sqlite:///{tmp_path / 'records.sqlite3'}"])
+    database = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    assert runner.invoke(main, ["db", "upgrade", "--database", database]).exit_code == 0  # the line's records
+    result = runner.invoke(main, [*args, "--database", database])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("deleted 0 calls started before ")
 

@@ -451,8 +451,9 @@ def test_report_command_in_japanese_names_desks_from_routes(tmp_path, clock, run
     routes = load_routes(ROUTES)
     data = [d.name for d in routes.desks.values()] + [o.label[0] for m in routes.menus.values()
                                                      for o in m.options if isinstance(o.label[0], str)]
-    assert english_words(result.output, data) == [], result.output
-    assert ["迷惑メール相談センター（1", "/", "1）", "2", "66.7%"] in [line.split() for line in result.output.splitlines()]
+    assert english_words(result.stdout, data) == [], result.stdout
+    assert ["迷惑メール相談センター（1", "/", "1）", "2", "66.7%"] in [line.split() for line in result.stdout.splitlines()]
+    assert result.stderr == f"通話記録の読み出し元：{tmp_path / 'r.sqlite3'}\n"
     out = tmp_path / "report.csv"
     result = runner.invoke(main, [*args, "--format", "csv", "--output", str(out)], env=JA)
     assert result.exit_code == 0, result.output

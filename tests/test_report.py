@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import struct
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -73,8 +74,9 @@ def test_report_of_real_calls_from_the_command_line(tmp_path, clock, runner):
     drained(app)
     result = runner.invoke(main, ["report", "--month", "2026-12", "--database", database])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[0] == "Monthly report 2026-12 (Japan time), meiwaku-ivr"
+    assert result.stderr == f"records read from {tmp_path / 'r.sqlite3'}\n"
     assert lines[2].startswith("Calls: 3   with a final status: 3")
     section = lines[lines.index("Calls per desk (read out / transferred):") + 1]
     assert section.split() == ["center", "(1", "/", "1)", "2", "66.7%"]
@@ -84,7 +86,7 @@ def test_report_of_real_calls_from_the_command_line(tmp_path, clock, runner):
     assert busiest.split() == ["10:00-10:59", "3", "100.0%"]
 
     result = runner.invoke(main, ["report", "--month", "2026-12", "--database", database, "--format", "csv"])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {(r["section"], r["item"]): int(r["count"]) for r in rows}[("transfer", "busy")] == 1
     assert [r["count"] for r in rows if r["section"] == "hour_jst" and r["item"] == "10"] == ["3"]
 
@@ -137,3 +139,38 @@ def test_charts_draw_japanese_labels_with_a_japanese_font():
             figure.canvas.draw()
     finally:
         plt.close(figure)
+
+
+def test_png_without_matplotlib_names_the_extra_in_one_line(runner, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the report extra were not installed
+    database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    args = ["report", "--month", "2026-12", "--database", database, "--format", "png", "-o", str(tmp_path / "r.png")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output == "Error: --format png needs the report extra: pip install 'meiwaku-ivr[report]'\n"
+    result = runner.invoke(main, args, env={"LANG": "ja_JP.UTF-8"})
+    assert result.exit_code == 1
+    assert result.output == ("エラー：グラフ（--format png）を描くには報告書の追加部品が必要です："
+                             "pip install 'meiwaku-ivr[report]'\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "--month", "2026-12"], ["purge", "--older-than", "400d"], ["db", "current"],
+    ["routes", "history"], ["routes", "audit"], ["routes", "export", "1", "-o", "-"],
+])
+def test_a_command_that_reads_records_creates_no_database_in_the_wrong_folder(runner, tmp_path, monkeypatch,
+                                                                             command):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IVR_RECORDS_DB")  # the default: ivr-records.sqlite3 in the current folder
+    result = runner.invoke(main, command)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: no records database at {tmp_path / 'ivr-records.sqlite3'} (none is created "
+                             "here): set IVR_RECORDS_DB to the line's records file, or DATABASE_URL, or give "
+                             "--database\n")
+    monkeypatch.setenv("IVR_RECORDS_DB", "records/calls.sqlite3")
+    result = runner.invoke(main, command, env={"LANG": "ja_JP.UTF-8"})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith(f"エラー：通話記録のデータベースが {tmp_path / 'records' / 'calls.sqlite3'} "
+                                    "にありません（ここには作りません）。IVR_RECORDS_DB")
+    assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, ROUTES, Served, fetch_health, post_voice, wait_for
+from helpers import ROOT, ROUTES, Served, fetch_health, post_voice, served_together, wait_for
 from records_helpers import database  # noqa: F401
 
 GREETING = "迷惑メール相談のご案内です。"
@@ -83,9 +83,8 @@ def test_two_servers_follow_a_publish_and_a_rollback(database, files, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     env = server_env(database)
-    with Served(tmp_path / "a", files["seed"], **env) as first, \
-            Served(tmp_path / "b", files["seed"], **env) as second:
-        servers = [first, second]
+    with served_together(Served(tmp_path / "a", files["seed"], **env),
+                         Served(tmp_path / "b", files["seed"], **env)) as servers:
         assert [fetch_health(s.port)["routes"]["version"] for s in servers] == [1, 1]
         published = ivr(database, "publish", str(files["edited"]), "-m", "あいさつを変更")
         assert published.returncode == 0, published.stderr

@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.request
 
-from helpers import Served, fetch_health, signed_call, wait_for
+from helpers import Served, fetch_health, served_together, signed_call, wait_for
 
 GREETING = "迷惑メール相談のご案内です。"
 SLOW_CLIENTS = 50
@@ -88,15 +88,17 @@ def test_the_access_log_carries_only_path_status_and_time(tmp_path, routes_copy)
 
 def test_forwarded_headers_are_not_trusted_unless_configured(tmp_path, routes_copy):
     forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "ivr.example.jp"}
-    with Served(tmp_path, routes_copy, workers=1) as served:
+    (tmp_path / "direct").mkdir()
+    (tmp_path / "proxied").mkdir()
+    trusting = Served(tmp_path / "proxied", routes_copy, workers=1, IVR_TRUSTED_PROXIES="1")
+    with served_together(Served(tmp_path / "direct", routes_copy, workers=1), trusting) as (served, proxied):
         status, _ = signed_call(served.port, scheme_host=f"https://127.0.0.1:{served.port}",
                                 headers={"X-Forwarded-Proto": "https"})
         assert status == 403
         status, _ = signed_call(served.port, scheme_host="https://ivr.example.jp", headers=forged)
         assert status == 403
         assert signed_call(served.port)[0] == 200
-    with Served(tmp_path, routes_copy, workers=1, IVR_TRUSTED_PROXIES="1") as served:
-        status, _ = signed_call(served.port, scheme_host="https://ivr.example.jp", headers=forged)
+        status, _ = signed_call(proxied.port, scheme_host="https://ivr.example.jp", headers=forged)
         assert status == 200
 
 

@@ -301,10 +301,10 @@ def test_ivr_report_reads_the_messages_from_the_records(tmp_path, clock, runner)
     wired(app).records.drain(30)
     result = runner.invoke(main, ["report", "--month", "2026-12", "--database", database])
     assert result.exit_code == 0, result.output
-    section = result.output.split("Text messages per desk (sent / asked for):\n")[1].split("\n\n")[0]
+    section = result.stdout.split("Text messages per desk (sent / asked for):\n")[1].split("\n\n")[0]
     assert [line.split()[:4] for line in section.splitlines()] == [
         ["center", "(2", "/", "2)"], ["antiphishing", "(1", "/", "1)"]]
-    assert runner.invoke(main, ["report", "--month", "2026-11", "--database", database]).output.count(
+    assert runner.invoke(main, ["report", "--month", "2026-11", "--database", database]).stdout.count(
         "Text messages per desk (sent / asked for):\n  (none)") == 1
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import ROUTES, Served, call_params, post_signed, sign
+from helpers import ROUTES, Served, call_params, post_signed, served_together, sign
 
 PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it over the replicas
 
@@ -14,13 +13,10 @@ PUBLIC_HOST = "line.example.jp"  # what Twilio calls; a load balancer spreads it
 @pytest.fixture
 def replicas(tmp_path):
     """Two servers of the line as the image runs them (gunicorn, the production config), one worker each."""
-    with contextlib.ExitStack() as stack:
-        servers = []
-        for name in ("a", "b"):
-            workdir = tmp_path / name
-            workdir.mkdir()
-            servers.append(stack.enter_context(Served(workdir, ROUTES, workers=1, image=True)))
-        yield servers
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    with served_together(*(Served(tmp_path / name, ROUTES, workers=1, image=True) for name in ("a", "b"))) as servers:
+        yield list(servers)
 
 
 def post_public(server: Served, path: str, params: dict, signed_for: str | None = None):

@@ -452,7 +452,9 @@ class CallFlow:
 
     def answer(self, menu: Menu, option: Option, now: datetime,
                outcome: Outcome = Outcome.ANSWER, texting: bool = False) -> Step:
-        """A desk's answer: scope, name and number (twice), about, hours, cost, notes, keys."""
+        """A desk's answer: that day's announcements for it (first time only), the path's lead,
+        number (or address) and name, scope statement, the number again, about, hours, cost,
+        notes, keys."""
         desk = self.routes.desks[option.desk]
         open_now = self.desk_open(desk, now)
         notices = self.answer_notices(desk, now) if outcome == Outcome.ANSWER else ()

@@ -99,7 +99,8 @@ class Speech:
     # -- menus, announcements, questions ----------------------------------------------
 
     def menu(self, menu: Menu, upto: str | None = None) -> Segments:
-        """A menu read out: intro, each option with its key, then repeat (and top).
+        """A menu read out: intro, each option with its key, then how to go on (speak or press,
+        or the key back to the first menu).
 
         With `upto`, only as far as that option's key: what a caller who presses
         as soon as they hear their topic has heard.

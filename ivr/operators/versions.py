@@ -22,11 +22,13 @@ def _default_author() -> str:
         return "unknown"
 
 
-def _store(database: str | None):
+def _store(database: str | None, create: bool = False):
+    """The versions in the records database; only publishing may create the database (a SQLite
+    file), every other command refuses to where there is none."""
     from ..records.commands import _ready_engine
     from ..records.versions import VersionStore
 
-    return VersionStore(_ready_engine(database))
+    return VersionStore(_ready_engine(database, create))
 
 
 def _message(value: str) -> str:
@@ -107,7 +109,7 @@ def publish(file: str, message: str, author: str, database: str | None) -> None:
         _problems(error)
         _note_refusal(database, text, author, message, error)
         sys.exit(1)
-    store = _store(database)
+    store = _store(database, create=True)
     before = store.published_number()
     version = store.publish(text, author=author, message=message)
     if version.number == before:
@@ -123,7 +125,7 @@ def _note_refusal(database, text: str, author: str, message: str, error) -> None
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        _store(database).refused(text, author=author, message=message, reason=str(error))
+        _store(database, create=True).refused(text, author=author, message=message, reason=str(error))
     except (SQLAlchemyError, click.UsageError) as failure:
         first = (str(getattr(failure, "orig", None) or failure).splitlines() or [""])[0]
         click.echo(f"(the refusal could not be recorded: {first})", err=True)

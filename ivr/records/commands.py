@@ -14,21 +14,59 @@ from ..core.notices import ENGLISH, language_of, locale_from_environ, notice
 DATABASE_HELP = "SQLAlchemy URL of the records; default $DATABASE_URL, else sqlite $IVR_RECORDS_DB."
 
 
-def _engine(database: str | None):
+def _url(database: str | None) -> str:
     from ..settings import Settings
-    from . import database as records_db
 
     url = database or Settings.from_environ().records_url
     if not url:
         # TRANSLATORS: ivr report has no database to read: records are off and none was named.
         raise click.UsageError(notice("call records are off (IVR_RECORDS_DB=off) and no --database given"))
-    return records_db.make_engine(url)
+    return url
 
 
-def _ready_engine(database: str | None):
+def _sqlite_file(url) -> str | None:
+    """The file of a SQLite URL (absolute), or None for another database or SQLite in memory."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return os.path.abspath(parsed.database)
+
+
+def _existing(url: str) -> str:
+    """The URL, if it names a database that is there: SQLite would create an empty file for a
+    command that only reads or deletes records (run in the wrong folder, say)."""
+    path = _sqlite_file(url)
+    if path is not None and not os.path.exists(path):
+        # TRANSLATORS: ivr report (or purge, …) found no SQLite file where the settings point; not created.
+        message = notice("no records database at %(path)s (none is created here): set IVR_RECORDS_DB to "
+                         "the line's records file, or DATABASE_URL, or give --database", path=path)
+        raise click.ClickException(message)
+    return url
+
+
+def _shown(url) -> str:
+    """The database as an operator recognises it: a SQLite file's path, else the URL without
+    its password."""
+    from sqlalchemy.engine import make_url
+
+    return _sqlite_file(url) or make_url(url).render_as_string(hide_password=True)
+
+
+def _engine(database: str | None, create: bool = True):
     from . import database as records_db
 
-    engine = _engine(database)
+    url = _url(database)
+    return records_db.make_engine(url if create else _existing(url))
+
+
+def _ready_engine(database: str | None, create: bool = True):
+    """An engine on the records database with its schema at the newest revision; with
+    create=False (a command that only reads or deletes records) a SQLite file must exist."""
+    from . import database as records_db
+
+    engine = _engine(database, create)
     records_db.upgrade(engine)
     return engine
 
@@ -61,7 +99,8 @@ def report(month: str, form: str, output: str | None, database: str | None, rout
 
     Under a Japanese locale (LC_ALL, LC_MESSAGES or LANG ja_JP…) it is in Japanese: desks by
     their names in ROUTES, endings and transfers in words, a CSV file with a byte-order mark
-    for spreadsheet programs.
+    for spreadsheet programs. The database read is named on stderr; where its SQLite file
+    does not exist, the command stops and creates none (`ivr db upgrade` creates one).
     """
     from . import database as records_db
     from .report import build, month_bounds, render_csv, render_png, render_text
@@ -71,10 +110,15 @@ def report(month: str, form: str, output: str | None, database: str | None, rout
         start, end = month_bounds(month)
     except ValueError as error:
         raise click.BadParameter(error.args[0], param_hint="--month") from error
+    if form == "png":
+        _charts_installed()
+    engine = _ready_engine(database, create=False)
     names = None if language_of(locale) == ENGLISH else _desk_names(routes, locale)
-    engine = _ready_engine(database)
     built = build(month, records_db.calls_between(engine, start, end),
                   records_db.texts_between(engine, start, end))
+    # TRANSLATORS: ivr report, on stderr: the database (a file's path or a URL) its figures come from.
+    click.echo(notice("records read from %(database)s", database=_shown(engine.url)).render(locale),
+               err=True)
     if form == "png":
         data = render_png(built, locale, names)
         if output:
@@ -94,6 +138,16 @@ def report(month: str, form: str, output: str | None, database: str | None, rout
             file.write(text)
     else:
         click.echo(text, nl=False)
+
+
+def _charts_installed() -> None:
+    """Say which extra to install when matplotlib (the report's charts) is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        # TRANSLATORS: ivr report --format png draws with matplotlib, installed with the report extra.
+        message = notice("--format png needs the report extra: pip install 'meiwaku-ivr[report]'")
+        raise click.ClickException(message) from None
 
 
 def _desk_names(routes: str | None, locale: str) -> dict[str, str] | None:
@@ -128,7 +182,7 @@ def purge(older_than: str, database: str | None, dry_run: bool) -> None:
     from . import database as records_db
 
     cutoff = datetime.now(timezone.utc) - _age(older_than)
-    engine = _ready_engine(database)
+    engine = _ready_engine(database, create=False)
     if dry_run:
         old = records_db.calls_between(engine, datetime(1970, 1, 1, tzinfo=timezone.utc), cutoff)
         click.echo(f"{len(old)} calls started before {cutoff:%Y-%m-%d %H:%M} UTC would be deleted")
@@ -159,4 +213,4 @@ def current(database: str | None) -> None:
     """Print the schema revision the records database is at."""
     from . import database as records_db
 
-    click.echo(records_db.current_revision(_engine(database)) or "none")
+    click.echo(records_db.current_revision(_engine(database, create=False)) or "none")
