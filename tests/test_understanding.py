@@ -159,6 +159,7 @@ def test_threats_danger_and_money_lost_go_to_the_police_answer(flow, words):
     ("クレジットカードを勝手に使われた", True),       # カード inside クレジットカード
     ("お前の家を知ってるぞと言われた", True),
     ("家の近くの窓口を知りたい", False),              # wanting to know names nothing
+    ("写真を流されたくなかったら金を払えと言われた", True),  # the wish is negated, not the act
 ])
 def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     assert (flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police") == police
@@ -247,6 +248,13 @@ def test_two_desks_alike_get_a_question_between_them(flow):
 def test_the_centers_own_work_is_never_sent_elsewhere_without_asking(flow, words):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.desk == "center" or (step.outcome == Outcome.ASK and "top/4" in step.listen.topics)
+
+
+def test_the_centers_words_one_word_ahead_of_another_desks_are_asked_about(flow):
+    """A notice from a service named (ライン) is that service's matter: asked, not the center."""
+    step = flow.hear(Position("top"), "ラインのお知らせが毎日届く", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and set(step.listen.topics) == {"top/4", "top/5"}
+    assert flow.hear(Position("top"), "お店の宣伝メールが毎日届く", 0.9, OPEN_TUESDAY).desk == "center"
 
 
 def test_a_question_asked_travels_in_the_signed_url_and_a_bad_one_is_refused():

@@ -12,8 +12,9 @@ counts as its parts too (クレジットカード as カード).
 The topic is chosen only when it is clear. An urgent option (threats, danger, money lost) wins
 over every other. A phrase found inside another desk's longer phrase counts for nothing. Each
 desk scores the longest of its phrases found, then the number of its phrases' words found; the
-best desk must have a longer phrase than the next, and the center's own words (kept desks) are
-never passed over for another desk's: otherwise the caller is asked between the two. Words that
+best desk must have a longer phrase than the next (the center's own words, kept desks, by two
+words), and the center's own words are never passed over for another desk's: otherwise the
+caller is asked between the two. Words that
 name no topic but are about the line's subject (`unclear:`) are asked about too; anything else is
 "not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
 replies (はい).
@@ -214,7 +215,8 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
         lemma, _, pos, kind, _ = words[j]
         previous = words[j - 1][0]
         if pos == "助動詞":
-            negations += lemma in _NEGATION
+            # ばらされたくなかったら: the wish is negated, not the action
+            negations += lemma in _NEGATION and previous != "たい"
             # 払った方がいい: not done; 払ったら: as the sentence goes on
             conditional |= lemma in _DONE and kind.startswith("仮定形")
             done |= lemma in _DONE and not kind.startswith("仮定形") and not (
@@ -363,7 +365,9 @@ class Matcher:
         if kept and ranked[0] not in self.kept:
             # Words of the center's own work are never passed over without asking.
             second = best_of[kept[0]]
-        elif scores[ranked[0]][0] > scores[ranked[1]][0]:
+        elif scores[ranked[0]][0] > scores[ranked[1]][0] + (ranked[0] in self.kept):
+            # The center's own words lead by two words or more (ラインのお知らせが届く, one
+            # word ahead of ライン, is asked about: a notice from a service is its own matter).
             return Understood(first.menu, first.key)
         return Understood(ask=(f"{first.menu}/{first.key}", f"{second.menu}/{second.key}"))
 
