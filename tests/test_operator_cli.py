@@ -101,6 +101,41 @@ def test_tree_text_shows_every_key_and_desk(runner):
     assert "└─ 6 わからないとき → 消費者ホットライン 188 (hours vary)" in lines
 
 
+def test_tree_shows_the_question_for_unclear_words_and_where_its_answers_lead(runner):
+    lines = runner.invoke(main, ["tree", str(ROUTES)]).output.splitlines()
+    assert ("unclear words (メール, 変なメール, 怪しいメール, 不審なメール, おかしなメール, 知らないメール, "
+            "メールが来た, メールが届いた, 見覚えのないメール): asks お金を請求されていますか。"
+            "それとも、広告のメールですか。") in lines
+    assert "   1 身に覚えのない請求 (billing/1) → 消費者ホットライン 188 (hours vary)" in lines
+    assert any(line.startswith("   2 広告メール (top/4) → 迷惑メール相談センター 03-5974-0068") for line in lines)
+
+
+def test_tree_without_unclear_words_shows_no_question(runner, tmp_path):
+    text = ROUTES.read_text("utf-8")
+    start = text.index("\nunclear:\n")
+    plain_file = tmp_path / "routes.yaml"
+    plain_file.write_text(text[:start] + text[text.index("\n\n", start + 1):], "utf-8")
+    result = runner.invoke(main, ["tree", str(plain_file)])
+    assert result.exit_code == 0 and "unclear words" not in result.output
+
+
+def test_diff_shows_a_changed_question_for_unclear_words(runner, tmp_path):
+    new = tmp_path / "new.yaml"
+    new.write_text(ROUTES.read_text("utf-8").replace(
+        "ask: お金を請求されていますか。それとも、広告のメールですか。",
+        "ask: 料金の請求ですか。それとも、広告のメールですか。"), "utf-8")
+    result = runner.invoke(main, ["diff", str(ROUTES), str(new)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "unclear words: changed"
+    assert any(line.startswith("    - unclear words (") and line.endswith("asks お金を請求されていますか。"
+                                                                        "それとも、広告のメールですか。") for line in lines)
+    assert any(line.startswith("    + unclear words (") and line.endswith("asks 料金の請求ですか。"
+                                                                        "それとも、広告のメールですか。") for line in lines)
+    # Where the answers lead is the same: not shown again.
+    assert not any("身に覚えのない請求 (billing/1)" in line for line in lines)
+
+
 def test_tree_mermaid_and_dot(runner, routes):
     mermaid = runner.invoke(main, ["tree", str(ROUTES), "--format", "mermaid"]).output
     assert mermaid.startswith("flowchart LR")

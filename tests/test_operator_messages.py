@@ -282,7 +282,12 @@ def test_tree_in_japanese_names_desks_and_says_hours_in_words(runner):
     assert ("├─ 4 広告メール → 迷惑メール相談センター 03-5974-0068（平日 10:00〜12:00、13:00〜17:00"
             "（祝日、年末年始を除く）、転送できます、センターの相談対象）") in lines
     assert lines[-1] == "（どのメニューでも 9 で繰り返し、0 で最初のメニューへ。案内の後は、転送できる窓口なら 1 で転送）"
-    for english in ("mon-fri", "closed", "transfer", "in scope", "menu ", "no number", "hours vary"):
+    assert ("あいまいな言葉（メール、変なメール、怪しいメール、不審なメール、おかしなメール、知らないメール、"
+            "メールが来た、メールが届いた、見覚えのないメール）には質問：お金を請求されていますか。"
+            "それとも、広告のメールですか。") in lines
+    assert "   1 身に覚えのない請求 (billing/1) → 消費者ホットライン 188（受付時間は、お近くの消費生活センターによって異なります。）" in lines
+    for english in ("mon-fri", "closed", "transfer", "in scope", "menu ", "no number", "hours vary",
+                    "unclear", "asks"):
         assert english not in result.output
 
 
@@ -329,6 +334,13 @@ def test_diff_in_japanese(runner, tmp_path):
     assert "    + 予定 2026年12月8日（火）：迷惑メール相談センターは休み — 本日は臨時休業とさせていただいております。" in lines
     same = runner.invoke(main, ["diff", str(ROUTES), str(ROUTES)], env=JA)
     assert same.output == "電話をかけた方に聞こえる内容は変わりません。\n"
+    asked = tmp_path / "asked.yaml"
+    asked.write_text(ROUTES.read_text("utf-8").replace('choices: ["billing/1", "top/4"]',
+                                                       'choices: ["billing/1", "scam/1"]'), "utf-8")
+    question = runner.invoke(main, ["diff", str(ROUTES), str(asked)], env=JA).output.splitlines()
+    assert question[0] == "あいまいな言葉への質問：変わります"
+    assert any(line.startswith("    - 2 広告メール (top/4) → 迷惑メール相談センター") for line in question)
+    assert "    + 2 銀行などを名乗るメール (scam/1) → フィッシング対策協議会 info@antiphishing.jp" in question
     english = runner.invoke(main, ["diff", str(ROUTES), str(dated), "--at", "2026-12-08 10:00"])
     assert english.output.splitlines()[0] == "greeting: changed"
     assert "4: changed (center)" in english.output.splitlines()

@@ -17,6 +17,10 @@ from ivr.core.understanding import NOT_UNDERSTOOD
 HERE = Path(__file__).parent
 DEV_SET = HERE.parent.parent / "shared" / "callers" / "utterances.tsv"
 PARAPHRASES = HERE / "callers_paraphrases.tsv"  # written by us, not taken from the dev set
+# Written by us from the guide for the weak spots: the police asked for by name, ＤＭ mail,
+# notices from games and SNS, children's lines by time of day, a device acting up, money lost
+# against a bill only received, threats and stalking.
+PARAPHRASES_3 = HERE / "callers_paraphrases3.tsv"
 HELD_OUT = HERE / "callers_heldout.tsv"  # written by us before the words were tuned; never tuned on
 # Written from the guide alone, before the routing words or the other sets were read; scored
 # only as totals, untuned and once at the end, never tuned on.
@@ -91,6 +95,13 @@ def test_our_own_paraphrases_reach_a_right_answer(flow):
     assert result["danger"] == [] and result["ads"] == [], result
 
 
+def test_our_paraphrases_of_the_weak_spots_reach_a_right_answer(flow):
+    result = judge(flow, PARAPHRASES_3)
+    assert result["rows"] >= 150
+    assert result["right"] >= 0.95 and result["wrong"] <= 0.02, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+
+
 def test_held_out_callers_reach_a_right_answer(flow):
     """Words the routes were not tuned on: at least 95 % to a right desk, at most 1 % to a wrong
     one (docs/callers.md gives the figures, untuned and final)."""
@@ -162,9 +173,39 @@ def test_threats_danger_and_money_lost_go_to_the_police_answer(flow, words):
     ("クレジットカードを勝手に使われた", True),       # カード inside クレジットカード
     ("お前の家を知ってるぞと言われた", True),
     ("家の近くの窓口を知りたい", False),              # wanting to know names nothing
+    ("写真を流されたくなかったら金を払えと言われた", True),  # the wish is negated, not the act
 ])
 def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     assert (flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police") == police
+
+
+@pytest.mark.parametrize("words, desk", [
+    ("今すぐ警察につないでください", "police"),      # the police asked for, no topic named
+    ("１１０番に電話したい", "police"),               # full-width digits
+    ("百十番にかけたほうがいいですか", "police"),
+    ("人権110番の番号を教えて", "jinken"),            # 110番 inside another desk's name
+    ("警察を名乗るメールが届いた", "antiphishing"),  # a name the sender poses as
+    ("ＤＭのメールが毎日届く", "center"),            # DM as mail, not an SNS message
+    ("インスタのDMで変なメッセージが来る", "sns"),
+    ("パソコンが勝手に再起動を繰り返す", "ipa"),     # a device acting up, not "again"
+])
+def test_names_numbers_and_senders_are_read_as_meant(flow, words, desk):
+    assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == desk
+
+
+def test_a_number_with_its_noun_is_a_word_of_its_own(flow):
+    """24時間 (the SOS line's phrase) is not heard in 受付時間."""
+    assert flow.hear(Position("top"), "受付時間を教えてください", 0.9, OPEN_TUESDAY).desk is None
+    assert flow.hear(Position("top"), "２４時間の子どもの相談", 0.9, OPEN_TUESDAY).desk == "child_sos"
+
+
+@pytest.mark.parametrize("words, outcome", [
+    ("もう一度お願いします", Outcome.REPEAT),
+    ("すみません、もう一回", Outcome.REPEAT),
+    ("変な音が何度も繰り返し鳴る", Outcome.NOT_UNDERSTOOD),  # describes, asks nothing
+])
+def test_a_menu_hears_again_only_when_that_is_what_was_said(flow, words, outcome):
+    assert flow.hear(Position("scam"), words, 0.9, OPEN_TUESDAY).outcome == outcome
 
 
 @pytest.mark.parametrize("words, confidence", [
@@ -221,6 +262,13 @@ def test_two_desks_alike_get_a_question_between_them(flow):
 def test_the_centers_own_work_is_never_sent_elsewhere_without_asking(flow, words):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.desk == "center" or (step.outcome == Outcome.ASK and "top/4" in step.listen.topics)
+
+
+def test_the_centers_words_one_word_ahead_of_another_desks_are_asked_about(flow):
+    """A notice from a service named (ライン) is that service's matter: asked, not the center."""
+    step = flow.hear(Position("top"), "ラインのお知らせが毎日届く", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and set(step.listen.topics) == {"top/4", "top/5"}
+    assert flow.hear(Position("top"), "お店の宣伝メールが毎日届く", 0.9, OPEN_TUESDAY).desk == "center"
 
 
 def test_a_question_asked_travels_in_the_signed_url_and_a_bad_one_is_refused():

@@ -177,7 +177,7 @@ class CallFlow:
             return self._go(understood.topic, now, texting, heard=understood.topic)
         if understood.ask:
             return self._ask(menu, understood.ask, position.failures)
-        command = self.commands.find(words)
+        command = self.commands.find(words, alone=True)
         if command == AGAIN:
             return Step(self.speech.menu(menu), Outcome.REPEAT, listen=position, heard=command)
         if command == FIRST_MENU:

@@ -12,8 +12,9 @@ counts as its parts too (クレジットカード as カード).
 The topic is chosen only when it is clear. An urgent option (threats, danger, money lost) wins
 over every other. A phrase found inside another desk's longer phrase counts for nothing. Each
 desk scores the longest of its phrases found, then the number of its phrases' words found; the
-best desk must have a longer phrase than the next, and the center's own words (kept desks) are
-never passed over for another desk's: otherwise the caller is asked between the two. Words that
+best desk must have a longer phrase than the next (the center's own words, kept desks, by two
+words), and the center's own words are never passed over for another desk's: otherwise the
+caller is asked between the two. Words that
 name no topic but are about the line's subject (`unclear:`) are asked about too; anything else is
 "not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
 replies (はい).
@@ -33,6 +34,7 @@ from functools import cache
 
 MAX_HEARD = 200  # characters of a recognition result looked at; the rest is ignored
 MAX_HINTS = 500  # phrases passed to Twilio's recogniser as hints, at most
+MAX_ASIDE = 1  # content words besides a fixed phrase (もう一度) for it to count at a menu
 MIN_READING = 4  # kana in a phrase's reading before it may match by reading alone
 # Words that carry no topic: the verbs of "there is / do / become / say", and fillers.
 _EMPTY = frozenset({
@@ -104,8 +106,8 @@ MAX_SPAN = 8  # words in a row whose readings, joined, may be heard as a phrase'
 def _spans(words: list[Word]) -> frozenset[str]:
     """The readings of every run of up to MAX_SPAN words in a row: a phrase heard as its reading
     (ういるす, かくうせいきゅう) matches whole words only, never the middle of one (高校 is not
-    heard in 銀行口座, ギンコウコウザ)."""
-    kana = [_reading([word]) for word in words]
+    heard in 銀行口座, ギンコウコウザ), and never a name someone poses as (警察を名乗る)."""
+    kana = ["・" if _posing(words, i) else _reading([word]) for i, word in enumerate(words)]
     return frozenset("".join(kana[i:j]) for i in range(len(kana))
                      for j in range(i + 1, min(i + MAX_SPAN, len(kana)) + 1))
 
@@ -129,6 +131,16 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         lemma, _, pos, kind, short = words[i]
         suru = _suru(words, i) if pos == "名詞" else 0
         if not (pos == "動詞" or suru):
+            if lemma.isdigit() and i + 1 < len(words) and words[i + 1][2] == "名詞":
+                # A number with the noun after it (24時間, 110番 or 百十番) is a word of its
+                # own, besides the noun: a phrase 24時間 is not heard in 受付時間.
+                found.add(f"{lemma}{words[i + 1][0]}")
+            if pos == "名詞" and _posing(words, i):
+                # 警察を名乗るメール: the name a sender hides behind, not the caller's
+                # trouble with that body; kept as 警察~名乗る (and 名乗る itself).
+                found.update(f"{w}~名乗る" for w in (lemma,) + (short if parts else ()))
+                i += 1
+                continue
             if lemma in _NEGATION:
                 found.add("ない")
             elif (lemma == "ぞ" and pos == "助詞") or lemma in _ROUGH:
@@ -169,6 +181,13 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
 
 
 _SURU = frozenset({"為る", "出来る"})
+_POSING = frozenset({"名乗る", "騙る", "装う"})
+
+
+def _posing(words: list[Word], i: int) -> bool:
+    """Whether the noun words[i] is a name someone poses as: を and 名乗る, 騙る or 装う after it."""
+    return (i + 2 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞"
+            and words[i + 2][0] in _POSING and words[i + 2][2] == "動詞")
 _ROUGH = frozenset({"御前", "てまえ", "手前", "貴様"})  # お前, てめえ, 貴様
 
 
@@ -196,7 +215,8 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
         lemma, _, pos, kind, _ = words[j]
         previous = words[j - 1][0]
         if pos == "助動詞":
-            negations += lemma in _NEGATION
+            # ばらされたくなかったら: the wish is negated, not the action
+            negations += lemma in _NEGATION and previous != "たい"
             # 払った方がいい: not done; 払ったら: as the sentence goes on
             conditional |= lemma in _DONE and kind.startswith("仮定形")
             done |= lemma in _DONE and not kind.startswith("仮定形") and not (
@@ -287,7 +307,8 @@ class Matcher:
 
     def _phrase(self, menu: str, key: str, desk: str, urgent: bool, text: str) -> Phrase:
         words = self.analyse.words(text)
-        size = len({lemma.split("~")[0] for lemma in _lemmas(words, parts=False)})
+        size = len({lemma.split("~")[0] for lemma in _lemmas(words, parts=False)
+                    if not lemma[:1].isdigit()})  # 24時間 weighs as 時間
         return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words), size)
 
     def hints(self) -> tuple[str, ...]:
@@ -316,6 +337,9 @@ class Matcher:
         if not heard.strip() or (confidence is not None and confidence < self.min_confidence):
             return Understood()
         found = self.matches(heard)
+        # A phrase found inside another desk's longer phrase says nothing of its own
+        # (迷惑メール inside 迷惑メールを送っている; 110番 inside みんなの人権110番).
+        found = [p for p in found if not any(q.desk != p.desk and p.lemmas < q.lemmas for q in found)]
         urgent = [p for p in found if p.urgent]
         if urgent:
             best = max(urgent, key=lambda p: p.weight)
@@ -324,9 +348,6 @@ class Matcher:
             if self.vague and self.vague_ask and self.matches(heard, self.vague):
                 return Understood(ask=self.vague_ask)
             return Understood()
-        # A phrase found inside another desk's longer phrase says nothing of its own
-        # (迷惑メール inside 迷惑メールを送っている).
-        found = [p for p in found if not any(q.desk != p.desk and p.lemmas < q.lemmas for q in found)]
         # Each desk scores its longest phrase found, then all its phrases found together.
         scores: dict[str, tuple[int, int]] = {}
         best_of: dict[str, Phrase] = {}
@@ -344,7 +365,9 @@ class Matcher:
         if kept and ranked[0] not in self.kept:
             # Words of the center's own work are never passed over without asking.
             second = best_of[kept[0]]
-        elif scores[ranked[0]][0] > scores[ranked[1]][0]:
+        elif scores[ranked[0]][0] > scores[ranked[1]][0] + (ranked[0] in self.kept):
+            # The center's own words lead by two words or more (ラインのお知らせが届く, one
+            # word ahead of ライン, is asked about: a notice from a service is its own matter).
             return Understood(first.menu, first.key)
         return Understood(ask=(f"{first.menu}/{first.key}", f"{second.menu}/{second.key}"))
 
@@ -379,18 +402,30 @@ class Phrases:
         return tuple(dict.fromkeys(text for meaning, text, _ in self.phrases
                                    if wanted is None or meaning in wanted))
 
-    def found(self, heard: str) -> dict[str, int]:
-        """Each meaning whose phrases are in what was heard, with its longest phrase's length."""
-        lemmas = _all_lemmas(self.analyse.words(heard[:MAX_HEARD]))
+    def found(self, heard: str, alone: bool = False) -> dict[str, int]:
+        """Each meaning whose phrases are in what was heard, with its longest phrase's length.
+
+        `alone`: only where the phrases are most of what was said, with at most one content
+        word besides them (もう一度お願いします, すみません、もう一回): words that describe
+        something (パソコンが再起動を繰り返す) are not a request to hear the menu again."""
+        words = self.analyse.words(heard[:MAX_HEARD])
+        lemmas = _all_lemmas(words)
+        content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - {"ない"}
         weights: dict[str, int] = {}
+        covered: dict[str, set[str]] = {}
         for meaning, _, phrase in self.phrases:
             if phrase <= lemmas:
                 weights[meaning] = max(weights.get(meaning, 0), len(phrase))
+                covered.setdefault(meaning, set()).update(phrase)
+        if alone:
+            weights = {meaning: weight for meaning, weight in weights.items()
+                       if len(content - covered[meaning]) <= MAX_ASIDE}
         return weights
 
-    def find(self, heard: str) -> str | None:
-        """The meaning of the phrases in what was heard, if one is clear (None if two tie)."""
-        ranked = sorted(self.found(heard).items(), key=lambda item: item[1], reverse=True)
+    def find(self, heard: str, alone: bool = False) -> str | None:
+        """The meaning of the phrases in what was heard, if one is clear (None if two tie);
+        `alone` as in `found`."""
+        ranked = sorted(self.found(heard, alone).items(), key=lambda item: item[1], reverse=True)
         if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]

@@ -157,8 +157,9 @@ def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
 
     text, mermaid and dot print to the terminal; svg draws a picture with
     Graphviz (apt-get install graphviz) into routes.svg or --out. The text form
-    ends with the calendar's closures and special hours and the announcements
-    from today (or --at) on.
+    shows the unclear: words and their question after the menus, and ends with
+    the calendar's closures and special hours and the announcements from today
+    (or --at) on.
     """
     from ..core.hours import in_japan
     from .tree import GraphvizMissing, render_tree
@@ -328,7 +329,8 @@ def diff(old: str, new: str, at: str | None) -> None:
     For the greeting, every menu and every key path whose words differ on the day
     of --at: the sentences a caller would no longer hear (-) and would now hear
     (+); paths that appear or vanish, or lead to another desk, are named; then
-    the calendar entries and announcements removed (-) and added (+), all dates.
+    the calendar entries and announcements removed (-) and added (+), all dates,
+    and the unclear: words' question, as ivr tree shows it.
     Exits 0 when callers hear no difference, 1 when they do.
     """
     from .diff import diff_routes

@@ -11,7 +11,7 @@ from ..core.flow import CallFlow
 from ..core.notices import ENGLISH, notice, pnotice
 from ..core.paths import walk
 from ..core.readings import Segment, plain
-from .tree import dated_lines
+from .tree import dated_lines, unclear_lines
 
 SENTENCE = re.compile(r"(?<=[。.!?！？])")
 
@@ -45,7 +45,7 @@ def _kind(old: object, new: object) -> str:
 
 def diff_routes(old: CallFlow, new: CallFlow, now: datetime, locale: str | None = ENGLISH) -> list[Change]:
     """Every menu and every key path whose words differ between two routes files; the calendar's
-    lines in a locale."""
+    lines and the unclear words' question in a locale."""
     changes = []
     old_greeting, new_greeting = old.greeting_speech(now), new.greeting_speech(now)
     if old_greeting != new_greeting:
@@ -58,6 +58,14 @@ def diff_routes(old: CallFlow, new: CallFlow, now: datetime, locale: str | None 
     if dated:
         # TRANSLATORS: in ivr diff: the calendar's closures and special hours, and the announcements.
         changes.append(Change(pnotice("diff place", "calendar"), "changed", None, None, dated))
+    old_unclear, new_unclear = unclear_lines(old.routes, locale), unclear_lines(new.routes, locale)
+    if old_unclear != new_unclear:
+        # TRANSLATORS: in ivr diff: the unclear: section, the question callers hear when their
+        # words name no trouble.
+        changes.append(Change(pnotice("diff place", "unclear words"), _kind(old_unclear or None,
+                                                                        new_unclear or None), None, None,
+                              tuple([f"- {line.strip()}" for line in old_unclear if line not in new_unclear]
+                                    + [f"+ {line.strip()}" for line in new_unclear if line not in old_unclear])))
     old_menus = {m: old.menu_speech(menu) for m, menu in old.routes.menus.items()}
     new_menus = {m: new.menu_speech(menu) for m, menu in new.routes.menus.items()}
     for menu_id in sorted(set(old_menus) | set(new_menus)):

@@ -180,6 +180,7 @@ def text_tree(routes: Routes, today: date | None = None, locale: str | None = EN
                 desk = routes.desks[option.desk]
                 lines.append(f"{indent}{branch}{option.key} {label} → {describe_desk(desk, locale)}")
     menu(TOP_MENU, "", (TOP_MENU,))
+    lines += unclear_lines(routes, locale)
     keys = routes.keys
     # TRANSLATORS: the end of the tree: the keys that work on every menu and after an answer.
     lines.append(notice("(every menu: %(repeat)s repeat, %(top)s first menu; after an answer: "
@@ -195,6 +196,37 @@ def text_tree(routes: Routes, today: date | None = None, locale: str | None = EN
             heading = notice("dated entries:")
         lines += ["", heading.render(locale)] + [f"  {line}" for line in upcoming]
     return "\n".join(lines)
+
+
+def unclear_lines(routes: Routes, locale: str | None = ENGLISH) -> list[str]:
+    """The `unclear:` section: the words that name no topic, the question they get, and where
+    each of its two answers leads; nothing when routes.yaml has none."""
+    unclear = routes.unclear
+    if unclear is None:
+        return []
+    if unclear.ask:
+        # TRANSLATORS: in the tree: words about email that name no trouble, and the question
+        # callers who say them hear (ja: あいまいな言葉（…）には質問：…).
+        head = notice("unclear words (%(words)s): asks %(ask)s", words=list(unclear.says),
+                      ask=words(unclear.ask))
+    else:
+        # TRANSLATORS: in the tree: words about email that name no trouble; callers who say
+        # them are asked which of the two topics below they mean.
+        head = notice("unclear words (%(words)s): asks which of the two", words=list(unclear.says))
+    lines = [head.render(locale)]
+    for number, topic in enumerate(unclear.topics, start=1):
+        found = routes.topic(topic)
+        if found is None:
+            continue
+        _, option = found
+        label = words(option.label)
+        if option.menu is not None:
+            lines.append("   " + notice("%(key)s %(label)s → menu %(menu)s", key=number, label=label,
+                                         menu=option.menu).render(locale))
+        else:
+            desk = routes.desks[option.desk]
+            lines.append(f"   {number} {label} ({topic}) → {describe_desk(desk, locale)}")
+    return lines
 
 
 def _quote(text: str) -> str:
