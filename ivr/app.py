@@ -91,6 +91,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.extensions["ivr.records"] = writer
         steps.append(partial(record_step, writer))
         ends.append(partial(record_end, writer))
+        if published is not None:  # refused reloads reach the console's Today page too
+            from .records.refusals import RefusedReloads
+
+            refusals = RefusedReloads(settings.records_url, settings.records_timeout, settings.clock)
+            app.extensions["ivr.refusals"] = refusals
+            line.on_refused.append(lambda refusal: refusals.heard(refusal, published.seen))
+            if line.last_refused is not None:  # refused at start, before anyone listened
+                refusals.heard(line.last_refused, published.seen)
     else:
         log.warning("call records are off (IVR_RECORDS_DB=off)")
     steps += logs.step_listeners(settings.step_log)

@@ -279,3 +279,58 @@ def test_the_report_csv_is_in_japanese(app):
     header = text.splitlines()[0]
     assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", header), header
     assert "section" not in header and "count" not in header
+
+
+def test_a_version_a_line_server_will_not_load_is_on_the_today_page_in_japanese(app, tmp_path):
+    """A version the line's server refuses (a field a newer line knows, published past the
+    check) reaches the Today page: the server, the version, how often, and why in Japanese."""
+    from records_helpers import record_app
+
+    site = app.extensions["ivr.console"]
+    site.published()
+    page = logged_in(app, "view").get("/").text
+    assert "本日公開された版は、すべてのサーバーが読み込みました。" in page
+    line_app = record_app(site.settings.records_url, lambda: NOW)
+    line = line_app.extensions["ivr"]
+    try:
+        broken = ROUTES.read_text("utf-8").replace("        desk: ipa\n", "        desk: ipa_\n", 1)
+        site.store.publish(broken, author="newer", message="a field this line does not know")
+        line.published.poll(line)
+        line.published.poll(line)  # looked at again: not refused again
+        assert line_app.extensions["ivr.refusals"].drain(10)
+    finally:
+        line.published.stop()
+        line_app.extensions["ivr.records"].close(timeout=1)
+        line_app.extensions["ivr.refusals"].close(timeout=1)
+    assert line.number == 1, "the last good version goes on serving"
+    page = logged_in(app, "view").get("/").text
+    section = page[page.index('id="reloads"'):]
+    assert "電話のサーバーが読み込めなかった版" in page
+    assert "版2" in section and "<td>1</td>" in section
+    assert "窓口 &#39;ipa_&#39; はありません" in section, "the reason in the operators' words"
+    assert "unknown desk" not in section
+    tomorrow = console_app(tmp_path, clock=lambda: NOW + timedelta(days=1))
+    add_operator(tomorrow, "later", "viewer")
+    assert "版2" not in logged_in(tomorrow, "later").get("/").text.split('id="reloads"')[1], "today's only"
+
+
+def test_refused_reloads_are_counted_per_day_server_version_and_reason(tmp_path):
+    from types import SimpleNamespace
+
+    from ivr.records.database import make_engine, upgrade
+    from ivr.records.refusals import RefusedReloads, refusals_on
+
+    url = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    refusal = SimpleNamespace(error="routes.yaml (version 4):1: broken", problems=())
+    one = RefusedReloads(url, clock=lambda: NOW, server="line-a")
+    other = RefusedReloads(url, clock=lambda: NOW, server="line-b")
+    for recorder, version in ((one, 4), (one, 4), (other, 4), (one, 5)):
+        assert recorder.heard(refusal, version)
+    assert one.drain(10) and other.drain(10)
+    rows = {(r.server, r.version): r.count for r in refusals_on(engine, NOW.date())}
+    assert rows == {("line-a", 4): 2, ("line-b", 4): 1, ("line-a", 5): 1}
+    assert refusals_on(engine, NOW.date() + timedelta(days=1)) == []
+    assert refusals_on(engine, NOW.date())[0].reason_ja == refusal.error, "no problems: the words as said"
+    engine.dispose()

@@ -13,10 +13,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from helpers import ROUTES, post_signed, spoken, twiml, wait_for
 from records_helpers import database, record_app  # noqa: F401
+from sqlalchemy import select
 
 from ivr.operators.cli import main
 from ivr.records.database import make_engine, upgrade
-from ivr.records.tables import metadata
+from ivr.records.tables import metadata, routes_refusals
 from ivr.records.versions import UnknownVersion, VersionStore
 from ivr.routesfile.loader import RoutesError
 from ivr.web.published import publish_checked
@@ -60,6 +61,7 @@ def served(database, clock):
     for app in apps:
         app.extensions["ivr"].published.stop()
         app.extensions["ivr.records"].close(timeout=1)
+        app.extensions["ivr.refusals"].close(timeout=1)
 
 
 def greeting_of(app) -> str:
@@ -353,6 +355,9 @@ def test_a_version_this_server_cannot_load_leaves_the_last_one_serving(served, d
     assert health["last_refused_reload"]["error"].startswith(
         f"routes.yaml (version 2):{broken_line()}: menus.billing.options.\"2\".desk: unknown desk 'ipa_'")
     assert value(samples(app.test_client()), "ivr_routes_reload_failures_total") == 1
+    assert app.extensions["ivr.refusals"].drain(10)
+    with store.engine.connect() as connection:
+        assert connection.execute(select(routes_refusals.c.version, routes_refusals.c.count)).all() == [(2, 1)]
     store.publish(EDITED, author="op", message="fixed")
     line.published.poll(line)
     health = app.test_client().get("/healthz").get_json()
@@ -370,6 +375,9 @@ def test_a_server_starting_on_a_version_it_cannot_load_serves_the_file(served, d
     assert health["published"]["version"] == 1
     assert health["last_refused_reload"]["error"].startswith("routes.yaml (version 1):")
     assert greeting_of(app).startswith(GREETING)
+    assert app.extensions["ivr.refusals"].drain(10), "refused at start: recorded too"
+    with store.engine.connect() as connection:
+        assert connection.execute(select(routes_refusals.c.version, routes_refusals.c.count)).all() == [(1, 1)]
 
 
 def test_a_server_starting_with_another_file_serves_the_published_version_and_says_so(

@@ -37,6 +37,7 @@ class Refusal:
 
     at: datetime
     error: str
+    problems: tuple = ()  # the RoutesError's problems, to be said in the operators' language
 
 
 class _Watcher(threading.Thread):
@@ -287,7 +288,7 @@ class Line:
                 "cannot be loaded (%(error)s; the server's log has the details)", error=type(error).__name__))])
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
-        self.last_refused = Refusal(datetime.now(timezone.utc), shown)
+        self.last_refused = Refusal(datetime.now(timezone.utc), shown, tuple(error.problems))
         log.error("routes reload refused, still serving %s:\n%s", self.flow.routes.digest, error)
         for listener in self.on_refused:
             try:
