@@ -156,6 +156,30 @@ def test_a_tried_call_on_the_closed_day_hears_the_closure(app):
     assert "臨時休業" not in published.text
 
 
+@pytest.mark.parametrize("speech", [True, False])
+def test_a_tried_call_can_be_heard_or_the_page_says_plainly_why_not(app, monkeypatch, speech):
+    from ivr.console import trying
+
+    if not speech:
+        monkeypatch.setattr(trying, "open_jtalk", lambda: None)  # an image without the speech extra
+    elif trying.open_jtalk() is None:
+        pytest.skip("Open JTalk is not installed (the test extra installs it)")
+    client = logged_in(app, "view")
+    page = client.post("/try", data={"csrf_token": csrf(client.get("/try").text), "source": "published",
+                                     "at": "2026-12-01T10:30", "restart": "1"})
+    assert page.status_code == 200 and "迷惑メール相談のご案内です。" in page.text
+    audio = re.search(r'<audio controls preload="none" src="([^"]+)"', page.text)
+    missing = "このコンソールでは音声を聞けません" in page.text
+    assert (audio is not None, missing) == (speech, not speech)
+    if speech:
+        assert "Open JTalk の音声です。Twilio の音声とは異なり、目安です" in page.text, "labelled as an approximation"
+        assert "HTS Voice &#34;Mei&#34;" in page.text and "CC BY 3.0" in page.text, "the voice credited"
+        wav = client.get(audio.group(1).replace("&amp;", "&"))
+        assert wav.status_code == 200 and wav.data[:4] == b"RIFF"
+    else:
+        assert client.get("/try/audio.wav?at=2026-12-01T10:30").status_code == 404
+
+
 def test_a_form_error_is_shown_in_japanese_at_its_field_and_not_kept(app):
     client = logged_in(app, "ed")
     response = add_closure_by_form(client, say="本日は12時まで休みます。")
