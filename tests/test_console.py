@@ -173,7 +173,7 @@ def test_a_tried_call_can_be_heard_or_the_page_says_plainly_why_not(app, monkeyp
     assert (audio is not None, missing) == (speech, not speech)
     if speech:
         assert "Open JTalk の音声です。Twilio の音声とは異なり、目安です" in page.text, "labelled as an approximation"
-        assert "HTS Voice &#34;Mei&#34;" in page.text and "CC BY 3.0" in page.text, "the voice credited"
+        assert "音声：HTS Voice" in page.text and "CC BY 3.0" in page.text, "the voice credited"
         wav = client.get(audio.group(1).replace("&amp;", "&"))
         assert wav.status_code == 200 and wav.data[:4] == b"RIFF"
     else:
