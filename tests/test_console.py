@@ -276,6 +276,29 @@ def test_operators_commands_add_list_disable(runner, monkeypatch, tmp_path):
     assert PASSWORD.encode() not in stored, "only the hash is kept"
 
 
+def test_operators_commands_speak_japanese_under_a_japanese_locale(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "ops.sqlite3"))
+    ja = {"LANG": "ja_JP.UTF-8"}
+
+    def operators(*args, stdin=None):
+        return runner.invoke(main, ["operators", *args], input=stdin, env=ja)
+
+    added = operators("add", "sato", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.exit_code == 0 and added.stdout.strip() == "sato（編集担当）を追加しました"
+    taken = operators("add", "sato", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    assert taken.exit_code == 1 and "sato という名前のアカウントはすでにあります" in taken.stderr
+    short = operators("add", "kato", "--role", "viewer", "--password-stdin", stdin="short\n")
+    assert short.exit_code == 1 and "パスワードは12文字以上にしてください" in short.stderr
+    assert operators("list").stdout.splitlines() == ["sato\t編集担当\t有効\t最後のログイン：なし"]
+    assert operators("disable", "sato").stdout.strip() == "sato を無効にしました"
+    assert "sato\t編集担当\t無効" in operators("list").stdout
+    missing = operators("disable", "nobody")
+    assert missing.exit_code == 1 and "nobody という名前のアカウントはありません" in missing.stderr
+    monkeypatch.setenv("IVR_RECORDS_DB", "off")
+    off = operators("list")
+    assert off.exit_code == 2 and "アカウントは記録用データベースにあります" in off.stderr
+
+
 def test_edits_keep_every_other_line_and_round_trip():
     text = ROUTES.read_text(encoding="utf-8")
     day = date(2026, 12, 8)
