@@ -21,6 +21,9 @@ HELD_OUT = HERE / "callers_heldout.tsv"  # written by us before the words were t
 # Written from the guide alone, before the routing words or the other sets were read; scored
 # only as totals, untuned and once at the end, never tuned on.
 HELD_OUT_2 = HERE / "callers_heldout2.tsv"
+# Written the same way after the second set had been seen, and scored untuned; its third column
+# names the guide's case each row was written for (read by no test).
+HELD_OUT_3 = HERE / "callers_heldout3.tsv"
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -110,6 +113,17 @@ def test_the_second_held_out_set_keeps_its_measured_floor(flow):
     assert rows == 187
     assert result["right"] >= 175 / rows and result["wrong"] <= 3 / rows, result
     assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
+
+
+def test_the_third_held_out_set_keeps_its_measured_floor(flow):
+    """Words not seen while tuning, scored untuned as totals only: 266 right, 3 wrong, 3 police
+    callers reaching no desk, no advertising-email caller sent elsewhere (docs/callers.md). The
+    floor is that figure; the target, not yet met, is 95 % right, 1 % wrong, every police row."""
+    result = judge(flow, HELD_OUT_3)
+    rows = result["rows"]
+    assert rows == 288
+    assert result["right"] >= 266 / rows and result["wrong"] <= 3 / rows, result
+    assert len(result["danger"]) <= 3 and result["ads"] == [], result
 
 
 @pytest.mark.parametrize("words, desk", [
