@@ -49,7 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     writer = records.init_app(settings, bus, metrics)
     texter = sms.init_app(settings, metrics)
     line = _line(settings, bus)
-    web.init_app(app, Wiring(settings, line, bus, metrics, writer, texter))
+    refusals = _record_refusals(settings, bus, line) if writer is not None and line.published else None
+    web.init_app(app, Wiring(settings, line, bus, metrics, writer, texter, refusals))
     return app
 
 
@@ -73,6 +74,19 @@ def _behind_proxies(app: Flask, settings: Settings) -> None:
 
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+
+
+def _record_refusals(settings: Settings, bus, line):
+    """Refused reloads of published versions reach the records database (the console's Today
+    page), the one refused at start, before any handler heard it, included."""
+    from .core.events import ReloadRefused
+    from .records.refusals import RefusedReloads
+
+    refusals = RefusedReloads(settings.records_url, settings.records_timeout, settings.clock)
+    bus.subscribe(ReloadRefused, lambda refusal: refusals.heard(refusal, line.published.seen))
+    if line.last_refused is not None:
+        refusals.heard(line.last_refused, line.published.seen)
+    return refusals
 
 
 def _line(settings: Settings, bus):

@@ -16,6 +16,7 @@ from ivr.console.accounts import ACCOUNT_LIMIT, Accounts
 from ivr.console.editing import add_announcement, add_closure, clear_day, remove_entry
 from ivr.core.hours import JAPAN
 from ivr.records.versions import VersionStore
+from ivr.web import wired
 
 NOW = datetime(2026, 12, 1, 10, 30, tzinfo=JAPAN)  # a Tuesday: the center is open
 CLOSED_DAY = "2026-12-08"
@@ -156,6 +157,30 @@ def test_a_tried_call_on_the_closed_day_hears_the_closure(app):
     assert "臨時休業" not in published.text
 
 
+@pytest.mark.parametrize("speech", [True, False])
+def test_a_tried_call_can_be_heard_or_the_page_says_plainly_why_not(app, monkeypatch, speech):
+    from ivr.console import trying
+
+    if not speech:
+        monkeypatch.setattr(trying, "open_jtalk", lambda: None)  # an image without the speech extra
+    elif trying.open_jtalk() is None:
+        pytest.skip("Open JTalk is not installed (the test extra installs it)")
+    client = logged_in(app, "view")
+    page = client.post("/try", data={"csrf_token": csrf(client.get("/try").text), "source": "published",
+                                     "at": "2026-12-01T10:30", "restart": "1"})
+    assert page.status_code == 200 and "迷惑メール相談のご案内です。" in page.text
+    audio = re.search(r'<audio controls preload="none" src="([^"]+)"', page.text)
+    missing = "このコンソールでは音声を聞けません" in page.text
+    assert (audio is not None, missing) == (speech, not speech)
+    if speech:
+        assert "Open JTalk の音声です。Twilio の音声とは異なり、目安です" in page.text, "labelled as an approximation"
+        assert "音声：HTS Voice" in page.text and "CC BY 3.0" in page.text, "the voice credited"
+        wav = client.get(audio.group(1).replace("&amp;", "&"))
+        assert wav.status_code == 200 and wav.data[:4] == b"RIFF"
+    else:
+        assert client.get("/try/audio.wav?at=2026-12-01T10:30").status_code == 404
+
+
 def test_a_form_error_is_shown_in_japanese_at_its_field_and_not_kept(app):
     client = logged_in(app, "ed")
     response = add_closure_by_form(client, say="本日は12時まで休みます。")
@@ -252,6 +277,29 @@ def test_operators_commands_add_list_disable(runner, monkeypatch, tmp_path):
     assert PASSWORD.encode() not in stored, "only the hash is kept"
 
 
+def test_operators_commands_speak_japanese_under_a_japanese_locale(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "ops.sqlite3"))
+    ja = {"LANG": "ja_JP.UTF-8"}
+
+    def operators(*args, stdin=None):
+        return runner.invoke(main, ["operators", *args], input=stdin, env=ja)
+
+    added = operators("add", "sato", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.exit_code == 0 and added.stdout.strip() == "sato（編集担当）を追加しました"
+    taken = operators("add", "sato", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    assert taken.exit_code == 1 and "sato という名前のアカウントはすでにあります" in taken.stderr
+    short = operators("add", "kato", "--role", "viewer", "--password-stdin", stdin="short\n")
+    assert short.exit_code == 1 and "パスワードは12文字以上にしてください" in short.stderr
+    assert operators("list").stdout.splitlines() == ["sato\t編集担当\t有効\t最後のログイン：なし"]
+    assert operators("disable", "sato").stdout.strip() == "sato を無効にしました"
+    assert "sato\t編集担当\t無効" in operators("list").stdout
+    missing = operators("disable", "nobody")
+    assert missing.exit_code == 1 and "nobody という名前のアカウントはありません" in missing.stderr
+    monkeypatch.setenv("IVR_RECORDS_DB", "off")
+    off = operators("list")
+    assert off.exit_code == 2 and "アカウントは記録用データベースにあります" in off.stderr
+
+
 def test_edits_keep_every_other_line_and_round_trip():
     text = ROUTES.read_text(encoding="utf-8")
     day = date(2026, 12, 8)
@@ -279,3 +327,58 @@ def test_the_report_csv_is_in_japanese(app):
     header = text.splitlines()[0]
     assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", header), header
     assert "section" not in header and "count" not in header
+
+
+def test_a_version_a_line_server_will_not_load_is_on_the_today_page_in_japanese(app, tmp_path):
+    """A version the line's server refuses (a field a newer line knows, published past the
+    check) reaches the Today page: the server, the version, how often, and why in Japanese."""
+    from records_helpers import record_app
+
+    site = app.extensions["ivr.console"]
+    site.published()
+    page = logged_in(app, "view").get("/").text
+    assert "本日公開された版は、すべてのサーバーが読み込みました。" in page
+    line_app = record_app(site.settings.records_url, lambda: NOW)
+    line = line_app.extensions["ivr"]
+    try:
+        broken = ROUTES.read_text("utf-8").replace("        desk: ipa\n", "        desk: ipa_\n", 1)
+        site.store.publish(broken, author="newer", message="a field this line does not know")
+        line.published.poll(line)
+        line.published.poll(line)  # looked at again: not refused again
+        assert wired(line_app).refusals.drain(10)
+    finally:
+        line.published.stop()
+        line_app.extensions["ivr.records"].close(timeout=1)
+        wired(line_app).refusals.close(timeout=1)
+    assert line.number == 1, "the last good version goes on serving"
+    page = logged_in(app, "view").get("/").text
+    section = page[page.index('id="reloads"'):]
+    assert "電話のサーバーが読み込めなかった版" in page
+    assert "版2" in section and "<td>1</td>" in section
+    assert "窓口 &#39;ipa_&#39; はありません" in section, "the reason in the operators' words"
+    assert "unknown desk" not in section
+    tomorrow = console_app(tmp_path, clock=lambda: NOW + timedelta(days=1))
+    add_operator(tomorrow, "later", "viewer")
+    assert "版2" not in logged_in(tomorrow, "later").get("/").text.split('id="reloads"')[1], "today's only"
+
+
+def test_refused_reloads_are_counted_per_day_server_version_and_reason(tmp_path):
+    from types import SimpleNamespace
+
+    from ivr.records.database import make_engine, upgrade
+    from ivr.records.refusals import RefusedReloads, refusals_on
+
+    url = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    refusal = SimpleNamespace(error="routes.yaml (version 4):1: broken", problems=())
+    one = RefusedReloads(url, clock=lambda: NOW, server="line-a")
+    other = RefusedReloads(url, clock=lambda: NOW, server="line-b")
+    for recorder, version in ((one, 4), (one, 4), (other, 4), (one, 5)):
+        assert recorder.heard(refusal, version)
+    assert one.drain(10) and other.drain(10)
+    rows = {(r.server, r.version): r.count for r in refusals_on(engine, NOW.date())}
+    assert rows == {("line-a", 4): 2, ("line-b", 4): 1, ("line-a", 5): 1}
+    assert refusals_on(engine, NOW.date() + timedelta(days=1)) == []
+    assert refusals_on(engine, NOW.date())[0].reason_ja == refusal.error, "no problems: the words as said"
+    engine.dispose()

@@ -2,9 +2,10 @@
 chromedriver; nothing is downloaded), against `ivr console` served by gunicorn on loopback.
 
 A new operator, given an account, closes the center for a day, adds an announcement, tries a
-call at that date, publishes and rolls back, all in Japanese; a YAML draft with an error is
-shown in Japanese by line; a viewer is refused at publish; a form without its CSRF token is
-refused; the emergency closure is two clicks. Each page is saved as a screenshot under
+call at that date, publishes (the calendar and a tried call have the closure) and rolls back
+(they no longer do), all in Japanese; a YAML draft with an error is shown in Japanese by line;
+a viewer is refused at publish; a form without its CSRF token is refused; the emergency closure
+is two clicks; a version a line server would not load is on the Today page. Each page is saved as a screenshot under
 $IVR_TEST_ARTIFACTS (default tests/artifacts/, not committed).
 """
 
@@ -56,6 +57,12 @@ def _answers(url: str) -> bool:
         return False
 
 
+class Served(str):
+    """The console's address; `database` is its records database."""
+
+    database: str
+
+
 @pytest.fixture(scope="module")
 def console_server(tmp_path_factory):
     _need_chromium()
@@ -70,7 +77,8 @@ def console_server(tmp_path_factory):
     port = free_port()
     server = subprocess.Popen([ivr, "console", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                               env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.database = env["IVR_RECORDS_DB"]
     try:
         wait_for(lambda: _answers(base + "/login"), seconds=60)
         yield base
@@ -150,6 +158,20 @@ def fill_date(driver, field, day: date) -> None:
     driver.execute_script("arguments[0].value = arguments[1]", field, day.isoformat())
 
 
+def tried_on_the_day(driver, base: str, day: date) -> None:
+    """A call tried on what callers hear now, on `day` at 10:30, pressing 4."""
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(base + "/try")
+    Select(driver.find_element("name", "source")).select_by_value("published")
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element("name", "at"),
+                          f"{day.isoformat()}T10:30")
+    driver.find_element("name", "restart").click()
+    assert shows(driver, "迷惑メール相談のご案内です。")
+    driver.find_element("xpath", "//fieldset[@class='keypad']/button[@value='4']").click()
+    assert shows(driver, "4を押した")
+
+
 def test_a_new_operator_closes_a_day_announces_tries_publishes_and_rolls_back(console_server, browser):
     from selenium.webdriver.support.ui import Select
 
@@ -223,6 +245,8 @@ def test_a_new_operator_closes_a_day_announces_tries_publishes_and_rolls_back(co
     shot(driver, "history")
     driver.get(base + "/desks?show=published")
     assert len(closed_cells(driver)) == 1
+    tried_on_the_day(driver, base, day)
+    assert shows(driver, "本日は臨時休業とさせていただいております。"), "what callers hear now has it"
 
     # Rolled back: the closure is gone from what callers hear.
     driver.get(base + "/history")
@@ -232,6 +256,9 @@ def test_a_new_operator_closes_a_day_announces_tries_publishes_and_rolls_back(co
     assert shows(driver, "版1をもう一度公開しました")
     driver.get(base + "/desks")
     assert closed_cells(driver) == []
+    tried_on_the_day(driver, base, day)
+    assert shows(driver, "4を押した")
+    assert "臨時休業" not in page_text(driver), "rolled back: callers no longer hear it"
 
     for name, path in (("menus", "/menus"), ("reports", "/reports")):
         driver.get(base + path)
@@ -281,3 +308,37 @@ def test_a_viewer_sees_no_publish_button_and_is_refused_at_publish(console_serve
         assert "権限がありません" in refused.text
     driver.get(base + "/history")
     assert shows(driver, "権限なし"), "the refusals are in the audit trail"
+
+
+def test_a_version_the_line_will_not_load_is_on_the_today_page(console_server, browser):
+    """A line server starting on a published version it cannot load (a newer line's file)
+    serves the routes file instead; the Today page says which server, which version and why,
+    in Japanese."""
+    from records_helpers import record_app
+
+    from ivr.clock import japan_now
+    from ivr.records.database import make_engine
+    from ivr.records.versions import VersionStore
+    from ivr.web import wired
+
+    base, driver = console_server, browser
+    engine = make_engine(f"sqlite:///{base.database}")
+    store = VersionStore(engine)
+    good = store.published_number() or 1
+    broken = ROUTES.read_text("utf-8").replace("        desk: ipa\n", "        desk: ipa_\n", 1)
+    refused = store.publish(broken, author="newer", message="a field this line does not know").number
+    try:
+        line = record_app(f"sqlite:///{base.database}", japan_now, records_spool="off")
+        assert line.extensions["ivr"].number is None, "the routes file is served instead"
+        assert wired(line).refusals.drain(10)
+        line.extensions["ivr"].published.stop()
+        line.extensions["ivr.records"].close(timeout=1)
+        wired(line).refusals.close(timeout=1)
+    finally:
+        store.rollback(good, author="suzuki", message="the last good version again")
+        engine.dispose()
+    log_in(driver, base, "yamada")
+    assert shows(driver, "電話のサーバーが読み込めなかった版")
+    assert shows(driver, f"版{refused}")
+    assert shows(driver, "窓口 'ipa_' はありません"), "why, in the operators' words"
+    shot(driver, "today-refused")

@@ -108,10 +108,29 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     return pairs
 
 
+def dockerfile_stages() -> dict[str, list[tuple[str, str]]]:
+    """Each stage's instructions by its name (`FROM base AS name`), in the file's order."""
+    stages: dict[str, list[tuple[str, str]]] = {}
+    for word, rest in dockerfile_instructions():
+        if word == "FROM":
+            name = rest.split()[-1] if " AS " in rest.upper() else f"stage{len(stages)}"
+            stages[name] = []
+        stages[list(stages)[-1]].append((word, rest))
+    return stages
+
+
+def image_stage(name: str | None = None) -> list[tuple[str, str]]:
+    """The instructions an image is made of: a stage (the last, the default target, when no name
+    is given) after those of the stages it is built FROM, from the base image on."""
+    stages = dockerfile_stages()
+    stage = stages[name or list(stages)[-1]]
+    base = stage[0][1].split()[0]
+    return (image_stage(base) if base in stages else []) + stage
+
+
 def runtime_stage() -> list[tuple[str, str]]:
-    instructions = dockerfile_instructions()
-    last_from = max(i for i, (word, _) in enumerate(instructions) if word == "FROM")
-    return instructions[last_from:]
+    """The line's image: the last stage, which a plain `docker build` makes."""
+    return image_stage()
 
 
 def image_env() -> dict[str, str]:
@@ -139,16 +158,33 @@ def gunicorn_settings(env: dict[str, str] | None = None) -> dict:
         os.environ.update(saved)
 
 
-def test_image_is_slim_non_root_and_runtime_only():
-    stage = runtime_stage()
-    base = stage[0][1]
+def installs_of(stage: list[tuple[str, str]]) -> str:
+    return " ".join(rest for word, rest in stage if word == "RUN" and "pip install" in rest)
+
+
+@pytest.mark.parametrize("name", [None, "console"])
+def test_image_is_slim_non_root_and_runtime_only(name):
+    stage = image_stage(name)
+    base = stage[0][1].split()[0]
     assert re.fullmatch(r"python:3\.\d+-slim(-\w+)?", base), base
     users = [rest for word, rest in stage if word == "USER"]
     assert users and users[-1].split(":")[0] not in {"root", "0"}
-    installs = " ".join(rest for word, rest in stage if word == "RUN" and "pip install" in rest)
-    assert "meiwaku-ivr" in installs and "[test]" not in installs and "[speech]" not in installs
+    installs = installs_of(stage)
+    assert "meiwaku-ivr" in installs and "test" not in installs
+    assert "--mount=type=bind,from=build" in installs, "the wheels are never kept in a layer"
     copied = [rest for word, rest in stage if word == "COPY"]
-    assert not any(source.split()[0] in {".", "tests", "bench"} for source in copied)
+    assert not any(source.split()[0] in {".", "tests", "bench", "--from=build"} for source in copied)
+
+
+def test_open_jtalk_is_in_the_consoles_image_only():
+    """The line never makes audio (Twilio speaks): its image stays without Open JTalk (about
+    150 MB of dictionary and voice). The console's image has it, to play a tried call."""
+    line, console = installs_of(runtime_stage()), installs_of(image_stage("console"))
+    assert "speech" not in line
+    assert "speech" in console and "report" in console
+    assert list(dockerfile_stages())[-1] == "line", "a plain docker build makes the line's image"
+    commands = [json.loads(rest) for word, rest in image_stage("console") if word == "CMD"]
+    assert commands[-1][:2] == ["ivr", "console"]
 
 
 def test_image_runs_gunicorn_with_the_config_and_the_app():
@@ -514,7 +550,8 @@ def publish_job() -> dict:
     kustomization = yaml.safe_load((JOBS / "kustomization.yaml").read_text(encoding="utf-8"))
     assert kustomization["resources"] == ["publish-routes.yaml"]
     line = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
-    assert kustomization["images"] == line["images"], "the Job runs the servers' own image"
+    assert kustomization["images"] == [i for i in line["images"] if i["name"] == "meiwaku-ivr"], \
+        "the Job runs the servers' own image"
     (job,) = [d for d in yaml.safe_load_all((JOBS / "publish-routes.yaml").read_text(encoding="utf-8")) if d]
     assert job["kind"] == "Job"
     return job
@@ -570,9 +607,12 @@ def test_the_console_is_its_own_deployment_behind_an_internal_service(console_ma
     assert all(labels.get(k) == v for k, v in service["spec"]["selector"].items())
     assert service["spec"]["selector"] != manifests["Service"]["spec"]["selector"], "never the webhooks' pods"
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert container["image"] == manifests["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert container["image"] == "meiwaku-ivr-console", "the line's image with Open JTalk (infra/Dockerfile)"
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
+    tags = {image["name"]: image["newTag"] for image in kustomization["images"]}
+    assert tags["meiwaku-ivr-console"] == tags["meiwaku-ivr"], "the console and the line are released together"
     program, command, *args = container["command"]
-    assert (program, command) == ("ivr", "console"), "the image, with another command"
+    assert (program, command) == ("ivr", "console")
     port = int(args[args.index("--port") + 1])
     assert port != 8000, "never the webhook port"
     assert container["ports"][0]["containerPort"] == port

@@ -183,8 +183,8 @@ def test_db_upgrade_and_current(database, runner):
         assert result.exit_code == 0 and result.output.strip() == "none"
     result = runner.invoke(main, ["db", "upgrade", "--database", database])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "records schema at revision 0007"
-    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0007"
+    assert result.output.strip() == "records schema at revision 0008"
+    assert runner.invoke(main, ["db", "current", "--database", database]).output.strip() == "0008"
 
 
 def test_migrations_go_down_and_up_again(database):
@@ -196,7 +196,7 @@ def test_migrations_go_down_and_up_again(database):
         command.downgrade(store.alembic_config(connection), "base")
     assert store.current_revision(engine) is None
     store.upgrade(engine)
-    assert store.current_revision(engine) == "0007" and store.count_calls(engine) == 0
+    assert store.current_revision(engine) == "0008" and store.count_calls(engine) == 0
     engine.dispose()
 
 

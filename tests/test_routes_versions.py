@@ -4,6 +4,7 @@ serving the published version, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import unicodedata
 from datetime import datetime, timezone
@@ -13,10 +14,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from helpers import ROUTES, post_signed, spoken, twiml, wait_for
 from records_helpers import database, record_app  # noqa: F401
+from sqlalchemy import select
 
 from ivr.command import main
 from ivr.records.database import make_engine, upgrade
-from ivr.records.tables import metadata
+from ivr.records.tables import metadata, routes_refusals
 from ivr.records.versions import UnknownVersion, VersionStore
 from ivr.routesfile.loader import RoutesError
 from ivr.web.published import publish_checked
@@ -61,6 +63,7 @@ def served(database, clock):
     for app in apps:
         wired(app).line.published.stop()
         wired(app).records.close(timeout=1)
+        wired(app).refusals.close(timeout=1)
 
 
 def greeting_of(app) -> str:
@@ -311,6 +314,80 @@ def test_routes_diff_shows_what_ivr_diff_shows(runner, database, store, tmp_path
     assert same.exit_code == 0 and same.stdout.strip() == "callers hear no difference"
 
 
+# -- in Japanese (LANG=ja_JP.UTF-8); English stays the default -------------------------------
+
+JA = {"LANG": "ja_JP.UTF-8"}
+
+
+def routes_ja(runner, database, *args):
+    return runner.invoke(main, ["routes", *args, "--database", database], env=JA)
+
+
+def test_publish_and_rollback_speak_japanese_under_a_japanese_locale(runner, database, tmp_path):
+    good, edited, bad = tmp_path / "routes.yaml", tmp_path / "edited.yaml", tmp_path / "bad.yaml"
+    good.write_text(SHIPPED, "utf-8")
+    edited.write_text(EDITED, "utf-8")
+    bad.write_text(BROKEN, "utf-8")
+    first = routes_ja(runner, database, "publish", str(good), "-m", "最初の版")
+    assert first.exit_code == 0 and first.stdout.startswith("版1を公開しました（要約値 "), first.output
+    again = routes_ja(runner, database, "publish", str(good), "-m", "もう一度")
+    assert "は版1として公開済みです" in again.stdout and "何も変わっていません" in again.stdout
+    second = routes_ja(runner, database, "publish", str(edited), "-m", "あいさつ")
+    assert "版2を公開しました" in second.stdout and "版1に代わります" in second.stdout
+    refused = routes_ja(runner, database, "publish", str(bad), "-m", "ipa の修正")
+    assert refused.exit_code == 1 and "窓口 'ipa_' はありません" in refused.stderr
+    assert "unknown desk" not in refused.stderr
+    empty = routes_ja(runner, database, "publish", str(good), "-m", " ")
+    assert empty.exit_code == 2 and "何をなぜ変えたのかを書いてください" in empty.stderr
+    back = routes_ja(runner, database, "rollback", "1", "-m", "戻す")
+    assert back.stdout.startswith("版1をもう一度公開しました") and "版2に代わります" in back.stdout
+    same = routes_ja(runner, database, "rollback", "1", "-m", "戻す")
+    assert same.stdout.strip() == "版1はすでに公開中です。何も変わっていません"
+    missing = routes_ja(runner, database, "rollback", "9", "-m", "なし")
+    assert missing.exit_code == 1 and "版9はありません（ivr routes history で一覧できます）" in missing.stderr
+    out = tmp_path / "out.yaml"
+    exported = routes_ja(runner, database, "export", "2", "-o", str(out))
+    assert exported.stderr.startswith("版2を ") and "バイト）" in exported.stderr
+    unwritable = routes_ja(runner, database, "export", "2", "-o", str(tmp_path / "no" / "x.yaml"))
+    assert unwritable.exit_code == 1 and "に書き込めません" in unwritable.stderr
+    english = routes(runner, database, "rollback", "9", "-m", "none")
+    assert "there is no version 9" in english.stderr, "English stays the default"
+
+
+def test_history_and_audit_speak_japanese_with_columns_lined_up(runner, database, store):
+    store.publish(SHIPPED, author="田中", message="最初の版")
+    store.publish(EDITED, author="suzuki", message="あいさつを変更")
+    store.refused(BROKEN, author="suzuki", message="ipa", reason="unknown desk")
+    store.rollback(1, author="田中", message="戻す")
+    history = routes_ja(runner, database, "history").stdout.splitlines()
+    header, second, first, legend = history
+    assert header.split() == ["版", "日時（日本時間）", "公開した人", "要約値", "メッセージ"]
+    assert legend.startswith("* 公開中：")
+    assert width(header[:header.index("要約値")]) == width(first[:first.index(store.get(1).digest)]) == \
+        width(second[:second.index(store.get(2).digest)]), "columns line up"
+    audit = routes_ja(runner, database, "audit").stdout.splitlines()
+    assert audit[0].split() == ["日時（日本時間）", "誰が", "操作", "版の移り変わり", "内容"]
+    assert audit[1].split() == ["2026-12-01", "10:00", "田中", "戻す", "2", "->", "1", "戻す"]
+    assert audit[2].split()[3:6] == ["拒否", "版2のまま", "ipa"]
+    assert audit[-1].split()[3:7] == ["公開", "-", "->", "1"]
+    assert width(audit[0][:audit[0].index("内容")]) == width(audit[1][:audit[1].rindex("戻す")])
+
+
+def test_routes_diff_in_japanese_shows_what_ivr_diff_shows(runner, database, store, tmp_path):
+    store.publish(SHIPPED, author="op", message="one")
+    store.publish(EDITED, author="op", message="two")
+    (tmp_path / "1.yaml").write_text(SHIPPED, "utf-8")
+    (tmp_path / "2.yaml").write_text(EDITED, "utf-8")
+    files = runner.invoke(main, ["diff", str(tmp_path / "1.yaml"), str(tmp_path / "2.yaml"),
+                                 "--at", "2026-12-01 10:30"], env=JA)
+    versions = routes_ja(runner, database, "diff", "1", "2", "--at", "2026-12-01 10:30")
+    assert versions.exit_code == files.exit_code == 1
+    assert versions.stdout == files.stdout
+    assert re.search(r"[\u3040-\u30ff]", versions.stdout.splitlines()[0]), "the places are in Japanese"
+    same = routes_ja(runner, database, "diff", "1", "1")
+    assert same.exit_code == 0 and "callers hear no difference" not in same.stdout
+
+
 # -- the line serving the published version, in-process ------------------------------------
 
 
@@ -354,6 +431,9 @@ def test_a_version_this_server_cannot_load_leaves_the_last_one_serving(served, d
     assert health["last_refused_reload"]["error"].startswith(
         f"routes.yaml (version 2):{broken_line()}: menus.billing.options.\"2\".desk: unknown desk 'ipa_'")
     assert value(samples(app.test_client()), "ivr_routes_reload_failures_total") == 1
+    assert wired(app).refusals.drain(10)
+    with store.engine.connect() as connection:
+        assert connection.execute(select(routes_refusals.c.version, routes_refusals.c.count)).all() == [(2, 1)]
     store.publish(EDITED, author="op", message="fixed")
     line.published.poll(line)
     health = app.test_client().get("/healthz").get_json()
@@ -371,6 +451,9 @@ def test_a_server_starting_on_a_version_it_cannot_load_serves_the_file(served, d
     assert health["published"]["version"] == 1
     assert health["last_refused_reload"]["error"].startswith("routes.yaml (version 1):")
     assert greeting_of(app).startswith(GREETING)
+    assert wired(app).refusals.drain(10), "refused at start: recorded too"
+    with store.engine.connect() as connection:
+        assert connection.execute(select(routes_refusals.c.version, routes_refusals.c.count)).all() == [(1, 1)]
 
 
 def test_a_server_starting_with_another_file_serves_the_published_version_and_says_so(

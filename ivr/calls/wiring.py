@@ -1,5 +1,5 @@
 """What `create_app` wires, in one object: the settings, the routes served, the bus, metrics,
-the record writer and the texter. The app keeps it as its one extension (`ivr.web.wired`)."""
+the record writer, the texter and the refused reloads' recorder. The app keeps it as its one extension (`ivr.web.wired`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..core.flow import CallFlow
     from ..core.readings import Reader
     from ..observability.metrics import Metrics
+    from ..records.refusals import RefusedReloads
     from ..records.writer import RecordWriter
     from ..settings import Settings
     from ..sms.texter import Texter
@@ -36,3 +37,4 @@ class Wiring:
     metrics: Metrics
     records: RecordWriter | None = None  # None with call records off
     texter: Texter | None = None  # None without IVR_SMS_FROM: no caller is offered a text message
+    refusals: RefusedReloads | None = None  # refused reloads of published versions, recorded

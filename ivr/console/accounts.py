@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.notices import notice
 from ..records.summary import utc
 from ..records.tables import console_accounts, console_login_failures
 
@@ -70,14 +71,16 @@ def _fingerprint(password_hash: str) -> str:
 def check_name(name: str) -> str:
     """The name, if it is one an account may have."""
     if not NAME.fullmatch(name or ""):
-        raise AccountError("a name is 1 to 64 letters, digits, '.', '@', '_' or '-'")
+        # TRANSLATORS: ivr operators add: the account name given is not allowed.
+        raise AccountError(notice("a name is 1 to 64 letters, digits, '.', '@', '_' or '-'"))
     return name
 
 
 def check_password(password: str) -> str:
     """The password, if it is long enough."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise AccountError(f"a password has at least {MIN_PASSWORD} characters")
+        # TRANSLATORS: ivr operators add: the password given is too short.
+        raise AccountError(notice("a password has at least %(count)s characters", count=MIN_PASSWORD))
     return password
 
 
@@ -101,7 +104,8 @@ class Accounts:
         """A new account; AccountError if the name is taken or the name, role or password unfit."""
         check_name(name)
         if role not in ROLES:
-            raise AccountError(f"the role is one of {', '.join(ROLES)}")
+            # TRANSLATORS: an account's role must be one of these words (viewer, editor, publisher).
+            raise AccountError(notice("the role is one of %(roles)s", roles=list(ROLES)))
         hashed = generate_password_hash(check_password(password), method=HASH_METHOD)
         try:
             with self.engine.begin() as connection:
@@ -109,7 +113,8 @@ class Accounts:
                     name=name, role=role, password_hash=hashed, disabled=False,
                     created_at=self._now()))
         except IntegrityError:
-            raise AccountError(f"there is already an account named {name}") from None
+            # TRANSLATORS: ivr operators add: the name is taken.
+            raise AccountError(notice("there is already an account named %(name)s", name=name)) from None
         return self.get(name)
 
     def set_password(self, name: str, password: str) -> None:
@@ -119,7 +124,8 @@ class Accounts:
             changed = connection.execute(update(console_accounts).where(console_accounts.c.name == name)
                                          .values(password_hash=hashed)).rowcount
         if not changed:
-            raise AccountError(f"there is no account named {name}")
+            # TRANSLATORS: ivr operators: no account has this name.
+            raise AccountError(notice("there is no account named %(name)s", name=name))
 
     def disable(self, name: str) -> None:
         """The account can no longer log in, and its sessions end at their next request."""
@@ -127,7 +133,8 @@ class Accounts:
             changed = connection.execute(update(console_accounts).where(console_accounts.c.name == name)
                                          .values(disabled=True)).rowcount
         if not changed:
-            raise AccountError(f"there is no account named {name}")
+            # TRANSLATORS: ivr operators: no account has this name.
+            raise AccountError(notice("there is no account named %(name)s", name=name))
 
     def get(self, name: str) -> Account | None:
         """An account by name."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 
 import click
 
+from ..core.notices import locale_from_environ, notice, pnotice
 from ..settings import ConfigError
 
 
@@ -18,11 +20,31 @@ def _accounts():
 
     settings = Settings.from_environ()
     if not settings.records_url:
-        raise click.UsageError("the accounts live in the records database: set DATABASE_URL or "
-                               "IVR_RECORDS_DB (not off)")
+        # TRANSLATORS: ivr operators: no records database is set, where the accounts are kept.
+        raise click.UsageError(notice("the accounts live in the records database: set DATABASE_URL or "
+                                      "IVR_RECORDS_DB (not off)"))
     engine = records_db.make_engine(settings.records_url, settings.records_timeout)
     records_db.upgrade(engine)
     return Accounts(engine), VersionStore(engine)
+
+
+def _say(text, err: bool = False) -> None:
+    """Print a Notice in the operators' language."""
+    click.echo(text.render(locale_from_environ(os.environ)), err=err)
+
+
+def _role(role: str) -> str:
+    """A role in the operators' language."""
+    words = {
+        # TRANSLATORS: the console's role that only looks (ja: 閲覧担当).
+        "viewer": pnotice("role", "viewer"),
+        # TRANSLATORS: the console's role that prepares drafts (ja: 編集担当).
+        "editor": pnotice("role", "editor"),
+        # TRANSLATORS: the console's role that publishes and rolls back (ja: 公開担当).
+        "publisher": pnotice("role", "publisher"),
+    }
+    word = words.get(role)
+    return role if word is None else word.render(locale_from_environ(os.environ))
 
 
 def _who() -> str:
@@ -52,7 +74,8 @@ def console(host: str, port: int, workers: int) -> None:
     try:
         app = create_console()
     except ConfigError as error:
-        click.echo(f"ivr console: cannot start:\n{error}", err=True)
+        # TRANSLATORS: ivr console could not start; error says why (a setting to set).
+        _say(notice("ivr console: cannot start:\n%(error)s", error=str(error)), err=True)
         sys.exit(1)
     run_gunicorn(app, host, port, workers)
 
@@ -77,9 +100,10 @@ def add(name: str, role: str, password_stdin: bool) -> None:
     try:
         accounts.add(name, role, password)
     except AccountError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.args[0]) from None
     store.record(actor=_who(), action="account_add", detail=f"{name} as {role}")
-    click.echo(f"added {name} ({role})")
+    # TRANSLATORS: ivr operators add: the account was made, with its role.
+    _say(notice("added %(name)s (%(role)s)", name=name, role=_role(role)))
 
 
 @operators.command("list")
@@ -89,9 +113,17 @@ def list_accounts() -> None:
 
     accounts, _ = _accounts()
     for account in accounts.all():
-        last = in_japan(account.last_login_at).strftime("%Y-%m-%d %H:%M") if account.last_login_at else "never"
-        state = "disabled" if account.disabled else "active"
-        click.echo(f"{account.name}\t{account.role}\t{state}\tlast login {last}")
+        # TRANSLATORS: ivr operators list: an account that never logged in.
+        last = in_japan(account.last_login_at).strftime("%Y-%m-%d %H:%M") if account.last_login_at else notice("never")
+        # TRANSLATORS: ivr operators list: an account that can no longer log in.
+        disabled = notice("disabled")
+        # TRANSLATORS: ivr operators list: an account that can log in.
+        active = notice("active")
+        # TRANSLATORS: ivr operators list: when the account last logged in (Japan time), or never.
+        login = notice("last login %(time)s", time=last)
+        locale = locale_from_environ(os.environ)
+        state = disabled if account.disabled else active
+        click.echo("\t".join((account.name, _role(account.role), state.render(locale), login.render(locale))))
 
 
 @operators.command("disable")
@@ -104,6 +136,7 @@ def disable(name: str) -> None:
     try:
         accounts.disable(name)
     except AccountError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error.args[0]) from None
     store.record(actor=_who(), action="account_disable", detail=name)
-    click.echo(f"disabled {name}")
+    # TRANSLATORS: ivr operators disable: the account can no longer log in.
+    _say(notice("disabled %(name)s", name=name))

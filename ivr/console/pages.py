@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..core.hours import JAPAN, in_japan
 from ..records import database as records_db
+from ..records.refusals import THE_FILE, refusals_on
 from ..records.report import build, month_bounds, render_csv
 from ..records.tables import call_steps
 from .auth import console
@@ -50,13 +51,14 @@ def today():
     spoken = sum(c["path"].count("=say") for c in calls)
     refused = [e for e in site.store.audit(AUDIT_SHOWN) if e.action == "refused"
                and in_japan(e.at).date() == day]
+    reloads = refusals_on(site.engine, day)  # versions a line server would not load
     return render_template(
         "today.html", now=now, now_text=moment_text(now), version=version,
         desks=desks_now(flow, now) if flow else [], routes=flow.routes if flow else None,
         entries=[r for r in entry_rows(flow.routes, day) if r.today] if flow else [],
         announcements=[r for r in announcement_rows(flow.routes, day) if r.today] if flow else [],
         calls=len(calls), by_desk=by_desk.most_common(), not_understood=not_understood, spoken=spoken,
-        refused=refused, draft=site.draft(), moment_text=moment_text)
+        refused=refused, reloads=reloads, the_file=THE_FILE, draft=site.draft(), moment_text=moment_text)
 
 
 @bp.route("/desks")

@@ -124,6 +124,7 @@ class ReloadRefused:
 
     at: datetime
     error: str  # the problems, the file named but not where it lives
+    problems: tuple = ()  # the RoutesError's problems, to be said in the operators' language
 
 
 @dataclass(frozen=True, slots=True)

@@ -333,43 +333,13 @@ def diff(old: str, new: str, at: str | None) -> None:
     and the unclear: words' question, as ivr tree shows it.
     Exits 0 when callers hear no difference, 1 when they do.
     """
-    from .diff import diff_routes
-    from .tree import desk_names
+    from .diff import change_lines, diff_routes
 
     locale = operator_locale()
     old_flow, new_flow = _flow_or_exit(old), _flow_or_exit(new)
-    names = {**(desk_names(old_flow.routes, locale) or {}), **(desk_names(new_flow.routes, locale) or {})}
     changes = diff_routes(old_flow, new_flow, _moment(at), locale)
-    for change in changes:
-        where = in_locale(change.where, locale)
-        was, now = names.get(change.old_desk, change.old_desk), names.get(change.new_desk, change.new_desk)
-        if change.old_desk != change.new_desk and change.kind == "changed":
-            # TRANSLATORS: ivr diff: a path now leads to another desk.
-            line = notice("%(where)s: now leads to %(new)s (was %(old)s)", where=where, new=now, old=was)
-        elif change.kind == "changed" and change.new_desk:
-            # TRANSLATORS: ivr diff: what callers hear on a path to this desk changes.
-            line = notice("%(where)s: changed (%(desk)s)", where=where, desk=now)
-        elif change.kind == "changed":
-            # TRANSLATORS: ivr diff: what callers hear in a menu, the greeting or the calendar changes.
-            line = notice("%(where)s: changed", where=where)
-        elif change.kind == "added" and change.new_desk:
-            # TRANSLATORS: ivr diff: a new path, leading to this desk.
-            line = notice("%(where)s: new, leads to %(desk)s", where=where, desk=now)
-        elif change.kind == "added":
-            # TRANSLATORS: ivr diff: a new menu.
-            line = notice("%(where)s: new", where=where)
-        elif change.old_desk:
-            # TRANSLATORS: ivr diff: a path that is gone, and the desk it led to.
-            line = notice("%(where)s: removed (led to %(desk)s)", where=where, desk=was)
-        else:
-            # TRANSLATORS: ivr diff: a menu that is gone.
-            line = notice("%(where)s: removed", where=where)
-        click.echo(line.render(locale))
-        for line in change.lines:
-            click.echo(f"    {line}")
-    if not changes:
-        # TRANSLATORS: ivr diff: the two files sound the same to callers.
-        click.echo(notice("callers hear no difference").render(locale))
+    for line in change_lines(changes, old_flow, new_flow, locale):
+        click.echo(line)
     sys.exit(1 if changes else 0)
 
 

@@ -88,18 +88,40 @@ def diff_routes(old: CallFlow, new: CallFlow, now: datetime, locale: str | None 
     return changes
 
 
-def change_lines(changes: list[Change]) -> list[str]:
-    """The changes as `ivr diff` prints them: each place, then its sentences (- no longer, + now heard)."""
+def change_lines(changes: list[Change], old: CallFlow, new: CallFlow,
+                 locale: str | None = ENGLISH) -> list[str]:
+    """The changes as `ivr diff` prints them, in a locale: each place (desks by name outside
+    English), then its sentences (- no longer, + now heard); one line when there are none."""
+    from ..core.notices import in_locale
+    from .tree import desk_names
+
+    names = {**(desk_names(old.routes, locale) or {}), **(desk_names(new.routes, locale) or {})}
     lines = []
     for change in changes:
-        where = change.where
+        where = in_locale(change.where, locale)
+        was, now = names.get(change.old_desk, change.old_desk), names.get(change.new_desk, change.new_desk)
         if change.old_desk != change.new_desk and change.kind == "changed":
-            lines.append(f"{where}: now leads to {change.new_desk} (was {change.old_desk})")
+            # TRANSLATORS: ivr diff: a path now leads to another desk.
+            line = notice("%(where)s: now leads to %(new)s (was %(old)s)", where=where, new=now, old=was)
+        elif change.kind == "changed" and change.new_desk:
+            # TRANSLATORS: ivr diff: what callers hear on a path to this desk changes.
+            line = notice("%(where)s: changed (%(desk)s)", where=where, desk=now)
         elif change.kind == "changed":
-            lines.append(f"{where}: changed" + (f" ({change.new_desk})" if change.new_desk else ""))
+            # TRANSLATORS: ivr diff: what callers hear in a menu, the greeting or the calendar changes.
+            line = notice("%(where)s: changed", where=where)
+        elif change.kind == "added" and change.new_desk:
+            # TRANSLATORS: ivr diff: a new path, leading to this desk.
+            line = notice("%(where)s: new, leads to %(desk)s", where=where, desk=now)
         elif change.kind == "added":
-            lines.append(f"{where}: new" + (f", leads to {change.new_desk}" if change.new_desk else ""))
+            # TRANSLATORS: ivr diff: a new menu.
+            line = notice("%(where)s: new", where=where)
+        elif change.old_desk:
+            # TRANSLATORS: ivr diff: a path that is gone, and the desk it led to.
+            line = notice("%(where)s: removed (led to %(desk)s)", where=where, desk=was)
         else:
-            lines.append(f"{where}: removed" + (f" (led to {change.old_desk})" if change.old_desk else ""))
+            # TRANSLATORS: ivr diff: a menu that is gone.
+            line = notice("%(where)s: removed", where=where)
+        lines.append(line.render(locale))
         lines += [f"    {line}" for line in change.lines]
-    return lines or ["callers hear no difference"]
+    # TRANSLATORS: ivr diff: the two files sound the same to callers.
+    return lines or [notice("callers hear no difference").render(locale)]

@@ -1,14 +1,17 @@
 """`ivr routes`: publish routes.yaml to every server through the records database, look back,
-roll back, export and compare versions."""
+roll back, export and compare versions. What they print is said in the operators' language
+(Japanese under a Japanese locale, English otherwise); their help stays English."""
 
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 import unicodedata
 
 import click
 
+from ..core.notices import locale_from_environ, notice, pnotice
 from ..records.commands import DATABASE_HELP, RecordsCommand
 
 AUTHOR_HELP = "Who publishes (default: the user running the command)."
@@ -22,6 +25,15 @@ def _default_author() -> str:
         return "unknown"
 
 
+def _locale() -> str:
+    return locale_from_environ(os.environ)
+
+
+def _say(text, err: bool = False) -> None:
+    """Print a Notice in the operators' language."""
+    click.echo(text.render(_locale()), err=err)
+
+
 def _store(database: str | None, create: bool = False):
     """The versions in the records database; only publishing may create the database (a SQLite
     file), every other command refuses to where there is none."""
@@ -33,13 +45,15 @@ def _store(database: str | None, create: bool = False):
 
 def _message(value: str) -> str:
     if not value.strip():
-        raise click.BadParameter("say what changed and why", param_hint="--message")
+        # TRANSLATORS: ivr routes publish/rollback: the --message given was empty.
+        raise click.BadParameter(notice("say what changed and why"), param_hint="--message")
     return value
 
 
 def _problems(error) -> None:
+    locale = _locale()
     for problem in error.problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem.text(locale), err=True)
 
 
 def _japan(moment) -> str:
@@ -52,8 +66,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
 
 
 def _one_line(text: str) -> str:
@@ -63,10 +78,13 @@ def _one_line(text: str) -> str:
 def _version_or_exit(store, number: int):
     version = store.get(number)
     if version is None:
-        raise click.ClickException(f"there is no version {number} (ivr routes history lists them)")
+        # TRANSLATORS: ivr routes: the version number given does not exist.
+        raise click.ClickException(notice("there is no version %(number)s (ivr routes history lists them)",
+                                          number=number))
     if not version.intact():
-        raise click.ClickException(f"version {number}'s text in the database does not match its "
-                                   f"digest {version.digest}")
+        # TRANSLATORS: ivr routes: a version's text was changed in the database after it was published.
+        raise click.ClickException(notice("version %(number)s's text in the database does not match "
+                                          "its digest %(digest)s", number=number, digest=version.digest))
     return version
 
 
@@ -113,11 +131,17 @@ def publish(file: str, message: str, author: str, database: str | None) -> None:
     before = store.published_number()
     version = store.publish(text, author=author, message=message)
     if version.number == before:
-        click.echo(f"{file} is already published as version {version.number} "
-                   f"(digest {version.digest}); nothing changed")
-        return
-    click.echo(f"published version {version.number} (digest {version.digest})"
-               + (f", replacing version {before}" if before is not None else ""))
+        # TRANSLATORS: ivr routes publish: the file is the version published now.
+        _say(notice("%(file)s is already published as version %(number)s (digest %(digest)s); "
+                    "nothing changed", file=file, number=version.number, digest=version.digest))
+    elif before is None:
+        # TRANSLATORS: ivr routes publish: the first version was published.
+        _say(notice("published version %(number)s (digest %(digest)s)", number=version.number,
+                    digest=version.digest))
+    else:
+        # TRANSLATORS: ivr routes publish: a new version was published in place of another.
+        _say(notice("published version %(number)s (digest %(digest)s), replacing version %(before)s",
+                    number=version.number, digest=version.digest, before=before))
 
 
 def _note_refusal(database, text: str, author: str, message: str, error) -> None:
@@ -128,7 +152,9 @@ def _note_refusal(database, text: str, author: str, message: str, error) -> None
         _store(database, create=True).refused(text, author=author, message=message, reason=str(error))
     except (SQLAlchemyError, click.UsageError) as failure:
         first = (str(getattr(failure, "orig", None) or failure).splitlines() or [""])[0]
-        click.echo(f"(the refusal could not be recorded: {first})", err=True)
+        # TRANSLATORS: ivr routes publish: the refused publish could not be kept in the audit
+        # trail; detail is the database's own words.
+        _say(notice("(the refusal could not be recorded: %(detail)s)", detail=first), err=True)
 
 
 @routes.command(cls=RecordsCommand)
@@ -140,17 +166,32 @@ def history(limit: int, database: str | None) -> None:
 
     The published one, which every server serves, is marked with *.
     """
+    locale = _locale()
     versions = _store(database).history(limit or None)
     if not versions:
-        click.echo("no version has been published yet")
+        # TRANSLATORS: ivr routes history: the database has no version yet.
+        _say(notice("no version has been published yet"))
         return
-    authors = max(_width("author"), *(_width(v.author) for v in versions))
-    click.echo(f"  {'#':>4}  {'time (Japan)':16}  {_pad('author', authors)}  {'digest':16}  message")
+    # TRANSLATORS: ivr routes history, a column: the version's number.
+    number = pnotice("column", "#").render(locale)
+    # TRANSLATORS: ivr routes history and audit, a column: when, in Japan time (16 characters wide).
+    time = pnotice("column", "time (Japan)").render(locale)
+    # TRANSLATORS: ivr routes history, a column: who published the version.
+    author = pnotice("column", "author").render(locale)
+    # TRANSLATORS: ivr routes history, a column: the version's digest (16 hex digits).
+    digest = pnotice("column", "digest").render(locale)
+    # TRANSLATORS: ivr routes history and audit, a column: the message given at publish.
+    message = pnotice("column", "message").render(locale)
+    numbers = max(4, _width(number))
+    authors = max(_width(author), *(_width(v.author) for v in versions))
+    click.echo(f"  {_pad(number, numbers, right=True)}  {_pad(time, 16)}  {_pad(author, authors)}  "
+               f"{_pad(digest, 16)}  {message}")
     for version in versions:
         mark = "*" if version.published else " "
-        click.echo(f"{mark} {version.number:>4}  {_japan(version.created_at)}  "
+        click.echo(f"{mark} {version.number:>{numbers}}  {_japan(version.created_at)}  "
                    f"{_pad(version.author, authors)}  {version.digest}  {_one_line(version.message)}")
-    click.echo("* published: every server serves it")
+    # TRANSLATORS: ivr routes history: what the * before a version means.
+    _say(notice("* published: every server serves it"))
 
 
 @routes.command(cls=RecordsCommand)
@@ -160,21 +201,51 @@ def history(limit: int, database: str | None) -> None:
 def audit(limit: int, database: str | None) -> None:
     """Every publish, rollback and refused publish, newest first: when (Japan), who, what,
     from which version to which, and the message (and for a refusal, why)."""
+    locale = _locale()
     events = _store(database).audit(limit or None)
     if not events:
-        click.echo("nothing has happened yet")
+        # TRANSLATORS: ivr routes audit: nothing was published, rolled back or refused yet.
+        _say(notice("nothing has happened yet"))
         return
-    actors = max(_width("who"), *(_width(e.actor) for e in events))
-    click.echo(f"{'time (Japan)':16}  {_pad('who', actors)}  {'action':8}  {'versions':11}  detail")
-    for event in events:
-        moved = _moved(event.from_version, event.to_version)
-        click.echo(f"{_japan(event.at)}  {_pad(event.actor, actors)}  {event.action:8}  {moved:11}  "
-                   f"{_one_line(event.detail)}")
+    time = pnotice("column", "time (Japan)").render(locale)
+    # TRANSLATORS: ivr routes audit, a column: who did it.
+    who = pnotice("column", "who").render(locale)
+    # TRANSLATORS: ivr routes audit, a column: what was done (published, rolled back, refused).
+    action = pnotice("column", "action").render(locale)
+    # TRANSLATORS: ivr routes audit, a column: from which version to which, e.g. "2 -> 3".
+    moved_title = pnotice("column", "versions").render(locale)
+    # TRANSLATORS: ivr routes audit, a column: the message, and for a refusal why.
+    detail = pnotice("column", "detail").render(locale)
+    actions = {event.action: _action(event.action, locale) for event in events}
+    moves = [_moved(e.from_version, e.to_version, locale) for e in events]
+    actors = max(_width(who), *(_width(e.actor) for e in events))
+    acts = max(8, _width(action), *(_width(a) for a in actions.values()))
+    moved_width = max(11, _width(moved_title), *(_width(m) for m in moves))
+    click.echo(f"{_pad(time, 16)}  {_pad(who, actors)}  {_pad(action, acts)}  "
+               f"{_pad(moved_title, moved_width)}  {detail}")
+    for event, moved in zip(events, moves):
+        click.echo(f"{_japan(event.at)}  {_pad(event.actor, actors)}  {_pad(actions[event.action], acts)}  "
+                   f"{_pad(moved, moved_width)}  {_one_line(event.detail)}")
 
 
-def _moved(before: int | None, after: int | None) -> str:
+def _action(action: str, locale: str) -> str:
+    """An audit event's action in the operators' language (in English, the word itself)."""
+    words = {
+        # TRANSLATORS: ivr routes audit: a version was published (ja: 公開).
+        "publish": pnotice("audit action", "publish"),
+        # TRANSLATORS: ivr routes audit: an earlier version was published again (ja: 戻す).
+        "rollback": pnotice("audit action", "rollback"),
+        # TRANSLATORS: ivr routes audit: a publish was refused by the check (ja: 拒否).
+        "refused": pnotice("audit action", "refused"),
+    }
+    word = words.get(action)
+    return action if word is None else word.render(locale)
+
+
+def _moved(before: int | None, after: int | None, locale: str) -> str:
     if after is None:
-        return "" if before is None else f"{before} kept"
+        # TRANSLATORS: ivr routes audit: a refused publish; version number stayed published.
+        return "" if before is None else notice("%(number)s kept", number=before).render(locale)
     return f"{'-' if before is None else before} -> {after}"
 
 
@@ -207,9 +278,12 @@ def rollback(number: int, message: str, author: str, database: str | None) -> No
     before = store.published_number()
     store.rollback(number, author=author, message=message)
     if before == number:
-        click.echo(f"version {number} is already published; nothing changed")
+        # TRANSLATORS: ivr routes rollback: the version asked for is the one published now.
+        _say(notice("version %(number)s is already published; nothing changed", number=number))
         return
-    click.echo(f"published version {number} again (digest {version.digest}), replacing version {before}")
+    # TRANSLATORS: ivr routes rollback: an earlier version is published again.
+    _say(notice("published version %(number)s again (digest %(digest)s), replacing version %(before)s",
+                number=number, digest=version.digest, before=before))
 
 
 @routes.command(cls=RecordsCommand)
@@ -229,9 +303,12 @@ def export(number: int, output: str, database: str | None) -> None:
         with open(output, "wb") as handle:
             handle.write(data)
     except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
-    click.echo(f"wrote version {number} (digest {version.digest}, {len(data):,} bytes) to {output}",
-               err=True)
+        # TRANSLATORS: ivr routes export: the file could not be written; reason is the system's words.
+        raise click.ClickException(notice("cannot write %(file)s: %(reason)s", file=output,
+                                          reason=error.strerror)) from None
+    # TRANSLATORS: ivr routes export: the version's text was written to a file.
+    _say(notice("wrote version %(number)s (digest %(digest)s, %(size)s bytes) to %(file)s", number=number,
+                digest=version.digest, size=f"{len(data):,}", file=output), err=True)
 
 
 @routes.command(cls=RecordsCommand)
@@ -254,6 +331,7 @@ def diff(old: int, new: int, at: str | None, database: str | None) -> None:
     from .diff import change_lines, diff_routes
     from .moments import moment
 
+    locale = _locale()
     store = _store(database)
     flows = []
     for number in (old, new):
@@ -262,7 +340,7 @@ def diff(old: int, new: int, at: str | None, database: str | None) -> None:
         except RoutesError as error:
             _problems(error)
             sys.exit(1)
-    changes = diff_routes(*flows, moment(at))
-    for line in change_lines(changes):
+    changes = diff_routes(*flows, moment(at), locale)
+    for line in change_lines(changes, *flows, locale):
         click.echo(line)
     sys.exit(1 if changes else 0)

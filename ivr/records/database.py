@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, create_engine, delete, event, func, or_, selec
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from .summary import SUMMARY, CallEnd, StepRecord, add_steps, empty_summary, utc
-from .tables import call_steps, calls, text_messages
+from .tables import call_steps, calls, routes_refusals, text_messages
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK = 0x1F0_2026  # PostgreSQL advisory lock held while migrating (sms/ledger.py has the next)
@@ -280,10 +280,12 @@ def texts_between(engine: Engine, start: datetime, end: datetime) -> list[dict]:
 
 
 def purge_before(engine: Engine, cutoff: datetime) -> int:
-    """Delete every call (and its steps and text messages) that started before `cutoff`; how many calls."""
+    """Delete every call (and its steps and text messages) that started before `cutoff`, and the
+    refused reloads last seen before it; how many calls."""
     with engine.begin() as connection:
         old = select(calls.c.call_sid).where(calls.c.started_at < utc(cutoff))
         connection.execute(delete(text_messages).where(text_messages.c.at < utc(cutoff)))
+        connection.execute(delete(routes_refusals).where(routes_refusals.c.last_at < utc(cutoff)))
         connection.execute(delete(call_steps).where(call_steps.c.call_sid.in_(old)))
         return connection.execute(delete(calls).where(calls.c.started_at < utc(cutoff))).rowcount
 

@@ -115,6 +115,24 @@ routes_audit = Table(
     Column("detail", Text, nullable=False),
 )
 
+# Reloads the line's servers refused: a published version a server would not load. One row per
+# Japan day, server, version and reason, counted (each worker that refuses it adds one), for the
+# console's Today page; the reason as /healthz says it and in the operators' Japanese.
+routes_refusals = Table(
+    "routes_refusals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", String(10), nullable=False),  # the Japan date, YYYY-MM-DD
+    Column("server", String(64), nullable=False),  # the host name (the pod's name in Kubernetes)
+    Column("version", Integer, nullable=False),  # the version refused; 0: the routes file
+    Column("reason_sha256", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("reason_ja", Text, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+    Index("ux_routes_refusals", "day", "server", "version", "reason_sha256", unique=True),
+)
+
 # The operators' console: its accounts (the password only as a salted scrypt hash), the wrong
 # passwords of the last minutes (so every worker and replica throttles logins alike), and the
 # one draft of routes.yaml the center's staff are preparing.

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.flow import CallFlow
+from ..core.notices import notice
 from ..records.faults import DATABASE_FAULTS, database_fault
 from ..records.versions import Version, VersionStore, version_file
 from ..routesfile.loader import RoutesError
@@ -383,8 +384,10 @@ def _first_message(line: Line) -> str:
 def _damaged(version: Version) -> RoutesError:
     from ..routesfile.reader import Problem
 
-    return RoutesError([Problem(version_file(version.number), 1, (),
-                                f"the text in the database does not match its digest {version.digest}")])
+    # TRANSLATORS: a version's text in the records database was changed after it was published
+    # (its SHA-256 digest no longer matches), so no server serves it.
+    return RoutesError([Problem(version_file(version.number), 1, (), notice(
+        "the text in the database does not match its digest %(digest)s", digest=version.digest))])
 
 
 def _file_id(path: str) -> tuple[int, int] | None:

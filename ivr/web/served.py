@@ -265,7 +265,7 @@ class Line:
                 "cannot be loaded (%(error)s; the server's log has the details)", error=type(error).__name__))])
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
-        self.last_refused = ReloadRefused(datetime.now(timezone.utc), shown)
+        self.last_refused = ReloadRefused(datetime.now(timezone.utc), shown, tuple(error.problems))
         log.error("routes reload refused, still serving %s:\n%s", self.flow.routes.digest, error)
         self.bus.publish(self.last_refused)
 
