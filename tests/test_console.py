@@ -339,7 +339,7 @@ def test_a_version_a_line_server_will_not_load_is_on_the_today_page_in_japanese(
     page = logged_in(app, "view").get("/").text
     assert "本日公開された版は、すべてのサーバーが読み込みました。" in page
     line_app = record_app(site.settings.records_url, lambda: NOW)
-    line = line_app.extensions["ivr"]
+    line = wired(line_app).line
     try:
         broken = ROUTES.read_text("utf-8").replace("        desk: ipa\n", "        desk: ipa_\n", 1)
         site.store.publish(broken, author="newer", message="a field this line does not know")

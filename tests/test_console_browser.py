@@ -329,9 +329,9 @@ def test_a_version_the_line_will_not_load_is_on_the_today_page(console_server, b
     refused = store.publish(broken, author="newer", message="a field this line does not know").number
     try:
         line = record_app(f"sqlite:///{base.database}", japan_now, records_spool="off")
-        assert line.extensions["ivr"].number is None, "the routes file is served instead"
+        assert wired(line).line.number is None, "the routes file is served instead"
         assert wired(line).refusals.drain(10)
-        line.extensions["ivr"].published.stop()
+        wired(line).line.published.stop()
         line.extensions["ivr.records"].close(timeout=1)
         wired(line).refusals.close(timeout=1)
     finally:
