@@ -348,7 +348,7 @@ def test_a_version_a_line_server_will_not_load_is_on_the_today_page_in_japanese(
         assert wired(line_app).refusals.drain(10)
     finally:
         line.published.stop()
-        line_app.extensions["ivr.records"].close(timeout=1)
+        wired(line_app).records.close(timeout=1)
         wired(line_app).refusals.close(timeout=1)
     assert line.number == 1, "the last good version goes on serving"
     page = logged_in(app, "view").get("/").text

@@ -332,7 +332,7 @@ def test_a_version_the_line_will_not_load_is_on_the_today_page(console_server, b
         assert wired(line).line.number is None, "the routes file is served instead"
         assert wired(line).refusals.drain(10)
         wired(line).line.published.stop()
-        line.extensions["ivr.records"].close(timeout=1)
+        wired(line).records.close(timeout=1)
         wired(line).refusals.close(timeout=1)
     finally:
         store.rollback(good, author="suzuki", message="the last good version again")
