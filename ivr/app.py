@@ -49,7 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     writer = records.init_app(settings, bus, metrics)
     texter = sms.init_app(settings, metrics)
     line = _line(settings, bus)
-    refusals = _record_refusals(settings, bus, line) if writer is not None and line.published else None
+    recorded = writer is not None and line.published is not None
+    refusals = _record_refusals(settings, bus, line) if recorded else None
     web.init_app(app, Wiring(settings, line, bus, metrics, writer, texter, refusals))
     return app
 
