@@ -10,7 +10,7 @@ import holidays
 import pytest
 from helpers import OPEN_TUESDAY
 
-from ivr.core.flow import CallFlow
+from ivr.core.flow import CLEAR, CallFlow
 from ivr.core.nearest import Example, Examples
 from ivr.core.steps import Position
 from ivr.core.outcomes import ANSWERS, Outcome
@@ -124,6 +124,28 @@ def test_our_paraphrases_of_the_weak_spots_reach_a_right_answer(own_flow):
     assert result["rows"] >= 150
     assert result["right"] >= 0.95 and result["wrong"] <= 0.02, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
+
+
+def test_the_fourth_paraphrases_keep_their_measured_floor(own_flow):
+    """Everyday words the phrases do not use, the rows tuned on (docs/callers.md): untuned 77 of
+    141 right, 23 wrong; with the examples (less these rows) 109 right, 8 wrong, the rules' own
+    choices (6 police callers and 1 advertising-email caller elsewhere). Not yet the target."""
+    result = judge(own_flow(PARAPHRASES_4), PARAPHRASES_4, slice(TUNED))
+    rows = result["rows"]
+    assert rows == TUNED
+    assert result["right"] >= 109 / rows and result["wrong"] <= 8 / rows, result
+    assert len(result["danger"]) <= 6 and len(result["ads"]) <= 1, result
+
+
+def test_the_fourth_paraphrases_last_rows_keep_their_measured_floor(flow):
+    """The fourth set's last rows, never tuned on nor among the examples, scored once after
+    tuning, as totals only: 42 of 59 right (untuned 32), 4 wrong (untuned 4), 2 police callers
+    elsewhere (untuned 8), 1 advertising-email caller sent elsewhere by the rules (untuned 1)."""
+    result = judge(flow, PARAPHRASES_4, slice(TUNED, None))
+    rows = result["rows"]
+    assert rows == 59
+    assert result["right"] >= 42 / rows and result["wrong"] <= 4 / rows, result
+    assert len(result["danger"]) <= 2 and len(result["ads"]) <= 1, result
 
 
 def test_held_out_callers_reach_a_right_answer(flow):
@@ -494,8 +516,7 @@ def test_examples_of_a_desk_the_routes_do_not_have_are_ignored(routes, reader):
 
 @pytest.mark.parametrize("words", ["殺すと書かれたメールが来て怖い", "お金を払ってしまいました"])
 def test_words_the_rules_send_to_the_police_stay_direct_whatever_the_examples_say(routes, reader, words):
-    flow = flow_with(routes, reader, *((words, "center") for _ in range(1)), (words + "よ", "center"),
-                     (words + "ね", "center"))
+    flow = flow_with(routes, reader, (words, "center"), (words + "よ", "center"), (words + "ね", "center"))
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.outcome == Outcome.ANSWER and step.desk == "police"
 
@@ -528,10 +549,12 @@ def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_ano
     # Examples of its own desk near the words: answered as the rules chose.
     backed = flow_with(routes, reader, *((text, "jiaa") for text in ads))
     assert backed.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "jiaa"
-    # Examples of neither near enough, its own desk's far below another's: confirmed first.
-    far = flow_with(routes, reader, *((text, "center") for text in ads), ("通販の箱が届かない", "jiaa"))
+    # Another desk's examples nearest but not clearly, its own desk's far below them: asked too.
+    far = flow_with(routes, reader, ("チラシのメール", "center"), ("通販で買った", "jiaa"))
+    nearest = far.examples.nearest(words, far.desk_topics)
+    assert nearest.desk == "center" and nearest.clear(*CLEAR) is None
     step = far.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
-    assert step.outcome == Outcome.ASK and step.listen.topics[0] == "billing/3"
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("billing/3", "top/4")
 
 
 def test_fillers_are_never_guessed_at(flow):

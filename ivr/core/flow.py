@@ -33,7 +33,8 @@ CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second 
 # (docs/callers.md). CLEAR: for words the rules place nowhere, or beside a weak choice of theirs
 # (resting on one word, or with another desk's words heard too). SURE: beside a choice resting on
 # a longer phrase, or instead of the unclear question. SUPPORT: a weak choice whose own desk's
-# examples score less than this share of the nearest desk's is confirmed before it is answered.
+# examples score less than this share of the nearest desk's is asked about beside that desk's,
+# however unclear it is.
 CLEAR = (0.1, 0.05)
 SURE = (0.2, 0.1)
 SUPPORT = 0.7
@@ -169,9 +170,9 @@ class CallFlow:
         Where callers' examples (nearest.py) are given: words the rules place nowhere are
         confirmed as the nearest desk's topic when it is clear (never answered); the unclear
         question gives way to such a confirmation when the nearest desk is none of its choices;
-        and a choice resting on one word, or on words of two desks, is asked about when the
-        examples name another desk (or confirmed when they do not back it). Danger and the
-        center's own work are answered as the rules chose. Anything else says so and reads the
+        and a choice resting on one word, or on words of two desks, is asked about beside the
+        nearest desk's topic when the examples name that desk or do not back the choice. Danger
+        and the center's own work are answered as the rules chose. Anything else says so and reads the
         menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police). At a question, yes or no,
@@ -256,25 +257,26 @@ class CallFlow:
         asked = {found[1].desk for found in map(self.routes.topic, understood.ask) if found}
         return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
 
-    def _doubt(self, words: str, understood: Understood) -> tuple[str, ...] | None:
-        """The question to ask instead of answering the rules' choice, if any: between it and
-        the nearest desk's topic, where they differ and the nearest is clear (SURE, if the choice
-        rests on more than one word and no other desk's words were heard); or, where it rests on
-        one word that the examples do not support, whether it is meant. Never for danger
-        (urgent) or the center's own work (kept): those are answered as the rules chose."""
+    def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
+        """Two topics to ask between instead of answering the rules' choice, if the examples
+        nearest the words are another desk's: the rules' and the nearest desk's, where that desk
+        is clear (SURE, if the choice rests on a longer phrase and no other desk's words were
+        heard), or where the choice is weak and its own desk's examples do not back it (score
+        less than SUPPORT of the nearest's). Never for danger (urgent) or the center's own work
+        (kept): those are answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
         if target.urgent or target.desk is None or target.desk in self.matcher.kept:
             return None
         nearest = self.examples.nearest(words, self.desk_topics)
+        if nearest.desk is None or nearest.desk == target.desk:
+            return None
         weak = understood.weight <= 1 or understood.second is not None
-        other = self._nearest_topic(words, nearest, CLEAR if weak else SURE)
-        if other is not None and self.routes.topic(other)[1].desk != target.desk:
-            return (understood.topic, other)
-        mine = dict(nearest.ranked).get(target.desk, 0.0)
-        if weak and nearest.desk != target.desk and mine < SUPPORT * nearest.score:
-            return (understood.topic,)
+        clear = nearest.clear(*(CLEAR if weak else SURE)) is not None
+        backed = dict(nearest.ranked).get(target.desk, 0.0) >= SUPPORT * nearest.score
+        if clear or (weak and not backed):
+            return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
         return None
 
     def _no_such_key(self, menu: Menu, position: Position, now: datetime, texting: bool) -> Step:

@@ -18,12 +18,12 @@ reads no file and no clock.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 MAX_HEARD = 200  # characters of a recognition result looked at, as the rules do
 NEIGHBOURS = 3  # a desk scores the mean of its examples nearest the words, this many
@@ -127,14 +127,17 @@ class Examples:
             for i, share in postings.get(gram, ()):
                 alike[i] = alike.get(i, 0.0) + weight * share
         length = math.sqrt(length)
-        best: dict[str, list[float]] = {}
+        # Each desk's NEIGHBOURS best examples: the examples best first, counted per desk.
         desk_of = self._desk_of
-        for i, total in alike.items():
+        sums: dict[str, float] = {}
+        taken: dict[str, int] = {}
+        for i, total in sorted(alike.items(), key=itemgetter(1), reverse=True):
             desk = desk_of[i]
-            if desks is None or desk in desks:
-                best.setdefault(desk, []).append(total)
-        scores = {desk: sum(heapq.nlargest(NEIGHBOURS, totals)) / (NEIGHBOURS * length)
-                  for desk, totals in best.items()}
+            count = taken.get(desk, 0)
+            if count < NEIGHBOURS and (desks is None or desk in desks):
+                taken[desk] = count + 1
+                sums[desk] = sums.get(desk, 0.0) + total
+        scores = {desk: total / (NEIGHBOURS * length) for desk, total in sums.items()}
         return Nearest(tuple(sorted(scores.items(), key=lambda item: (-item[1], item[0]))))
 
     def weight(self, heard: str, phrases: frozenset[str]) -> float:
