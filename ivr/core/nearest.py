@@ -29,8 +29,10 @@ MAX_HEARD = 200  # characters of a recognition result looked at, as the rules do
 NEIGHBOURS = 3  # a desk scores the mean of its examples nearest the words, this many
 SIZES = (2, 3)  # the lengths of the character n-grams compared
 COMMON = 0.1  # share of the examples an n-gram may be in and still be looked up (below)
-_DROPPED = re.compile(r"[\s\u3000ー\-‐－―~〜、。，．,.!?！？・…「」『』()（）\[\]【】\"'：:;；]")
-_KATAKANA = str.maketrans({chr(k): chr(k - 0x60) for k in range(ord("ァ"), ord("ヶ") + 1)})
+# Spaces, punctuation, brackets and the long mark (ー), full width and half: dropped before comparing.
+_DROPPED = re.compile(r"[\s\u3000\u30fc\u2010-\u2015\uff0d~\u301c\u3001\u3002\uff0c\uff0e,.!?\uff01\uff1f"
+                      r"\u30fb\u2026\u300c-\u300f\u3010\u3011()\uff08\uff09\[\]\"'\uff1a:;\uff1b-]")
+_KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})  # ァ…ヶ as ぁ…ゖ
 
 
 def normalise(text: str) -> str:
