@@ -269,7 +269,9 @@ def test_command_mistakes_are_said_in_japanese(runner, tmp_path):
     database = runner.invoke(main, ["report", "--month", "2026-12", "--database",
                                     "postgresql+psycopg://ivr@127.0.0.1:1/records", "--routes", str(ROUTES)], env=JA)
     assert database.exit_code == 1
-    assert database.output.startswith("エラー：通話記録のデータベースでエラーが起きました：connection failed")
+    assert database.output.startswith("エラー：通話記録のデータベース postgresql+psycopg://ivr@127.0.0.1:1/records "
+                                      "を開けません：connection failed")
+    assert database.output.rstrip().endswith("（DATABASE_URL、IVR_RECORDS_DB または --database を確かめてください）")
     english = runner.invoke(main, ["check", "--at", "someday", str(ERRORS / "valid.yaml")])
     assert "Error: Invalid value: 'someday' is not a Japan time" in english.output
 
