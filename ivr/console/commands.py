@@ -68,6 +68,8 @@ def console(host: str, port: int, workers: int) -> None:
     first version on an empty database. Cookies are Secure (HTTPS only) unless
     IVR_CONSOLE_INSECURE_COOKIES=1, for local use over plain HTTP.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ..operators.server import run_gunicorn
     from .app import create_console
 
@@ -75,8 +77,18 @@ def console(host: str, port: int, workers: int) -> None:
         app = create_console()
     except ConfigError as error:
         # TRANSLATORS: ivr console could not start; error says why (a setting to set).
-        _say(notice("ivr console: cannot start:\n%(error)s", error=str(error)), err=True)
+        _say(notice("ivr console: cannot start:\n%(error)s", error=error.args[0]), err=True)
         sys.exit(1)
+    except SQLAlchemyError as error:
+        first = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
+        # TRANSLATORS: the records database failed; detail is the database's own words.
+        _say(notice("ivr console: cannot start:\n%(error)s", error=notice("records database: %(detail)s",
+                                                                          detail=first)), err=True)
+        sys.exit(1)
+    if not any(not account.disabled for account in app.extensions["ivr.console"].accounts.all()):
+        # TRANSLATORS: ivr console starts, but no account can log in yet; the command adds one.
+        _say(notice("ivr console: no account can log in yet: add one with "
+                    "ivr operators add NAME --role publisher --password-stdin"), err=True)
     run_gunicorn(app, host, port, workers)
 
 
