@@ -335,6 +335,14 @@ def test_operators_commands_speak_japanese_under_a_japanese_locale(runner, monke
     monkeypatch.setenv("IVR_RECORDS_DB", "off")
     off = operators("list")
     assert off.exit_code == 2 and "アカウントは記録用データベースにあります" in off.stderr
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "missing" / "ops.sqlite3"))
+    nowhere = operators("list")
+    assert nowhere.exit_code == 1 and "Traceback" not in nowhere.output
+    assert nowhere.stderr.startswith(f"エラー：通話記録のデータベース {tmp_path / 'missing' / 'ops.sqlite3'} を作れません：")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://ivr@127.0.0.1:1/records")
+    unreachable = operators("list")
+    assert unreachable.exit_code == 1 and unreachable.stderr.count("\n") == 1
+    assert unreachable.stderr.startswith("エラー：通話記録のデータベース postgresql+psycopg://ivr@127.0.0.1:1/records を開けません：")
 
 
 def test_edits_keep_every_other_line_and_round_trip():
