@@ -9,6 +9,7 @@ from importlib.metadata import version as package_version
 
 from flask import Flask
 
+from .core.notices import notice
 from .settings import ConfigError, Settings
 
 __all__ = ["ConfigError", "create_app"]
@@ -58,10 +59,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _checked(settings: Settings) -> Settings:
     """The settings, refused without a way to check Twilio's signatures outside development."""
     if not settings.auth_token and not settings.dev:
-        raise ConfigError(
+        # TRANSLATORS: ivr serve refuses to start without the token that checks Twilio's signatures.
+        raise ConfigError(notice(
             "TWILIO_AUTH_TOKEN is not set: the line cannot check that requests come from "
             "Twilio. Set it, or run the local development mode (ivr serve --dev)."
-        )
+        ))
     if settings.dev:
         log.warning("DEVELOPMENT MODE: requests are not checked against Twilio signatures "
                     "when no TWILIO_AUTH_TOKEN is set. Never expose this server.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from .clock import japan_now
+from .core.notices import notice
 
 DEFAULT_SQLITE = "ivr-records.sqlite3"
 DEFAULT_METRICS_BIND = "127.0.0.1:9464"
@@ -50,28 +51,25 @@ class Settings:
     def from_environ(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """The settings in `environ` (default: the process environment), then `overrides`."""
         env = os.environ if environ is None else environ
-        try:
-            settings = cls(
-                routes=env.get("IVR_ROUTES", "routes.yaml"),
-                auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
-                account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
-                dev=env.get("IVR_DEV", "") == "1",
-                trusted_proxies=int(env.get("IVR_TRUSTED_PROXIES", "0") or 0),
-                records_url=records_url(env),
-                records_timeout=float(env.get("IVR_RECORDS_TIMEOUT", "5") or 5),
-                records_spool=env.get("IVR_RECORDS_SPOOL", "").strip(),
-                caller_hash_key=env.get("IVR_CALLER_HASH_KEY", ""),
-                step_log=env.get("IVR_STEP_LOG", "auto") or "auto",
-                metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
-                metrics_bind=env.get("IVR_METRICS_BIND", "").strip() or DEFAULT_METRICS_BIND,
-                sms_from=env.get("IVR_SMS_FROM", "").strip(),
-                sms_per_day=env.get("IVR_SMS_PER_DAY", "").strip() or "500",
-                twilio_api_url=env.get("IVR_TWILIO_API_URL", "").strip(),
-                console_secret=env.get("IVR_CONSOLE_SECRET", ""),
-                console_insecure_cookies=env.get("IVR_CONSOLE_INSECURE_COOKIES", "") == "1",
-            )
-        except ValueError as error:
-            raise ConfigError(f"a setting is not a number: {error}") from None
+        settings = cls(
+            routes=env.get("IVR_ROUTES", "routes.yaml"),
+            auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+            account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+            dev=env.get("IVR_DEV", "") == "1",
+            trusted_proxies=_number(env, "IVR_TRUSTED_PROXIES", int, 0),
+            records_url=records_url(env),
+            records_timeout=_number(env, "IVR_RECORDS_TIMEOUT", float, 5.0),
+            records_spool=env.get("IVR_RECORDS_SPOOL", "").strip(),
+            caller_hash_key=env.get("IVR_CALLER_HASH_KEY", ""),
+            step_log=env.get("IVR_STEP_LOG", "auto") or "auto",
+            metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            metrics_bind=env.get("IVR_METRICS_BIND", "").strip() or DEFAULT_METRICS_BIND,
+            sms_from=env.get("IVR_SMS_FROM", "").strip(),
+            sms_per_day=env.get("IVR_SMS_PER_DAY", "").strip() or "500",
+            twilio_api_url=env.get("IVR_TWILIO_API_URL", "").strip(),
+            console_secret=env.get("IVR_CONSOLE_SECRET", ""),
+            console_insecure_cookies=env.get("IVR_CONSOLE_INSECURE_COOKIES", "") == "1",
+        )
         settings = settings.replace(**overrides)
         settings.metrics_address  # noqa: B018 — checked now, so a wrong one stops the start
         return settings
@@ -92,14 +90,31 @@ class Settings:
         host, _, port = self.metrics_bind.rpartition(":")
         host = host.strip("[]")  # [::]:9464
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ConfigError(f"IVR_METRICS_BIND={self.metrics_bind!r} is not HOST:PORT "
-                              "(e.g. 0.0.0.0:9464) or off")
+            # TRANSLATORS: a server refuses to start: IVR_METRICS_BIND is not an address like 0.0.0.0:9464.
+            raise ConfigError(notice("IVR_METRICS_BIND=%(value)s is not HOST:PORT (e.g. 0.0.0.0:9464) or off",
+                                     value=repr(self.metrics_bind)))
         return host, int(port)
 
     @property
     def caller_key(self) -> bytes | None:
         """The HMAC key for callers' numbers; None without one."""
         return self.caller_hash_key.encode("utf-8") if self.caller_hash_key else None
+
+
+def _number(environ: Mapping[str, str], name: str, kind: type, default):
+    """The number in a variable (`kind`: int or float), its default when unset or empty."""
+    value = environ.get(name, "")
+    if not value:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        if kind is int:
+            # TRANSLATORS: a server refuses to start: a setting that must be a whole number is not.
+            raise ConfigError(notice("%(name)s=%(value)s is not a whole number", name=name,
+                                     value=repr(value))) from None
+        # TRANSLATORS: a server refuses to start: a setting that must be a number (of seconds) is not.
+        raise ConfigError(notice("%(name)s=%(value)s is not a number", name=name, value=repr(value))) from None
 
 
 def records_url(environ: Mapping[str, str]) -> str | None:

@@ -81,6 +81,43 @@ def test_the_console_refuses_to_start_without_a_secret_or_a_database(tmp_path):
         console_app(tmp_path, records_url=None)
 
 
+def test_ivr_console_says_why_it_cannot_start_in_japanese(runner, monkeypatch, tmp_path):
+    served = []
+    monkeypatch.setattr("ivr.operators.server.run_gunicorn", lambda app, *where: served.append(where))
+    ja, en = {"LANG": "ja_JP.UTF-8"}, {"LANG": "C.UTF-8"}
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "console.sqlite3"))
+    short = runner.invoke(main, ["console"], env={"IVR_CONSOLE_SECRET": "short", **ja})
+    assert short.exit_code == 1
+    assert short.stderr == ("ivr console：起動できません：\nIVR_CONSOLE_SECRET に32文字以上のランダムな値を設定して"
+                            "ください（コンソールのログイン状態の署名に使います）\n")
+    english = runner.invoke(main, ["console"], env=en)
+    assert english.stderr == ("ivr console: cannot start:\nIVR_CONSOLE_SECRET must be set to a random value of at "
+                              "least 32 characters: it signs the console's sessions\n")
+    monkeypatch.setenv("IVR_CONSOLE_SECRET", SECRET)
+    off = runner.invoke(main, ["console"], env={"IVR_RECORDS_DB": "off", **ja})
+    assert off.exit_code == 1
+    assert off.stderr == ("ivr console：起動できません：\nコンソールはアカウント、下書き、routes.yaml の版を通話記録の"
+                          "データベースに保存します。DATABASE_URL か IVR_RECORDS_DB（off 以外）を設定してください\n")
+    assert "records database: set DATABASE_URL" in runner.invoke(main, ["console"], env={"IVR_RECORDS_DB": "off",
+                                                                                      **en}).stderr
+    unreachable = runner.invoke(main, ["console"], env={"DATABASE_URL": "postgresql://ivr@127.0.0.1:1/x", **ja})
+    assert unreachable.exit_code == 1 and "Traceback" not in unreachable.output
+    assert unreachable.stderr.startswith("ivr console：起動できません：\n通話記録のデータベースでエラーが起きました：")
+    metrics = runner.invoke(main, ["console"], env={"IVR_METRICS_BIND": "nowhere", **ja})
+    assert metrics.stderr == ("ivr console：起動できません：\nIVR_METRICS_BIND='nowhere' は「ホスト:ポート」"
+                              "（例：0.0.0.0:9464）でも off でもありません\n")
+    assert served == []
+    nobody = runner.invoke(main, ["console", "--port", "8181"], env=ja)
+    assert nobody.exit_code == 0 and served == [("127.0.0.1", 8181, 2)]
+    assert nobody.stderr == ("ivr console：ログインできるアカウントがまだありません。ivr operators add 名前 --role "
+                             "publisher --password-stdin で追加してください\n")
+    english = runner.invoke(main, ["console"], env=en)
+    assert english.stderr.startswith("ivr console: no account can log in yet: add one with ivr operators add")
+    assert runner.invoke(main, ["operators", "add", "pub", "--role", "publisher", "--password-stdin"],
+                         input=PASSWORD + "\n").exit_code == 0
+    assert runner.invoke(main, ["console"], env=ja).stderr == "", "an account can log in: nothing to say"
+
+
 def test_pages_need_a_login(app):
     client = app.test_client()
     assert client.get("/draft").status_code == 302
@@ -298,6 +335,14 @@ def test_operators_commands_speak_japanese_under_a_japanese_locale(runner, monke
     monkeypatch.setenv("IVR_RECORDS_DB", "off")
     off = operators("list")
     assert off.exit_code == 2 and "アカウントは記録用データベースにあります" in off.stderr
+    monkeypatch.setenv("IVR_RECORDS_DB", str(tmp_path / "missing" / "ops.sqlite3"))
+    nowhere = operators("list")
+    assert nowhere.exit_code == 1 and "Traceback" not in nowhere.output
+    assert nowhere.stderr.startswith(f"エラー：通話記録のデータベース {tmp_path / 'missing' / 'ops.sqlite3'} を作れません：")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://ivr@127.0.0.1:1/records")
+    unreachable = operators("list")
+    assert unreachable.exit_code == 1 and unreachable.stderr.count("\n") == 1
+    assert unreachable.stderr.startswith("エラー：通話記録のデータベース postgresql+psycopg://ivr@127.0.0.1:1/records を開けません：")
 
 
 def test_edits_keep_every_other_line_and_round_trip():

@@ -287,3 +287,15 @@ def test_preview_in_japanese(runner):
                          "読み上げの長さは、モーラ数（音の数）からの見積もりです（Open JTalk で計るには "
                          "pip install 'meiwaku-ivr[speech]' で音声合成の追加部品を入れてください）。")
     assert "TOO LONG" not in result.output and "desk" not in result.output
+
+
+def test_preview_says_in_japanese_when_its_wav_files_cannot_be_written(runner, tmp_path):
+    if open_jtalk() is None:
+        pytest.skip("WAV files need the speech extra (pip install 'meiwaku-ivr[speech]')")
+    (tmp_path / "taken").write_text("", "utf-8")
+    out = tmp_path / "taken" / "wavs"  # under a file: no folder can be made there
+    said = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30", "--out", str(out)], env=JA)
+    assert said.exit_code == 1 and "Traceback" not in said.output
+    assert said.output.splitlines()[-1].startswith(f"エラー：{out}/") and "に書き込めません：" in said.output
+    english = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30", "--out", str(out)])
+    assert english.exit_code == 1 and english.output.splitlines()[-1].startswith(f"Error: cannot write {out}/")

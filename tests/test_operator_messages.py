@@ -269,9 +269,79 @@ def test_command_mistakes_are_said_in_japanese(runner, tmp_path):
     database = runner.invoke(main, ["report", "--month", "2026-12", "--database",
                                     "postgresql+psycopg://ivr@127.0.0.1:1/records", "--routes", str(ROUTES)], env=JA)
     assert database.exit_code == 1
-    assert database.output.startswith("エラー：通話記録のデータベースでエラーが起きました：connection failed")
+    assert database.output.startswith("エラー：通話記録のデータベース postgresql+psycopg://ivr@127.0.0.1:1/records "
+                                      "を開けません：connection failed")
+    assert database.output.rstrip().endswith("（DATABASE_URL、IVR_RECORDS_DB または --database を確かめてください）")
     english = runner.invoke(main, ["check", "--at", "someday", str(ERRORS / "valid.yaml")])
     assert "Error: Invalid value: 'someday' is not a Japan time" in english.output
+
+
+@pytest.mark.parametrize("args, japanese, english", [
+    (["report", "--month", "2026-12", "--format", "xlsx"],
+     "エラー：'--format' の値が正しくありません：text、csv、png のどれかを指定してください",
+     "Error: Invalid value for '--format': 'xlsx' is not one of 'text', 'csv', 'png'."),
+    (["routes", "history", "--limit", "-1"],
+     "エラー：'--limit' の値が正しくありません：0以上の整数を指定してください",
+     "Error: Invalid value for '--limit': -1 is not in the range x>=0."),
+    (["routes", "rollback", "two", "-m", "back"],
+     "エラー：'NUMBER' の値が正しくありません：整数を指定してください",
+     "Error: Invalid value for 'NUMBER': 'two' is not a valid integer."),
+    (["check", "{folder}"],
+     "エラー：'[ROUTES]' の値が正しくありません：フォルダではなくファイルを指定してください",
+     "Error: Invalid value for '[ROUTES]': File '{folder}' is a directory."),
+    (["preview", "--out", "{file}"],
+     "エラー：'--out' の値が正しくありません：ファイルではなくフォルダを指定してください",
+     "Error: Invalid value for '--out': Directory '{file}' is a file."),
+    (["chek", "routes.yaml"],
+     "エラー：chek というコマンドはありません。 check のことでしょうか。",
+     "Error: No such command 'chek'."),
+    (["routes", "publsh"],
+     "エラー：publsh というコマンドはありません。 publish のことでしょうか。",
+     "Error: No such command 'publsh'."),
+    (["report", "--mnth", "2026-12"],
+     "エラー：--mnth というオプションはありません。 --month のことでしょうか。",
+     "Error: No such option"),
+    (["--versoin"],
+     "エラー：--versoin というオプションはありません。 --version のことでしょうか。",
+     "Error: No such option"),
+    (["check", "routes.yaml", "new.yaml"],
+     "エラー：余分な引数があります：new.yaml",
+     "Error: Got unexpected extra argument (new.yaml)"),
+], ids=["choice", "int-range", "int", "not-a-folder", "not-a-file", "command", "subcommand", "option",
+        "ivrs-own-option", "extra-argument"])
+def test_what_clicks_own_types_refuse_is_said_in_japanese(runner, tmp_path, args, japanese, english):
+    import click
+
+    if "command" in japanese and not hasattr(click, "NoSuchCommand"):
+        pytest.skip("click before 8.4 has no NoSuchCommand: an unknown command is said in its English")
+    (tmp_path / "file.txt").write_text("", "utf-8")
+    args = [arg.format(folder=tmp_path, file=tmp_path / "file.txt") for arg in args]
+    said = runner.invoke(main, args, env=JA, prog_name="ivr")
+    assert said.exit_code == 2
+    assert said.output.splitlines()[0] == japanese.format(folder=tmp_path, file=tmp_path / "file.txt")
+    assert said.output.splitlines()[1].startswith("使い方は「ivr ")
+    english_said = runner.invoke(main, args, env={"LANG": "C"}, prog_name="ivr")
+    assert english_said.exit_code == 2
+    assert english_said.output.splitlines()[-1].startswith(english.format(folder=tmp_path, file=tmp_path / "file.txt"))
+
+
+def test_an_option_without_its_value_is_said_in_japanese_and_a_bare_group_shows_its_help(runner):
+    said = runner.invoke(main, ["check", "--at"], env=JA)
+    assert said.exit_code == 2 and said.output == "エラー：--at には値を指定してください。\n"
+    assert "Error: Option '--at' requires an argument." in runner.invoke(main, ["check", "--at"]).output
+    for group in ("db", "routes", "twilio", "operators"):
+        helped = runner.invoke(main, [group], env=JA, prog_name="ivr")
+        assert helped.exit_code == 2 and helped.output.startswith(f"Usage: ivr {group} [OPTIONS] COMMAND"), group
+        assert "エラー" not in helped.output, "the help is shown as it is, in English"
+
+
+def test_a_file_a_command_cannot_write_is_said_in_one_line(runner, tmp_path):
+    nowhere = tmp_path / "missing" / "routes.txt"
+    said = runner.invoke(main, ["tree", str(ROUTES), "--out", str(nowhere)], env=JA)
+    assert said.exit_code == 1 and "Traceback" not in said.output
+    assert said.output.startswith(f"エラー：{nowhere} に書き込めません：")
+    english = runner.invoke(main, ["tree", str(ROUTES), "--out", str(nowhere)], env={"LANG": "C"})
+    assert english.exit_code == 1 and english.output.startswith(f"Error: cannot write {nowhere}: ")
 
 
 def test_tree_in_japanese_names_desks_and_says_hours_in_words(runner):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -214,6 +216,83 @@ def test_purge_deletes_only_calls_past_retention(database, clock, runner):
     calls, steps = stored(database)
     assert [c["desk"] for c in calls] == ["ipa"] and {s["call_sid"] for s in steps} == {calls[0]["call_sid"]}
     assert runner.invoke(main, ["purge", "--older-than", "soon", "--database", database]).exit_code == 2
+
+
+# -- purge and db in Japanese (LANG=ja_JP.UTF-8); English stays the default -------------------
+
+JA = {"LANG": "ja_JP.UTF-8"}
+EN = {"LANG": "C.UTF-8"}
+UTC_TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+
+
+def test_purge_and_db_speak_japanese_under_a_japanese_locale(database, clock, runner):
+    def ivr(*args, env=JA):
+        return runner.invoke(main, [*args, "--database", database], env=env)
+
+    if database.startswith("postgresql"):  # a schema without tables: no revision yet
+        assert ivr("db", "current").output == "なし（スキーマはまだありません。ivr db upgrade で作れます）\n"
+        assert ivr("db", "current", env=EN).output == "none\n"
+    upgraded = ivr("db", "upgrade")
+    assert upgraded.exit_code == 0
+    assert upgraded.output == "通話記録のデータベースのスキーマはリビジョン 0008 です\n"
+    assert ivr("db", "upgrade", env=EN).output == "records schema at revision 0008\n"
+    assert ivr("db", "current").output == "0008\n"
+    clock.now = datetime.now(JAPAN) - timedelta(days=420)
+    app = record_app(database, clock)
+    place_call(app, ["4", "-"])
+    drained(app)
+    dry = ivr("purge", "--older-than", "400d", "--dry-run")
+    assert dry.exit_code == 0
+    assert re.fullmatch(UTC_TIME + "（UTC）より前に始まった通話1件が削除の対象です（--dry-run のため、"
+                        "まだ削除していません）\n", dry.output), dry.output
+    english = ivr("purge", "--older-than", "400d", "--dry-run", env=EN)
+    assert re.fullmatch(f"1 calls started before {UTC_TIME} UTC would be deleted\n", english.output)
+    deleted = ivr("purge", "--older-than", "400d")
+    assert re.fullmatch(UTC_TIME + "（UTC）より前に始まった通話1件を削除しました\n", deleted.output), deleted.output
+    assert stored(database) == ([], [])
+    again = ivr("purge", "--older-than", "400d", env=EN)
+    assert re.fullmatch(f"deleted 0 calls started before {UTC_TIME} UTC\n", again.output)
+    soon = ivr("purge", "--older-than", "soon")
+    assert soon.exit_code == 2
+    assert soon.output.splitlines()[0] == ("エラー：--older-than の値が正しくありません：'soon' は日数として読めません。"
+                                           "400d のように、日数に d を付けて書いてください")
+    assert "'soon' is not a number of days like 400d" in ivr("purge", "--older-than", "soon", env=EN).output
+
+
+def test_a_records_database_that_cannot_be_made_or_opened_is_said_in_one_line(runner, tmp_path):
+    nowhere = tmp_path / "missing" / "records.sqlite3"
+    refused = runner.invoke(main, ["db", "upgrade", "--database", f"sqlite:///{nowhere}"], env=JA)
+    assert refused.exit_code == 1
+    assert refused.output == (f"エラー：通話記録のデータベース {nowhere} を作れません：フォルダ {nowhere.parent} "
+                              "がありません（フォルダはここでは作りません）\n")
+    english = runner.invoke(main, ["db", "upgrade", "--database", f"sqlite:///{nowhere}"], env=EN)
+    assert english.output == (f"Error: cannot create the records database {nowhere}: the folder {nowhere.parent} "
+                              "does not exist (it is not created here)\n")
+    assert not nowhere.parent.exists()
+    unreachable = "postgresql+psycopg://ivr:secret@127.0.0.1:1/records"
+    for command in (["db", "upgrade"], ["db", "current"], ["purge", "--older-than", "400d"]):
+        said = runner.invoke(main, [*command, "--database", unreachable], env=JA)
+        assert said.exit_code == 1 and said.output.count("\n") == 1, said.output
+        assert said.output.startswith("エラー：通話記録のデータベース postgresql+psycopg://ivr:***@127.0.0.1:1/records "
+                                      "を開けません：")
+        assert said.output.endswith("（DATABASE_URL、IVR_RECORDS_DB または --database を確かめてください）\n")
+        assert "secret" not in said.output
+    english = runner.invoke(main, ["db", "current", "--database", unreachable], env=EN)
+    assert english.output.startswith("Error: cannot open the records database "
+                                     "postgresql+psycopg://ivr:***@127.0.0.1:1/records: ")
+
+
+def test_a_postgresql_database_that_does_not_exist_is_named(runner):
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("IVR_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("IVR_TEST_DATABASE_URL is not set: PostgreSQL tests run in CI (.ci/setup.d/postgres.sh)")
+    missing = make_url(base).set(database="ivr_no_such_database").render_as_string(hide_password=False)
+    said = runner.invoke(main, ["db", "upgrade", "--database", missing], env=JA)
+    assert said.exit_code == 1
+    assert said.output.startswith("エラー：通話記録のデータベース ") and "を開けません：" in said.output
+    assert "ivr_no_such_database" in said.output and "Traceback" not in said.output
 
 
 def step(outcome, **fields):

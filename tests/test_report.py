@@ -111,11 +111,25 @@ def test_text_and_csv_of_an_empty_month():
     assert render_csv(report).splitlines()[1] == "2026-12,calls,total,0"
 
 
+def test_a_report_file_that_cannot_be_written_is_said_in_one_line(runner, tmp_path):
+    database = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    assert runner.invoke(main, ["db", "upgrade", "--database", database]).exit_code == 0
+    nowhere = tmp_path / "missing" / "report.csv"
+    args = ["report", "--month", "2026-12", "--database", database, "--format", "csv", "-o", str(nowhere)]
+    said = runner.invoke(main, args, env={"LANG": "ja_JP.UTF-8"})
+    assert said.exit_code == 1 and "Traceback" not in said.output
+    assert said.stderr.splitlines()[-1].startswith(f"エラー：{nowhere} に書き込めません：")
+    english = runner.invoke(main, args)
+    assert english.exit_code == 1 and english.stderr.splitlines()[-1].startswith(f"Error: cannot write {nowhere}: ")
+
+
 def test_unreachable_database_is_one_line_not_a_traceback(runner):
     result = runner.invoke(main, ["report", "--month", "2026-12", "--database",
                                   "postgresql+psycopg://ivr@127.0.0.1:1/records"])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: records database: connection failed")
+    assert result.output.startswith("Error: cannot open the records database "
+                                    "postgresql+psycopg://ivr@127.0.0.1:1/records: connection failed")
+    assert result.output.count("\n") == 1 and "(check DATABASE_URL, IVR_RECORDS_DB or --database)" in result.output
     assert "Traceback" not in result.output
 
 

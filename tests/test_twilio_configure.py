@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -150,3 +151,108 @@ def test_credentials_come_from_the_environment(runner, monkeypatch):
                                   "--fallback-url", FALLBACK, "--api-url", "http://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN" in result.output
+
+
+# -- in Japanese (LANG=ja_JP.UTF-8); English stays the default -------------------------------
+
+JA = {"LANG": "ja_JP.UTF-8"}
+EN = {"LANG": "C.UTF-8"}
+CREDENTIALS = {"TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN}
+
+
+def configure_ja(runner, url: str, *args: str, account: str = ACCOUNT):
+    env = {"TWILIO_ACCOUNT_SID": account, "TWILIO_AUTH_TOKEN": TOKEN, **JA}
+    return runner.invoke(main, ["twilio", "configure", "--url", LINE, "--fallback-url", FALLBACK,
+                                "--api-url", url, *args], env=env)
+
+
+@needs_prism
+def test_configure_speaks_japanese_under_a_japanese_locale(runner, twilio, prism):
+    url, seen = twilio
+    number = stand_in_number(prism)["phone_number"]
+    dry = configure_ja(runner, url, "--number", number, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    lines = dry.output.splitlines()
+    assert re.fullmatch(rf"\{number}：\d件の設定が変更の対象です（--dry-run のため、まだ変更していません）", lines[0])
+    assert f"  StatusCallback：（未設定） → {LINE}/voice/status" in lines
+    changed = configure_ja(runner, url, "--number", number)
+    assert changed.exit_code == 0, changed.output
+    assert re.fullmatch(rf"\{number}：\d件の設定を変更しました", changed.output.splitlines()[0])
+    assert f"  VoiceUrl：（未設定） → {LINE}/voice" in changed.output.splitlines()
+    assert "setting" not in changed.output and "->" not in changed.output
+    missing = configure_ja(runner, url, "--number", "+815012345678")
+    assert missing.exit_code == 1
+    assert missing.stderr == f"ivr twilio configure：+815012345678 はアカウント {ACCOUNT} の電話番号ではありません\n"
+    refused = configure_ja(runner, url, "--number", "+18089255327", account="AC-not-an-account")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("ivr twilio configure：Twilio に断られました：") and "422" in refused.stderr
+
+
+def test_configure_says_in_japanese_when_nothing_changes_or_twilio_cannot_be_reached(runner, monkeypatch):
+    unreachable = "http://127.0.0.1:9"  # the discard port: nothing listens
+    args = ["twilio", "configure", "--number", "+815012345678", "--url", LINE, "--fallback-url", FALLBACK,
+            "--api-url", unreachable]
+    cannot = runner.invoke(main, args, env={**CREDENTIALS, **JA})
+    assert cannot.exit_code == 1
+    assert cannot.stderr.startswith(f"ivr twilio configure：{unreachable} に接続できません：")
+    english = runner.invoke(main, args, env={**CREDENTIALS, **EN})
+    assert english.stderr.startswith(f"ivr twilio configure: cannot reach {unreachable}: ")
+    monkeypatch.setattr("ivr.operators.twilio_setup.configure_number", lambda *a: [])
+    done = runner.invoke(main, args, env={**CREDENTIALS, **JA})
+    assert done.exit_code == 0 and done.output == "+815012345678：すでに設定済みです。変更はありません\n"
+    english = runner.invoke(main, args, env={**CREDENTIALS, **EN})
+    assert english.output == "+815012345678: already set up, nothing to change\n"
+
+
+@pytest.mark.parametrize("args, japanese, english", [
+    (["--number", "0312345678", "--url", LINE],
+     "エラー：--number の値が正しくありません：'0312345678' は E.164 形式の番号ではありません。"
+     "+815012345678 のように + と国番号から書いてください",
+     "Error: Invalid value for --number: '0312345678' is not an E.164 number like +815012345678"),
+    (["--number", "+815012345678", "--url", "http://line.example.jp"],
+     "エラー：--url の値が正しくありません：'http://line.example.jp' は https:// で始まる完全な URL ではありません",
+     "Error: Invalid value for --url: 'http://line.example.jp' is not an absolute https URL"),
+    (["--number", "+815012345678", "--url", LINE, "--fallback-url", "static.example.jp/fallback.xml"],
+     "エラー：--fallback-url の値が正しくありません：'static.example.jp/fallback.xml' は https:// か http:// "
+     "で始まる完全な URL ではありません",
+     "Error: Invalid value for --fallback-url: 'static.example.jp/fallback.xml' is not an absolute https or "
+     "http URL"),
+], ids=["number", "url", "fallback-url"])
+def test_bad_arguments_are_refused_in_japanese_too(runner, args, japanese, english):
+    command = ["twilio", "configure", "--fallback-url", FALLBACK, "--api-url", "http://127.0.0.1:9", *args]
+    said = runner.invoke(main, command, env={**CREDENTIALS, **JA}, prog_name="ivr")
+    assert said.exit_code == 2 and said.output.splitlines()[0] == japanese
+    assert said.output.splitlines()[1] == "使い方は「ivr twilio configure --help」で確かめられます（説明は英語です）。"
+    assert runner.invoke(main, command, env={**CREDENTIALS, **EN}).output.splitlines()[-1] == english
+
+
+def test_credentials_are_asked_for_in_japanese(runner):
+    result = runner.invoke(main, ["twilio", "configure", "--number", "+815012345678", "--url", LINE,
+                                  "--fallback-url", FALLBACK, "--api-url", "http://127.0.0.1:9"], env=JA)
+    assert result.exit_code == 2
+    assert result.stderr == "ivr twilio configure：TWILIO_ACCOUNT_SID と TWILIO_AUTH_TOKEN を設定してください\n"
+
+
+def test_fallback_writes_the_document_and_says_its_refusals_in_japanese(runner, tmp_path):
+    from helpers import ROUTES
+
+    from ivr.operators.twilio_setup import fallback_twiml
+
+    printed = runner.invoke(main, ["twilio", "fallback", "--routes", str(ROUTES)], env=JA)
+    assert printed.exit_code == 0 and printed.stdout == fallback_twiml(str(ROUTES))
+    written = tmp_path / "fallback.xml"
+    result = runner.invoke(main, ["twilio", "fallback", "--routes", str(ROUTES), "-o", str(written)], env=JA)
+    assert result.exit_code == 0 and result.output == ""
+    assert written.read_text("utf-8") == fallback_twiml(str(ROUTES))
+    broken = tmp_path / "routes.yaml"
+    broken.write_text(ROUTES.read_text("utf-8").replace("        desk: ipa\n", "        desk: ipa_\n", 1), "utf-8")
+    untouched = tmp_path / "kept.xml"
+    untouched.write_text("kept", "utf-8")
+    refused = runner.invoke(main, ["twilio", "fallback", "--routes", str(broken), "-o", str(untouched)], env=JA)
+    assert refused.exit_code == 1 and "窓口 'ipa_' はありません" in refused.stderr
+    assert untouched.read_text("utf-8") == "kept", "a refused file leaves the document as it was"
+    english = runner.invoke(main, ["twilio", "fallback", "--routes", str(broken)], env=EN)
+    assert english.exit_code == 1 and "unknown desk 'ipa_'" in english.stderr
+    nowhere = tmp_path / "missing" / "fallback.xml"
+    unwritable = runner.invoke(main, ["twilio", "fallback", "--routes", str(ROUTES), "-o", str(nowhere)], env=JA)
+    assert unwritable.exit_code == 1 and unwritable.stderr.startswith(f"エラー：{nowhere} に書き込めません：")

@@ -123,6 +123,14 @@ def test_malformed_position_answers_with_the_top_menu(client, query):
     assert parse_qs(urlsplit(next_action(root)).query)["m"] == ["top"]
 
 
+def test_a_position_named_twice_is_read_by_its_first_value(client):
+    """As werkzeug's request.args.get would: the first m, s and f; escapes decoded."""
+    straight = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="1"))
+    twice = twiml(post_signed(client, "/voice/step?m=t%6Fp&m=nowhere&s=0&s=3&f=0", Digits="1"))
+    assert spoken(twice) == spoken(straight)
+    assert not spoken(twice).startswith("申し訳ありません")
+
+
 def test_an_error_inside_the_flow_is_an_apology_not_a_500(app, client, monkeypatch, caplog):
     def boom(*args, **kwargs):
         raise RuntimeError("flow exploded")

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from ..core.notices import notice
 from ..records import database as records_db
 from ..settings import ConfigError, Settings
 from .i18n import translations
@@ -36,11 +37,13 @@ def create_console(overrides: dict | None = None) -> Flask:
     IVR_ROUTES, …) and `overrides` (Settings fields by name; tests use them)."""
     settings = Settings.from_environ(**(overrides or {}))
     if len(settings.console_secret) < MIN_SECRET:
-        raise ConfigError(f"IVR_CONSOLE_SECRET must be set to a random value of at least {MIN_SECRET} "
-                          "characters: it signs the console's sessions")
+        # TRANSLATORS: ivr console refuses to start: the secret that signs logins is missing or short.
+        raise ConfigError(notice("IVR_CONSOLE_SECRET must be set to a random value of at least %(least)s "
+                                 "characters: it signs the console's sessions", least=MIN_SECRET))
     if not settings.records_url:
-        raise ConfigError("the console keeps its accounts, drafts and the routes' versions in the "
-                          "records database: set DATABASE_URL or IVR_RECORDS_DB (not off)")
+        # TRANSLATORS: ivr console refuses to start: no records database is set (records are off).
+        raise ConfigError(notice("the console keeps its accounts, drafts and the routes' versions in the "
+                                 "records database: set DATABASE_URL or IVR_RECORDS_DB (not off)"))
     engine = records_db.make_engine(settings.records_url, settings.records_timeout)
     records_db.upgrade(engine)
 

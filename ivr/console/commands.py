@@ -9,11 +9,14 @@ import sys
 import click
 
 from ..core.notices import locale_from_environ, notice, pnotice
+from ..records.commands import RecordsCommand
 from ..settings import ConfigError
 
 
 def _accounts():
-    from ..records import database as records_db
+    """The accounts and the audit trail in the records database; one that cannot be opened or
+    made ends the command with one line naming it, as `ivr routes` does."""
+    from ..records.commands import _ready_engine
     from ..records.versions import VersionStore
     from ..settings import Settings
     from .accounts import Accounts
@@ -23,8 +26,7 @@ def _accounts():
         # TRANSLATORS: ivr operators: no records database is set, where the accounts are kept.
         raise click.UsageError(notice("the accounts live in the records database: set DATABASE_URL or "
                                       "IVR_RECORDS_DB (not off)"))
-    engine = records_db.make_engine(settings.records_url, settings.records_timeout)
-    records_db.upgrade(engine)
+    engine = _ready_engine(settings.records_url)
     return Accounts(engine), VersionStore(engine)
 
 
@@ -68,6 +70,8 @@ def console(host: str, port: int, workers: int) -> None:
     first version on an empty database. Cookies are Secure (HTTPS only) unless
     IVR_CONSOLE_INSECURE_COOKIES=1, for local use over plain HTTP.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ..operators.server import run_gunicorn
     from .app import create_console
 
@@ -75,8 +79,18 @@ def console(host: str, port: int, workers: int) -> None:
         app = create_console()
     except ConfigError as error:
         # TRANSLATORS: ivr console could not start; error says why (a setting to set).
-        _say(notice("ivr console: cannot start:\n%(error)s", error=str(error)), err=True)
+        _say(notice("ivr console: cannot start:\n%(error)s", error=error.args[0]), err=True)
         sys.exit(1)
+    except SQLAlchemyError as error:
+        first = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
+        # TRANSLATORS: the records database failed; detail is the database's own words.
+        _say(notice("ivr console: cannot start:\n%(error)s", error=notice("records database: %(detail)s",
+                                                                          detail=first)), err=True)
+        sys.exit(1)
+    if not any(not account.disabled for account in app.extensions["ivr.console"].accounts.all()):
+        # TRANSLATORS: ivr console starts, but no account can log in yet; the command adds one.
+        _say(notice("ivr console: no account can log in yet: add one with "
+                    "ivr operators add NAME --role publisher --password-stdin"), err=True)
     run_gunicorn(app, host, port, workers)
 
 
@@ -85,7 +99,7 @@ def operators() -> None:
     """The operators' console accounts: add, list, disable (in the records database)."""
 
 
-@operators.command("add")
+@operators.command("add", cls=RecordsCommand)
 @click.argument("name")
 @click.option("--role", type=click.Choice(["viewer", "editor", "publisher"]), required=True,
               help="viewer: looks; editor: also prepares drafts; publisher: also publishes and rolls back.")
@@ -106,7 +120,7 @@ def add(name: str, role: str, password_stdin: bool) -> None:
     _say(notice("added %(name)s (%(role)s)", name=name, role=_role(role)))
 
 
-@operators.command("list")
+@operators.command("list", cls=RecordsCommand)
 def list_accounts() -> None:
     """Every account: name, role, whether disabled, last login (Japan time)."""
     from ..core.hours import in_japan
@@ -126,7 +140,7 @@ def list_accounts() -> None:
         click.echo("\t".join((account.name, _role(account.role), state.render(locale), login.render(locale))))
 
 
-@operators.command("disable")
+@operators.command("disable", cls=RecordsCommand)
 @click.argument("name")
 def disable(name: str) -> None:
     """Disable account NAME: it can no longer log in, and its sessions end at once."""

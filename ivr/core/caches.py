@@ -12,12 +12,12 @@ a check before publishing), each of which would otherwise index the same example
 
 # Steps kept per routes file by CallFlow.press: every place and key, for the minute being
 # served (a step depends on the time of the call by its minute only). Without it a desk's
-# answer takes 13 % more instructions per step (2,322k → 2,632k), a submenu 1.2 %.
+# answer takes 13 % more instructions per step (2,302k → 2,608k), a submenu 1.2 %.
 STEPS = 1024
 
 # TwiML documents kept per process by ivr.web.twiml.document: every position, answers at a
-# few hours. Without it a step takes 39–65 % more instructions (top menu 2,153k → 3,061k,
-# submenu 2,305k → 3,206k, desk answer 2,322k → 3,821k).
+# few hours. Without it a step takes 40–65 % more instructions (top menu 2,094k → 2,990k,
+# submenu 2,278k → 3,189k, desk answer 2,302k → 3,808k).
 DOCUMENTS = 1024
 
 # Sets of callers' example sentences kept per process by ivr.routesfile.examples, by their text:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
 
-from ..core.notices import ENGLISH, in_locale, language_of, locale_from_environ, notice, pnotice
+from ..core.notices import ENGLISH, Notice, in_locale, language_of, locale_from_environ, notice, pnotice
 from ..routesfile.loader import RoutesError
 from ..settings import Settings
 from .moments import japan_time as _japan_time
@@ -38,16 +39,32 @@ class _SaidInLocale(click.ClickException):
         if isinstance(error, click.MissingParameter) and hint:
             # TRANSLATORS: a required option or argument of an ivr command is missing, e.g. '--month'.
             return notice("Missing %(option)s.", option=hint).render(locale)
-        if isinstance(error, click.BadParameter) and hint:
-            # TRANSLATORS: an option of an ivr command has a wrong value; message says why.
-            return notice("Invalid value for %(option)s: %(message)s", option=hint,
-                          message=in_locale(error.message, locale)).render(locale)
         if isinstance(error, click.BadParameter):
+            message = error.message
+            if not isinstance(message, Notice) and error.param is not None:
+                message = _what_a_type_takes(error.param, message)
+            if hint:
+                # TRANSLATORS: an option of an ivr command has a wrong value; message says why.
+                return notice("Invalid value for %(option)s: %(message)s", option=hint,
+                              message=in_locale(message, locale)).render(locale)
             # TRANSLATORS: a value given to an ivr command is wrong; message says why.
-            return notice("Invalid value: %(message)s", message=in_locale(error.message, locale)).render(locale)
+            return notice("Invalid value: %(message)s", message=in_locale(message, locale)).render(locale)
         if isinstance(error, click.NoSuchOption):
             # TRANSLATORS: an option the ivr command does not have, e.g. --mnth.
-            return notice("No such option: %(option)s", option=error.option_name).render(locale)
+            said = notice("No such option: %(option)s", option=error.option_name).render(locale)
+            return said + _possibilities(error.possibilities, locale)
+        no_such_command = getattr(click, "NoSuchCommand", None)  # click 8.4 and later
+        if no_such_command is not None and isinstance(error, no_such_command):
+            # TRANSLATORS: a subcommand the ivr command does not have, e.g. ivr chek.
+            said = notice("No such command: %(command)s", command=error.command_name).render(locale)
+            return said + _possibilities(error.possibilities, locale)
+        if isinstance(error, click.BadOptionUsage) and str(error.message).endswith(" requires an argument."):
+            # TRANSLATORS: an option of an ivr command was given without its value, e.g. --at.
+            return notice("%(option)s needs a value.", option=error.option_name).render(locale)
+        extra = _EXTRA_ARGUMENTS.fullmatch(str(error.message))
+        if isinstance(error, click.UsageError) and not isinstance(error.message, Notice) and extra:
+            # TRANSLATORS: an ivr command was given more arguments than it takes; arguments are the extra ones.
+            return notice("Unexpected extra arguments: %(arguments)s", arguments=extra.group(1)).render(locale)
         return in_locale(error.message, locale)
 
     def show(self, file=None) -> None:
@@ -60,17 +77,73 @@ class _SaidInLocale(click.ClickException):
                               command=ctx.command_path).render(self.locale), err=True)
 
 
+# click's words for arguments a command does not take: "Got unexpected extra argument (b)".
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? \((.*)\)")
+
+
+def _what_a_type_takes(param: click.Parameter, message: str) -> str:
+    """Why click's own type refused a value, as a Notice (click's English where it is not known)."""
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        # TRANSLATORS: an option of an ivr command takes one of a few words (e.g. text, csv, png).
+        return notice("choose one of %(choices)s", choices=[str(choice) for choice in kind.choices])
+    if isinstance(kind, click.IntRange) and kind.min is not None and kind.max is None and not kind.min_open:
+        # TRANSLATORS: an option of an ivr command takes a whole number, this one or more.
+        return notice("give a whole number of at least %(least)s", least=kind.min)
+    if isinstance(kind, click.types.IntParamType):
+        # TRANSLATORS: an option or argument of an ivr command takes a whole number (e.g. a version).
+        return notice("give a whole number")
+    if isinstance(kind, click.Path):
+        if message.endswith(" is a directory."):
+            # TRANSLATORS: an ivr command was given a folder where it takes a file.
+            return notice("give a file, not a folder")
+        if message.endswith(" is a file."):
+            # TRANSLATORS: an ivr command was given a file where it takes a folder.
+            return notice("give a folder, not a file")
+        if message.endswith(" is not writable."):
+            # TRANSLATORS: an ivr command was given a file it cannot write.
+            return notice("the file cannot be written")
+    return message
+
+
+def _possibilities(names, locale: str) -> str:
+    """click's guesses at what was meant, said in a locale (nothing when it has none)."""
+    if not names:
+        return ""
+    # TRANSLATORS: after an unknown option or command of ivr: the names that look like it.
+    return " " + notice("Did you mean %(names)s?", names=list(names)).render(locale)
+
+
+def _in_locale(error: click.ClickException) -> click.ClickException:
+    """The error as the operators read it: said in their language unless it is English, or the
+    help shown for a group given no command (the help stays English)."""
+    locale = operator_locale()
+    help_shown = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
+    if language_of(locale) == ENGLISH or isinstance(error, (_SaidInLocale, help_shown)):
+        return error
+    return _SaidInLocale(error, locale)
+
+
 class OperatorGroup(click.Group):
     """The `ivr` group: under a Japanese locale its commands' errors are said in Japanese."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as error:  # a mistake in ivr's own options (ivr --versoin)
+            said = _in_locale(error)
+            if said is error:
+                raise
+            raise said from error
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except click.ClickException as error:
-            locale = operator_locale()
-            if language_of(locale) == ENGLISH or isinstance(error, _SaidInLocale):
+            said = _in_locale(error)
+            if said is error:
                 raise
-            raise _SaidInLocale(error, locale) from error
+            raise said from error
 
 
 @click.group(cls=OperatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,8 +247,11 @@ def tree(routes: str, form: str, out: str | None, at: str | None) -> None:
     if out is None:
         click.echo(drawing)
         return
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(drawing)
+    try:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(drawing)
+    except OSError as error:
+        raise _cannot_write(out, error) from None
     # TRANSLATORS: ivr tree wrote the drawing into this file.
     click.echo(notice("wrote %(file)s", file=out).render(locale))
 
@@ -258,8 +334,12 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
                                       (_seconds(timing.patient, locale), -10),
                                       (names.get(path.desk, path.desk) + flag, 0)], locale))
         if out:
-            Path(out).mkdir(parents=True, exist_ok=True)
-            write_wav(path.transcript, Path(out) / f"{keys}_{path.desk}.wav")
+            wav = Path(out) / f"{keys}_{path.desk}.wav"
+            try:
+                Path(out).mkdir(parents=True, exist_ok=True)
+                write_wav(path.transcript, wav)
+            except OSError as error:
+                raise _cannot_write(wav, error) from None
     said = spoken_timings(flow, _moment(at))
     if said and english:
         click.echo(f"\n{'topic':12}{'desk':16}{'after words':>12}  said at the first menu")
@@ -295,6 +375,12 @@ def preview(routes: str, out: str | None, at: str | None) -> None:
     else:
         # TRANSLATORS: ivr preview's last line: the seconds are estimated from the count of morae.
         click.echo(notice("timed by a mora-count estimate (install the speech extra for Open JTalk)").render(locale))
+
+
+def _cannot_write(file, error: OSError) -> click.ClickException:
+    # TRANSLATORS: an ivr command cannot write a file; reason is the system's words.
+    return click.ClickException(notice("cannot write %(file)s: %(reason)s", file=str(file),
+                                       reason=error.strerror or str(error)))
 
 
 def _seconds(seconds: float, locale: str) -> str:
@@ -371,9 +457,12 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
     """
     from .phone import Call, local_app, quiet_server_log, scripted, typed
 
+    locale = operator_locale()
+
     def ask() -> str:
-        return click.prompt("key (0-9 * #; 1 1 for two), or words; Enter = silence; q = hang up",
-                            default="", show_default=False)
+        # TRANSLATORS: ivr call asks what the caller does next: keys, words, silence or hanging up.
+        return click.prompt(notice("key (0-9 * #; 1 1 for two), or words; Enter = silence; q = hang up")
+                            .render(locale), default="", show_default=False)
 
     if keys is not None or said:
         press = scripted(keys.split(",") if keys else [], said)
@@ -383,10 +472,9 @@ def call(routes: str, at: str | None, keys: str | None, said: str | None, caller
         try:
             app, token = local_app(routes, _japan_time(at))
         except RoutesError as error:
-            locale = operator_locale()
             click.echo("\n".join(problem.text(locale) for problem in error.problems), err=True)
             sys.exit(1)
-        Call(app, token, caller, dial_status).run(press, lambda event: click.echo(str(event)))
+        Call(app, token, caller, dial_status).run(press, lambda event: click.echo(event.text_in(locale)))
 
 
 @main.command()
@@ -417,8 +505,10 @@ def serve(host: str, port: int, workers: int, metrics_bind: str | None, dev: boo
 
     overrides = {} if metrics_bind is None else {"metrics_bind": metrics_bind}
     if dev:
-        click.secho("*" * 72 + "\n  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN "
-                    "requests\n  are not checked against Twilio signatures.\n" + "*" * 72,
+        # TRANSLATORS: ivr serve --dev's warning, in a box of 72 stars: lines indented by two spaces.
+        warning = notice("  DEVELOPMENT MODE: not for production. Without TWILIO_AUTH_TOKEN requests\n"
+                         "  are not checked against Twilio signatures.")
+        click.secho("*" * 72 + "\n" + warning.render(operator_locale()) + "\n" + "*" * 72,
                     fg="red", bold=True, err=True)
         app = _app_or_exit(lambda: create_app({"dev": True, **overrides}), (ConfigError, RoutesError))
         from .server import serve_metrics
@@ -438,6 +528,13 @@ def _app_or_exit(create_app, refusals):
     try:
         return create_app()
     except refusals as error:
-        click.echo(f"ivr serve: cannot start:\n{error}", err=True)
+        locale = operator_locale()
+        if isinstance(error, RoutesError):
+            reason = "\n".join(problem.text(locale) for problem in error.problems)
+        else:
+            reason = in_locale(error.args[0] if error.args else str(error), locale)
+        # TRANSLATORS: ivr serve could not start; reason says why (a setting to set, or the routes
+        # file's problems, one a line).
+        click.echo(notice("ivr serve: cannot start:\n%(reason)s", reason=reason).render(locale), err=True)
         sys.exit(1)
 

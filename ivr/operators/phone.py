@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from ..app import create_app
 from ..core.hours import JAPAN
+from ..core.notices import ENGLISH, in_locale, language_of, notice, pnotice
 from ..web import wired
 
 BASE_URL = "http://localhost"
@@ -30,10 +31,39 @@ class Event:
     """One thing that happened on the call: the line spoke, a key was pressed, …"""
 
     kind: str  # "say", "press", "speak", "silence", "dial", "sms", "hangup", "error"
-    text: str
+    text: str  # what the caller hears, a key, words; or a Notice, said in the operators' language
 
     def __str__(self) -> str:
-        return f"{self.kind.upper():8} " + self.text.replace("\n", "\n" + " " * 9)
+        return self.text_in(ENGLISH)
+
+    def text_in(self, locale: str | None) -> str:
+        """The event as `ivr call` prints it: its kind, then its text (in a locale)."""
+        label = _KINDS[self.kind].render(locale) if self.kind in _KINDS else self.kind
+        if language_of(locale) == ENGLISH:
+            label = label.upper()
+        pad = " " * max(1, 9 - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label))
+        return label + pad + in_locale(self.text, locale).replace("\n", "\n" + " " * 9)
+
+
+# How `ivr call` names each kind of event (English in capitals: SAY, PRESS, …).
+_KINDS = {
+    # TRANSLATORS: ivr call, before what the line says to the caller (ja: 案内).
+    "say": pnotice("call event", "say"),
+    # TRANSLATORS: ivr call, before the key the caller presses (ja: キー).
+    "press": pnotice("call event", "press"),
+    # TRANSLATORS: ivr call, before the words the caller says (ja: 発話).
+    "speak": pnotice("call event", "speak"),
+    # TRANSLATORS: ivr call: the caller stays silent (ja: 無言).
+    "silence": pnotice("call event", "silence"),
+    # TRANSLATORS: ivr call, before the number the line transfers the call to (ja: 転送).
+    "dial": pnotice("call event", "dial"),
+    # TRANSLATORS: ivr call, before the text message the line would send (ja: SMS).
+    "sms": pnotice("call event", "sms"),
+    # TRANSLATORS: ivr call: the call ends (ja: 終話).
+    "hangup": pnotice("call event", "hangup"),
+    # TRANSLATORS: ivr call: the line answered with an HTTP error (ja: エラー).
+    "error": pnotice("call event", "error"),
+}
 
 
 @contextlib.contextmanager
@@ -122,9 +152,13 @@ class Call:
             response = self.post(*request)
             request = None
             while self.outbox:
-                emit("sms", f"to {self.base['From']}:\n{self.outbox.pop(0)}")
+                # TRANSLATORS: ivr call: the text message the line would send, to the caller's number.
+                emit("sms", notice("to %(number)s:\n%(message)s", number=self.base["From"],
+                                   message=self.outbox.pop(0)))
             if response.status_code != 200:
-                emit("error", f"HTTP {response.status_code} from {response.request.path}")
+                # TRANSLATORS: ivr call: the line answered a step with an HTTP error status.
+                emit("error", notice("HTTP %(status)s from %(path)s", status=response.status_code,
+                                     path=response.request.path))
                 break
             for verb in ET.fromstring(response.data):
                 if verb.tag == "Say":
@@ -134,7 +168,8 @@ class Call:
                         emit("say", spoken(say))
                     digits = keys()
                     if digits is None:
-                        emit("hangup", "caller hangs up")
+                        # TRANSLATORS: ivr call: the caller (q, or the end of --keys) hangs up.
+                        emit("hangup", notice("caller hangs up"))
                         return events
                     if isinstance(digits, Said):
                         if "speech" in (verb.get("input") or "").split():
@@ -142,9 +177,12 @@ class Call:
                             request = (verb.get("action"),
                                        {"SpeechResult": str(digits), "Confidence": SPOKEN_CONFIDENCE})
                             break
-                        emit("speak", f"{digits} (not listened for here: heard as silence)")
+                        # TRANSLATORS: ivr call: words said where the line takes only keys.
+                        emit("speak", notice("%(words)s (not listened for here: heard as silence)",
+                                             words=str(digits)))
                         digits = ""
-                    emit("press" if digits else "silence", digits or "(no key)")
+                    # TRANSLATORS: ivr call: the caller pressed no key.
+                    emit("press" if digits else "silence", digits or notice("(no key)"))
                     if digits or verb.get("actionOnEmptyResult") == "true":
                         request = (verb.get("action"), {"Digits": digits})
                         break
@@ -156,11 +194,13 @@ class Call:
                     request = (verb.get("action"), {"DialCallStatus": self.dial_status})
                     break
                 elif verb.tag == "Hangup":
-                    emit("hangup", "line hangs up")
+                    # TRANSLATORS: ivr call: the line ends the call.
+                    emit("hangup", notice("line hangs up"))
                     return events
             else:
                 if request is None:
-                    emit("hangup", "end of instructions")
+                    # TRANSLATORS: ivr call: the line's TwiML ends without hanging up, so the call ends.
+                    emit("hangup", notice("end of instructions"))
                     return events
         return events
 

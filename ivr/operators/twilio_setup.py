@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..core.notices import Notice, locale_from_environ, notice, pnotice
 from ..settings import Settings
 
 PHONE_NUMBER = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -43,7 +45,15 @@ class Change:
     new: str
 
     def __str__(self) -> str:
-        return f"{self.setting.parameter}: {self.old or '(not set)'} -> {self.new}"
+        return self.said()
+
+    def said(self) -> Notice:
+        """The change as `ivr twilio configure` prints it (a Notice: English, or any locale)."""
+        # TRANSLATORS: ivr twilio configure: a setting of the number that had no value before.
+        old = self.old or pnotice("twilio setting", "(not set)")
+        # TRANSLATORS: ivr twilio configure: one setting of the number, its value before and after,
+        # e.g. "VoiceUrl: (not set) -> https://ivr.example.jp/voice".
+        return notice("%(setting)s: %(old)s -> %(new)s", setting=self.setting.parameter, old=old, new=self.new)
 
 
 class SetupError(Exception):
@@ -69,7 +79,9 @@ def find_number(client, number: str):
     matches = [n for n in client.incoming_phone_numbers.list(phone_number=number, limit=20)
                if n.phone_number == number]
     if not matches:
-        raise SetupError(f"{number} is not a phone number of account {client.account_sid}")
+        # TRANSLATORS: ivr twilio configure: the Twilio account has no such number.
+        raise SetupError(notice("%(number)s is not a phone number of account %(account)s", number=number,
+                                account=client.account_sid))
     return matches[0]
 
 
@@ -89,8 +101,13 @@ def _public_url(value: str, name: str, https_only: bool) -> str:
     parts = urlsplit(value)
     schemes = ("https",) if https_only else ("https", "http")
     if parts.scheme not in schemes or not parts.netloc:
-        raise click.BadParameter(f"'{value}' is not an absolute {' or '.join(schemes)} URL",
-                                 param_hint=name)
+        if https_only:
+            # TRANSLATORS: ivr twilio configure --url must be a whole https:// address.
+            message = notice("'%(value)s' is not an absolute https URL", value=value)
+        else:
+            # TRANSLATORS: ivr twilio configure --fallback-url must be a whole https:// or http:// address.
+            message = notice("'%(value)s' is not an absolute https or http URL", value=value)
+        raise click.BadParameter(message, param_hint=name)
     return value
 
 
@@ -150,7 +167,8 @@ def configure(number: str, line_url: str, fallback_url: str, fallback_method: st
     from twilio.rest import Client
 
     if not PHONE_NUMBER.match(number):
-        raise click.BadParameter(f"'{number}' is not an E.164 number like +815012345678",
+        # TRANSLATORS: ivr twilio configure --number must be written with + and the country code.
+        raise click.BadParameter(notice("'%(number)s' is not an E.164 number like +815012345678", number=number),
                                  param_hint="--number")
     wanted = wanted_settings(_public_url(line_url, "--url", https_only=True),
                              _public_url(fallback_url, "--fallback-url", https_only=False),
@@ -158,41 +176,72 @@ def configure(number: str, line_url: str, fallback_url: str, fallback_method: st
     credentials = Settings.from_environ()
     account, token = credentials.account_sid, credentials.auth_token
     if not account or not token:
-        click.echo("ivr twilio configure: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN", err=True)
+        # TRANSLATORS: ivr twilio configure needs the Twilio account's credentials in the environment.
+        _say(notice("ivr twilio configure: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"), err=True)
         sys.exit(2)
     client = Client(account, token)
     client.api.base_url = api_url.rstrip("/")
     try:
         changes = configure_number(client, number, wanted, dry_run)
     except SetupError as error:
-        click.echo(f"ivr twilio configure: {error}", err=True)
+        # TRANSLATORS: ivr twilio configure cannot set the number up; reason says why.
+        _say(notice("ivr twilio configure: %(reason)s", reason=error.args[0]), err=True)
         sys.exit(1)
     except (TwilioRestException, TwilioException) as error:
-        click.echo(f"ivr twilio configure: Twilio refused: {error}", err=True)
+        # TRANSLATORS: ivr twilio configure: Twilio's API refused the request; reason is Twilio's own words.
+        _say(notice("ivr twilio configure: Twilio refused: %(reason)s", reason=str(error)), err=True)
         sys.exit(1)
     except OSError as error:
-        click.echo(f"ivr twilio configure: cannot reach {api_url}: {error}", err=True)
+        # TRANSLATORS: ivr twilio configure: Twilio's API (its address) did not answer; reason is the
+        # system's words.
+        _say(notice("ivr twilio configure: cannot reach %(url)s: %(reason)s", url=api_url, reason=str(error)),
+             err=True)
         sys.exit(1)
     if not changes:
-        click.echo(f"{number}: already set up, nothing to change")
+        # TRANSLATORS: ivr twilio configure: every setting of the number is already right.
+        _say(notice("%(number)s: already set up, nothing to change", number=number))
         return
-    verb = "would change" if dry_run else "changed"
-    click.echo(f"{number}: {verb} {len(changes)} setting(s)")
+    if dry_run:
+        # TRANSLATORS: ivr twilio configure --dry-run: how many settings would change (listed below).
+        _say(notice("%(number)s: would change %(count)s setting(s)", number=number, count=len(changes)))
+    else:
+        # TRANSLATORS: ivr twilio configure: how many settings were changed (listed below).
+        _say(notice("%(number)s: changed %(count)s setting(s)", number=number, count=len(changes)))
     for change in changes:
-        click.echo(f"  {change}")
+        click.echo("  " + change.said().render(_locale()))
+
+
+def _locale() -> str:
+    return locale_from_environ(os.environ)
+
+
+def _say(text, err: bool = False) -> None:
+    """Print a Notice in the operators' language."""
+    click.echo(text.render(_locale()), err=err)
 
 
 @twilio.command()
 @click.option("--routes", default=lambda: Settings.from_environ().routes,
               show_default="$IVR_ROUTES or routes.yaml", help="The routes file the line serves.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write the document here (infra/fallback.xml) instead of printing it.")
-def fallback(routes: str, output) -> None:
+def fallback(routes: str, output: str) -> None:
     """Write the static TwiML Twilio plays when the line does not answer (VoiceFallbackUrl)."""
     from ..routesfile.loader import RoutesError
 
     try:
-        output.write(fallback_twiml(routes))
+        document = fallback_twiml(routes)
     except RoutesError as error:
-        click.echo(str(error), err=True)
+        for problem in error.problems:
+            click.echo(problem.text(_locale()), err=True)
         sys.exit(1)
+    if output == "-":
+        click.echo(document, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(document)
+    except OSError as error:
+        # TRANSLATORS: ivr twilio fallback: the file could not be written; reason is the system's words.
+        raise click.ClickException(notice("cannot write %(file)s: %(reason)s", file=output,
+                                          reason=error.strerror)) from None

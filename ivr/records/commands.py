@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import click
 
-from ..core.notices import ENGLISH, language_of, locale_from_environ, notice
+from ..core.notices import ENGLISH, language_of, locale_from_environ, notice, pnotice
 
 DATABASE_HELP = "SQLAlchemy URL of the records; default $DATABASE_URL, else sqlite $IVR_RECORDS_DB."
 
@@ -54,11 +54,49 @@ def _shown(url) -> str:
     return _sqlite_file(url) or make_url(url).render_as_string(hide_password=True)
 
 
+def _creatable(url: str) -> str:
+    """The URL, if a SQLite file can be made there: its folder is never created here."""
+    path = _sqlite_file(url)
+    if path is not None and not os.path.exists(path) and not os.path.isdir(os.path.dirname(path)):
+        # TRANSLATORS: ivr db upgrade (or routes publish) would create a SQLite file in a folder
+        # that does not exist; nothing is created.
+        raise click.ClickException(notice("cannot create the records database %(path)s: the folder "
+                                          "%(folder)s does not exist (it is not created here)",
+                                          path=path, folder=os.path.dirname(path)))
+    return url
+
+
 def _engine(database: str | None, create: bool = True):
+    """An engine on the records database, connected once: a database that cannot be opened (a
+    server that does not answer, a database that does not exist, a wrong password) ends the
+    command with one line naming it."""
+    from sqlalchemy.exc import OperationalError
+
     from . import database as records_db
 
     url = _url(database)
-    return records_db.make_engine(url if create else _existing(url))
+    engine = records_db.make_engine(_creatable(url) if create else _existing(url))
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        engine.dispose()
+        # TRANSLATORS: an ivr command cannot open the records database; database is a file's path
+        # or a URL (without its password), detail is the database's own words.
+        raise click.ClickException(notice("cannot open the records database %(database)s: %(detail)s "
+                                          "(check DATABASE_URL, IVR_RECORDS_DB or --database)",
+                                          database=_shown(url), detail=_first_line(error))) from None
+    return engine
+
+
+def _first_line(error: Exception) -> str:
+    """The first line of a database error in the database's own words."""
+    return (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
+
+
+def _say(text, err: bool = False) -> None:
+    """Print a Notice in the operators' language."""
+    click.echo(text.render(locale_from_environ(os.environ)), err=err)
 
 
 def _ready_engine(database: str | None, create: bool = True):
@@ -80,9 +118,8 @@ class RecordsCommand(click.Command):
         try:
             return super().invoke(ctx)
         except SQLAlchemyError as error:
-            first = (str(error.orig if getattr(error, "orig", None) else error).splitlines() or [""])[0]
             # TRANSLATORS: the records database failed; detail is the database's own words.
-            raise click.ClickException(notice("records database: %(detail)s", detail=first)) from error
+            raise click.ClickException(notice("records database: %(detail)s", detail=_first_line(error))) from error
 
 
 @click.command(cls=RecordsCommand)
@@ -122,8 +159,7 @@ def report(month: str, form: str, output: str | None, database: str | None, rout
     if form == "png":
         data = render_png(built, locale, names)
         if output:
-            with open(output, "wb") as file:
-                file.write(data)
+            _write(output, lambda: open(output, "wb"), data)
         elif sys.stdout.isatty():
             # TRANSLATORS: ivr report --format png needs a file to write the picture into.
             raise click.UsageError(notice("png goes to a file: add --output report.png"))
@@ -134,10 +170,20 @@ def report(month: str, form: str, output: str | None, database: str | None, rout
     if output:
         # A spreadsheet program opens a CSV file as UTF-8 when it starts with a byte-order mark.
         bom = form == "csv" and language_of(locale) != ENGLISH
-        with open(output, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
-            file.write(text)
+        _write(output, lambda: open(output, "w", encoding="utf-8-sig" if bom else "utf-8", newline=""), text)
     else:
         click.echo(text, nl=False)
+
+
+def _write(output: str, opened, content) -> None:
+    """Write the report to its file, or end with one line saying why it cannot be written."""
+    try:
+        with opened() as file:
+            file.write(content)
+    except OSError as error:
+        # TRANSLATORS: ivr report cannot write its file; reason is the system's words.
+        raise click.ClickException(notice("cannot write %(file)s: %(reason)s", file=output,
+                                          reason=error.strerror or str(error))) from None
 
 
 def _charts_installed() -> None:
@@ -168,7 +214,9 @@ def _desk_names(routes: str | None, locale: str) -> dict[str, str] | None:
 def _age(value: str) -> timedelta:
     found = re.fullmatch(r"(\d+)d", value.strip())
     if not found or int(found.group(1)) < 1:
-        raise click.BadParameter(f"'{value}' is not a number of days like 400d")
+        # TRANSLATORS: ivr purge --older-than was given something that is not a number of days.
+        raise click.BadParameter(notice("'%(value)s' is not a number of days like 400d", value=value),
+                                 param_hint="--older-than")
     return timedelta(days=int(found.group(1)))
 
 
@@ -183,12 +231,17 @@ def purge(older_than: str, database: str | None, dry_run: bool) -> None:
 
     cutoff = datetime.now(timezone.utc) - _age(older_than)
     engine = _ready_engine(database, create=False)
+    before = f"{cutoff:%Y-%m-%d %H:%M}"
     if dry_run:
         old = records_db.calls_between(engine, datetime(1970, 1, 1, tzinfo=timezone.utc), cutoff)
-        click.echo(f"{len(old)} calls started before {cutoff:%Y-%m-%d %H:%M} UTC would be deleted")
+        # TRANSLATORS: ivr purge --dry-run: how many calls would be deleted (nothing is deleted);
+        # before is a time in UTC, e.g. 2025-10-27 03:30.
+        _say(notice("%(count)s calls started before %(before)s UTC would be deleted", count=len(old),
+                    before=before))
         return
     deleted = records_db.purge_before(engine, cutoff)
-    click.echo(f"deleted {deleted} calls started before {cutoff:%Y-%m-%d %H:%M} UTC")
+    # TRANSLATORS: ivr purge: how many calls were deleted; before is a time in UTC, e.g. 2025-10-27 03:30.
+    _say(notice("deleted %(count)s calls started before %(before)s UTC", count=deleted, before=before))
 
 
 @click.group()
@@ -204,7 +257,8 @@ def upgrade(database: str | None) -> None:
 
     engine = _engine(database)
     records_db.upgrade(engine)
-    click.echo(f"records schema at revision {records_db.current_revision(engine)}")
+    # TRANSLATORS: ivr db upgrade: the records database's schema is now at this revision (e.g. 0008).
+    _say(notice("records schema at revision %(revision)s", revision=records_db.current_revision(engine)))
 
 
 @db.command(cls=RecordsCommand)
@@ -213,4 +267,9 @@ def current(database: str | None) -> None:
     """Print the schema revision the records database is at."""
     from . import database as records_db
 
-    click.echo(records_db.current_revision(_engine(database, create=False)) or "none")
+    revision = records_db.current_revision(_engine(database, create=False))
+    if revision is None:
+        # TRANSLATORS: ivr db current: the database has no schema yet (ivr db upgrade makes it).
+        _say(pnotice("schema revision", "none"))
+        return
+    click.echo(revision)

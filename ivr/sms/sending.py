@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ..core.notices import notice
+
 TWILIO_API_URL = "https://api.twilio.com"
 SEND_TIMEOUT = 10.0  # seconds Twilio's API gets to answer, in the background
 BODY_LIMIT = 1600  # characters Twilio takes in a message's Body (Messages create); it refuses more
@@ -24,10 +26,11 @@ def sender_fields(sms_from: str) -> dict[str, str]:
         return {"messaging_service_sid": value}
     if E164.fullmatch(value) or SENDER_ID.fullmatch(value):
         return {"from_": value}
-    raise SmsConfigError(
-        f"IVR_SMS_FROM={value!r} is neither a number in E.164 form (+815012345678), an "
+    # TRANSLATORS: a server refuses to start: IVR_SMS_FROM is none of the senders Twilio takes.
+    raise SmsConfigError(notice(
+        "IVR_SMS_FROM=%(value)s is neither a number in E.164 form (+815012345678), an "
         "alphanumeric sender ID (1 to 11 letters, digits or spaces, with a letter) nor a "
-        "Messaging Service SID (MG and 32 hex digits)")
+        "Messaging Service SID (MG and 32 hex digits)", value=repr(value)))
 
 
 class TwilioSender:
@@ -41,7 +44,9 @@ class TwilioSender:
         self.fields = sender_fields(sms_from)
         parts = urlsplit(api_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise SmsConfigError(f"IVR_TWILIO_API_URL={api_url!r} is not an absolute http(s) URL")
+            # TRANSLATORS: a server refuses to start: IVR_TWILIO_API_URL is not a whole http(s):// address.
+            raise SmsConfigError(notice("IVR_TWILIO_API_URL=%(value)s is not an absolute http(s) URL",
+                                        value=repr(api_url)))
         self.client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout))
         # The REST API's domain takes its base URL from here (tests point it at a stand-in).
         self.client.api.base_url = api_url.rstrip("/")

@@ -17,6 +17,7 @@ from ..core.contacts import is_japanese_mobile
 from ..core.events import call_sid as one_call
 from ..core.steps import TextMessage
 from ..core.hours import in_japan
+from ..core.notices import notice
 from ..records.background import BackgroundQueue
 from . import sending
 from .ledger import DatabaseLedger, Limits, MemoryLedger
@@ -181,21 +182,28 @@ def _served_texter(settings) -> Texter:
     missing = [name for name, present in (
         ("TWILIO_ACCOUNT_SID", settings.account_sid),
         ("TWILIO_AUTH_TOKEN", settings.auth_token),
-        ("IVR_CALLER_HASH_KEY (the limits count callers by their keyed hash)", settings.caller_key),
-        ("a records database (the limits are shared through it; IVR_RECORDS_DB is off)",
+        # TRANSLATORS: a setting text messages need, in the list after "text messages also need:".
+        (notice("IVR_CALLER_HASH_KEY (the limits count callers by their keyed hash)"), settings.caller_key),
+        # TRANSLATORS: a setting text messages need, in the list after "text messages also need:".
+        (notice("a records database (the limits are shared through it; IVR_RECORDS_DB is off)"),
          settings.records_url),
     ) if not present]
     if missing:
-        raise ConfigError("IVR_SMS_FROM is set, but text messages also need: " + "; ".join(missing))
+        # TRANSLATORS: a server refuses to start: text messages are asked for (IVR_SMS_FROM) but these
+        # settings are missing; missing is a list of them.
+        raise ConfigError(notice("IVR_SMS_FROM is set, but text messages also need: %(missing)s",
+                                 missing=missing))
     try:
         per_day = int(settings.sms_per_day)
     except (TypeError, ValueError):
         per_day = -1
     if per_day < 0:
-        raise ConfigError(f"IVR_SMS_PER_DAY={settings.sms_per_day!r} is not a whole number of messages")
+        # TRANSLATORS: a server refuses to start: IVR_SMS_PER_DAY is not a count of text messages.
+        raise ConfigError(notice("IVR_SMS_PER_DAY=%(value)s is not a whole number of messages",
+                                 value=repr(settings.sms_per_day)))
     try:
         sender = TwilioSender(settings.account_sid, settings.auth_token, settings.sms_from,
                               settings.twilio_api_url or sending.TWILIO_API_URL, sending.SEND_TIMEOUT)
     except SmsConfigError as error:
-        raise ConfigError(str(error)) from None
+        raise ConfigError(error.args[0]) from None
     return Texter(DatabaseLedger(settings.records_url), sender, Limits(per_day=per_day))

@@ -6,6 +6,8 @@ The app keeps what `create_app` wired as one extension, `app.extensions["ivr"]` 
 
 from __future__ import annotations
 
+from flask import current_app
+
 KEY = "ivr"
 
 
@@ -13,9 +15,7 @@ def wired(app=None):
     """What `create_app` wired for `app` (default: the app of the current request): an
     `ivr.calls.wiring.Wiring`; None for an app that is not the line's."""
     if app is None:
-        from flask import current_app
-
-        app = current_app
+        app = current_app._get_current_object()
     extensions = getattr(app, "extensions", None)
     return extensions.get(KEY) if isinstance(extensions, dict) else None
 

@@ -55,8 +55,9 @@ def _records(writer, metrics) -> dict:
 
 def count_response(response: Response) -> Response:
     """after_request: count every response by endpoint and status, and refused signatures."""
-    rule = request.url_rule
+    current = request._get_current_object()
+    rule = current.url_rule
     wired().metrics.count_response(
         rule.endpoint if rule is not None else "unmatched", response.status_code,
-        request.blueprint in WEBHOOK_BLUEPRINTS)
+        current.blueprint in WEBHOOK_BLUEPRINTS)
     return response

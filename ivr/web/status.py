@@ -25,9 +25,10 @@ def _duration(value: str | None) -> int | None:
 @bp.post("/voice/status")
 def call_status() -> Response:
     """CallStatus completed/busy/no-answer/failed/canceled ends the record; 204 either way."""
-    incoming = read()
+    wiring = wired()
+    incoming = read(wiring)
     if not CALL_SID.fullmatch(incoming.call_sid):
         return Response("CallSid missing or malformed\n", status=400, mimetype="text/plain")
-    services.call_status(wired(), incoming, request.form.get("CallStatus", ""),
+    services.call_status(wiring, incoming, request.form.get("CallStatus", ""),
                          _duration(request.form.get("CallDuration")))
     return Response(status=204)

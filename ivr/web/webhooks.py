@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, g, request, url_for
 from twilio.request_validator import RequestValidator
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..calls import services
 from ..calls.services import Incoming
+from ..calls.wiring import Wiring
 from ..core.flow import CallFlow
 from ..core.steps import Position, Step
 from ..observability.callers import caller_hash
@@ -27,20 +29,13 @@ log = logging.getLogger("ivr.web")
 TWIML = "text/xml; charset=utf-8"
 
 
-def now():
-    """The request's moment on the app's clock, read once per request."""
-    if "now" not in g:
-        g.now = wired().settings.clock()
-    return g.now
-
-
-def signed_url() -> str:
+def signed_url(current=request) -> str:
     """The URL Twilio requested, and signed: werkzeug's base URL and the query string as received.
 
     request.url would decode escapes such as %2A in the query, and Twilio signs them as sent.
     """
-    query = request.query_string.decode("latin-1")
-    return f"{request.base_url}?{query}" if query else request.base_url
+    query, base = current.query_string.decode("latin-1"), current.base_url
+    return f"{base}?{query}" if query else base
 
 
 @bp.before_request
@@ -50,14 +45,15 @@ def check_signature() -> None:
     settings = wired().settings
     if not settings.auth_token and settings.dev:
         return
-    sent = request.headers.get("X-Twilio-Signature", "")
+    current = request._get_current_object()  # one lookup of the request for the whole check
+    sent = current.headers.get("X-Twilio-Signature", "")
     if not sent:  # refused before its body is read
-        log.warning("refused unsigned request to %s", request.path)
+        log.warning("refused unsigned request to %s", current.path)
         abort(403)
     try:
         # A body over MAX_CONTENT_LENGTH is refused (413) here, before it is parsed.
-        form = request.form if request.method == "POST" else {}
-        signed = RequestValidator(settings.auth_token).validate(signed_url(), form, sent)
+        form = current.form if current.method == "POST" else {}
+        signed = RequestValidator(settings.auth_token).validate(signed_url(current), form, sent)
     except HTTPException:
         raise
     except Exception:  # noqa: BLE001 — a check that cannot be made is a refusal, never a call
@@ -68,25 +64,45 @@ def check_signature() -> None:
         abort(403)
 
 
-def read() -> Incoming:
+def read(wiring: Wiring) -> Incoming:
     """The webhook request as the line reads it, once: Twilio's fields (werkzeug's form, the
-    first value of each) and the request's moment, arrival and server."""
-    form = request.form
-    number = form.get("From", "")
+    first value of each) and the request's moment (the app's clock, read once), arrival and
+    server."""
+    current = request._get_current_object()  # one lookup of the request, not one per field
+    form, settings = current.form, wiring.settings
+    number = _field(form, "From", "")
     return Incoming(
-        at=now(), seq=g.seq, started=g.started, endpoint=request.endpoint or "",
-        call_sid=form.get("CallSid", ""), number=number,
-        caller=caller_hash(wired().settings.caller_key, number or None),
-        digits=form.get("Digits"), words=form.get("SpeechResult", ""),
-        confidence=_confidence(form.get("Confidence", "")), dial_status=form.get("DialCallStatus"),
-        request_id=request.headers.get("I-Twilio-Idempotency-Token"),
-        served=bool(request.environ.get("SERVER_SOFTWARE")))
+        at=settings.clock(), seq=g.seq, started=g.started, endpoint=current.endpoint or "",
+        call_sid=_field(form, "CallSid", ""), number=number,
+        caller=caller_hash(settings.caller_key, number or None),
+        digits=_field(form, "Digits"), words=_field(form, "SpeechResult", ""),
+        confidence=_confidence(_field(form, "Confidence", "")),
+        dial_status=_field(form, "DialCallStatus"),
+        request_id=current.headers.get("I-Twilio-Idempotency-Token"),
+        served=bool(current.environ.get("SERVER_SOFTWARE")))
+
+
+def _field(form, name: str, default: str | None = None) -> str | None:
+    """A field's first value, `default` if it was not sent. Asked with `in` first: werkzeug's
+    `get` makes and catches an exception for each field not sent, and a step's request lacks
+    several (SpeechResult, Confidence, DialCallStatus)."""
+    return form[name] if name in form else default
 
 
 def _position() -> Position | None:
-    """The caller's position from the URL's query string (werkzeug's parse of it); None if it
-    names none."""
-    return Position.from_query(request.args)
+    """The caller's position from the URL's query string; None if it names none.
+
+    The standard library's parse of the query string as sent (the first value of each name, as
+    werkzeug's `request.args.get` gives): werkzeug's MultiDict around it is not needed here.
+    """
+    return Position.from_query(_first_values(request.query_string.decode("utf-8", "replace")))
+
+
+def _first_values(query: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace"):
+        values.setdefault(name, value)
+    return values
 
 
 def _confidence(value: str) -> float | None:
@@ -102,11 +118,16 @@ def _link(endpoint: str, position: Position) -> str:
     return url_for(endpoint, **position.to_query())
 
 
-def _render(step: Step, flow: CallFlow) -> bytes:
-    """The step's TwiML, its links under the app's URL prefix, made once per step and flow."""
-    hints = flow.hints_at(step.listen) if step.listen is not None else ""
-    return render(step, flow.routes.voice, flow.routes.input.timeout, _link, hints,
-                  request.script_root, wired().line.documents)
+def _renderer(wiring: Wiring):
+    """The renderer of a step for this request: its TwiML, its links under the app's URL prefix,
+    made once per step and flow (the served routes' document memo)."""
+    documents, root = wiring.line.documents, request.script_root
+
+    def _render(step: Step, flow: CallFlow) -> bytes:
+        hints = flow.hints_at(step.listen) if step.listen is not None else ""
+        return render(step, flow.routes.voice, flow.routes.input.timeout, _link, hints, root, documents)
+
+    return _render
 
 
 def _fault_render(step: Step, flow: CallFlow) -> bytes:
@@ -120,19 +141,22 @@ def _twiml(body: bytes) -> Response:
 @bp.post("/voice")
 def voice() -> Response:
     """A new call: greeting and top menu."""
-    return _twiml(services.new_call(wired(), read(), _render))
+    wiring = wired()
+    return _twiml(services.new_call(wiring, read(wiring), _renderer(wiring)))
 
 
 @bp.post("/voice/step")
 def step() -> Response:
     """The caller pressed a key, said words, or nothing, at the position in the URL."""
-    return _twiml(services.step(wired(), read(), _position(), _render))
+    wiring = wired()
+    return _twiml(services.step(wiring, read(wiring), _position(), _renderer(wiring)))
 
 
 @bp.post("/voice/dialed")
 def dialed() -> Response:
     """A transfer ended; Twilio says how in DialCallStatus."""
-    return _twiml(services.dialed(wired(), read(), _position(), _render))
+    wiring = wired()
+    return _twiml(services.dialed(wiring, read(wiring), _position(), _renderer(wiring)))
 
 
 @bp.app_errorhandler(Exception)
@@ -147,9 +171,10 @@ def fault(error: Exception):
     log.exception("request failed at %s", request.path)
     if request.blueprint != bp.name:
         return InternalServerError()
+    wiring = wired()
     try:
-        incoming = read()
+        incoming = read(wiring)
     except Exception:
         log.exception("the step's event could not be made; no handler hears of it")
         incoming = None
-    return _twiml(services.fault(wired(), incoming, _fault_render))
+    return _twiml(services.fault(wiring, incoming, _fault_render))
