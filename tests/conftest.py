@@ -30,6 +30,7 @@ from helpers import OPEN_TUESDAY, ROOT, ROUTES, line_app
 from ivr.core.flow import CallFlow
 from ivr.core.readings import Reader
 from ivr.core.wording import load_translations
+from ivr.routesfile.examples import load_examples
 from ivr.routesfile.loader import load_routes
 
 pytest_plugins = ["records_helpers", "twilio_stand_ins"]
@@ -150,5 +151,12 @@ def reader():
 
 
 @pytest.fixture(scope="session")
-def flow(routes, reader):
-    return CallFlow(routes, reader, holidays.country_holidays("JP").__contains__)
+def examples():
+    """The shipped callers' example sentences (ivr/routesfile/examples.tsv)."""
+    return load_examples()
+
+
+@pytest.fixture(scope="session")
+def flow(routes, reader, examples):
+    """The call flow as the line serves it: the shipped routes and examples."""
+    return CallFlow(routes, reader, holidays.country_holidays("JP").__contains__, examples)

@@ -6,9 +6,12 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
+import holidays
 import pytest
 from helpers import OPEN_TUESDAY
 
+from ivr.core.flow import CLEAR, CallFlow
+from ivr.core.nearest import Example, Examples
 from ivr.core.steps import Position
 from ivr.core.outcomes import ANSWERS, Outcome
 from ivr.core.readings import plain
@@ -21,6 +24,12 @@ PARAPHRASES = HERE / "callers_paraphrases.tsv"  # written by us, not taken from 
 # notices from games and SNS, children's lines by time of day, a device acting up, money lost
 # against a bill only received, threats and stalking.
 PARAPHRASES_3 = HERE / "callers_paraphrases3.tsv"
+# Written from the guide before the examples were added, in everyday words the routes' phrases do
+# not use (other verbs, loanwords, hesitations, descriptions instead of names); its third column
+# names the case. Rows 2-142 (TUNED) were tuned on and are among the examples; the rest were
+# scored once, after tuning, as a check.
+PARAPHRASES_4 = HERE / "callers_paraphrases4.tsv"
+TUNED = 141
 HELD_OUT = HERE / "callers_heldout.tsv"  # written by us before the words were tuned; never tuned on
 # Written from the guide alone, before the routing words or the other sets were read; scored
 # only as totals, untuned and once at the end, never tuned on.
@@ -37,6 +46,21 @@ def cases(path: Path) -> list[tuple[str, list[str]]]:
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle, delimiter="\t"))
     return [(row[0], row[1].split("|")) for row in rows[1:] if row]
+
+
+@pytest.fixture(scope="module")
+def own_flow(routes, reader, examples):
+    """A dev set's flow: the line's, with the shipped examples less that set's own rows, so that
+    no set is judged by the sentences it gave (examples.tsv holds the dev sets' rows)."""
+    made = {}
+
+    def without(path: Path) -> CallFlow:
+        if path not in made:
+            own = {words for words, _ in cases(path)}
+            kept = Examples(e for e in examples.examples if e.text not in own)
+            made[path] = CallFlow(routes, reader, holidays.country_holidays("JP").__contains__, kept)
+        return made[path]
+    return without
 
 
 def routed(flow, words: str, answers: list[str] | None = None) -> str | None:
@@ -60,10 +84,10 @@ def routed(flow, words: str, answers: list[str] | None = None) -> str | None:
     return step.desk if step.outcome in ANSWERS else None
 
 
-def judge(flow, path: Path) -> dict:
+def judge(flow, path: Path, rows: slice = slice(None)) -> dict:
     right = wrong = asked = 0
     danger_elsewhere, ads_elsewhere = [], []
-    rows = cases(path)
+    rows = cases(path)[rows]
     for words, answers in rows:
         first = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
         asked += first.outcome == Outcome.ASK
@@ -82,24 +106,46 @@ def judge(flow, path: Path) -> dict:
 
 
 @pytest.mark.skipif(not DEV_SET.exists(), reason="the callers' words are in ../shared/callers/")
-def test_the_callers_words_reach_a_right_answer(flow):
-    result = judge(flow, DEV_SET)
+def test_the_callers_words_reach_a_right_answer(own_flow):
+    result = judge(own_flow(DEV_SET), DEV_SET)
     assert result["right"] >= 0.95 and result["wrong"] <= 0.01, result
     assert result["danger"] == [] and result["ads"] == [], result
 
 
-def test_our_own_paraphrases_reach_a_right_answer(flow):
-    result = judge(flow, PARAPHRASES)
+def test_our_own_paraphrases_reach_a_right_answer(own_flow):
+    result = judge(own_flow(PARAPHRASES), PARAPHRASES)
     assert result["rows"] >= 100
     assert result["right"] >= 0.95 and result["wrong"] <= 0.01, result
     assert result["danger"] == [] and result["ads"] == [], result
 
 
-def test_our_paraphrases_of_the_weak_spots_reach_a_right_answer(flow):
-    result = judge(flow, PARAPHRASES_3)
+def test_our_paraphrases_of_the_weak_spots_reach_a_right_answer(own_flow):
+    result = judge(own_flow(PARAPHRASES_3), PARAPHRASES_3)
     assert result["rows"] >= 150
     assert result["right"] >= 0.95 and result["wrong"] <= 0.02, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
+
+
+def test_the_fourth_paraphrases_keep_their_measured_floor(own_flow):
+    """Everyday words the phrases do not use, the rows tuned on (docs/callers.md): untuned 77 of
+    141 right, 23 wrong; with the examples (less these rows) 109 right, 8 wrong, the rules' own
+    choices (6 police callers and 1 advertising-email caller elsewhere). Not yet the target."""
+    result = judge(own_flow(PARAPHRASES_4), PARAPHRASES_4, slice(TUNED))
+    rows = result["rows"]
+    assert rows == TUNED
+    assert result["right"] >= 109 / rows and result["wrong"] <= 8 / rows, result
+    assert len(result["danger"]) <= 6 and len(result["ads"]) <= 1, result
+
+
+def test_the_fourth_paraphrases_last_rows_keep_their_measured_floor(flow):
+    """The fourth set's last rows, never tuned on nor among the examples, scored once after
+    tuning, as totals only: 42 of 59 right (untuned 32), 4 wrong (untuned 4), 2 police callers
+    elsewhere (untuned 8), 1 advertising-email caller sent elsewhere by the rules (untuned 1)."""
+    result = judge(flow, PARAPHRASES_4, slice(TUNED, None))
+    rows = result["rows"]
+    assert rows == 59
+    assert result["right"] >= 42 / rows and result["wrong"] <= 4 / rows, result
+    assert len(result["danger"]) <= 2 and len(result["ads"]) <= 1, result
 
 
 def test_held_out_callers_reach_a_right_answer(flow):
@@ -201,13 +247,13 @@ def test_a_number_with_its_noun_is_a_word_of_its_own(flow):
     assert flow.hear(Position("top"), "２４時間の子どもの相談", 0.9, OPEN_TUESDAY).desk == "child_sos"
 
 
-@pytest.mark.parametrize("words, outcome", [
-    ("もう一度お願いします", Outcome.REPEAT),
-    ("すみません、もう一回", Outcome.REPEAT),
-    ("変な音が何度も繰り返し鳴る", Outcome.NOT_UNDERSTOOD),  # describes, asks nothing
+@pytest.mark.parametrize("words, again", [
+    ("もう一度お願いします", True),
+    ("すみません、もう一回", True),
+    ("変な音が何度も繰り返し鳴る", False),  # describes, asks nothing
 ])
-def test_a_menu_hears_again_only_when_that_is_what_was_said(flow, words, outcome):
-    assert flow.hear(Position("scam"), words, 0.9, OPEN_TUESDAY).outcome == outcome
+def test_a_menu_hears_again_only_when_that_is_what_was_said(flow, words, again):
+    assert (flow.hear(Position("scam"), words, 0.9, OPEN_TUESDAY).outcome == Outcome.REPEAT) == again
 
 
 @pytest.mark.parametrize("words, confidence", [
@@ -417,3 +463,100 @@ def test_a_menu_hears_again_and_the_first_menu_in_words(flow):
     assert again.speech == flow.menu_speech(flow.routes.menus["scam"])
     top = flow.hear(Position("scam"), "最初に戻ってください", 0.9, OPEN_TUESDAY)
     assert top.outcome == Outcome.TOP and top.listen == Position("top")
+
+
+# -- words the rules place nowhere: the nearest examples, confirmed --------------------
+
+# Sentences the routes' phrases do not know, for flows made with examples of our own.
+FLICKER = ("変な模様がちらちらする", "模様がちらちら動いて見える", "ちらちらした模様が出てくる")
+
+
+def flow_with(routes, reader, *examples: tuple[str, str]) -> CallFlow:
+    return CallFlow(routes, reader, lambda day: False, Examples(Example(*e) for e in examples))
+
+
+def test_words_the_rules_place_nowhere_are_confirmed_never_answered(routes, reader, flow):
+    words = "おかしな模様がちらちらする"
+    assert flow.matcher.understand(words).menu is None and not flow.matcher.understand(words).ask
+    with_examples = flow_with(routes, reader, *((text, "ipa") for text in FLICKER))
+    step = with_examples.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.desk is None and step.transfer is None
+    assert step.listen == Position("top", ask="scam/2") and step.heard == "asked"
+    assert plain(step.speech) == ("パソコンの異常のご相談でよろしいですか。"
+                                  "はいは1、いいえは2を押すか、お答えください。")
+    assert with_examples.press(step.listen, "1", OPEN_TUESDAY).desk == "ipa"
+    assert with_examples.hear(step.listen, "はい", 0.9, OPEN_TUESDAY).desk == "ipa"
+    # Without examples near them, the same words are not understood, as before.
+    assert flow_with(routes, reader).hear(Position("top"), words, 0.9, OPEN_TUESDAY).outcome \
+        == Outcome.NOT_UNDERSTOOD
+
+
+@pytest.mark.parametrize("decline", ["2", "いいえ", "違います"])
+def test_a_declined_confirmation_goes_to_the_menu(routes, reader, decline):
+    flow = flow_with(routes, reader, *((text, "ipa") for text in FLICKER))
+    asked = flow.hear(Position("abuse"), "おかしな模様がちらちらする", 0.9, OPEN_TUESDAY)
+    assert asked.listen == Position("abuse", ask="scam/2")
+    step = (flow.press(asked.listen, decline, OPEN_TUESDAY) if decline.isdigit()
+            else flow.hear(asked.listen, decline, 0.9, OPEN_TUESDAY))
+    assert step.desk is None and step.outcome == Outcome.MENU and step.listen == Position("abuse")
+    assert plain(step.speech).startswith("では、メニューからお選びください。")
+
+
+def test_examples_of_a_desk_the_routes_do_not_have_are_ignored(routes, reader):
+    words = "おかしな模様がちらちらする"
+    gone = flow_with(routes, reader, *((text, "gone") for text in FLICKER))
+    assert gone.examples is None and gone.desk_topics == {}
+    assert gone.hear(Position("top"), words, 0.9, OPEN_TUESDAY).outcome == Outcome.NOT_UNDERSTOOD
+    # Beside examples of a desk the routes have, they count for nothing: the known desk is asked.
+    mixed = flow_with(routes, reader, *((text, "gone") for text in FLICKER),
+                      *((text, "ipa") for text in ("模様がちらちら光る", "ちらちら光る模様", "模様が光ってちらちら")))
+    assert set(mixed.desk_topics) == {"ipa"}
+    assert mixed.hear(Position("top"), words, 0.9, OPEN_TUESDAY).listen == Position("top", ask="scam/2")
+
+
+@pytest.mark.parametrize("words", ["殺すと書かれたメールが来て怖い", "お金を払ってしまいました"])
+def test_words_the_rules_send_to_the_police_stay_direct_whatever_the_examples_say(routes, reader, words):
+    flow = flow_with(routes, reader, (words, "center"), (words + "よ", "center"), (words + "ね", "center"))
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ANSWER and step.desk == "police"
+
+
+def test_the_centers_own_words_never_confirm_another_desk(routes, reader, flow):
+    words = "お店の宣伝メールが毎日届く"
+    others = flow_with(routes, reader, (words, "jinken"), (words + "んです", "jinken"),
+                       (words + "のです", "sns"))
+    step = others.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ANSWER and step.desk == "center"
+    # The center's words beside another desk's: the rules' question between the two stays.
+    tie = "ラインのお知らせが毎日届く"
+    others = flow_with(routes, reader, (tie, "police"), (tie + "んです", "police"), (tie + "のです", "police"))
+    assert set(others.hear(Position("top"), tie, 0.9, OPEN_TUESDAY).listen.topics) == {"top/4", "top/5"}
+    # With the shipped examples: every row of the dev sets the rules give the center is answered so.
+    for path in (PARAPHRASES, PARAPHRASES_3, PARAPHRASES_4):
+        for words, _ in cases(path):
+            if flow.matcher.understand(words).topic == "top/4":
+                assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "center", words
+
+
+def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_another_desk(routes, reader):
+    words = "通販の会社のチラシみたいなメールが止まらない"  # 通販 alone: the contracts desk
+    assert flow_with(routes, reader).hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "jiaa"
+    ads = ("チラシみたいなメールが止まらない", "チラシのメールが止まらない", "会社のチラシみたいなメール")
+    doubted = flow_with(routes, reader, *((text, "center") for text in ads))
+    step = doubted.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("billing/3", "top/4")
+    assert doubted.press(step.listen, "2", OPEN_TUESDAY).desk == "center"
+    # Examples of its own desk near the words: answered as the rules chose.
+    backed = flow_with(routes, reader, *((text, "jiaa") for text in ads))
+    assert backed.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "jiaa"
+    # Another desk's examples nearest but not clearly, its own desk's far below them: asked too.
+    far = flow_with(routes, reader, ("チラシのメール", "center"), ("通販で買った", "jiaa"))
+    nearest = far.examples.nearest(words, far.desk_topics)
+    assert nearest.desk == "center" and nearest.clear(*CLEAR) is None
+    step = far.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("billing/3", "top/4")
+
+
+def test_fillers_are_never_guessed_at(flow):
+    for words in ("えーと", "うーん", "もしもし、聞こえますか", "すみません", "あのですね"):
+        assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).outcome == Outcome.NOT_UNDERSTOOD, words

@@ -14,6 +14,7 @@ from functools import lru_cache
 from .caches import STEPS
 from .dated import Announcement
 from .hours import DayHours, IsHoliday, in_japan, is_open, next_opening, opens_on
+from .nearest import Examples, Nearest, grams
 from .outcomes import Outcome
 from .readings import Reader, Segment
 from .routes import Desk, Menu, Option, Routes
@@ -22,11 +23,21 @@ from .speech import (AGAIN, FIRST, FIRST_MENU, NEITHER, NO, SECOND, TEXT, TRANSF
                      reply_words)
 from .steps import Position, Step, TextMessage, Transfer
 from .texts import can_text, text_message
-from .understanding import NOT_UNDERSTOOD, Matcher, Phrases, analyser
+from .understanding import NOT_UNDERSTOOD, Matcher, Phrases, Understood, analyser
 
 ASKED = "asked"  # a question was asked, as `Step.heard` shows it
 MAX_HINTS = 500  # phrases Twilio takes as hints
 CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second (or no)
+# How clear the desk of the examples nearest a caller's words must be (nearest.py: its score,
+# 0 to 1, and its lead over the next desk's) to be put to the caller; chosen on the dev sets
+# (docs/callers.md). CLEAR: for words the rules place nowhere, or beside a weak choice of theirs
+# (resting on one word, or with another desk's words heard too). SURE: beside a choice resting on
+# a longer phrase, or instead of the unclear question. SUPPORT: a weak choice whose own desk's
+# examples score less than this share of the nearest desk's is asked about beside that desk's,
+# however unclear it is.
+CLEAR = (0.1, 0.05)
+SURE = (0.2, 0.1)
+SUPPORT = 0.7
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -62,7 +73,8 @@ class AtDesk:
 class CallFlow:
     """The line's behaviour for one loaded routes file."""
 
-    def __init__(self, routes: Routes, reader: Reader, is_holiday: IsHoliday):
+    def __init__(self, routes: Routes, reader: Reader, is_holiday: IsHoliday,
+                 examples: Examples | None = None):
         self.routes = routes
         self.reader = reader
         self.t = reader.t
@@ -74,6 +86,10 @@ class CallFlow:
         self.commands: Phrases | None = None
         self.replies: Phrases | None = None
         self.hints = self.answer_hints = self.question_hints = ""
+        # Callers' example sentences, for words the rules do not place: each desk's topics.
+        self.examples: Examples | None = None
+        self.desk_topics: dict[str, tuple[str, ...]] = {}
+        self._topic_grams: dict[str, frozenset[str]] = {}
         if listens_for_words(routes):
             spoken = [(m.id, o.key, o.desk or f"menu:{o.menu}", o.urgent, o.says)
                       for m in routes.menus.values() for o in m.options if o.says]
@@ -91,6 +107,8 @@ class CallFlow:
             self.hints = _hints(moves + topics)  # at a menu: again and the first menu, then topics
             self.answer_hints = _hints(self.commands.hints() + topics)  # at an answer: its keys' words first
             self.question_hints = _hints(self.replies.hints() + moves + topics)
+            if examples is not None and len(examples):
+                self._know_examples(examples)
         # A key's step depends on the time of the call by its day (the calendar) and minute
         # (hours are in minutes), no finer: each is worked out once for the callers at that
         # place then, and kept (caches.py says what this saves).
@@ -148,8 +166,14 @@ class CallFlow:
         """The caller said `words` (Twilio's transcript, with its confidence) at `position`.
 
         At a menu, a clear topic goes straight to its answer (or its menu); words about the
-        line's subject that name no topic, or that two desks share, get one short question;
-        anything else says so and reads the menu again. At an answer, the words of its keys
+        line's subject that name no topic, or that two desks share, get one short question.
+        Where callers' examples (nearest.py) are given: words the rules place nowhere are
+        confirmed as the nearest desk's topic when it is clear (never answered); the unclear
+        question gives way to such a confirmation when the nearest desk is none of its choices;
+        and a choice resting on one word, or on words of two desks, is asked about beside the
+        nearest desk's topic when the examples name that desk or do not back the choice. Danger
+        and the center's own work are answered as the rules chose. Anything else says so and reads the
+        menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police). At a question, yes or no,
         or which one. The words themselves go no further than this call.
@@ -174,15 +198,86 @@ class CallFlow:
             return self._heard_at_answer(menu, option, position, words, now, texting)
         understood = self.matcher.understand(words)
         if understood.menu is not None:
+            doubt = self._doubt(words, understood)
+            if doubt is not None:
+                return self._ask(menu, doubt, position.failures)
             return self._go(understood.topic, now, texting, heard=understood.topic)
         if understood.ask:
-            return self._ask(menu, understood.ask, position.failures)
+            guess = self._guess(words, understood) if understood.unclear else None
+            return self._ask(menu, (guess,) if guess else understood.ask, position.failures)
         command = self.commands.find(words, alone=True)
         if command == AGAIN:
             return Step(self.speech.menu(menu), Outcome.REPEAT, listen=position, heard=command)
         if command == FIRST_MENU:
             return replace(self._to_top(), heard=command)
+        guess = self._guess(words, understood)
+        if guess is not None:
+            return self._ask(menu, (guess,), position.failures)
         return self._not_understood(menu, position)
+
+    # -- words the rules do not place: the nearest examples ---------------------------
+
+    def _know_examples(self, examples: Examples) -> None:
+        """Each desk's topics (an example whose desk no option leads to is ignored), and the
+        n-grams of each topic's words, to tell which of a desk's topics words are nearer."""
+        topics: dict[str, list[str]] = {}
+        for m in self.routes.menus.values():
+            for o in m.options:
+                if o.desk is not None and o.desk in examples.desks:
+                    topic = f"{m.id}/{o.key}"
+                    topics.setdefault(o.desk, []).append(topic)
+                    self._topic_grams[topic] = frozenset().union(
+                        grams(label_text(o.label)), *(grams(text) for text in o.says))
+        if topics:
+            self.examples = examples
+            self.desk_topics = {desk: tuple(found) for desk, found in topics.items()}
+
+    def _nearest_topic(self, words: str, nearest: Nearest, clear: tuple[float, float]) -> str | None:
+        """The topic of the nearest desk, if it is `clear` (score, margin): of a desk's topics,
+        the one whose own words (label and `says:`) share most with the caller's; on a tie, the
+        one with the most `says:` phrases."""
+        desk = nearest.clear(*clear)
+        if desk is None:
+            return None
+        topics = self.desk_topics[desk]
+        if len(topics) == 1:
+            return topics[0]
+        return max(topics, key=lambda t: (self.examples.weight(words, self._topic_grams[t]),
+                                          len(self.routes.topic(t)[1].says)))
+
+    def _guess(self, words: str, understood: Understood) -> str | None:
+        """A topic to confirm for words the rules place nowhere, or only in the unclear
+        question (then only when the nearest desk is none of its choices')."""
+        if self.examples is None or not (understood.unclear or understood.described):
+            return None
+        nearest = self.examples.nearest(words, self.desk_topics)
+        if not understood.unclear:
+            return self._nearest_topic(words, nearest, CLEAR)
+        topic = self._nearest_topic(words, nearest, SURE)
+        asked = {found[1].desk for found in map(self.routes.topic, understood.ask) if found}
+        return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
+
+    def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
+        """Two topics to ask between instead of answering the rules' choice, if the examples
+        nearest the words are another desk's: the rules' and the nearest desk's, where that desk
+        is clear (SURE, if the choice rests on a longer phrase and no other desk's words were
+        heard), or where the choice is weak and its own desk's examples do not back it (score
+        less than SUPPORT of the nearest's). Never for danger (urgent) or the center's own work
+        (kept): those are answered as the rules chose."""
+        if self.examples is None:
+            return None
+        target = self.routes.topic(understood.topic)[1]
+        if target.urgent or target.desk is None or target.desk in self.matcher.kept:
+            return None
+        nearest = self.examples.nearest(words, self.desk_topics)
+        if nearest.desk is None or nearest.desk == target.desk:
+            return None
+        weak = understood.weight <= 1 or understood.second is not None
+        clear = nearest.clear(*(CLEAR if weak else SURE)) is not None
+        backed = dict(nearest.ranked).get(target.desk, 0.0) >= SUPPORT * nearest.score
+        if clear or (weak and not backed):
+            return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
+        return None
 
     def _no_such_key(self, menu: Menu, position: Position, now: datetime, texting: bool) -> Step:
         """What a key that does nothing at `position` gets: said so, and what was said there

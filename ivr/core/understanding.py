@@ -19,6 +19,10 @@ name no topic but are about the line's subject (`unclear:`) are asked about too;
 "not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
 replies (はい).
 
+What the rules leave unplaced, or choose on little evidence, the flow compares with callers'
+example sentences (`nearest.py`), and only ever asks the caller about: `Understood` says how much
+the choice rests on (`weight`, `second`) and whether the words name anything (`described`).
+
 Pure code: the analyser is loaded once, when the routes load; matching reads no clock and no file.
 """
 
@@ -270,6 +274,10 @@ class Understood:
     menu: str | None = None
     key: str | None = None
     ask: tuple[str, ...] = ()  # topics as menu/key
+    weight: int = 0  # the chosen desk's longest phrase found, in content words
+    second: str | None = None  # the topic of the next desk's phrases found, if any (menu/key)
+    unclear: bool = False  # asked because the words are about the line's subject and name no topic
+    described: bool = False  # nothing chosen, but the words name something (a noun, verb or adjective)
 
     @property
     def topic(self) -> str:
@@ -323,9 +331,10 @@ class Matcher:
         turns = [p for texts in itertools.zip_longest(*by_option.values()) for p in texts if p]
         return tuple(dict.fromkeys(urgent + turns))[:MAX_HINTS]
 
-    def matches(self, heard: str, phrases: tuple[Phrase, ...] | None = None) -> list[Phrase]:
-        """Every phrase (of `phrases`, by default the options') found in what was heard."""
-        words = self.analyse.words(heard[:MAX_HEARD])
+    def matches(self, heard: str | list[Word], phrases: tuple[Phrase, ...] | None = None) -> list[Phrase]:
+        """Every phrase (of `phrases`, by default the options') found in what was heard (its
+        text, or its words as the analyser cut them)."""
+        words = self.analyse.words(heard[:MAX_HEARD]) if isinstance(heard, str) else heard
         lemmas, readings = _lemmas(words), _spans(words)
         return [p for p in (self.phrases if phrases is None else phrases)
                 if (p.lemmas and p.lemmas <= lemmas)
@@ -336,7 +345,8 @@ class Matcher:
         topics to ask between, if two desks are close; else nothing."""
         if not heard.strip() or (confidence is not None and confidence < self.min_confidence):
             return Understood()
-        found = self.matches(heard)
+        words = self.analyse.words(heard[:MAX_HEARD])
+        found = self.matches(words)
         # A phrase found inside another desk's longer phrase says nothing of its own
         # (迷惑メール inside 迷惑メールを送っている; 110番 inside みんなの人権110番).
         found = [p for p in found if not any(q.desk != p.desk and p.lemmas < q.lemmas for q in found)]
@@ -345,9 +355,9 @@ class Matcher:
             best = max(urgent, key=lambda p: p.weight)
             return Understood(best.menu, best.key)
         if not found:
-            if self.vague and self.vague_ask and self.matches(heard, self.vague):
-                return Understood(ask=self.vague_ask)
-            return Understood()
+            if self.vague and self.vague_ask and self.matches(words, self.vague):
+                return Understood(ask=self.vague_ask, unclear=True)
+            return Understood(described=_describes(words))
         # Each desk scores its longest phrase found, then all its phrases found together.
         scores: dict[str, tuple[int, int]] = {}
         best_of: dict[str, Phrase] = {}
@@ -359,7 +369,7 @@ class Matcher:
         ranked = sorted(scores, key=lambda desk: scores[desk], reverse=True)
         first = best_of[ranked[0]]
         if len(ranked) == 1:
-            return Understood(first.menu, first.key)
+            return Understood(first.menu, first.key, weight=first.weight)
         second = best_of[ranked[1]]
         kept = [d for d in ranked[1:] if d in self.kept]
         if kept and ranked[0] not in self.kept:
@@ -368,7 +378,8 @@ class Matcher:
         elif scores[ranked[0]][0] > scores[ranked[1]][0] + (ranked[0] in self.kept):
             # The center's own words lead by two words or more (ラインのお知らせが届く, one
             # word ahead of ライン, is asked about: a notice from a service is its own matter).
-            return Understood(first.menu, first.key)
+            return Understood(first.menu, first.key, weight=first.weight,
+                              second=f"{second.menu}/{second.key}")
         return Understood(ask=(f"{first.menu}/{first.key}", f"{second.menu}/{second.key}"))
 
     def among(self, heard: str, topics: tuple[str, ...]) -> str | None:
@@ -432,6 +443,16 @@ class Phrases:
 
 
 _FUNCTION_WORDS = ("助詞", "助動詞", "補助記号", "空白")
+_NAMING = ("名詞", "動詞", "形容詞", "形状詞")
+_FILLERS = frozenset({"えーと", "ええと", "ううん", "うーん", "一寸", "もしもし", "すむ", "済む", "聞こえる", "御免", "失礼", "違う",
+                      "無い", "ない"})
+
+
+def _describes(words: list[Word]) -> bool:
+    """Whether words name something: a noun, verb or adjective that carries a topic (not
+    えーと, すみません or 聞こえますか, which only fill the silence)."""
+    return any(pos in _NAMING and lemma not in _EMPTY and lemma not in _FILLERS
+               and not lemma.isdigit() for lemma, _, pos, _, _ in words)
 
 
 def _all_lemmas(words: list[Word]) -> frozenset[str]:

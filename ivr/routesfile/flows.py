@@ -9,20 +9,24 @@ from pathlib import Path
 from ..core.dated import dated_moments
 from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
+from ..core.nearest import Examples
 from ..core.readings import Reader
 from ..core.routes import Routes
+from .examples import load_examples
 from .loader import RoutesError, parse_routes, read_routes_text
 from .says import oversized_says
 
 
-def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime) -> CallFlow:
-    """The call flow for loaded routes; RoutesError if something callers would hear breaks Twilio's limits.
+def checked_flow(routes: Routes, reader: Reader, is_holiday: IsHoliday, now: datetime,
+                 examples: Examples | None = None) -> CallFlow:
+    """The call flow for loaded routes (with callers' example sentences, `examples.py`);
+    RoutesError if something callers would hear breaks Twilio's limits.
 
     Answers are measured now and twelve hours from now, so both an open and a closed desk's
     wording is seen, and on the coming days the calendar changes (closures, special hours,
     announcements).
     """
-    flow = CallFlow(routes, reader, is_holiday)
+    flow = CallFlow(routes, reader, is_holiday, examples)
     problems = oversized_says(flow, (now, now + timedelta(hours=12),
                                      *dated_moments(routes.calendar, now)))
     if problems:
@@ -36,11 +40,12 @@ def offline_flow(path: str | Path) -> CallFlow:
 
 
 def offline_flow_of(text: str, file: str = "routes.yaml") -> CallFlow:
-    """The call flow for routes text (named `file` in problems), loaded and checked as the server does."""
+    """The call flow for routes text (named `file` in problems), loaded and checked as the server
+    does, with the shipped examples."""
     import holidays
 
     from ..core.wording import load_translations
 
     calendar = holidays.country_holidays("JP")
     return checked_flow(parse_routes(text, file), Reader(load_translations()), calendar.__contains__,
-                        datetime.now(JAPAN))
+                        datetime.now(JAPAN), load_examples())

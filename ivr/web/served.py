@@ -19,6 +19,7 @@ from ..core.flow import CallFlow
 from ..core.hours import JAPAN, IsHoliday
 from ..core.notices import notice
 from ..core.readings import Reader
+from ..routesfile.examples import EXAMPLES, load_examples
 from ..routesfile.flows import checked_flow
 from ..routesfile.loader import RoutesError, parse_routes, read_routes_text
 from ..routesfile.reader import Problem
@@ -91,8 +92,12 @@ class Line:
     """
 
     def __init__(self, path: str | Path, reader: Reader, is_holiday: IsHoliday, version: str,
-                 published: VersionSource | None = None, bus: Bus | None = None):
+                 published: VersionSource | None = None, bus: Bus | None = None,
+                 examples: str | Path | None = EXAMPLES):
         self.path = Path(path)
+        # Callers' example sentences (ivr.routesfile.examples), read with every load of the
+        # routes and looked at with the file: a bad row is refused as a bad routes file is.
+        self.examples = None if examples is None else Path(examples)
         self.reader = reader
         self.is_holiday = is_holiday
         self.version = version
@@ -127,19 +132,18 @@ class Line:
 
     def _load(self, text: str, file: str | None = None) -> CallFlow:
         routes = parse_routes(text, file or str(self.path))
-        return checked_flow(routes, self.reader, self.is_holiday, datetime.now(JAPAN))
+        examples = None if self.examples is None else load_examples(self.examples)
+        return checked_flow(routes, self.reader, self.is_holiday, datetime.now(JAPAN), examples)
 
     @property
     def text(self) -> str:
         """The text of the routes being served."""
         return self._text
 
-    def _stat(self) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(self.path)
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size)
+    def _stat(self) -> tuple[tuple[int, int] | None, ...]:
+        """The routes file's and the examples' modification times and sizes (None for one that
+        cannot be looked at)."""
+        return tuple(_signature(path) for path in (self.path, self.examples) if path is not None)
 
     @property
     def documents(self) -> Documents:
@@ -223,7 +227,7 @@ class Line:
         self.bus.publish(ReloadAccepted())
 
     def _serve(self, flow: CallFlow, text: str) -> None:
-        if flow.routes.digest != self.flow.routes.digest:
+        if _digest(flow) != _digest(self.flow):
             self.flow = flow
             self._text = text
             self.loaded_at = datetime.now(timezone.utc)
@@ -243,7 +247,7 @@ class Line:
                 self._refused(error)
                 return False
             self.last_refused = None
-            if number != self.number or flow.routes.digest != self.flow.routes.digest:
+            if number != self.number or _digest(flow) != _digest(self.flow):
                 self.flow, self._text, self.number = flow, text, number
                 self.loaded_at = datetime.now(timezone.utc)
                 log.info("routes version %d published in the records database is served (digest %s)",
@@ -265,6 +269,8 @@ class Line:
                 "cannot be loaded (%(error)s; the server's log has the details)", error=type(error).__name__))])
         # /healthz shows the problem with the file's name, not where it lives on disk.
         shown = str(error).replace(str(self.path), self.path.name)
+        if self.examples is not None:
+            shown = shown.replace(str(self.examples), self.examples.name)
         self.last_refused = ReloadRefused(datetime.now(timezone.utc), shown, tuple(error.problems))
         log.error("routes reload refused, still serving %s:\n%s", self.flow.routes.digest, error)
         self.bus.publish(self.last_refused)
@@ -344,3 +350,17 @@ class Line:
             health["published"] = self.published.health()
         return health
 
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size, None if it cannot be looked at."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _digest(flow: CallFlow) -> tuple[str, str]:
+    """What tells two flows apart: the routes' digest and the examples' (empty without any)."""
+    return (flow.routes.digest, flow.examples.digest if flow.examples is not None else "")

@@ -1,0 +1,148 @@
+"""Callers' words the routes' phrases do not place, compared with example sentences of callers.
+
+The rules (`understanding.py`) match words the operators wrote; callers often say the same thing
+in other words. Each example is a caller's sentence labelled with the desk that helps (the dev
+sets' rows, in `ivr/routesfile/examples.tsv`). Words are compared by their character n-grams:
+the text is folded to one width (NFKC), lower case and hiragana, with spaces, punctuation and
+long marks dropped, and cut into every run of two and three characters. An n-gram found in few
+examples weighs more than one found in many (inverse document frequency), and two texts are as
+alike as the cosine of their weighted sets. A desk scores the mean of its NEIGHBOURS examples
+nearest the words.
+
+This guesses; it never sends a caller anywhere. The flow only ever asks the caller whether the
+nearest desk's topic is what they mean (`flow.py`), so a wrong guess costs a "no".
+
+Pure code: the n-grams of every example are worked out once, when the examples load; comparing
+reads no file and no clock.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+
+MAX_HEARD = 200  # characters of a recognition result looked at, as the rules do
+NEIGHBOURS = 3  # a desk scores the mean of its examples nearest the words, this many
+SIZES = (2, 3)  # the lengths of the character n-grams compared
+COMMON = 0.1  # share of the examples an n-gram may be in and still be looked up (below)
+# Spaces, punctuation, brackets and the long mark (ー), full width and half: dropped before comparing.
+_DROPPED = re.compile(r"[\s\u3000\u30fc\u2010-\u2015\uff0d~\u301c\u3001\u3002\uff0c\uff0e,.!?\uff01\uff1f"
+                      r"\u30fb\u2026\u300c-\u300f\u3010\u3011()\uff08\uff09\[\]\"'\uff1a:;\uff1b-]")
+_KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})  # ァ…ヶ as ぁ…ゖ
+
+
+def normalise(text: str) -> str:
+    """The text as compared: one width, lower case, katakana as hiragana, no spaces,
+    punctuation or long marks (ウイルス, ういるす and ｳｲﾙｽ are one)."""
+    text = unicodedata.normalize("NFKC", text[:MAX_HEARD]).lower().translate(_KATAKANA)
+    return _DROPPED.sub("", text)
+
+
+def grams(text: str) -> frozenset[str]:
+    """Every run of two and three characters of the normalised text (the text itself when it is
+    shorter)."""
+    text = normalise(text)
+    found = {text[i:i + n] for n in SIZES for i in range(len(text) - n + 1)}
+    return frozenset(found or ({text} if text else ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One caller's sentence and the desk (its id in routes.yaml) that helps them."""
+
+    text: str
+    desk: str
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest:
+    """The desks nearest some words, best first, each with its score (0 to 1)."""
+
+    ranked: tuple[tuple[str, float], ...]
+
+    @property
+    def desk(self) -> str | None:
+        return self.ranked[0][0] if self.ranked else None
+
+    @property
+    def score(self) -> float:
+        return self.ranked[0][1] if self.ranked else 0.0
+
+    @property
+    def margin(self) -> float:
+        """How far the best desk is ahead of the next (its whole score when it is alone)."""
+        if not self.ranked:
+            return 0.0
+        return self.ranked[0][1] - (self.ranked[1][1] if len(self.ranked) > 1 else 0.0)
+
+    def clear(self, score: float, margin: float) -> str | None:
+        """The best desk, if it scores at least `score` and leads the next by `margin`."""
+        return self.desk if self.score >= score and self.margin >= margin else None
+
+
+class Examples:
+    """Example sentences, their n-grams weighted once, for finding the desks nearest some words."""
+
+    def __init__(self, examples: Iterable[Example], digest: str = ""):
+        self.examples = tuple(examples)
+        self.digest = digest  # what the examples were read from, so a reload can tell them apart
+        self.desks = frozenset(e.desk for e in self.examples)
+        sets = [grams(e.text) for e in self.examples]
+        counts: dict[str, int] = {}
+        for found in sets:
+            for gram in found:
+                counts[gram] = counts.get(gram, 0) + 1
+        size = len(sets)
+        self._idf = {gram: math.log((size + 1) / (count + 1)) + 1 for gram, count in counts.items()}
+        self._unseen = math.log(size + 1) + 1  # an n-gram in no example weighs most
+        # For each n-gram, the examples that have it and its share of each one's length.
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for i, found in enumerate(sets):
+            length = math.sqrt(sum(self._idf[g] ** 2 for g in found)) or 1.0
+            for gram in found:
+                postings.setdefault(gram, []).append((i, self._idf[gram] / length))
+        # An n-gram in more than COMMON of the examples (ます, した) tells little and costs most:
+        # it is weighed in each text's length but not looked up.
+        common = max(COMMON * size, 10)
+        self._postings = {gram: tuple(items) for gram, items in postings.items() if len(items) <= common}
+        self._desk_of = tuple(e.desk for e in self.examples)
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def nearest(self, heard: str, desks: Collection[str] | None = None) -> Nearest:
+        """The desks (of `desks`, by default all) whose examples are nearest the words, best
+        first, each scored by the mean similarity of its NEIGHBOURS nearest examples."""
+        found = grams(heard)
+        if not found:
+            return Nearest(())
+        idf, unseen, postings = self._idf, self._unseen, self._postings
+        length = 0.0
+        alike: dict[int, float] = {}
+        for gram in found:
+            weight = idf.get(gram, unseen)
+            length += weight * weight
+            for i, share in postings.get(gram, ()):
+                alike[i] = alike.get(i, 0.0) + weight * share
+        length = math.sqrt(length)
+        # Each desk's NEIGHBOURS best examples: the examples best first, counted per desk.
+        desk_of = self._desk_of
+        sums: dict[str, float] = {}
+        taken: dict[str, int] = {}
+        for i, total in sorted(alike.items(), key=itemgetter(1), reverse=True):
+            desk = desk_of[i]
+            count = taken.get(desk, 0)
+            if count < NEIGHBOURS and (desks is None or desk in desks):
+                taken[desk] = count + 1
+                sums[desk] = sums.get(desk, 0.0) + total
+        scores = {desk: total / (NEIGHBOURS * length) for desk, total in sums.items()}
+        return Nearest(tuple(sorted(scores.items(), key=lambda item: (-item[1], item[0]))))
+
+    def weight(self, heard: str, phrases: frozenset[str]) -> float:
+        """How much of the words' n-gram weight is found among `phrases`' n-grams (a set made
+        by `grams`): to tell which of one desk's topics the words are nearer."""
+        return sum(self._idf.get(gram, self._unseen) for gram in grams(heard) & phrases)
