@@ -37,6 +37,9 @@ HELD_OUT_2 = HERE / "callers_heldout2.tsv"
 # Written the same way after the second set had been seen, and scored untuned; its third column
 # names the guide's case each row was written for (read by no test).
 HELD_OUT_3 = HERE / "callers_heldout3.tsv"
+# Written from the guide alone by someone who read neither the routing words nor any other set,
+# committed alone and scored untuned; never tuned on.
+HELD_OUT_4 = HERE / "callers_heldout4.tsv"
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -174,14 +177,27 @@ def test_the_second_held_out_set_keeps_its_measured_floor(flow):
 
 def test_the_third_held_out_set_keeps_its_measured_floor(flow):
     """Words not seen while tuning, as totals only (docs/callers.md): untuned 266 right, 3 wrong,
-    3 police callers reaching no desk; scored once after the dev sets' third round, 266 right,
-    4 wrong, 2 police callers elsewhere; no advertising-email caller sent elsewhere either time.
-    The floor is the figure after tuning; the target, not yet met, is 95 % right, 1 % wrong,
+    3 police callers reaching no desk; once after the dev sets' third round, 266 right, 4 wrong,
+    2 police callers elsewhere; once after the fourth round (the examples' confirmations), 273
+    right, 3 wrong, 2 police callers elsewhere; no advertising-email caller sent elsewhere any
+    time. The floor is the latest figure; the target, not yet met, is 95 % right, 1 % wrong,
     every police row."""
     result = judge(flow, HELD_OUT_3)
     rows = result["rows"]
     assert rows == 288
-    assert result["right"] >= 266 / rows and result["wrong"] <= 4 / rows, result
+    assert result["right"] >= 273 / rows and result["wrong"] <= 3 / rows, result
+    assert len(result["danger"]) <= 2 and result["ads"] == [], result
+
+
+def test_the_fourth_held_out_set_keeps_its_measured_floor(flow):
+    """Words written apart from the routing words, as totals only (docs/callers.md): untuned 276
+    right, 22 wrong, 6 police callers elsewhere, 2 advertising-email callers sent elsewhere first;
+    scored once after the fourth round, 288 right, 15 wrong, 2 police callers elsewhere, none of
+    the center's. The floor is that figure; the target, not met, is 95 % right and 1 % wrong."""
+    result = judge(flow, HELD_OUT_4)
+    rows = result["rows"]
+    assert rows == 314
+    assert result["right"] >= 288 / rows and result["wrong"] <= 15 / rows, result
     assert len(result["danger"]) <= 2 and result["ads"] == [], result
 
 
