@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ COMMON = 0.1  # share of the examples an n-gram may be in and still be looked up
 # Spaces, punctuation, brackets and the long mark (ー), full width and half: dropped before comparing.
 _DROPPED = re.compile(r"[\s\u3000\u30fc\u2010-\u2015\uff0d~\u301c\u3001\u3002\uff0c\uff0e,.!?\uff01\uff1f"
                       r"\u30fb\u2026\u300c-\u300f\u3010\u3011()\uff08\uff09\[\]\"'\uff1a:;\uff1b-]")
+_PAIR = struct.Struct("<Id")  # an example's number and an n-gram's share of its length
 _KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})  # ァ…ヶ as ぁ…ゖ
 
 
@@ -99,7 +101,9 @@ class Examples:
         size = len(sets)
         self._idf = {gram: math.log((size + 1) / (count + 1)) + 1 for gram, count in counts.items()}
         self._unseen = math.log(size + 1) + 1  # an n-gram in no example weighs most
-        # For each n-gram, the examples that have it and its share of each one's length.
+        # For each n-gram, the examples that have it and its share of each one's length, packed
+        # as (example, share) pairs in one bytes object per n-gram (_PAIR): an object per pair
+        # would take five times the memory in every worker.
         postings: dict[str, list[tuple[int, float]]] = {}
         for i, found in enumerate(sets):
             length = math.sqrt(sum(self._idf[g] ** 2 for g in found)) or 1.0
@@ -108,7 +112,8 @@ class Examples:
         # An n-gram in more than COMMON of the examples (ます, した) tells little and costs most:
         # it is weighed in each text's length but not looked up.
         common = max(COMMON * size, 10)
-        self._postings = {gram: tuple(items) for gram, items in postings.items() if len(items) <= common}
+        self._postings = {gram: b"".join(_PAIR.pack(*pair) for pair in pairs)
+                          for gram, pairs in postings.items() if len(pairs) <= common}
         self._desk_of = tuple(e.desk for e in self.examples)
 
     def __len__(self) -> int:
@@ -126,7 +131,7 @@ class Examples:
         for gram in found:
             weight = idf.get(gram, unseen)
             length += weight * weight
-            for i, share in postings.get(gram, ()):
+            for i, share in _PAIR.iter_unpack(postings.get(gram, b"")):
                 alike[i] = alike.get(i, 0.0) + weight * share
         length = math.sqrt(length)
         # Each desk's NEIGHBOURS best examples: the examples best first, counted per desk.
