@@ -427,3 +427,36 @@ def test_refused_reloads_are_counted_per_day_server_version_and_reason(tmp_path)
     assert refusals_on(engine, NOW.date() + timedelta(days=1)) == []
     assert refusals_on(engine, NOW.date())[0].reason_ja == refusal.error, "no problems: the words as said"
     engine.dispose()
+
+
+def test_words_not_understood_today_are_counted_by_topic_in_japanese(app):
+    """At an answer by its topic, at a menu by the topic that leads to it; never the words."""
+    from helpers import post_signed, spoken, twiml
+    from records_helpers import record_app
+
+    site = app.extensions["ivr.console"]
+    site.published()
+    line_app = record_app(site.settings.records_url, lambda: NOW)
+    client = line_app.test_client()
+    said = {"SpeechResult": "ぱぴぷぺぽ", "Confidence": "0.9"}
+    try:
+        for path in ("/voice/step?m=top&s=0&f=0", "/voice/step?m=billing&s=0&f=0",
+                     "/voice/step?m=billing&s=1&f=1", "/voice/step?m=top&k=4&s=0&f=0"):
+            assert "聞き取れませんでした" in spoken(twiml(post_signed(client, path, **said))), path
+    finally:
+        wired(line_app).records.close(timeout=5)
+    page = logged_in(app, "view").get("/").text
+    section = page[page.index("本日、聞き取れなかった言葉"):]
+    rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", section))
+    assert rows.get("料金の請求（メニュー）") == "2", rows
+    assert rows.get("広告メール") == "1" and rows.get("最初のメニュー") == "1", rows
+    assert "ぱぴぷぺぽ" not in page and "billing" not in section
+
+
+def test_a_place_the_routes_no_longer_have_is_named_by_its_id():
+    from ivr.console.describe import not_understood_rows
+    from ivr.routesfile.loader import load_routes
+
+    routes = load_routes(ROUTES)
+    rows = not_understood_rows(routes, [("gone", None, 2), ("top", "4", 1), ("top", "4", 2)])
+    assert rows[0] == ("広告メール", 3) and rows[1][1] == 2 and "gone" in rows[1][0]

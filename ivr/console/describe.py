@@ -304,3 +304,30 @@ def change_rows(changes: list[Change], old: Routes, new: Routes) -> list[ChangeR
 
 def role_label(role: str) -> str:
     return ptr("role", role)
+
+
+def not_understood_rows(routes: Routes | None, counts) -> list[tuple[str, int]]:
+    """Words not understood, counted (`counts`: menu, key, count) by the topic where they were
+    said: at an answer its topic, at a menu the topic that leads to it (the first menu by name),
+    as the operators read them; a place the routes no longer have by its id. Never the words."""
+    shown: dict[str, int] = {}
+    for menu_id, key, count in counts:
+        name = _place_name(routes, menu_id, key)
+        shown[name] = shown.get(name, 0) + count
+    return sorted(shown.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _place_name(routes: Routes | None, menu_id: str | None, key: str | None) -> str:
+    from .menus import menu_title
+
+    menu = routes.menus.get(menu_id) if routes is not None and menu_id else None
+    if menu is None:
+        return menu_title(menu_id or "?")
+    option = menu.option(key) if key else None
+    if option is not None:
+        return words(option.label)
+    leading = next((o for m in routes.menus.values() for o in m.options if o.menu == menu.id), None)
+    if leading is None:
+        return menu_title(menu.id)
+    # TRANSLATORS: Today page: a menu named by the topic that leads to it, e.g. 「身に覚えのない請求（メニュー）」.
+    return tr("%(topic)s (menu)", topic=words(leading.label))

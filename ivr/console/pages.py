@@ -16,7 +16,7 @@ from ..records.report import build, month_bounds, render_csv
 from ..records.tables import call_steps
 from .auth import console
 from .describe import (announcement_rows, calendar_days, desks_now, entry_rows, moment_text,
-                       problem_rows)
+                       not_understood_rows, problem_rows)
 from .forms import ActionForm, MessageForm
 from .i18n import tr
 from .menus import menu_title, svg
@@ -44,10 +44,10 @@ def today():
     calls = records_db.calls_between(site.engine, start, now + timedelta(seconds=1))
     by_desk = Counter(c["desk"] for c in calls if c["desk"])
     with site.engine.connect() as connection:
-        not_understood = connection.execute(
-            select(call_steps.c.menu, func.count()).where(
+        not_understood = not_understood_rows(flow.routes if flow else None, connection.execute(
+            select(call_steps.c.menu, call_steps.c.key, func.count()).where(
                 call_steps.c.outcome == "not_understood", call_steps.c.at >= start)
-            .group_by(call_steps.c.menu).order_by(func.count().desc())).all()
+            .group_by(call_steps.c.menu, call_steps.c.key)).all())
     spoken = sum(c["path"].count("=say") for c in calls)
     refused = [e for e in site.store.audit(AUDIT_SHOWN) if e.action == "refused"
                and in_japan(e.at).date() == day]
