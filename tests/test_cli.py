@@ -203,6 +203,16 @@ def test_serve_dev_warns_in_japanese(runner, monkeypatch):
                                               "requests")
 
 
+def test_the_version_is_said_in_the_operators_language(runner):
+    from importlib.metadata import version
+
+    installed = version("meiwaku-ivr")
+    japanese = runner.invoke(main, ["--version"], env=JA)
+    assert japanese.exit_code == 0 and japanese.stdout == f"ivr バージョン {installed}\n"
+    english = runner.invoke(main, ["--version"], env=EN)
+    assert english.exit_code == 0 and english.stdout == f"ivr, version {installed}\n"
+
+
 def test_call_speaks_japanese_under_a_japanese_locale(runner):
     result = runner.invoke(main, ["call", "--routes", str(ROUTES), "--at", "2026-12-01 10:30",
                                   "--keys", "4,1", "--dial-status", "busy"], env=JA)

@@ -146,8 +146,20 @@ class OperatorGroup(click.Group):
             raise said from error
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: the installed package's version, in the operators' language."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    # TRANSLATORS: what `ivr --version` prints; version is the package's, e.g. 0.1.0.
+    click.echo(notice("ivr, version %(version)s", version=version("meiwaku-ivr")).render(operator_locale()))
+    ctx.exit()
+
+
 @click.group(cls=OperatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="meiwaku-ivr")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def main() -> None:
     """The 迷惑メール相談 phone line: serve it, call it, check its routes.yaml."""
 
