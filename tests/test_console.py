@@ -343,6 +343,8 @@ def test_operators_commands_speak_japanese_under_a_japanese_locale(runner, monke
     unreachable = operators("list")
     assert unreachable.exit_code == 1 and unreachable.stderr.count("\n") == 1
     assert unreachable.stderr.startswith("エラー：通話記録のデータベース postgresql+psycopg://ivr@127.0.0.1:1/records を開けません：")
+    # ivr operators has no --database: the hint names only the settings.
+    assert unreachable.stderr.rstrip().endswith("（DATABASE_URL または IVR_RECORDS_DB を確かめてください）")
 
 
 def test_edits_keep_every_other_line_and_round_trip():

@@ -26,7 +26,7 @@ def _accounts():
         # TRANSLATORS: ivr operators: no records database is set, where the accounts are kept.
         raise click.UsageError(notice("the accounts live in the records database: set DATABASE_URL or "
                                       "IVR_RECORDS_DB (not off)"))
-    engine = _ready_engine(settings.records_url)
+    engine = _ready_engine(settings.records_url, option=False)
     return Accounts(engine), VersionStore(engine)
 
 

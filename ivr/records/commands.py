@@ -66,7 +66,7 @@ def _creatable(url: str) -> str:
     return url
 
 
-def _engine(database: str | None, create: bool = True):
+def _engine(database: str | None, create: bool = True, option: bool = True):
     """An engine on the records database, connected once: a database that cannot be opened (a
     server that does not answer, a database that does not exist, a wrong password) ends the
     command with one line naming it."""
@@ -81,11 +81,18 @@ def _engine(database: str | None, create: bool = True):
             pass
     except OperationalError as error:
         engine.dispose()
+        shown, detail = _shown(url), _first_line(error)
+        if not option:  # a command without --database (ivr operators)
+            # TRANSLATORS: an ivr command cannot open the records database; database is a file's
+            # path or a URL (without its password), detail is the database's own words.
+            raise click.ClickException(notice("cannot open the records database %(database)s: %(detail)s "
+                                              "(check DATABASE_URL or IVR_RECORDS_DB)",
+                                              database=shown, detail=detail)) from None
         # TRANSLATORS: an ivr command cannot open the records database; database is a file's path
         # or a URL (without its password), detail is the database's own words.
         raise click.ClickException(notice("cannot open the records database %(database)s: %(detail)s "
                                           "(check DATABASE_URL, IVR_RECORDS_DB or --database)",
-                                          database=_shown(url), detail=_first_line(error))) from None
+                                          database=shown, detail=detail)) from None
     return engine
 
 
@@ -99,12 +106,13 @@ def _say(text, err: bool = False) -> None:
     click.echo(text.render(locale_from_environ(os.environ)), err=err)
 
 
-def _ready_engine(database: str | None, create: bool = True):
+def _ready_engine(database: str | None, create: bool = True, option: bool = True):
     """An engine on the records database with its schema at the newest revision; with
-    create=False (a command that only reads or deletes records) a SQLite file must exist."""
+    create=False (a command that only reads or deletes records) a SQLite file must exist;
+    option=False for a command without --database (its errors do not suggest one)."""
     from . import database as records_db
 
-    engine = _engine(database, create)
+    engine = _engine(database, create, option)
     records_db.upgrade(engine)
     return engine
 
