@@ -462,3 +462,35 @@ def test_a_place_the_routes_no_longer_have_is_named_by_its_id():
     routes = load_routes(ROUTES)
     rows = not_understood_rows(routes, [("gone", None, 2), ("top", "4", 1), ("top", "4", 2)])
     assert rows[0] == ("広告メール", 3) and rows[1][1] == 2 and "gone" in rows[1][0]
+
+
+def test_the_audit_trail_is_said_in_japanese(app):
+    """The details the code keeps in English are said in the operators' words on the history page."""
+    site = app.extensions["ivr.console"]
+    site.published()
+    for actor, action, detail in [
+            ("suzuki", "draft", "closure 2026-12-14..2026-12-14 ['center', 'ipa']"),
+            ("suzuki", "draft", "special hours 2026-12-15..2026-12-16 center 10:00-12:00"),
+            ("suzuki", "draft", "announcement 2026-12-14..2026-12-15"),
+            ("suzuki", "draft", "remove calendar[0]"),
+            ("suzuki", "draft", "desk jiaa"),
+            ("suzuki", "draft", "routes.yaml edited as text"),
+            ("suzuki", "login", "from 192.0.2.7"),
+            ("tanaka", "login_refused", "account_locked from 192.0.2.8"),
+            ("yamada", "forbidden", "POST /publish needs publisher"),
+            ("command line (root)", "account_add", "yamada as viewer")]:
+        site.store.record(actor=actor, action=action, detail=detail)
+    page = logged_in(app, "view").get("/history").text
+    versions, trail = page.split("<th>内容</th>")
+    assert "起動したときの routes.yaml" in versions and "設定ファイル（routes.yaml）" in versions
+    assert "at first start" not in versions
+    for said in ["休業（2026-12-14〜2026-12-14）：迷惑メール相談センター、情報セキュリティ安心相談窓口",
+                 "特別な受付時間（2026-12-15〜2026-12-16）：迷惑メール相談センター 10:00-12:00",
+                 "お知らせ（2026-12-14〜2026-12-15）", "休業・特別な受付時間の1件目を削除",
+                 "窓口「日本産業協会の相談室」を変更", "routes.yaml を直接編集", "192.0.2.7 から",
+                 "アカウントが一時的にロック中（192.0.2.8 から）", "/publish には公開担当の権限が必要",
+                 "yamada（閲覧担当）", "コマンドライン（root）"]:
+        assert said in trail, said
+    for english in ("closure", "special hours", "edited as text", "from 192", "needs", " as viewer",
+                    "command line", "at first start"):
+        assert english not in trail, english

@@ -14,7 +14,7 @@ from ..records import database as records_db
 from ..records.refusals import THE_FILE, refusals_on
 from ..records.report import build, month_bounds, render_csv
 from ..records.tables import call_steps
-from .auth import console
+from .auth import console, role_name
 from .describe import (announcement_rows, calendar_days, desks_now, entry_rows, moment_text,
                        not_understood_rows, problem_rows)
 from .forms import ActionForm, MessageForm
@@ -107,8 +107,108 @@ def menus_svg():
 def history():
     site = console()
     versions = site.store.history(HISTORY_SHOWN)
-    return render_template("history.html", versions=versions, events=site.store.audit(AUDIT_SHOWN),
-                           form=MessageForm(), moment_text=moment_text, action_name=action_name)
+    routes = published_loaded()[1].flow
+    routes = routes.routes if routes is not None else None
+    events = [(e, actor_text(e.actor), detail_text(e.action, e.detail or "", routes))
+              for e in site.store.audit(AUDIT_SHOWN)]
+    return render_template("history.html", versions=versions, events=events, routes=routes,
+                           form=MessageForm(), moment_text=moment_text, action_name=action_name,
+                           actor_text=actor_text, detail_text=detail_text)
+
+
+# The audit trail keeps each event's detail as the code wrote it (in English, for the command
+# line's `ivr routes audit` as well); the console says the ones it knows in the operators' words.
+_DETAILS = {
+    "draft": (
+        (re.compile(r"closure (\S+)\.\.(\S+) \[(.*)\]"), "closure"),
+        (re.compile(r"special hours (\S+)\.\.(\S+) (\S+) (.*)"), "special"),
+        (re.compile(r"announcement (\S+)\.\.(\S+)"), "announcement"),
+        (re.compile(r"remove (calendar|announcements)\[(\d+)\]"), "remove"),
+        (re.compile(r"desk (\S+)"), "desk"),
+        (re.compile(r"routes\.yaml edited as text"), "text"),
+    ),
+    "login": ((re.compile(r"from (\S+)"), "from"),),
+    "login_refused": ((re.compile(r"(\w+) from (\S+)"), "refused"),),
+    "forbidden": ((re.compile(r"\w+ (\S+) needs (\w+)"), "forbidden"),),
+    "account_add": ((re.compile(r"(\S+) as (\w+)"), "account"),),
+    "publish": ((re.compile(r"(\S+) at first start"), "first"),),
+}
+
+
+def detail_text(action: str, detail: str, routes) -> str:
+    """An audit event's detail in the operators' words where its form is known; else as written."""
+    for pattern, kind in _DETAILS.get(action, ()):
+        found = pattern.fullmatch(detail)
+        if found is not None:
+            return _detail(kind, found.groups(), routes)
+    return detail
+
+
+def _desk(routes, desk: str) -> str:
+    return routes.desks[desk].name if routes is not None and desk in routes.desks else desk
+
+
+def _detail(kind: str, parts: tuple[str, ...], routes) -> str:
+    if kind == "closure":
+        desks = "、".join(_desk(routes, d) for d in re.findall(r"'([^']*)'", parts[2]))
+        # TRANSLATORS: audit trail: a closure was put in the draft, from one day to another, for desks.
+        return tr("closure %(first)s to %(last)s: %(desks)s", first=parts[0], last=parts[1], desks=desks)
+    if kind == "special":
+        # TRANSLATORS: audit trail: special hours were put in the draft for a desk; hours as written.
+        return tr("special hours %(first)s to %(last)s: %(desk)s %(hours)s", first=parts[0], last=parts[1],
+                  desk=_desk(routes, parts[2]), hours=parts[3])
+    if kind == "announcement":
+        # TRANSLATORS: audit trail: a dated announcement was put in the draft.
+        return tr("announcement %(first)s to %(last)s", first=parts[0], last=parts[1])
+    if kind == "remove":
+        number = int(parts[1]) + 1
+        if parts[0] == "calendar":
+            # TRANSLATORS: audit trail: the n-th entry of the calendar (closures, special hours) was removed.
+            return tr("calendar entry %(number)s removed", number=number)
+        # TRANSLATORS: audit trail: the n-th dated announcement was removed.
+        return tr("announcement %(number)s removed", number=number)
+    if kind == "desk":
+        # TRANSLATORS: audit trail: a desk's details were changed in the draft.
+        return tr("desk %(desk)s changed", desk=_desk(routes, parts[0]))
+    if kind == "text":
+        # TRANSLATORS: audit trail: the draft's YAML text was edited directly.
+        return tr("routes.yaml edited as text")
+    if kind == "from":
+        # TRANSLATORS: audit trail: where a login came from (an IP address).
+        return tr("from %(address)s", address=parts[0])
+    if kind == "refused":
+        reasons = {
+            # TRANSLATORS: audit trail: a login was refused for a wrong password.
+            "password": tr("wrong password"),
+            # TRANSLATORS: audit trail: a login was refused: the account is locked for a while.
+            "account_locked": tr("account locked"),
+            # TRANSLATORS: audit trail: a login was refused: the address is locked for a while.
+            "address_locked": tr("address locked"),
+            # TRANSLATORS: audit trail: a login was refused: the account is disabled.
+            "disabled": tr("account disabled"),
+        }
+        # TRANSLATORS: audit trail: why a login was refused, and where it came from.
+        return tr("%(reason)s, from %(address)s", reason=reasons.get(parts[0], parts[0]), address=parts[1])
+    if kind == "forbidden":
+        # TRANSLATORS: audit trail: a page or form that needs a role the operator does not have.
+        return tr("%(path)s needs the role %(role)s", path=parts[0], role=role_name(parts[1]))
+    if kind == "account":
+        # TRANSLATORS: audit trail: an account added, with its role.
+        return tr("%(name)s as %(role)s", name=parts[0], role=role_name(parts[1]))
+    # TRANSLATORS: audit trail: the version published when the console first started, from a file.
+    return tr("%(file)s as it was at the first start", file=parts[0])
+
+
+def actor_text(actor: str) -> str:
+    """Who did it; the command line in the operators' words."""
+    if actor == "file":
+        # TRANSLATORS: audit trail and history: the first version, taken from the routes file itself.
+        return tr("the routes file")
+    found = re.fullmatch(r"command line \((.*)\)", actor or "")
+    if found is None:
+        return actor
+    # TRANSLATORS: audit trail: an action taken with the ivr command, by this system user.
+    return tr("command line (%(user)s)", user=found.group(1))
 
 
 def action_name(action: str) -> str:
