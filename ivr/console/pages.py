@@ -15,8 +15,8 @@ from ..records.refusals import THE_FILE, refusals_on
 from ..records.report import build, month_bounds, render_csv
 from ..records.tables import call_steps
 from .auth import console, role_name
-from .describe import (announcement_rows, calendar_days, desks_now, entry_rows, moment_text,
-                       not_understood_rows, problem_rows)
+from .describe import (announcement_rows, calendar_days, desk_names, desks_now, entry_rows, join,
+                       moment_text, not_understood_rows, problem_rows)
 from .forms import ActionForm, MessageForm
 from .i18n import tr
 from .menus import menu_title, svg
@@ -107,8 +107,8 @@ def menus_svg():
 def history():
     site = console()
     versions = site.store.history(HISTORY_SHOWN)
-    routes = published_loaded()[1].flow
-    routes = routes.routes if routes is not None else None
+    flow = published_loaded()[1].flow
+    routes = flow.routes if flow is not None else None
     events = [(e, actor_text(e.actor), detail_text(e.action, e.detail or "", routes))
               for e in site.store.audit(AUDIT_SHOWN)]
     return render_template("history.html", versions=versions, events=events, routes=routes,
@@ -144,19 +144,19 @@ def detail_text(action: str, detail: str, routes) -> str:
     return detail
 
 
-def _desk(routes, desk: str) -> str:
-    return routes.desks[desk].name if routes is not None and desk in routes.desks else desk
+def _desks(routes, ids: list[str]) -> str:
+    return desk_names(routes, ids) if routes is not None else join(ids)
 
 
 def _detail(kind: str, parts: tuple[str, ...], routes) -> str:
     if kind == "closure":
-        desks = "、".join(_desk(routes, d) for d in re.findall(r"'([^']*)'", parts[2]))
+        desks = _desks(routes, re.findall(r"'([^']*)'", parts[2]))
         # TRANSLATORS: audit trail: a closure was put in the draft, from one day to another, for desks.
         return tr("closure %(first)s to %(last)s: %(desks)s", first=parts[0], last=parts[1], desks=desks)
     if kind == "special":
         # TRANSLATORS: audit trail: special hours were put in the draft for a desk; hours as written.
         return tr("special hours %(first)s to %(last)s: %(desk)s %(hours)s", first=parts[0], last=parts[1],
-                  desk=_desk(routes, parts[2]), hours=parts[3])
+                  desk=_desks(routes, [parts[2]]), hours=parts[3])
     if kind == "announcement":
         # TRANSLATORS: audit trail: a dated announcement was put in the draft.
         return tr("announcement %(first)s to %(last)s", first=parts[0], last=parts[1])
@@ -169,7 +169,7 @@ def _detail(kind: str, parts: tuple[str, ...], routes) -> str:
         return tr("announcement %(number)s removed", number=number)
     if kind == "desk":
         # TRANSLATORS: audit trail: a desk's details were changed in the draft.
-        return tr("desk %(desk)s changed", desk=_desk(routes, parts[0]))
+        return tr("desk %(desk)s changed", desk=_desks(routes, [parts[0]]))
     if kind == "text":
         # TRANSLATORS: audit trail: the draft's YAML text was edited directly.
         return tr("routes.yaml edited as text")
@@ -280,10 +280,10 @@ def _download(month: str):
 
 @bp.route("/reports/<month>.csv")
 def report_csv(month: str):
-    from ..operators.tree import desk_names
+    from ..operators.tree import desk_names as names_by_id
 
     report, _, loaded = _download(month)
-    text = render_csv(report, "ja", desk_names(loaded.flow.routes, "ja"))  # in Japanese, desks by name
+    text = render_csv(report, "ja", names_by_id(loaded.flow.routes, "ja"))  # in Japanese, desks by name
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=report-{month}.csv"})
 

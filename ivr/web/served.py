@@ -351,7 +351,6 @@ class Line:
         return health
 
 
-
 def _signature(path: Path) -> tuple[int, int] | None:
     """A file's modification time and size, None if it cannot be looked at."""
     try:
