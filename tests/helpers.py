@@ -231,10 +231,13 @@ class Served:
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
 
+    def json_lines(self) -> list[dict]:
+        """The JSON lines the server wrote (access, step and call-end lines), in order."""
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
     def access_log(self) -> list[dict]:
         """The JSON access-log lines the server wrote."""
-        entries = [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
-        return [entry for entry in entries if entry.get("event") == "access"]
+        return [entry for entry in self.json_lines() if entry.get("event") == "access"]
 
     def url(self, path: str = "/voice") -> str:
         return f"http://127.0.0.1:{self.port}{path}"

@@ -65,7 +65,9 @@ def test_a_restarted_worker_serves_the_last_good_routes_not_the_boot_ones(tmp_pa
         assert "anchor (&x)" in health["last_refused_reload"]["error"]
 
 
-def test_the_access_log_carries_only_path_status_and_time(tmp_path, routes_copy):
+def test_one_json_line_per_request_and_no_caller_number_in_it(tmp_path, routes_copy):
+    """A request refused (here a GET to a webhook) and /healthz get gunicorn's access line (path, status, time only); a
+    webhook step gets its step line instead, never both."""
     with Served(tmp_path, routes_copy, workers=1) as served:
         number = "819011112222"
         url = served.url(f"/voice/step?m=top&s=0&f=0&From=%2B{number}&Caller=%2B{number}")
@@ -74,16 +76,23 @@ def test_the_access_log_carries_only_path_status_and_time(tmp_path, routes_copy)
         except urllib.error.HTTPError:
             pass
         answered(served.port)
-        def access_lines():
-            found = [json.loads(line) for line in served.log().splitlines()
-                     if line.startswith("{") and '"event": "access"' in line and "/voice" in line]
-            return found if len(found) >= 2 else None
+        fetch_health(served.port)
 
-        lines = wait_for(access_lines)
+        def logged():  # lines are written after the answer is sent
+            entries = served.json_lines()
+            events = [entry["event"] for entry in entries]
+            return entries if "step" in events and events.count("access") >= 2 else None
+
+        entries = wait_for(logged)
     assert number not in served.log()
-    for entry in lines:
+    access = [entry for entry in entries if entry["event"] == "access"]
+    for entry in access:
         assert set(entry) == {"event", "time", "path", "status", "ms"}, entry
-    assert sorted(entry["path"] for entry in lines) == ["/voice", "/voice/step"]  # logged after answering, in any order
+    assert [(entry["path"], entry["status"]) for entry in access if entry["path"] != "/healthz"] == [
+        ("/voice/step", 405)]  # a GET: refused before any step
+    assert ("/healthz", 200) in [(entry["path"], entry["status"]) for entry in access]
+    steps = [entry for entry in entries if entry["event"] == "step"]
+    assert [(entry["endpoint"], entry["outcome"]) for entry in steps] == [("ivr.voice", "menu")]
 
 
 def test_forwarded_headers_are_not_trusted_unless_configured(tmp_path, routes_copy):

@@ -3,6 +3,10 @@
 The lines are an event stream for the log collector, written straight to stderr, one whole
 line at a time. IVR_STEP_LOG says when: `auto` (requests that came through an HTTP server,
 not the in-process terminal phone), `stderr` (always) or `off`.
+
+A request whose line is written here needs no access line as well: the server's access logger
+asks `written_for_request()` and writes its own line only for the others (one line per request:
+each write costs the server more than the rest of a step's logging, bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable
 from ..core.events import CallEndEvent, StepEvent
 
 _writing = threading.Lock()
+_request = threading.local()  # whether this thread wrote a line since its request began
 
 
 def write_line(line: str) -> None:
@@ -23,6 +28,19 @@ def write_line(line: str) -> None:
         stream = sys.stderr
         stream.write(line + "\n")
         stream.flush()
+    _request.written = True
+
+
+def request_begins() -> None:
+    """A request begins in this thread: no line written for it yet."""
+    _request.written = False
+
+
+def written_for_request() -> bool:
+    """Whether a line was written in this thread since its request began (and forget it)."""
+    written = getattr(_request, "written", False)
+    _request.written = False
+    return written
 
 
 def step_line(event: StepEvent) -> str:

@@ -23,6 +23,8 @@ from datetime import datetime, timezone
 
 from gunicorn.glogging import Logger
 
+from ..observability import logs
+
 THREADS = 32  # per worker: slow connections each hold one; calls take a few milliseconds
 
 
@@ -44,8 +46,9 @@ class JsonAccessLogger(Logger):
 
     def access(self, resp, req, environ, request_time):
         """Log a request as JSON with its path, status and time only: never a query string or form
-        field, so never a caller's number."""
-        if not self.access_log_enabled:
+        field, so never a caller's number. A request the line wrote its own JSON line for (a
+        webhook step, a call's end: ivr.observability.logs) is not logged twice."""
+        if not self.access_log_enabled or logs.written_for_request():
             return
         entry = {
             "event": "access",
@@ -130,6 +133,11 @@ def post_fork(server, worker):
     metrics = getattr(server, "ivr_metrics", None)
     if metrics is not None:
         metrics.socket.close()
+
+
+def pre_request(worker, req):
+    """A request begins in this thread: its access line is written unless the line writes its own."""
+    logs.request_begins()
 
 
 def post_worker_init(worker):
