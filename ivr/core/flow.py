@@ -261,7 +261,7 @@ class CallFlow:
         """Two topics to ask between instead of answering the rules' choice, if the examples
         nearest the words are another desk's: the rules' and the nearest desk's, where that desk
         is clear (SURE, if the choice rests on a longer phrase and no other desk's words were
-        heard), or where the choice is weak and its own desk's examples do not back it (score
+        heard, unless the nearest desk is the center's own work), or where the choice is weak and its own desk's examples do not back it (score
         less than SUPPORT of the nearest's). Never for danger (urgent) or the center's own work
         (kept): those are answered as the rules chose."""
         if self.examples is None:
@@ -273,7 +273,8 @@ class CallFlow:
         if nearest.desk is None or nearest.desk == target.desk:
             return None
         weak = understood.weight <= 1 or understood.second is not None
-        clear = nearest.clear(*(CLEAR if weak else SURE)) is not None
+        # Words the examples put with the center's own work are never passed over without asking.
+        clear = nearest.clear(*(CLEAR if weak or nearest.desk in self.matcher.kept else SURE)) is not None
         backed = dict(nearest.ranked).get(target.desk, 0.0) >= SUPPORT * nearest.score
         if clear or (weak and not backed):
             return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
