@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-import struct
 import unicodedata
+from array import array
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -33,7 +34,7 @@ COMMON = 0.1  # share of the examples an n-gram may be in and still be looked up
 # Spaces, punctuation, brackets and the long mark (ー), full width and half: dropped before comparing.
 _DROPPED = re.compile(r"[\s\u3000\u30fc\u2010-\u2015\uff0d~\u301c\u3001\u3002\uff0c\uff0e,.!?\uff01\uff1f"
                       r"\u30fb\u2026\u300c-\u300f\u3010\u3011()\uff08\uff09\[\]\"'\uff1a:;\uff1b-]")
-_PAIR = struct.Struct("<Id")  # an example's number and an n-gram's share of its length
+_NUMBER = "I"  # an example's number in a posting (array and memoryview type code: 4 bytes)
 _KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})  # ァ…ヶ as ぁ…ゖ
 
 
@@ -94,26 +95,26 @@ class Examples:
         self.digest = digest  # what the examples were read from, so a reload can tell them apart
         self.desks = frozenset(e.desk for e in self.examples)
         sets = [grams(e.text) for e in self.examples]
-        counts: dict[str, int] = {}
-        for found in sets:
-            for gram in found:
-                counts[gram] = counts.get(gram, 0) + 1
+        counts = Counter(gram for found in sets for gram in found)
         size = len(sets)
         self._idf = {gram: math.log((size + 1) / (count + 1)) + 1 for gram, count in counts.items()}
         self._unseen = math.log(size + 1) + 1  # an n-gram in no example weighs most
-        # For each n-gram, the examples that have it and its share of each one's length, packed
-        # as (example, share) pairs in one bytes object per n-gram (_PAIR): an object per pair
-        # would take five times the memory in every worker.
-        postings: dict[str, list[tuple[int, float]]] = {}
-        for i, found in enumerate(sets):
-            length = math.sqrt(sum(self._idf[g] ** 2 for g in found)) or 1.0
-            for gram in found:
-                postings.setdefault(gram, []).append((i, self._idf[gram] / length))
+        idf = self._idf
+        # Each example's length (the norm of its weighted n-grams), applied once per example
+        # when words are compared, so an n-gram's postings need only the examples' numbers.
+        self._lengths = tuple(math.sqrt(sum(idf[g] * idf[g] for g in found)) or 1.0 for found in sets)
         # An n-gram in more than COMMON of the examples (ます, した) tells little and costs most:
         # it is weighed in each text's length but not looked up.
         common = max(COMMON * size, 10)
-        self._postings = {gram: b"".join(_PAIR.pack(*pair) for pair in pairs)
-                          for gram, pairs in postings.items() if len(pairs) <= common}
+        postings: dict[str, list[int]] = {gram: [] for gram, count in counts.items() if count <= common}
+        for i, found in enumerate(sets):
+            for gram in found:
+                if gram in postings:
+                    postings[gram].append(i)
+        # The numbers of the examples with each n-gram, packed in one bytes object per n-gram
+        # (_NUMBER): a list of int objects per n-gram would take several times the memory in
+        # every worker.
+        self._postings = {gram: array(_NUMBER, found).tobytes() for gram, found in postings.items()}
         self._desk_of = tuple(e.desk for e in self.examples)
 
     def __len__(self) -> int:
@@ -127,13 +128,17 @@ class Examples:
             return Nearest(())
         idf, unseen, postings = self._idf, self._unseen, self._postings
         length = 0.0
-        alike: dict[int, float] = {}
+        shared: dict[int, float] = {}  # each example's weight in common with the words
         for gram in found:
             weight = idf.get(gram, unseen)
             length += weight * weight
-            for i, share in _PAIR.iter_unpack(postings.get(gram, b"")):
-                alike[i] = alike.get(i, 0.0) + weight * share
+            numbers = postings.get(gram)
+            if numbers:
+                for i in memoryview(numbers).cast(_NUMBER):
+                    shared[i] = shared.get(i, 0.0) + weight * weight
         length = math.sqrt(length)
+        lengths = self._lengths
+        alike = {i: total / lengths[i] for i, total in shared.items()}
         # Each desk's NEIGHBOURS best examples: the examples best first, counted per desk.
         desk_of = self._desk_of
         sums: dict[str, float] = {}
