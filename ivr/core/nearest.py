@@ -94,23 +94,27 @@ class Examples:
         self.examples = tuple(examples)
         self.digest = digest  # what the examples were read from, so a reload can tell them apart
         self.desks = frozenset(e.desk for e in self.examples)
-        sets = [grams(e.text) for e in self.examples]
-        counts = Counter(gram for found in sets for gram in found)
-        size = len(sets)
+        # Two passes over the examples' n-grams (counted, then posted), each made again rather
+        # than all kept at once: the peak while indexing stays in every worker's memory.
+        counts = Counter(gram for e in self.examples for gram in grams(e.text))
+        size = len(self.examples)
         self._idf = {gram: math.log((size + 1) / (count + 1)) + 1 for gram, count in counts.items()}
         self._unseen = math.log(size + 1) + 1  # an n-gram in no example weighs most
         idf = self._idf
-        # Each example's length (the norm of its weighted n-grams), applied once per example
-        # when words are compared, so an n-gram's postings need only the examples' numbers.
-        self._lengths = tuple(math.sqrt(sum(idf[g] * idf[g] for g in found)) or 1.0 for found in sets)
         # An n-gram in more than COMMON of the examples (ます, した) tells little and costs most:
         # it is weighed in each text's length but not looked up.
         common = max(COMMON * size, 10)
         postings: dict[str, list[int]] = {gram: [] for gram, count in counts.items() if count <= common}
-        for i, found in enumerate(sets):
+        # Each example's length (the norm of its weighted n-grams) is applied once per example
+        # when words are compared, so an n-gram's postings need only the examples' numbers.
+        lengths = []
+        for i, e in enumerate(self.examples):
+            found = grams(e.text)
+            lengths.append(math.sqrt(sum(idf[g] * idf[g] for g in found)) or 1.0)
             for gram in found:
                 if gram in postings:
                     postings[gram].append(i)
+        self._lengths = tuple(lengths)
         # The numbers of the examples with each n-gram, packed in one bytes object per n-gram
         # (_NUMBER): a list of int objects per n-gram would take several times the memory in
         # every worker.
