@@ -46,6 +46,10 @@ PARAPHRASES_5 = HERE / "callers_paraphrases5.tsv"
 # The fifth held-out set: written from the guide alone like the fourth, committed alone, scored
 # untuned, then once after round 5's tuning on the dev sets; never tuned on.
 HELD_OUT_5 = HERE / "callers_heldout5.tsv"
+# Round 6: a dev set leaning to words that mislead (a bank, the police, a child named beside
+# another desk's trouble), tuned on, and a held-out set written the same way as the fifth.
+PARAPHRASES_6 = HERE / "callers_paraphrases6.tsv"
+HELD_OUT_6 = HERE / "callers_heldout6.tsv"
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -212,24 +216,47 @@ def test_the_fourth_held_out_set_keeps_its_measured_floor(flow):
 def test_the_fifth_paraphrases_keep_their_measured_floor(own_flow):
     """The fifth dev set, judged with the examples less its own rows: untuned 346 of 400 right,
     19 wrong, 3 police callers and 2 advertising-email callers elsewhere; tuned, the floor below
-    (a threat said without a threat's words, and an unknown card bill, still miss the police)."""
+    (a threat said without a threat's words, and an unknown card bill, still miss the police);
+    after round 6, 389 right, 1 wrong, 1 police caller elsewhere."""
     result = judge(own_flow(PARAPHRASES_5), PARAPHRASES_5)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 381 / rows and result["wrong"] <= 2 / rows, result
-    assert len(result["danger"]) <= 2 and result["ads"] == [], result
+    assert result["right"] >= 389 / rows and result["wrong"] <= 1 / rows, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
 def test_the_fifth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): untuned 290 of 320 right, 12 wrong, 3 police callers and 1
     advertising-email caller elsewhere; scored once after round 5, 299 right, 8 wrong, 3 police
-    callers elsewhere, none of the center's. The floor is that figure; the target, not met, is
-    95 % right and 1 % wrong."""
+    callers elsewhere, none of the center's; after round 6 (its rows still unread), 311 right,
+    4 wrong, 2 police callers elsewhere. The floor is that figure."""
     result = judge(flow, HELD_OUT_5)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 299 / rows and result["wrong"] <= 8 / rows, result
-    assert len(result["danger"]) <= 3 and result["ads"] == [], result
+    assert result["right"] >= 311 / rows and result["wrong"] <= 4 / rows, result
+    assert len(result["danger"]) <= 2 and result["ads"] == [], result
+
+
+def test_the_sixth_paraphrases_keep_their_measured_floor(own_flow):
+    """The sixth dev set, with the examples less its own rows: as written (after round 5) 369 of
+    400 right, 19 wrong, 1 police caller and 3 advertising-email callers elsewhere; tuned, below."""
+    result = judge(own_flow(PARAPHRASES_6), PARAPHRASES_6)
+    rows = result["rows"]
+    assert rows == 400
+    assert result["right"] >= 386 / rows and result["wrong"] <= 6 / rows, result
+    assert result["danger"] == [] and result["ads"] == [], result
+
+
+def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): untuned (after round 5) 288 of 320 right, 9 wrong, 6 police
+    callers and 2 advertising-email callers elsewhere; scored once after round 6, 305 right (95.3 %),
+    4 wrong (1.2 %), 4 police callers elsewhere, none of the center's. The floor is that figure;
+    the target's wrong desks (at most 1 %) and police callers (every one) are not met."""
+    result = judge(flow, HELD_OUT_6)
+    rows = result["rows"]
+    assert rows == 320
+    assert result["right"] >= 305 / rows and result["wrong"] <= 4 / rows, result
+    assert len(result["danger"]) <= 4 and result["ads"] == [], result
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -596,12 +623,35 @@ def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_ano
     # Examples of its own desk near the words: answered as the rules chose.
     backed = flow_with(routes, reader, *((text, "jiaa") for text in ads))
     assert backed.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "jiaa"
-    # Another desk's examples nearest but not clearly, its own desk's far below them: asked too.
-    far = flow_with(routes, reader, ("チラシのメール", "center"), ("通販で買った", "jiaa"))
-    nearest = far.examples.nearest(words, far.desk_topics)
-    assert nearest.desk == "center" and nearest.clear(*CLEAR) is None
-    step = far.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
-    assert step.outcome == Outcome.ASK and step.listen.topics == ("billing/3", "top/4")
+    # Examples with hardly anything in common: not put to the caller.
+    far = flow_with(routes, reader, ("広告", "center"))
+    assert far.examples.nearest(words, far.desk_topics).clear(*CLEAR) is None
+    assert far.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "jiaa"
+
+
+@pytest.mark.parametrize("words, topics", [
+    ("警察に言うほどのことかわからないんですけど広告のメールが止まらなくて", ("abuse/4", "top/4")),
+    ("警察に行ったら民事だと言われたんですがネットに悪口を書かれていて", ("abuse/4", "abuse/2")),
+])
+def test_a_bare_word_of_the_police_beside_heavier_words_of_another_desk_is_asked_about(
+        routes, reader, words, topics):
+    flow = flow_with(routes, reader)
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == topics
+    assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "police"  # the danger is offered first
+
+
+@pytest.mark.parametrize("words", ["警察につないでください", "お金を払ってしまいました、通販の代金です",
+                                   "殺すと言われた"])
+def test_danger_alone_or_money_paid_stays_direct(routes, reader, words):
+    assert flow_with(routes, reader).hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
+
+
+def test_money_not_taken_is_not_money_lost(routes, reader):
+    """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
+    flow = flow_with(routes, reader)
+    step = flow.hear(Position("top"), "投資の宣伝メールが来るだけでお金を取られたわけじゃないんです", 0.9, OPEN_TUESDAY)
+    assert step.desk != "police" and "abuse/4" not in (step.listen.topics if step.listen else ())
 
 
 def test_fillers_are_never_guessed_at(flow):

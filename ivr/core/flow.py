@@ -31,13 +31,12 @@ CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second 
 # How clear the desk of the examples nearest a caller's words must be (nearest.py: its score,
 # 0 to 1, and its lead over the next desk's) to be put to the caller; chosen on the dev sets
 # (docs/callers.md). CLEAR: for words the rules place nowhere, or beside a weak choice of theirs
-# (resting on one word, or with another desk's words heard too). SURE: beside a choice resting on
-# a longer phrase, or instead of the unclear question. SUPPORT: a weak choice whose own desk's
-# examples score less than this share of the nearest desk's is asked about beside that desk's,
-# however unclear it is.
-CLEAR = (0.1, 0.05)
-SURE = (0.2, 0.1)
-SUPPORT = 0.7
+# (resting on one word, or with another desk's words heard too), or beside any choice when the
+# nearest desk is the center's own work: nearly any example in common, since a question only
+# costs a "no". SURE: beside a choice resting on a longer phrase, or instead of the unclear
+# question.
+CLEAR = (0.03, 0.0)
+SURE = (0.1, 0.05)
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -171,7 +170,7 @@ class CallFlow:
         confirmed as the nearest desk's topic when it is clear (never answered); the unclear
         question gives way to such a confirmation when the nearest desk is none of its choices;
         and a choice resting on one word, or on words of two desks, is asked about beside the
-        nearest desk's topic when the examples name that desk or do not back the choice. Danger
+        nearest desk's topic when the examples name that desk. Danger
         and the center's own work are answered as the rules chose. Anything else says so and reads the
         menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
@@ -260,10 +259,9 @@ class CallFlow:
     def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
         """Two topics to ask between instead of answering the rules' choice, if the examples
         nearest the words are another desk's: the rules' and the nearest desk's, where that desk
-        is clear (SURE, if the choice rests on a longer phrase and no other desk's words were
-        heard, unless the nearest desk is the center's own work), or where the choice is weak and its own desk's examples do not back it (score
-        less than SUPPORT of the nearest's). Never for danger (urgent) or the center's own work
-        (kept): those are answered as the rules chose."""
+        is clear (CLEAR for a weak choice or when the nearest desk is the center's own work, else
+        SURE). Never for danger (urgent) or the center's own work (kept): those are answered as
+        the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
@@ -274,9 +272,7 @@ class CallFlow:
             return None
         weak = understood.weight <= 1 or understood.second is not None
         # Words the examples put with the center's own work are never passed over without asking.
-        clear = nearest.clear(*(CLEAR if weak or nearest.desk in self.matcher.kept else SURE)) is not None
-        backed = dict(nearest.ranked).get(target.desk, 0.0) >= SUPPORT * nearest.score
-        if clear or (weak and not backed):
+        if nearest.clear(*(CLEAR if weak or nearest.desk in self.matcher.kept else SURE)):
             return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
         return None
 

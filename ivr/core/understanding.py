@@ -158,9 +158,9 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         j, negations, done, wanted, passive = _tail(words, i + 1 + suru)
         if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
             done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:])
-        if j < len(words) and words[j][0] in ("覚え", "記憶") and any(
-                w[0] in _NEGATION for w in words[j + 1:j + 4]):
-            negations += 1  # 払った覚えがない: not paid
+        if j < len(words) and words[j][0] in ("覚え", "記憶", "訳") and any(
+                w[0] in _NEGATION for w in words[j + 1:j + 5]):
+            negations += 1  # 払った覚えがない, 取られたわけじゃない: not paid, not taken
         te = words[j - 1][0] in ("て", "で") and j < len(words) and words[j][2] == "動詞"
         verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
         i = j
@@ -353,6 +353,12 @@ class Matcher:
         urgent = [p for p in found if p.urgent]
         if urgent:
             best = max(urgent, key=lambda p: p.weight)
+            rival = max((p for p in found if p.desk != best.desk), key=lambda p: p.weight, default=None)
+            if rival is not None and rival.weight > best.weight and not best.marked:
+                # Another desk's words say more than a bare word of the danger's (警察に言うほど
+                # では…広告のメール): the caller is asked which, the danger first, never passed by
+                # unasked. Money paid or taken (払ってしまった, marked as done) stays direct.
+                return Understood(ask=(f"{best.menu}/{best.key}", f"{rival.menu}/{rival.key}"))
             return Understood(best.menu, best.key)
         if not found:
             if self.vague and self.vague_ask and self.matches(words, self.vague):
