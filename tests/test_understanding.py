@@ -50,6 +50,10 @@ HELD_OUT_5 = HERE / "callers_heldout5.tsv"
 # another desk's trouble), tuned on, and a held-out set written the same way as the fifth.
 PARAPHRASES_6 = HERE / "callers_paraphrases6.tsv"
 HELD_OUT_6 = HERE / "callers_heldout6.tsv"
+# Round 7: a dev set 40 % police callers (money gone and threats said every way, and money or the
+# police named where they are not the trouble), tuned on, and a seventh held-out set.
+PARAPHRASES_7 = HERE / "callers_paraphrases7.tsv"
+HELD_OUT_7 = HERE / "callers_heldout7.tsv"
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -204,24 +208,24 @@ def test_the_fourth_held_out_set_keeps_its_measured_floor(flow):
     right, 22 wrong, 6 police callers elsewhere, 2 advertising-email callers sent elsewhere first;
     scored once after the fourth round, 288 right, 15 wrong, 2 police callers elsewhere, none of
     the center's. After the fifth round (not a clean measure: a failing floor showed one row)
-    291 right, 13 wrong, 2 police callers and 1 advertising-email caller elsewhere. The floor is
-    that figure; the target, not met, is 95 % right and 1 % wrong."""
+    291 right, 13 wrong, 2 police callers and 1 advertising-email caller elsewhere; after round 7,
+    302 right, 7 wrong, 1 police caller, none of the center's. The floor is that figure."""
     result = judge(flow, HELD_OUT_4)
     rows = result["rows"]
     assert rows == 314
-    assert result["right"] >= 291 / rows and result["wrong"] <= 13 / rows, result
-    assert len(result["danger"]) <= 2 and len(result["ads"]) <= 1, result
+    assert result["right"] >= 302 / rows and result["wrong"] <= 7 / rows, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
 def test_the_fifth_paraphrases_keep_their_measured_floor(own_flow):
     """The fifth dev set, judged with the examples less its own rows: untuned 346 of 400 right,
     19 wrong, 3 police callers and 2 advertising-email callers elsewhere; tuned, the floor below
     (a threat said without a threat's words, and an unknown card bill, still miss the police);
-    after round 6, 389 right, 1 wrong, 1 police caller elsewhere."""
+    after round 6, 389 right, 1 wrong, 1 police caller elsewhere; after round 7, 391 right."""
     result = judge(own_flow(PARAPHRASES_5), PARAPHRASES_5)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 389 / rows and result["wrong"] <= 1 / rows, result
+    assert result["right"] >= 391 / rows and result["wrong"] <= 1 / rows, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
@@ -229,12 +233,13 @@ def test_the_fifth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): untuned 290 of 320 right, 12 wrong, 3 police callers and 1
     advertising-email caller elsewhere; scored once after round 5, 299 right, 8 wrong, 3 police
     callers elsewhere, none of the center's; after round 6 (its rows still unread), 311 right,
-    4 wrong, 2 police callers elsewhere. The floor is that figure."""
+    4 wrong, 2 police callers elsewhere; after round 7, 312 right, 4 wrong, 1. The floor is that
+    figure."""
     result = judge(flow, HELD_OUT_5)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 311 / rows and result["wrong"] <= 4 / rows, result
-    assert len(result["danger"]) <= 2 and result["ads"] == [], result
+    assert result["right"] >= 312 / rows and result["wrong"] <= 4 / rows, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
 def test_the_sixth_paraphrases_keep_their_measured_floor(own_flow):
@@ -243,20 +248,42 @@ def test_the_sixth_paraphrases_keep_their_measured_floor(own_flow):
     result = judge(own_flow(PARAPHRASES_6), PARAPHRASES_6)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 386 / rows and result["wrong"] <= 6 / rows, result
+    assert result["right"] >= 388 / rows and result["wrong"] <= 5 / rows, result
     assert result["danger"] == [] and result["ads"] == [], result
 
 
 def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): untuned (after round 5) 288 of 320 right, 9 wrong, 6 police
     callers and 2 advertising-email callers elsewhere; scored once after round 6, 305 right (95.3 %),
-    4 wrong (1.2 %), 4 police callers elsewhere, none of the center's. The floor is that figure;
-    the target's wrong desks (at most 1 %) and police callers (every one) are not met."""
+    4 wrong (1.2 %), 4 police callers elsewhere, none of the center's; after round 7 (rows still
+    unread), 309 right, 3 wrong, 1 police caller elsewhere. The floor is that figure."""
     result = judge(flow, HELD_OUT_6)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 305 / rows and result["wrong"] <= 4 / rows, result
-    assert len(result["danger"]) <= 4 and result["ads"] == [], result
+    assert result["right"] >= 309 / rows and result["wrong"] <= 3 / rows, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+
+
+def test_the_seventh_paraphrases_keep_their_measured_floor(own_flow):
+    """The seventh dev set, with the examples less its own rows: as written (after round 6) 381 of
+    400 right, 7 wrong, 11 police callers elsewhere; tuned, below."""
+    result = judge(own_flow(PARAPHRASES_7), PARAPHRASES_7)
+    rows = result["rows"]
+    assert rows == 400
+    assert result["right"] >= 392 / rows and result["wrong"] <= 2 / rows, result
+    assert len(result["danger"]) <= 3 and result["ads"] == [], result
+
+
+def test_the_seventh_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): untuned (after round 6) 310 of 320 right, 5 wrong, 1 police
+    caller elsewhere; after round 7, 311 right (97.2 %), 5 wrong (1.6 %), 1 police caller
+    elsewhere, none of the center's. The target's wrong desks (at most 1 %) and police callers
+    (every one) are not met; the floor is that figure."""
+    result = judge(flow, HELD_OUT_7)
+    rows = result["rows"]
+    assert rows == 320
+    assert result["right"] >= 311 / rows and result["wrong"] <= 5 / rows, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -632,6 +659,8 @@ def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_ano
 @pytest.mark.parametrize("words, topics", [
     ("警察に言うほどのことかわからないんですけど広告のメールが止まらなくて", ("abuse/4", "top/4")),
     ("警察に行ったら民事だと言われたんですがネットに悪口を書かれていて", ("abuse/4", "abuse/2")),
+    # the center's own work as heavy as the danger's bare words (家に来る): asked too
+    ("家のパソコンに海外から宣伝メールが来る", ("abuse/4", "top/4")),
 ])
 def test_a_bare_word_of_the_police_beside_heavier_words_of_another_desk_is_asked_about(
         routes, reader, words, topics):

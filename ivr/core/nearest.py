@@ -24,6 +24,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable
+from itertools import chain
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -94,31 +95,37 @@ class Examples:
         self.examples = tuple(examples)
         self.digest = digest  # what the examples were read from, so a reload can tell them apart
         self.desks = frozenset(e.desk for e in self.examples)
-        # Two passes over the examples' n-grams (counted, then posted), each made again rather
-        # than all kept at once: the peak while indexing stays in every worker's memory.
-        counts = Counter(gram for e in self.examples for gram in grams(e.text))
+        # Each example's n-grams once, as numbers (one per distinct n-gram): the n-grams of
+        # every example as sets of strings at once would make the peak while indexing, which
+        # stays in every worker's memory, twice as high.
+        number: dict[str, int] = {}
+        coded = [array(_NUMBER, [number.setdefault(gram, len(number)) for gram in grams(e.text)])
+                 for e in self.examples]
+        counts = Counter(chain.from_iterable(coded))
         size = len(self.examples)
-        self._idf = {gram: math.log((size + 1) / (count + 1)) + 1 for gram, count in counts.items()}
+        weights = [0.0] * len(number)
+        for k, count in counts.items():
+            weights[k] = math.log((size + 1) / (count + 1)) + 1
+        self._idf = {gram: weights[k] for gram, k in number.items()}
         self._unseen = math.log(size + 1) + 1  # an n-gram in no example weighs most
-        idf = self._idf
+        # Each example's length (the norm of its weighted n-grams) is applied once per example
+        # when words are compared, so an n-gram's postings need only the examples' numbers.
+        squared = [w * w for w in weights]
+        self._lengths = tuple(math.sqrt(sum(map(squared.__getitem__, found))) or 1.0 for found in coded)
         # An n-gram in more than COMMON of the examples (ます, した) tells little and costs most:
         # it is weighed in each text's length but not looked up.
         common = max(COMMON * size, 10)
-        postings: dict[str, list[int]] = {gram: [] for gram, count in counts.items() if count <= common}
-        # Each example's length (the norm of its weighted n-grams) is applied once per example
-        # when words are compared, so an n-gram's postings need only the examples' numbers.
-        lengths = []
-        for i, e in enumerate(self.examples):
-            found = grams(e.text)
-            lengths.append(math.sqrt(sum(idf[g] * idf[g] for g in found)) or 1.0)
-            for gram in found:
-                if gram in postings:
-                    postings[gram].append(i)
-        self._lengths = tuple(lengths)
+        postings: list[list[int] | None] = [[] if counts[k] <= common else None for k in range(len(number))]
+        for i, found in enumerate(coded):
+            for k in found:
+                posting = postings[k]
+                if posting is not None:
+                    posting.append(i)
         # The numbers of the examples with each n-gram, packed in one bytes object per n-gram
         # (_NUMBER): a list of int objects per n-gram would take several times the memory in
         # every worker.
-        self._postings = {gram: array(_NUMBER, found).tobytes() for gram, found in postings.items()}
+        self._postings = {gram: array(_NUMBER, postings[k]).tobytes()
+                          for gram, k in number.items() if postings[k] is not None}
         self._desk_of = tuple(e.desk for e in self.examples)
 
     def __len__(self) -> int:

@@ -353,11 +353,13 @@ class Matcher:
         urgent = [p for p in found if p.urgent]
         if urgent:
             best = max(urgent, key=lambda p: p.weight)
-            rival = max((p for p in found if p.desk != best.desk), key=lambda p: p.weight, default=None)
-            if rival is not None and rival.weight > best.weight and not best.marked:
+            rival = max((p for p in found if p.desk != best.desk),
+                        key=lambda p: (p.weight + (p.desk in self.kept), p.desk in self.kept), default=None)
+            if rival is not None and rival.weight + (rival.desk in self.kept) > best.weight and not best.marked:
                 # Another desk's words say more than a bare word of the danger's (警察に言うほど
-                # では…広告のメール): the caller is asked which, the danger first, never passed by
-                # unasked. Money paid or taken (払ってしまった, marked as done) stays direct.
+                # では…広告のメール), or as much if they are the center's own work: the caller is
+                # asked which, the danger first, never passed by unasked. Money paid or taken
+                # (払ってしまった, marked as done) stays direct.
                 return Understood(ask=(f"{best.menu}/{best.key}", f"{rival.menu}/{rival.key}"))
             return Understood(best.menu, best.key)
         if not found:
