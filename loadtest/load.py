@@ -243,10 +243,15 @@ def scrape(base: str) -> dict[str, float]:
     found = dict.fromkeys(("ivr_answers_total", "ivr_record_write_failures_total",
                            "ivr_refused_signatures_total", "ivr_step_seconds_count",
                            "ivr_records_written_total", "ivr_record_queue_depth"), 0.0)
+    lost: dict[str, float] = {}  # records given up, by reason: what a failing check names
     for family in text_string_to_metric_families(requests.get(base + "/metrics", timeout=5).text):
         for sample in family.samples:
             if sample.name in found:
                 found[sample.name] += sample.value
+            if sample.name == "ivr_record_write_failures_total" and sample.value:
+                reason = sample.labels.get("reason", "")
+                lost[reason] = lost.get(reason, 0.0) + sample.value
+    found["lost_by_reason"] = lost
     return found
 
 
@@ -344,8 +349,9 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
         records = check_records(server.database, [r for r in results if r.error is None], wait=settle)
         report = report_totals(server.database)
         metrics = scrape(server.metrics_base)
-        log_lines = sum(1 for line in server.log_path.read_text(encoding="utf-8").splitlines()
-                        if line.startswith('{"event": "step"'))
+        log = server.log_path.read_text(encoding="utf-8").splitlines()
+        log_lines = sum(1 for line in log if line.startswith('{"event": "step"'))
+        lost_lines = [line for line in log if " lost (" in line][:5]  # what the server said of a loss
     finally:
         server.stop()
         if scratch:
@@ -364,6 +370,7 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
                        "max": round(1000 * latencies[-1], 1) if latencies else None,
                        "mean": round(1000 * statistics.fmean(latencies), 1) if latencies else None},
         "records": records, "report": report, "metrics": metrics, "json_step_lines": log_lines,
+        "lost_lines": lost_lines,
         "wrong_desks": records["problem_count"], "events": happenings.done,
     }
 

@@ -50,7 +50,8 @@ def check_events(figures: dict, events: list[tuple[float, str]]) -> None:
         (EVENT_CALLS, EVENT_CALLS, []), records
     assert records["settled_seconds"] <= SETTLE
     assert figures["report"] == {"total": EVENT_CALLS, "with_final_status": EVENT_CALLS}
-    assert figures["metrics"]["ivr_record_write_failures_total"] == 0
+    assert figures["metrics"]["ivr_record_write_failures_total"] == 0, \
+        (figures["metrics"]["lost_by_reason"], figures["lost_lines"])
     assert figures["metrics"]["ivr_record_queue_depth"] == 0
     for event in figures["events"]:  # the lock was held from the start, not after the calls
         if event["event"].startswith("hold-lock"):
