@@ -353,9 +353,11 @@ class Matcher:
         urgent = [p for p in found if p.urgent]
         if urgent:
             best = max(urgent, key=lambda p: p.weight)
-            rival = max((p for p in found if p.desk != best.desk),
-                        key=lambda p: (p.weight + (p.desk in self.kept), p.desk in self.kept), default=None)
-            if rival is not None and rival.weight + (rival.desk in self.kept) > best.weight and not best.marked:
+            def heft(p: Phrase) -> tuple[int, bool]:  # the center's own words count one more
+                return p.weight + (p.desk in self.kept), p.desk in self.kept
+
+            rival = max((p for p in found if p.desk != best.desk), key=heft, default=None)
+            if rival is not None and heft(rival)[0] > best.weight and not best.marked:
                 # Another desk's words say more than a bare word of the danger's (警察に言うほど
                 # では…広告のメール), or as much if they are the center's own work: the caller is
                 # asked which, the danger first, never passed by unasked. Money paid or taken
