@@ -113,12 +113,21 @@ class Server:
         return worker_pids(self.process.pid)
 
     def signal_worker(self, signum: int) -> int | None:
-        """Send `signum` to one worker; its pid."""
-        pids = self.workers()
-        if not pids:
-            return None
-        os.kill(pids[0], signum)
-        return pids[0]
+        """Send `signum` to one worker; its pid.
+
+        A worker listed a moment ago may be gone by now (a reload replaces
+        every worker), so the list is read again until one takes the signal.
+        """
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            for pid in self.workers():
+                try:
+                    os.kill(pid, signum)
+                except ProcessLookupError:
+                    continue
+                return pid
+            time.sleep(0.05)
+        return None
 
     def stop(self) -> None:
         stop_process(self.process)

@@ -131,3 +131,22 @@ def test_server_stopped_while_postgresql_is_down_writes_everything_at_its_next_s
         again.stop()
     assert (records["records"], records["complete"], records["problems"]) == (25, 25, []), records
     assert list((tmp_path / "spool").glob("*.spool")) == []
+
+
+def test_a_worker_gone_since_it_was_listed_is_passed_over():
+    """A reload replaces every worker: one listed a moment ago may be gone when the signal is sent."""
+    import signal
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        server = SimpleNamespace(workers=lambda: [gone.pid, alive.pid])
+        assert load.Server.signal_worker(server, signal.SIGTERM) == alive.pid
+        assert alive.wait(timeout=10) == -signal.SIGTERM
+    finally:
+        alive.kill()
+        alive.wait()
