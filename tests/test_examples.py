@@ -18,7 +18,7 @@ from ivr.web.served import Line
 HERE = Path(__file__).parent
 DEV_SETS = (HERE.parent.parent / "shared" / "callers" / "utterances.tsv", HERE / "callers_paraphrases.tsv",
             HERE / "callers_paraphrases3.tsv", HERE / "callers_paraphrases5.tsv", HERE / "callers_paraphrases6.tsv",
-            HERE / "callers_paraphrases7.tsv",
+            HERE / "callers_paraphrases7.tsv", HERE / "callers_paraphrases8.tsv",
             HERE / "callers_paraphrases4.tsv")
 TUNED_4 = 141  # rows of callers_paraphrases4.tsv tuned on; the rest are a check, never examples
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
