@@ -323,6 +323,8 @@ def test_threats_danger_and_money_lost_go_to_the_police_answer(flow, words):
     ("お前の家を知ってるぞと言われた", True),
     ("家の近くの窓口を知りたい", False),              # wanting to know names nothing
     ("写真を流されたくなかったら金を払えと言われた", True),  # the wish is negated, not the act
+    ("お金を取られたとかはないんですけど宣伝のメールが多くて", False),  # 〜とかはない: not taken
+    ("お金を払ったことはないのに請求のメールが来る", False),  # 〜ことはない: never paid
 ])
 def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     assert (flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police") == police
@@ -337,6 +339,11 @@ def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     ("ＤＭのメールが毎日届く", "center"),            # DM as mail, not an SNS message
     ("インスタのDMで変なメッセージが来る", "sns"),
     ("パソコンが勝手に再起動を繰り返す", "ipa"),     # a device acting up, not "again"
+    ("警察じゃなくてラインの会社に相談したくて", "sns"),  # the police set aside for another
+    ("警察ではなくてフェイスブックに相談したい", "sns"),
+    ("これって詐欺じゃないですか、お金を振り込んでしまいました", "police"),  # じゃない alone asks
+    ("返品を送ったのにお金を返してくれないんです", "jiaa"),  # お金 and 送った in two clauses
+    ("無料期間中に解約したのに料金が引き落とされた", "jiaa"),  # a phrase of two clauses still heard
 ])
 def test_names_numbers_and_senders_are_read_as_meant(flow, words, desk):
     assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == desk

@@ -110,8 +110,10 @@ MAX_SPAN = 8  # words in a row whose readings, joined, may be heard as a phrase'
 def _spans(words: list[Word]) -> frozenset[str]:
     """The readings of every run of up to MAX_SPAN words in a row: a phrase heard as its reading
     (ういるす, かくうせいきゅう) matches whole words only, never the middle of one (高校 is not
-    heard in 銀行口座, ギンコウコウザ), and never a name someone poses as (警察を名乗る)."""
-    kana = ["・" if _posing(words, i) else _reading([word]) for i, word in enumerate(words)]
+    heard in 銀行口座, ギンコウコウザ), and never a name someone poses as (警察を名乗る) or a
+    word set aside (警察じゃなくて)."""
+    kana = ["・" if _posing(words, i) or (words[i][2] == "名詞" and _set_aside(words, i))
+            else _reading([word]) for i, word in enumerate(words)]
     return frozenset("".join(kana[i:j]) for i in range(len(kana))
                      for j in range(i + 1, min(i + MAX_SPAN, len(kana)) + 1))
 
@@ -139,6 +141,9 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
                 # A number with the noun after it (24時間, 110番 or 百十番) is a word of its
                 # own, besides the noun: a phrase 24時間 is not heard in 受付時間.
                 found.add(f"{lemma}{words[i + 1][0]}")
+            if pos == "名詞" and _set_aside(words, i):
+                i += 1  # 警察じゃなくて…, 広告ではなく…: the caller's trouble is not this
+                continue
             if pos == "名詞" and _posing(words, i):
                 # 警察を名乗るメール: the name a sender hides behind, not the caller's
                 # trouble with that body; kept as 警察~名乗る (and 名乗る itself).
@@ -158,9 +163,11 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         j, negations, done, wanted, passive = _tail(words, i + 1 + suru)
         if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
             done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:])
-        if j < len(words) and words[j][0] in ("覚え", "記憶", "訳") and any(
+        if j < len(words) and (words[j][0] in ("覚え", "記憶", "訳", "こと") or words[j][0] == "と"
+                               and j + 1 < len(words) and words[j + 1][0] == "か") and any(
                 w[0] in _NEGATION for w in words[j + 1:j + 5]):
-            negations += 1  # 払った覚えがない, 取られたわけじゃない: not paid, not taken
+            # 払った覚えがない, 取られたわけじゃない, 払ったことはない, 取られたとかはない
+            negations += 1
         te = words[j - 1][0] in ("て", "で") and j < len(words) and words[j][2] == "動詞"
         verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
         i = j
@@ -188,10 +195,47 @@ _SURU = frozenset({"為る", "出来る"})
 _POSING = frozenset({"名乗る", "騙る", "装う"})
 
 
+_BUT = frozenset({"けれど", "けど", "けども", "が", "し"})
+
+
+def _clauses(words: list[Word]) -> list[list[Word]]:
+    """The words cut into clauses at けど, が, し, のに and ので (返品を送ったのに | お金を返して
+    くれない): a phrase's words are heard together only within one clause."""
+    clauses, start = [], 0
+    for i, (lemma, _, pos, kind, _) in enumerate(words):
+        if pos != "助詞":
+            continue
+        if kind == "接続助詞" and lemma in _BUT:
+            end = i + 1
+        elif (lemma == "の" and kind == "準体助詞" and i + 1 < len(words)
+              and words[i + 1][0] in ("に", "で")):
+            end = i + 2
+        else:
+            continue
+        if end > start:
+            clauses.append(words[start:end])
+            start = end
+    clauses.append(words[start:])
+    return [clause for clause in clauses if clause]
+
+
 def _posing(words: list[Word], i: int) -> bool:
     """Whether the noun words[i] is a name someone poses as: を and 名乗る, 騙る or 装う after it."""
     return (i + 2 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞"
             and words[i + 2][0] in _POSING and words[i + 2][2] == "動詞")
+def _set_aside(words: list[Word], i: int) -> bool:
+    """Whether the noun words[i] is set aside for another: じゃなくて or ではなく after it (警察
+    じゃなくてLINEの会社に). じゃない alone is not: 詐欺じゃないですか asks whether it is."""
+    k = i + 1
+    if k < len(words) and words[k][0] == "だ" and words[k][2] == "助動詞":
+        k += 1
+    elif k + 1 < len(words) and words[k][0] == "で" and words[k + 1][0] == "は":
+        k += 2
+    else:
+        return False
+    return k < len(words) and words[k][0] in ("無い", "ない") and words[k][1] == "ナク"
+
+
 _ROUGH = frozenset({"御前", "てまえ", "手前", "貴様"})  # お前, てめえ, 貴様
 
 
@@ -254,6 +298,7 @@ class Phrase:
     lemmas: frozenset[str]
     reading: str
     size: int = 1  # its number of content words (払った: one), a compound noun's parts not counted
+    across: bool = False  # it is itself more than one clause (解約したのに引き落とされた)
 
     @property
     def marked(self) -> bool:
@@ -317,7 +362,8 @@ class Matcher:
         words = self.analyse.words(text)
         size = len({lemma.split("~")[0] for lemma in _lemmas(words, parts=False)
                     if not lemma[:1].isdigit()})  # 24時間 weighs as 時間
-        return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words), size)
+        return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words), size,
+                      len(_clauses(words)) > 1)
 
     def hints(self) -> tuple[str, ...]:
         """Every phrase once, for Twilio's recogniser to expect: the urgent options' all first,
@@ -335,9 +381,12 @@ class Matcher:
         """Every phrase (of `phrases`, by default the options') found in what was heard (its
         text, or its words as the analyser cut them)."""
         words = self.analyse.words(heard[:MAX_HEARD]) if isinstance(heard, str) else heard
-        lemmas, readings = _lemmas(words), _spans(words)
+        whole, readings = _lemmas(words), _spans(words)
+        parts = _clauses(words)
+        clauses = [whole] if len(parts) == 1 else [_lemmas(clause) for clause in parts]
         return [p for p in (self.phrases if phrases is None else phrases)
-                if (p.lemmas and p.lemmas <= lemmas)
+                if (p.lemmas and p.lemmas <= whole
+                    and (p.across or any(p.lemmas <= lemmas for lemmas in clauses)))
                 or (len(p.reading) >= MIN_READING and p.reading in readings and not p.marked)]
 
     def understand(self, heard: str, confidence: float | None = None) -> Understood:
