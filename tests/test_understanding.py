@@ -62,6 +62,9 @@ HELD_OUT_8 = HERE / "callers_heldout8.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
+# A tenth set, written like the ninth (less obvious callers) for the next round's tuning; scored
+# as written and not yet tuned on, nor among the examples.
+PARAPHRASES_10 = HERE / "callers_paraphrases10.tsv"
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
          "jinken": "jinken", "kotoel": "kotaeru"}
@@ -744,3 +747,13 @@ def test_money_not_taken_is_not_money_lost(routes, reader):
 def test_fillers_are_never_guessed_at(flow):
     for words in ("えーと", "うーん", "もしもし、聞こえますか", "すみません", "あのですね"):
         assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).outcome == Outcome.NOT_UNDERSTOOD, words
+
+
+def test_the_tenth_paraphrases_keep_their_measured_floor(flow):
+    """The tenth set as written, after round 8, not yet tuned on: 376 of 400 right (94.0 %),
+    10 wrong (2.5 %), 1 police caller and 1 advertising-email caller elsewhere."""
+    result = judge(flow, PARAPHRASES_10)
+    rows = result["rows"]
+    assert rows == 400
+    assert result["right"] >= 376 / rows and result["wrong"] <= 10 / rows, result
+    assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
