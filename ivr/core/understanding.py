@@ -223,6 +223,8 @@ def _posing(words: list[Word], i: int) -> bool:
     """Whether the noun words[i] is a name someone poses as: を and 名乗る, 騙る or 装う after it."""
     return (i + 2 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞"
             and words[i + 2][0] in _POSING and words[i + 2][2] == "動詞")
+
+
 def _set_aside(words: list[Word], i: int) -> bool:
     """Whether the noun words[i] is set aside for another: じゃなくて or ではなく after it (警察
     じゃなくてLINEの会社に). じゃない alone is not: 詐欺じゃないですか asks whether it is."""
