@@ -307,6 +307,68 @@ def test_a_killed_workers_spool_is_replayed_once_by_the_next(tmp_path, clock, ca
     assert f"record for {sids[0]} lost: its spool line was cut short" in caplog.text
 
 
+@pytest.mark.parametrize("looked_at", ["segment", "held"])
+def test_a_spool_file_is_locked_before_another_worker_can_see_it(tmp_path, monkeypatch, looked_at):
+    """A worker starting up looks for files no live worker holds while another makes its own:
+    had it seen the new file before its lock, it would have claimed it empty and deleted it, and
+    every record spooled to it after would have gone with it at the next exit (seen under load,
+    at a reload: 84 records missing from the report)."""
+    import fcntl
+
+    from ivr.records import spool as spooling
+
+    directory = tmp_path / "spool"
+    maker, other = spooling.Spool(directory), spooling.Spool(directory)
+    real_flock, flocks, look = fcntl.flock, [], {}
+
+    def flock_after_a_look(fd, operation):
+        flocks.append(fd)
+        if len(flocks) == (1 if looked_at == "segment" else 2):
+            # the other worker looks just before the maker takes its lock, and does with what it
+            # claims what its writer does: a segment holding no records goes
+            claimed, look["losses"] = other.claim_orphans(100)
+            look["claimed"] = [records for _, records in claimed]
+            for segment, _ in claimed:
+                segment.finish_if_written()
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(spooling.fcntl, "flock", flock_after_a_look)
+    sid = f"CA{1:032x}"
+    segment = maker.append(step(sid, 1))
+    maker.hold(3)
+    monkeypatch.undo()
+    assert look == {"claimed": [], "losses": []}
+    assert segment.path.exists() and len(list(directory.glob("*.held"))) == 1
+    segment.release()  # the maker goes, its record not yet written: the next worker has it
+    maker.close([])
+    claimed, losses = spooling.Spool(directory).claim_orphans(100)
+    assert [[r.call_sid for r in records] for _, records in claimed] == [[sid]] and losses == []
+    assert [p.name for p in directory.iterdir() if not p.name.endswith(".spool")] == []
+
+
+def test_a_file_left_half_made_by_a_killed_worker_goes_and_one_being_made_stays(tmp_path):
+    import fcntl
+
+    from ivr.records import spool as spooling
+
+    directory = tmp_path / "spool"
+    directory.mkdir()
+    left = directory / ".1-1-aaaaaaaa.spool.new"  # killed between making and naming it
+    left.write_bytes(b"")
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    just_made = directory / ".3-3-cccccccc.spool.new"  # made a moment ago, not yet locked
+    just_made.write_bytes(b"")
+    being_made = directory / ".2-bbbbbbbb.held.new"
+    fd = os.open(being_made, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # its worker is making it now, for an hour
+    os.utime(being_made, (time.time() - 3600, time.time() - 3600))
+    try:
+        assert spooling.Spool(directory).claim_orphans(100) == ([], [])
+        assert sorted(p.name for p in directory.iterdir()) == [being_made.name, just_made.name]
+    finally:
+        os.close(fd)
+
+
 def test_the_spool_is_kept_small_and_left_empty_at_a_clean_exit(tmp_path, clock, monkeypatch):
     monkeypatch.setattr("ivr.records.writer.ROTATE_IDLE", 5)
     monkeypatch.setattr("ivr.records.writer.SEGMENT_IDLE", 600.0)  # not the idle queue's doing here

@@ -1,8 +1,9 @@
 """A small append-only spool of queued records, so a worker that dies loses none of them.
 
 Every record a worker queues is also appended, as one JSON line, to a segment file of its own
-(`<pid>-<n>-<random>.spool`) that it holds locked (flock) while it lives. A segment whose
-records are all written is deleted. A segment nobody holds — its worker was killed, or left with
+(`<pid>-<n>-<random>.spool`) that it holds locked (flock) while it lives, locked before it
+appears under that name (it is made as `.<name>.new`). A segment whose records are all written
+is deleted. A segment nobody holds — its worker was killed, or left with
 records the database would not take — is claimed by another or the next worker, which writes
 its records again: steps carry an id, so a step already written is not written twice.
 
@@ -31,6 +32,7 @@ import logging
 import os
 import re
 import stat
+import time
 from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +46,8 @@ SEGMENT_RECORDS = 2_000
 SUFFIX = ".spool"
 HELD_SUFFIX = ".held"
 REFUSED_SUFFIX = ".refused"
+MAKING_SUFFIX = ".new"  # a file being made, not yet locked (`.<name>.new`)
+MAKING_STALE = 60.0  # seconds after which such a file was left by a worker killed making it
 # Far more than SEGMENT_RECORDS lines of any record: a bigger file is not a spool segment.
 MOST_SEGMENT_BYTES = 32 << 20
 SHOWN_BYTES = 200  # of a line that is not a record, logged with what it held
@@ -194,31 +198,38 @@ class Spool:
     def _new_segment(self) -> Segment:
         self.directory.mkdir(exist_ok=True)
         self._made += 1
-        path = self.directory / f"{os.getpid()}-{self._made}-{os.urandom(4).hex()}{SUFFIX}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        name = f"{os.getpid()}-{self._made}-{os.urandom(4).hex()}{SUFFIX}"
+        path, fd = self._new_locked(name, os.O_WRONLY | os.O_APPEND)
         self._new_files = True
         if self._held_fd < 0:
             self._make_held()
         return Segment(path, fd)
 
+    def _new_locked(self, name: str, flags: int, content: bytes = b"") -> tuple[Path, int]:
+        """A new file `name` in the directory, holding `content`, locked (flock) before it is
+        seen under that name: made as `.<name>.new` and renamed once locked, so that a worker
+        looking for files no live worker holds never claims it in between (it would find it
+        empty and delete it, and what is written to it after would go with it)."""
+        making = self.directory / f".{name}{MAKING_SUFFIX}"
+        fd = os.open(making, flags | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if content and os.write(fd, content) != len(content):
+                raise OSError(errno.ENOSPC, "short write")
+            os.rename(making, self.directory / name)
+        except BaseException:
+            os.close(fd)
+            with_suppressed(os.unlink, making)
+            raise
+        return self.directory / name, fd
+
     def _make_held(self) -> None:
         """The file that says how many records this process holds in memory only, made while
         there is room for it: later it is only overwritten in place, which needs none."""
-        path = self.directory / f"{os.getpid()}-{os.urandom(4).hex()}{HELD_SUFFIX}"
+        name = f"{os.getpid()}-{os.urandom(4).hex()}{HELD_SUFFIX}"
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            path, fd = self._new_locked(name, os.O_RDWR, _HELD_FORMAT % self._held)
         except OSError as error:
-            log.warning("record spool %s: no count of the records held in memory can be kept (%s)",
-                        self.directory, error)
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.write(fd, _HELD_FORMAT % self._held) != len(_HELD_FORMAT % 0):
-                raise OSError(errno.ENOSPC, "short write")
-        except OSError as error:
-            os.close(fd)
-            with_suppressed(os.unlink, path)
             log.warning("record spool %s: no count of the records held in memory can be kept (%s)",
                         self.directory, error)
             return
@@ -301,11 +312,23 @@ class Spool:
         try:
             held = sorted(self.directory.glob("*" + HELD_SUFFIX))
             paths = sorted(self.directory.glob("*" + SUFFIX))
+            making = sorted(self.directory.glob(".*" + MAKING_SUFFIX))
         except OSError:
             return claimed, losses
         for path in held:
             if path != self._held_path:
                 losses.extend(self._claim_held(path))
+        for path in making:  # left by a worker killed while it made it: it holds no record
+            try:
+                if time.time() - os.stat(path, follow_symlinks=False).st_mtime < MAKING_STALE:
+                    continue  # perhaps being made this moment, not yet locked
+            except OSError:
+                continue
+            fd, lost = self._open_orphan(path)
+            losses.extend(lost)
+            if fd >= 0:
+                with_suppressed(os.unlink, path)
+                os.close(fd)
         total = 0
         for path in paths:
             if total >= limit:
