@@ -361,6 +361,8 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
         log = server.log_path.read_text(encoding="utf-8").splitlines()
         log_lines = sum(1 for line in log if line.startswith('{"event": "step"'))
         lost_lines = [line for line in log if " lost (" in line][:5]  # what the server said of a loss
+        # what the workers said of their records and spools, to tell why a check failed
+        said = [line for line in log if not line.startswith('{"event": ') and "[INFO]" not in line]
     finally:
         server.stop()
         if scratch:
@@ -379,7 +381,7 @@ def run(calls: int, concurrency: int, workers: int, database: str | None = None,
                        "max": round(1000 * latencies[-1], 1) if latencies else None,
                        "mean": round(1000 * statistics.fmean(latencies), 1) if latencies else None},
         "records": records, "report": report, "metrics": metrics, "json_step_lines": log_lines,
-        "lost_lines": lost_lines,
+        "lost_lines": lost_lines, "server_said": said[:40],
         "wrong_desks": records["problem_count"], "events": happenings.done,
     }
 
