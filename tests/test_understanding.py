@@ -205,8 +205,8 @@ def test_the_third_held_out_set_keeps_its_measured_floor(flow):
     3 police callers reaching no desk; once after the dev sets' third round, 266 right, 4 wrong,
     2 police callers elsewhere; once after the fourth round (the examples' confirmations), 273
     right, 3 wrong, 2 police callers elsewhere; after round 8, 279 right, 2 wrong (one more, from the new
-    phrases: its totals were read to find it), 1 police caller elsewhere; no advertising-email caller sent elsewhere any time. The floor is the fourth
-    round's figure; the target, not yet met, is 95 % right, 1 % wrong,
+    phrases: its totals were read to find it), 1 police caller elsewhere; after round 9 the same;
+    no advertising-email caller sent elsewhere any time. The floor is the fourth round's figure; the target, not yet met, is 95 % right, 1 % wrong,
     every police row."""
     result = judge(flow, HELD_OUT_3)
     rows = result["rows"]
@@ -224,11 +224,12 @@ def test_the_fourth_held_out_set_keeps_its_measured_floor(flow):
     302 right, 7 wrong, 1 police caller, none of the center's. After round 8 the same (with the
     eighth dev set's rows among the examples, 1 advertising-email caller was answered with another
     desk; its totals were read to find which change did it, so it is no longer a clean measure).
-    The floor is that figure."""
+    After round 9 (a danger the examples put with another desk is asked about), 303 right, 6
+    wrong, 1 police caller elsewhere. The floor is that figure."""
     result = judge(flow, HELD_OUT_4)
     rows = result["rows"]
     assert rows == 314
-    assert result["right"] >= 302 / rows and result["wrong"] <= 7 / rows, result
+    assert result["right"] >= 303 / rows and result["wrong"] <= 6 / rows, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
@@ -250,11 +251,12 @@ def test_the_fifth_held_out_set_keeps_its_measured_floor(flow):
     callers elsewhere, none of the center's; after round 6 (its rows still unread), 311 right,
     4 wrong, 2 police callers elsewhere; after round 7, 312 right, 4 wrong, 1; after round 8, 311
     right, 5 wrong, 1 (one more wrong desk from the new phrases: its totals were read to find which
-    change did it, so it is no longer a clean measure). The floor is that figure."""
+    change did it, so it is no longer a clean measure); after round 9, 314 right, 2 wrong, 1. The
+    floor is that figure."""
     result = judge(flow, HELD_OUT_5)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 311 / rows and result["wrong"] <= 5 / rows, result
+    assert result["right"] >= 314 / rows and result["wrong"] <= 2 / rows, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
@@ -272,11 +274,12 @@ def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): untuned (after round 5) 288 of 320 right, 9 wrong, 6 police
     callers and 2 advertising-email callers elsewhere; scored once after round 6, 305 right (95.3 %),
     4 wrong (1.2 %), 4 police callers elsewhere, none of the center's; after round 7 (rows still
-    unread), 309 right, 3 wrong, 1 police caller elsewhere. The floor is that figure."""
+    unread), 309 right, 3 wrong, 1 police caller elsewhere; after round 9, 310 right, 2 wrong, 1.
+    The floor is that figure."""
     result = judge(flow, HELD_OUT_6)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 309 / rows and result["wrong"] <= 3 / rows, result
+    assert result["right"] >= 310 / rows and result["wrong"] <= 2 / rows, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
@@ -294,23 +297,23 @@ def test_the_seventh_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): untuned (after round 6) 310 of 320 right, 5 wrong, 1 police
     caller elsewhere; after round 7, 311 right (97.2 %), 5 wrong (1.6 %), 1 police caller
     elsewhere, none of the center's; after round 8, 312 right (97.5 %), 5 wrong, every police
-    caller at the police answer. The target's wrong desks (at most 1 %) are not met; the floor
-    is that figure."""
+    caller at the police answer; after round 9, 312 right, 4 wrong (1.2 %), every police caller.
+    The target's wrong desks (at most 1 %) are not met; the floor is that figure."""
     result = judge(flow, HELD_OUT_7)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 312 / rows and result["wrong"] <= 5 / rows, result
+    assert result["right"] >= 312 / rows and result["wrong"] <= 4 / rows, result
     assert result["danger"] == [] and result["ads"] == [], result
 
 
 def test_the_eighth_paraphrases_keep_their_measured_floor(own_flow):
     """The eighth dev set, with the examples less its own rows: as written (after round 7) 347 of
     400 right, 17 wrong, 25 police callers and 2 advertising-email callers elsewhere; tuned,
-    below (its rows are not among the examples)."""
+    below (its rows are not among the examples); after round 9, 377 right, 4 wrong, 4."""
     result = judge(own_flow(PARAPHRASES_8), PARAPHRASES_8)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 375 / rows and result["wrong"] <= 6 / rows, result
+    assert result["right"] >= 377 / rows and result["wrong"] <= 4 / rows, result
     assert len(result["danger"]) <= 4 and result["ads"] == [], result
 
 
@@ -318,12 +321,14 @@ def test_the_eighth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): untuned (after round 7) 304 of 320 right (95.0 %), 4 wrong
     (1.2 %), 1 police caller elsewhere, none of the center's; after round 8, 303 right (94.7 %),
     5 wrong (1.6 %), 1 police caller elsewhere: the round's tuning did not carry over to these
-    words. The floor is that figure; the target (95 % right, 1 % wrong, every police caller)
-    is not met on this set."""
+    words. After round 9 (a danger the examples put with another desk is asked about, chosen on
+    the dev sets and the ninth set), 305 right (95.3 %), 3 wrong (0.9 %), 1 police caller
+    elsewhere. The floor is that figure; of the target (95 % right, 1 % wrong, every police
+    caller) the police caller is not met on this set."""
     result = judge(flow, HELD_OUT_8)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 303 / rows and result["wrong"] <= 5 / rows, result
+    assert result["right"] >= 305 / rows and result["wrong"] <= 3 / rows, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
@@ -332,11 +337,12 @@ def test_the_ninth_set_keeps_its_measured_floor(flow):
     come to mind, after round 8's tuning; scored as totals to compare the line with and without
     that tuning (280 of 320 right, 14 wrong, 2 police callers and 2 advertising-email callers
     elsewhere before it; 281, 14, 1 and 1 as shipped), then its wrong rows were read (the rules'
-    direct choices, mostly the police, on words another desk also fits); never tuned on."""
+    direct choices, mostly the police, on words another desk also fits); never tuned on, but round
+    9's rule was chosen with it: 284 right, 11 wrong, 1 and 1 after."""
     result = judge(flow, VALIDATION_9)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 281 / rows and result["wrong"] <= 14 / rows, result
+    assert result["right"] >= 284 / rows and result["wrong"] <= 11 / rows, result
     assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
 
 
@@ -676,11 +682,31 @@ def test_examples_of_a_desk_the_routes_do_not_have_are_ignored(routes, reader):
     assert mixed.hear(Position("top"), words, 0.9, OPEN_TUESDAY).listen == Position("top", ask="scam/2")
 
 
-@pytest.mark.parametrize("words", ["殺すと書かれたメールが来て怖い", "お金を払ってしまいました"])
-def test_words_the_rules_send_to_the_police_stay_direct_whatever_the_examples_say(routes, reader, words):
+@pytest.mark.parametrize("words", ["お金を払ってしまいました", "警察に相談したいです",
+                                   "百十番にかけたほうがいいですか"])
+def test_money_paid_and_the_police_by_name_stay_direct_whatever_the_examples_say(routes, reader, words):
     flow = flow_with(routes, reader, (words, "center"), (words + "よ", "center"), (words + "ね", "center"))
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.outcome == Outcome.ANSWER and step.desk == "police"
+
+
+def test_a_danger_the_examples_put_with_another_desk_is_asked_about_the_danger_first(
+        routes, reader, flow):
+    words = "殺すと書かれたメールが来て怖い"
+    assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"  # as shipped
+    elsewhere = flow_with(routes, reader, (words, "center"), (words + "よ", "center"),
+                          (words + "ね", "center"))
+    step = elsewhere.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("abuse/4", "top/4")
+    assert elsewhere.press(step.listen, "1", OPEN_TUESDAY).desk == "police"
+    # 勝手に買い物 is money taken to the rules; the examples know an account taken over.
+    words = "ネットで買い物するアカウントのパスワードが勝手に変えられて入れなくなった"
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("scam/3", "scam/2")
+    assert plain(step.speech) == ("お金の被害のご相談なら1、パソコンの異常のご相談なら2を押すか、"
+                                  "お答えください。")
+    assert flow.press(step.listen, "2", OPEN_TUESDAY).desk == "ipa"
+    assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "police"
 
 
 def test_the_centers_own_words_never_confirm_another_desk(routes, reader, flow):
@@ -750,10 +776,11 @@ def test_fillers_are_never_guessed_at(flow):
 
 
 def test_the_tenth_paraphrases_keep_their_measured_floor(flow):
-    """The tenth set as written, after round 8, not yet tuned on: 376 of 400 right (94.0 %),
-    10 wrong (2.5 %), 1 police caller and 1 advertising-email caller elsewhere."""
+    """The tenth set as written, after round 8: 376 of 400 right (94.0 %), 10 wrong (2.5 %), 1
+    police caller and 1 advertising-email caller elsewhere; round 9 was chosen on it: 380 right,
+    6 wrong, 1 and 1. Its rows are not among the examples."""
     result = judge(flow, PARAPHRASES_10)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 376 / rows and result["wrong"] <= 10 / rows, result
+    assert result["right"] >= 380 / rows and result["wrong"] <= 6 / rows, result
     assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result

@@ -37,6 +37,10 @@ CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second 
 # question.
 CLEAR = (0.03, 0.0)
 SURE = (0.1, 0.05)
+# DANGER: for danger chosen by the rules on words that say nothing was done yet (脅された,
+# 刃物を持った人がいる, not 払ってしまった), when the examples put the words with another desk:
+# the caller is asked between the two, the danger first.
+DANGER = (0.03, 0.02)
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -97,6 +101,7 @@ class CallFlow:
                 spoken, analyser(), routes.input.min_confidence,
                 vague=unclear.says if unclear else (), vague_ask=unclear.topics if unclear else (),
                 kept=frozenset(d.id for d in routes.desks.values() if d.in_scope),
+                names={d.id: d.name for d in routes.desks.values()},
             )
             # Fixed phrases, from the catalog: what a caller may say instead of a key.
             self.commands = Phrases(command_words(self.t), analyser())
@@ -170,8 +175,9 @@ class CallFlow:
         confirmed as the nearest desk's topic when it is clear (never answered); the unclear
         question gives way to such a confirmation when the nearest desk is none of its choices;
         and a choice resting on one word, or on words of two desks, is asked about beside the
-        nearest desk's topic when the examples name that desk. Danger
-        and the center's own work are answered as the rules chose. Anything else says so and reads the
+        nearest desk's topic when the examples name that desk; so is danger feared (a threat,
+        someone at the door) when they name another desk clearly, the danger first. Money paid
+        or taken and the center's own work are answered as the rules chose. Anything else says so and reads the
         menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police). At a question, yes or no,
@@ -260,15 +266,20 @@ class CallFlow:
         """Two topics to ask between instead of answering the rules' choice, if the examples
         nearest the words are another desk's: the rules' and the nearest desk's, where that desk
         is clear (CLEAR for a weak choice or when the nearest desk is the center's own work, else
-        SURE). Never for danger (urgent) or the center's own work (kept): those are answered as
+        SURE; DANGER for danger, the danger asked first). Never for money paid or taken (danger
+        whose phrase says it was done) or the center's own work (kept): those are answered as
         the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
-        if target.urgent or target.desk is None or target.desk in self.matcher.kept:
+        if target.desk is None or target.desk in self.matcher.kept or (target.urgent and understood.direct):
             return None
         nearest = self.examples.nearest(words, self.desk_topics)
         if nearest.desk is None or nearest.desk == target.desk:
+            return None
+        if target.urgent:
+            if nearest.clear(*DANGER):
+                return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
             return None
         weak = understood.weight <= 1 or understood.second is not None
         # Words the examples put with the center's own work are never passed over without asking.

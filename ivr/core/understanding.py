@@ -301,12 +301,18 @@ class Phrase:
     reading: str
     size: int = 1  # its number of content words (払った: one), a compound noun's parts not counted
     across: bool = False  # it is itself more than one clause (解約したのに引き落とされた)
+    named: bool = False  # it names the desk, or a number to call (警察, 110番)
 
     @property
     def marked(self) -> bool:
         """Whether the phrase is done or negated (払った, 届かない): then it is never matched by
         its reading alone, which would not tell 払った from 払ったら."""
         return any("~" in lemma for lemma in self.lemmas)
+    @property
+    def done(self) -> bool:
+        """Whether the phrase says something was done (払った, 振り込んでしまった)."""
+        return any(lemma.endswith("~た") for lemma in self.lemmas)
+
     @property
     def weight(self) -> int:
         """How specific the phrase is: its number of content words."""
@@ -325,6 +331,9 @@ class Understood:
     second: str | None = None  # the topic of the next desk's phrases found, if any (menu/key)
     unclear: bool = False  # asked because the words are about the line's subject and name no topic
     described: bool = False  # nothing chosen, but the words name something (a noun, verb or adjective)
+    # the chosen danger is money paid (払った) or the police asked for by name (警察, 110番):
+    # answered as chosen, whatever the callers' examples say (flow.py)
+    direct: bool = False
 
     @property
     def topic(self) -> str:
@@ -341,14 +350,16 @@ class Matcher:
     def __init__(self, options: Iterable[tuple[str, str, str, bool, tuple[str, ...]]],
                  analyse: Analyser, min_confidence: float = 0.4, *,
                  vague: tuple[str, ...] = (), vague_ask: tuple[str, ...] = (),
-                 kept: frozenset[str] = frozenset()):
+                 kept: frozenset[str] = frozenset(), names: dict[str, str] | None = None):
         """`options`: (menu id, key, desk id, urgent, says phrases) for each option that has any.
 
         `vague`: phrases about the line's subject that name no topic (変なメール); heard with no
         topic, the caller is asked between the topics `vague_ask`. `kept`: desks whose words are
-        never passed over for another desk's without asking (the center's own work).
+        never passed over for another desk's without asking (the center's own work). `names`:
+        each desk's name (警察相談専用電話), so that a phrase naming the desk is known (`Phrase.named`).
         """
         self.analyse = analyse
+        self._names = {desk: _lemmas(analyse.words(name)) for desk, name in (names or {}).items()}
         self.min_confidence = min_confidence
         self.kept = kept
         phrases = []
@@ -364,8 +375,11 @@ class Matcher:
         words = self.analyse.words(text)
         size = len({lemma.split("~")[0] for lemma in _lemmas(words, parts=False)
                     if not lemma[:1].isdigit()})  # 24時間 weighs as 時間
-        return Phrase(menu, key, desk, urgent, text, _lemmas(words), _reading(words), size,
-                      len(_clauses(words)) > 1)
+        lemmas = _lemmas(words)
+        named = bool(lemmas) and (lemmas <= self._names.get(desk, frozenset())
+                                  or any(lemma[:1].isdigit() for lemma in lemmas))
+        return Phrase(menu, key, desk, urgent, text, lemmas, _reading(words), size,
+                      len(_clauses(words)) > 1, named)
 
     def hints(self) -> tuple[str, ...]:
         """Every phrase once, for Twilio's recogniser to expect: the urgent options' all first,
@@ -414,7 +428,8 @@ class Matcher:
                 # asked which, the danger first, never passed by unasked. Money paid or taken
                 # (払ってしまった, marked as done) stays direct.
                 return Understood(ask=(f"{best.menu}/{best.key}", f"{rival.menu}/{rival.key}"))
-            return Understood(best.menu, best.key)
+            return Understood(best.menu, best.key, weight=best.weight,
+                              direct=best.done or best.named)
         if not found:
             if self.vague and self.vague_ask and self.matches(words, self.vague):
                 return Understood(ask=self.vague_ask, unclear=True)
