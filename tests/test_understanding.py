@@ -401,6 +401,9 @@ def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     ("パソコンが勝手に再起動を繰り返す", "ipa"),     # a device acting up, not "again"
     ("警察じゃなくてラインのアカウントのことで", "sns"),  # the police set aside for another
     ("警察ではなくてフェイスブックに相談したい", "sns"),
+    # the police said not to be worth it: the trouble is the rest
+    ("警察に言うほどじゃないと思うんですけど健康食品の宣伝メールがしつこくて", "center"),
+    ("警察沙汰にするほどでもないけどウイルスに感染したかもしれない", "ipa"),
     ("これって詐欺じゃないですか、お金を振り込んでしまいました", "police"),  # じゃない alone asks
     ("返品を送ったのにお金を返してくれないんです", "jiaa"),  # お金 and 送った in two clauses
     ("無料期間中に解約したのに料金が引き落とされた", "jiaa"),  # a phrase of two clauses still heard

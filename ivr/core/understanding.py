@@ -227,7 +227,33 @@ def _posing(words: list[Word], i: int) -> bool:
 
 def _set_aside(words: list[Word], i: int) -> bool:
     """Whether the noun words[i] is set aside for another: じゃなくて or ではなく after it (警察
-    じゃなくてLINEの会社に). じゃない alone is not: 詐欺じゃないですか asks whether it is."""
+    じゃなくてLINEの会社に), or said not to be worth it (警察に言うほどじゃない, 警察沙汰にするほど
+    でもない). じゃない alone is not: 詐欺じゃないですか asks whether it is; nor is a doubt
+    (警察に言うほどのことかわからない)."""
+    return _instead(words, i) or _not_worth(words, i)
+
+
+def _not_worth(words: list[Word], i: int) -> bool:
+    """Whether a verb of going to the noun words[i] is followed by ほどじゃない (に言うほどじゃない,
+    に相談するほどではない, 沙汰にするほどでもない)."""
+    k = i + 1
+    while k < min(len(words), i + 5) and words[k][0] != "ほど" and (
+            (words[k][2] == "助詞" and words[k][0] == "に") or words[k][2] == "動詞"
+            or words[k][3] == "サ変可能"):
+        k += 1
+    if k == i + 1 or k >= len(words) or words[k][0] != "ほど" or words[k - 1][2] != "動詞":
+        return False
+    k += 1
+    if k < len(words) and words[k][0] == "だ" and words[k][2] == "助動詞":
+        k += 1
+        if k < len(words) and words[k][0] in ("は", "も") and words[k][2] == "助詞":
+            k += 1
+        return k < len(words) and words[k][0] in ("無い", "ない")
+    return False
+
+
+def _instead(words: list[Word], i: int) -> bool:
+    """Whether じゃなくて or ではなく follows the noun words[i]."""
     k = i + 1
     if k < len(words) and words[k][0] == "だ" and words[k][2] == "助動詞":
         k += 1
