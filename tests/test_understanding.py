@@ -59,6 +59,9 @@ HELD_OUT_7 = HERE / "callers_heldout7.tsv"
 # committed and scored first.
 PARAPHRASES_8 = HERE / "callers_paraphrases8.tsv"
 HELD_OUT_8 = HERE / "callers_heldout8.tsv"
+# Round 9: an eleventh set, written from the guide alone like the eighth, committed alone and
+# scored before anything was chosen with it; never tuned on.
+HELD_OUT_11 = HERE / "callers_heldout11.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -285,11 +288,11 @@ def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
 
 def test_the_seventh_paraphrases_keep_their_measured_floor(own_flow):
     """The seventh dev set, with the examples less its own rows: as written (after round 6) 381 of
-    400 right, 7 wrong, 11 police callers elsewhere; tuned, below."""
+    400 right, 7 wrong, 11 police callers elsewhere; tuned, below (round 9: 393 right, 1 wrong)."""
     result = judge(own_flow(PARAPHRASES_7), PARAPHRASES_7)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 392 / rows and result["wrong"] <= 2 / rows, result
+    assert result["right"] >= 393 / rows and result["wrong"] <= 1 / rows, result
     assert len(result["danger"]) <= 3 and result["ads"] == [], result
 
 
@@ -309,11 +312,11 @@ def test_the_seventh_held_out_set_keeps_its_measured_floor(flow):
 def test_the_eighth_paraphrases_keep_their_measured_floor(own_flow):
     """The eighth dev set, with the examples less its own rows: as written (after round 7) 347 of
     400 right, 17 wrong, 25 police callers and 2 advertising-email callers elsewhere; tuned,
-    below (its rows are not among the examples); after round 9, 377 right, 4 wrong, 4."""
+    below (its rows are not among the examples); after round 9, 378 right, 4 wrong, 4."""
     result = judge(own_flow(PARAPHRASES_8), PARAPHRASES_8)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 377 / rows and result["wrong"] <= 4 / rows, result
+    assert result["right"] >= 378 / rows and result["wrong"] <= 4 / rows, result
     assert len(result["danger"]) <= 4 and result["ads"] == [], result
 
 
@@ -323,12 +326,13 @@ def test_the_eighth_held_out_set_keeps_its_measured_floor(flow):
     5 wrong (1.6 %), 1 police caller elsewhere: the round's tuning did not carry over to these
     words. After round 9 (a danger the examples put with another desk is asked about, chosen on
     the dev sets and the ninth set), 305 right (95.3 %), 3 wrong (0.9 %), 1 police caller
-    elsewhere. The floor is that figure; of the target (95 % right, 1 % wrong, every police
-    caller) the police caller is not met on this set."""
+    elsewhere; with the tenth set's missed rows among the examples, 306 right (95.6 %). The
+    floor is that figure; of the target (95 % right, 1 % wrong, every police caller) the police
+    caller is not met on this set."""
     result = judge(flow, HELD_OUT_8)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 305 / rows and result["wrong"] <= 3 / rows, result
+    assert result["right"] >= 306 / rows and result["wrong"] <= 3 / rows, result
     assert len(result["danger"]) <= 1 and result["ads"] == [], result
 
 
@@ -338,12 +342,25 @@ def test_the_ninth_set_keeps_its_measured_floor(flow):
     that tuning (280 of 320 right, 14 wrong, 2 police callers and 2 advertising-email callers
     elsewhere before it; 281, 14, 1 and 1 as shipped), then its wrong rows were read (the rules'
     direct choices, mostly the police, on words another desk also fits); never tuned on, but round
-    9's rule was chosen with it: 284 right, 11 wrong, 1 and 1 after."""
+    9's rule and examples were chosen with it: 287 right, 10 wrong, 1 and 1 after."""
     result = judge(flow, VALIDATION_9)
     rows = result["rows"]
     assert rows == 320
-    assert result["right"] >= 284 / rows and result["wrong"] <= 11 / rows, result
+    assert result["right"] >= 287 / rows and result["wrong"] <= 10 / rows, result
     assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
+
+
+def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): written after round 9's rule, scored first with it, 294 of
+    320 right (91.9 %), 9 wrong (2.8 %), 3 police callers and 2 advertising-email callers
+    elsewhere (the line before round 9: 290 right, 13 wrong, 3 and 2); with the tenth set's
+    missed rows among the examples, 295 right. The target (95 % right, 1 % wrong, every police
+    and center caller) is not met on this set; the floor is that figure."""
+    result = judge(flow, HELD_OUT_11)
+    rows = result["rows"]
+    assert rows == 320
+    assert result["right"] >= 295 / rows and result["wrong"] <= 9 / rows, result
+    assert len(result["danger"]) <= 3 and len(result["ads"]) <= 2, result
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -778,12 +795,13 @@ def test_fillers_are_never_guessed_at(flow):
         assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).outcome == Outcome.NOT_UNDERSTOOD, words
 
 
-def test_the_tenth_paraphrases_keep_their_measured_floor(flow):
+def test_the_tenth_paraphrases_keep_their_measured_floor(own_flow):
     """The tenth set as written, after round 8: 376 of 400 right (94.0 %), 10 wrong (2.5 %), 1
-    police caller and 1 advertising-email caller elsewhere; round 9 was chosen on it: 380 right,
-    6 wrong, 1 and 1. Its rows are not among the examples."""
-    result = judge(flow, PARAPHRASES_10)
+    police caller and 1 advertising-email caller elsewhere; round 9 was chosen on it: 381 right,
+    5 wrong, 1 police caller elsewhere, with the examples less its own rows (the 19 it misses
+    without them are among the examples)."""
+    result = judge(own_flow(PARAPHRASES_10), PARAPHRASES_10)
     rows = result["rows"]
     assert rows == 400
-    assert result["right"] >= 380 / rows and result["wrong"] <= 6 / rows, result
-    assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
+    assert result["right"] >= 381 / rows and result["wrong"] <= 5 / rows, result
+    assert len(result["danger"]) <= 1 and result["ads"] == [], result
