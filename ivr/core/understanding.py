@@ -148,6 +148,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
                 # 警察を名乗るメール: the name a sender hides behind, not the caller's
                 # trouble with that body; kept as 警察~名乗る (and 名乗る itself).
                 found.update(f"{w}~名乗る" for w in (lemma,) + (short if parts else ()))
+                found.add("名乗る")
                 i += 1
                 continue
             if lemma in _NEGATION:
@@ -220,9 +221,17 @@ def _clauses(words: list[Word]) -> list[list[Word]]:
 
 
 def _posing(words: list[Word], i: int) -> bool:
-    """Whether the noun words[i] is a name someone poses as: を and 名乗る, 騙る or 装う after it."""
-    return (i + 2 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞"
-            and words[i + 2][0] in _POSING and words[i + 2][2] == "動詞")
+    """Whether the noun words[i] is a name someone poses as: を and 名乗る, 騙る or 装う after it,
+    or の名前で (水道局の名前でメールが), or のふり (友達のふりをした)."""
+    if (i + 2 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞"
+            and words[i + 2][0] in _POSING and words[i + 2][2] == "動詞"):
+        return True
+    if i + 2 < len(words) and words[i + 1][0] == "の" and words[i + 1][2] == "助詞":
+        if words[i + 2][0] == "振り":
+            return True
+        return (words[i + 2][0] == "名前" and i + 3 < len(words) and words[i + 3][0] == "で"
+                and words[i + 3][2] == "助詞")
+    return False
 
 
 def _set_aside(words: list[Word], i: int) -> bool:
