@@ -33,10 +33,12 @@ CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second 
 # (docs/callers.md). CLEAR: for words the rules place nowhere, or beside a weak choice of theirs
 # (resting on one word, or with another desk's words heard too), or beside any choice when the
 # nearest desk is the center's own work: nearly any example in common, since a question only
-# costs a "no". SURE: beside a choice resting on a longer phrase, or instead of the unclear
-# question.
+# costs a "no". SURE: beside a choice resting on a longer phrase. INSTEAD: instead of the
+# unclear question (お金を請求されていますか。それとも、広告のメールですか), which a caller whose
+# trouble is neither cannot answer.
 CLEAR = (0.03, 0.0)
 SURE = (0.1, 0.05)
+INSTEAD = (0.05, 0.02)
 # DANGER: for danger chosen by the rules on words that say nothing was done yet (脅された,
 # 刃物を持った人がいる, not 払ってしまった), when the examples put the words with another desk:
 # the caller is asked between the two, the danger first.
@@ -258,7 +260,7 @@ class CallFlow:
         nearest = self.examples.nearest(words, self.desk_topics)
         if not understood.unclear:
             return self._nearest_topic(words, nearest, CLEAR)
-        topic = self._nearest_topic(words, nearest, SURE)
+        topic = self._nearest_topic(words, nearest, INSTEAD)
         asked = {found[1].desk for found in map(self.routes.topic, understood.ask) if found}
         return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
 
