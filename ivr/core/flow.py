@@ -179,8 +179,9 @@ class CallFlow:
         and a choice resting on one word, or on words of two desks, is asked about beside the
         nearest desk's topic when the examples name that desk; so is danger feared (a threat,
         someone at the door) when they name another desk clearly, the danger first. Money paid
-        or taken and the center's own work are answered as the rules chose. Anything else says so and reads the
-        menu again. At an answer, the words of its keys
+        or taken, the police asked for by name and the center's own work are answered as the
+        rules chose. Anything else says so and reads the menu again. At an answer, the words of
+        its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police). At a question, yes or no,
         or which one. The words themselves go no further than this call.
@@ -269,12 +270,13 @@ class CallFlow:
         nearest the words are another desk's: the rules' and the nearest desk's, where that desk
         is clear (CLEAR for a weak choice or when the nearest desk is the center's own work, else
         SURE; DANGER for danger, the danger asked first). Never for money paid or taken (danger
-        whose phrase says it was done) or the center's own work (kept): those are answered as
-        the rules chose."""
+        whose phrase says it was done), the police asked for by name, or the center's own work
+        (kept): those are answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
-        if target.desk is None or target.desk in self.matcher.kept or (target.urgent and understood.direct):
+        if (target.desk is None or target.desk in self.matcher.kept
+                or (target.urgent and understood.direct)):
             return None
         nearest = self.examples.nearest(words, self.desk_topics)
         if nearest.desk is None or nearest.desk == target.desk:

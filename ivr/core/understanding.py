@@ -343,6 +343,7 @@ class Phrase:
         """Whether the phrase is done or negated (払った, 届かない): then it is never matched by
         its reading alone, which would not tell 払った from 払ったら."""
         return any("~" in lemma for lemma in self.lemmas)
+
     @property
     def done(self) -> bool:
         """Whether the phrase says something was done (払った, 振り込んでしまった)."""
