@@ -549,6 +549,21 @@ def test_unclear_answers_to_a_question_ask_again_then_end_with_188(flow, routes)
     assert last.hangs_up and "イチ、ハチ、ハチ" in plain(last.speech)
 
 
+@pytest.mark.parametrize("answer", ["えーと", "", "5"])  # words not understood, silence, a wrong key
+def test_a_question_offering_the_police_that_goes_unanswered_ends_with_110(flow, routes, answer):
+    step = flow.hear(Position("top"), "警察に言うほどのことかわからないんですけど広告のメールが止まらなくて",
+                     0.9, OPEN_TUESDAY)
+    assert step.listen.topics == ("abuse/4", "top/4")
+    for _ in range(max(routes.input.max_failures, routes.input.max_silences)):
+        if not step.listen:
+            break
+        step = (flow.press(step.listen, answer, OPEN_TUESDAY) if answer != "えーと"
+                else flow.hear(step.listen, answer, 0.9, OPEN_TUESDAY))
+    assert step.hangs_up and step.desk == "police"
+    assert plain(step.speech).startswith("緊急のときは、ヒャクトオバンへおかけください。")
+    assert "イチ、ハチ、ハチ" not in plain(step.speech)
+
+
 def test_not_understood_three_times_ends_politely_with_188(flow):
     position = Position("top")
     for _ in range(2):

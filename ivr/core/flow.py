@@ -360,7 +360,7 @@ class CallFlow:
         if not digits:
             silences = position.silences + 1
             if silences >= self.routes.input.max_silences:
-                return self.give_up(Outcome.NO_INPUT)
+                return self._give_up_asking(position, Outcome.NO_INPUT)
             return Step(speech, Outcome.SILENCE, listen=replace(position, silences=silences))
         if digits in CHOICE_KEYS:
             chosen = CHOICE_KEYS.index(digits)
@@ -402,7 +402,8 @@ class CallFlow:
             return self._ask(menu, understood.ask, position.failures)
         failures = position.failures + 1
         if failures >= self.routes.input.max_failures:
-            return replace(self.give_up(Outcome.MAX_FAILURES), heard=NOT_UNDERSTOOD)
+            ending = self._give_up_asking(position, Outcome.MAX_FAILURES)
+            return replace(ending, heard=NOT_UNDERSTOOD)
         return Step((self.speech.answer_not_understood(),) + speech, Outcome.NOT_UNDERSTOOD,
                     listen=replace(position, failures=failures), heard=NOT_UNDERSTOOD)
 
@@ -525,7 +526,7 @@ class CallFlow:
             found = self.routes.topic(f"{position.menu}/{position.key}") if position.key else None
             if found is not None and found[1].desk is not None:
                 return self.farewell(*found, Outcome.MAX_FAILURES)
-            return self.give_up(Outcome.MAX_FAILURES)
+            return self._give_up_asking(position, Outcome.MAX_FAILURES)
         return Step((self.speech.key_not_on_menu(),) + then, Outcome.INVALID,
                     listen=replace(position, failures=failures))
 
@@ -648,6 +649,16 @@ class CallFlow:
     def give_up(self, outcome: Outcome) -> Step:
         """End a call that found no way forward, pointing to 188 as the place to start."""
         return Step(self.speech.give_up(), outcome)
+
+    def _give_up_asking(self, position: Position, outcome: Outcome) -> Step:
+        """End a call that found no way forward at `position`: at a question that offered danger
+        (the police), as that answer ends (緊急のときは、110へ…, its number once more), since the
+        caller may be in danger; elsewhere pointing to 188."""
+        for topic in position.topics if position.ask is not None else ():
+            found = self.routes.topic(topic)
+            if found is not None and found[1].urgent and found[1].desk is not None:
+                return self.farewell(*found, outcome)
+        return self.give_up(outcome)
 
 
 def _hints(phrases: tuple[str, ...]) -> str:
