@@ -140,6 +140,16 @@ def judge(flow, path: Path, rows: slice = slice(None)) -> dict:
             "asked": asked / len(rows), "danger": danger_elsewhere, "ads": ads_elsewhere}
 
 
+def assert_floor(result: dict, rows: int, right: int, wrong: int, danger: int = 0,
+                 ads: int = 0) -> None:
+    """A set's measured floor (judge's result): its number of rows, at least `right` of them at
+    a right desk, at most `wrong` at a wrong one, at most `danger` police callers and `ads`
+    advertising-email callers sent elsewhere."""
+    assert result["rows"] == rows, result
+    assert result["right"] >= right / rows and result["wrong"] <= wrong / rows, result
+    assert len(result["danger"]) <= danger and len(result["ads"]) <= ads, result
+
+
 @pytest.mark.skipif(not DEV_SET.exists(), reason="the callers' words are in ../shared/callers/")
 def test_the_callers_words_reach_a_right_answer(own_flow):
     result = judge(own_flow(DEV_SET), DEV_SET)
@@ -165,22 +175,16 @@ def test_the_fourth_paraphrases_keep_their_measured_floor(own_flow):
     """Everyday words the phrases do not use, the rows tuned on (docs/callers.md): untuned 77 of
     141 right, 23 wrong; with the examples (less these rows) 109 right, 8 wrong, the rules' own
     choices (6 police callers and 1 advertising-email caller elsewhere). Not yet the target."""
-    result = judge(own_flow(PARAPHRASES_4), PARAPHRASES_4, slice(TUNED))
-    rows = result["rows"]
-    assert rows == TUNED
-    assert result["right"] >= 109 / rows and result["wrong"] <= 8 / rows, result
-    assert len(result["danger"]) <= 6 and len(result["ads"]) <= 1, result
+    assert_floor(judge(own_flow(PARAPHRASES_4), PARAPHRASES_4, slice(TUNED)),
+                 rows=TUNED, right=109, wrong=8, danger=6, ads=1)
 
 
 def test_the_fourth_paraphrases_last_rows_keep_their_measured_floor(flow):
     """The fourth set's last rows, never tuned on nor among the examples, scored once after
     tuning, as totals only: 42 of 59 right (untuned 32), 4 wrong (untuned 4), 2 police callers
     elsewhere (untuned 8), 1 advertising-email caller sent elsewhere by the rules (untuned 1)."""
-    result = judge(flow, PARAPHRASES_4, slice(TUNED, None))
-    rows = result["rows"]
-    assert rows == 59
-    assert result["right"] >= 42 / rows and result["wrong"] <= 4 / rows, result
-    assert len(result["danger"]) <= 2 and len(result["ads"]) <= 1, result
+    assert_floor(judge(flow, PARAPHRASES_4, slice(TUNED, None)),
+                 rows=59, right=42, wrong=4, danger=2, ads=1)
 
 
 def test_held_out_callers_reach_a_right_answer(flow):
@@ -200,11 +204,7 @@ def test_the_second_held_out_set_keeps_its_measured_floor(flow):
     """Words not seen while tuning, scored untuned (165 right, 6 wrong, 8 police callers
     elsewhere) and once after (175, 3, 1). The floor is the final figure (docs/callers.md gives
     both); the target, not yet met, is 95 % right, 1 % wrong, every police and center row."""
-    result = judge(flow, HELD_OUT_2)
-    rows = result["rows"]
-    assert rows == 187
-    assert result["right"] >= 175 / rows and result["wrong"] <= 3 / rows, result
-    assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
+    assert_floor(judge(flow, HELD_OUT_2), rows=187, right=175, wrong=3, danger=1, ads=1)
 
 
 def test_the_third_held_out_set_keeps_its_measured_floor(flow):
@@ -215,11 +215,7 @@ def test_the_third_held_out_set_keeps_its_measured_floor(flow):
     phrases: its totals were read to find it), 1 police caller elsewhere; after round 9 the same;
     no advertising-email caller sent elsewhere any time. The floor is the fourth round's figure; the target, not yet met, is 95 % right, 1 % wrong,
     every police row."""
-    result = judge(flow, HELD_OUT_3)
-    rows = result["rows"]
-    assert rows == 288
-    assert result["right"] >= 273 / rows and result["wrong"] <= 3 / rows, result
-    assert len(result["danger"]) <= 2 and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_3), rows=288, right=273, wrong=3, danger=2)
 
 
 def test_the_fourth_held_out_set_keeps_its_measured_floor(flow):
@@ -233,11 +229,7 @@ def test_the_fourth_held_out_set_keeps_its_measured_floor(flow):
     desk; its totals were read to find which change did it, so it is no longer a clean measure).
     After round 9 (a danger the examples put with another desk is asked about), 303 right, 6
     wrong, 1 police caller elsewhere; after round 10, 302 right. The floor is that figure."""
-    result = judge(flow, HELD_OUT_4)
-    rows = result["rows"]
-    assert rows == 314
-    assert result["right"] >= 302 / rows and result["wrong"] <= 6 / rows, result
-    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_4), rows=314, right=302, wrong=6, danger=1)
 
 
 def test_the_fifth_paraphrases_keep_their_measured_floor(own_flow):
@@ -245,11 +237,8 @@ def test_the_fifth_paraphrases_keep_their_measured_floor(own_flow):
     19 wrong, 3 police callers and 2 advertising-email callers elsewhere; tuned, the floor below
     (a threat said without a threat's words, and an unknown card bill, still miss the police);
     after round 6, 389 right, 1 wrong, 1 police caller elsewhere; after round 7, 391 right."""
-    result = judge(own_flow(PARAPHRASES_5), PARAPHRASES_5)
-    rows = result["rows"]
-    assert rows == 400
-    assert result["right"] >= 391 / rows and result["wrong"] <= 1 / rows, result
-    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+    assert_floor(judge(own_flow(PARAPHRASES_5), PARAPHRASES_5),
+                 rows=400, right=391, wrong=1, danger=1)
 
 
 def test_the_fifth_held_out_set_keeps_its_measured_floor(flow):
@@ -260,21 +249,13 @@ def test_the_fifth_held_out_set_keeps_its_measured_floor(flow):
     right, 5 wrong, 1 (one more wrong desk from the new phrases: its totals were read to find which
     change did it, so it is no longer a clean measure); after round 9, 314 right, 2 wrong, 1. The
     floor is that figure."""
-    result = judge(flow, HELD_OUT_5)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 314 / rows and result["wrong"] <= 2 / rows, result
-    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_5), rows=320, right=314, wrong=2, danger=1)
 
 
 def test_the_sixth_paraphrases_keep_their_measured_floor(own_flow):
     """The sixth dev set, with the examples less its own rows: as written (after round 5) 369 of
     400 right, 19 wrong, 1 police caller and 3 advertising-email callers elsewhere; tuned, below."""
-    result = judge(own_flow(PARAPHRASES_6), PARAPHRASES_6)
-    rows = result["rows"]
-    assert rows == 400
-    assert result["right"] >= 388 / rows and result["wrong"] <= 5 / rows, result
-    assert result["danger"] == [] and result["ads"] == [], result
+    assert_floor(judge(own_flow(PARAPHRASES_6), PARAPHRASES_6), rows=400, right=388, wrong=5)
 
 
 def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
@@ -283,21 +264,14 @@ def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
     4 wrong (1.2 %), 4 police callers elsewhere, none of the center's; after round 7 (rows still
     unread), 309 right, 3 wrong, 1 police caller elsewhere; after round 9, 310 right, 2 wrong, 1;
     after round 10, 311 right. The floor is that figure."""
-    result = judge(flow, HELD_OUT_6)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 311 / rows and result["wrong"] <= 2 / rows, result
-    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_6), rows=320, right=311, wrong=2, danger=1)
 
 
 def test_the_seventh_paraphrases_keep_their_measured_floor(own_flow):
     """The seventh dev set, with the examples less its own rows: as written (after round 6) 381 of
     400 right, 7 wrong, 11 police callers elsewhere; tuned, below (round 9: 393 right, 1 wrong)."""
-    result = judge(own_flow(PARAPHRASES_7), PARAPHRASES_7)
-    rows = result["rows"]
-    assert rows == 400
-    assert result["right"] >= 393 / rows and result["wrong"] <= 1 / rows, result
-    assert len(result["danger"]) <= 3 and result["ads"] == [], result
+    assert_floor(judge(own_flow(PARAPHRASES_7), PARAPHRASES_7),
+                 rows=400, right=393, wrong=1, danger=3)
 
 
 def test_the_seventh_held_out_set_keeps_its_measured_floor(flow):
@@ -306,22 +280,15 @@ def test_the_seventh_held_out_set_keeps_its_measured_floor(flow):
     elsewhere, none of the center's; after round 8, 312 right (97.5 %), 5 wrong, every police
     caller at the police answer; after round 9, 312 right, 4 wrong (1.2 %), every police caller.
     The target's wrong desks (at most 1 %) are not met; the floor is that figure."""
-    result = judge(flow, HELD_OUT_7)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 312 / rows and result["wrong"] <= 4 / rows, result
-    assert result["danger"] == [] and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_7), rows=320, right=312, wrong=4)
 
 
 def test_the_eighth_paraphrases_keep_their_measured_floor(own_flow):
     """The eighth dev set, with the examples less its own rows: as written (after round 7) 347 of
     400 right, 17 wrong, 25 police callers and 2 advertising-email callers elsewhere; tuned,
     below (its rows are not among the examples); after round 9, 378 right, 4 wrong, 4."""
-    result = judge(own_flow(PARAPHRASES_8), PARAPHRASES_8)
-    rows = result["rows"]
-    assert rows == 400
-    assert result["right"] >= 378 / rows and result["wrong"] <= 4 / rows, result
-    assert len(result["danger"]) <= 4 and result["ads"] == [], result
+    assert_floor(judge(own_flow(PARAPHRASES_8), PARAPHRASES_8),
+                 rows=400, right=378, wrong=4, danger=4)
 
 
 def test_the_eighth_held_out_set_keeps_its_measured_floor(flow):
@@ -333,11 +300,7 @@ def test_the_eighth_held_out_set_keeps_its_measured_floor(flow):
     elsewhere; with the tenth set's missed rows among the examples, 306 right (95.6 %); after
     round 10, 305. The floor is that figure; of the target (95 % right, 1 % wrong, every police caller) the police
     caller is not met on this set."""
-    result = judge(flow, HELD_OUT_8)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 305 / rows and result["wrong"] <= 3 / rows, result
-    assert len(result["danger"]) <= 1 and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_8), rows=320, right=305, wrong=3, danger=1)
 
 
 def test_the_ninth_set_keeps_its_measured_floor(flow):
@@ -348,11 +311,7 @@ def test_the_ninth_set_keeps_its_measured_floor(flow):
     direct choices, mostly the police, on words another desk also fits); never tuned on, but round
     9's rule and examples were chosen with it: 287 right, 10 wrong, 1 and 1 after; after round
     10, 289 right, 9 wrong."""
-    result = judge(flow, VALIDATION_9)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 289 / rows and result["wrong"] <= 9 / rows, result
-    assert len(result["danger"]) <= 1 and len(result["ads"]) <= 1, result
+    assert_floor(judge(flow, VALIDATION_9), rows=320, right=289, wrong=9, danger=1, ads=1)
 
 
 def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
@@ -361,11 +320,7 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
     elsewhere (the line before round 9: 290 right, 13 wrong, 3 and 2); with the tenth set's
     missed rows among the examples, 295 right; after round 10, 296. The target (95 % right, 1 %
     wrong, every police and center caller) is not met on this set; the floor is that figure."""
-    result = judge(flow, HELD_OUT_11)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 296 / rows and result["wrong"] <= 9 / rows, result
-    assert len(result["danger"]) <= 3 and len(result["ads"]) <= 2, result
+    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=296, wrong=9, danger=3, ads=2)
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -822,11 +777,7 @@ def test_the_tenth_paraphrases_keep_their_measured_floor(own_flow):
     5 wrong, 1 police caller elsewhere, with the examples less its own rows (the 19 it misses
     without them are among the examples); after round 10, 384 right, 5 wrong, every police
     caller."""
-    result = judge(own_flow(PARAPHRASES_10), PARAPHRASES_10)
-    rows = result["rows"]
-    assert rows == 400
-    assert result["right"] >= 384 / rows and result["wrong"] <= 5 / rows, result
-    assert result["danger"] == [] and result["ads"] == [], result
+    assert_floor(judge(own_flow(PARAPHRASES_10), PARAPHRASES_10), rows=400, right=384, wrong=5)
 
 
 def test_the_twelfth_paraphrases_keep_their_measured_floor(own_flow):
@@ -834,11 +785,8 @@ def test_the_twelfth_paraphrases_keep_their_measured_floor(own_flow):
     in their own words, danger or money that belongs to another desk), as written after round 9:
     367 of 400 right (91.8 %), 15 wrong (3.8 %), 15 police callers elsewhere; tuned in round 10,
     below. Its rows are not among the examples."""
-    result = judge(own_flow(PARAPHRASES_12), PARAPHRASES_12)
-    rows = result["rows"]
-    assert rows == 400
-    assert result["right"] >= 378 / rows and result["wrong"] <= 11 / rows, result
-    assert len(result["danger"]) <= 4 and result["ads"] == [], result
+    assert_floor(judge(own_flow(PARAPHRASES_12), PARAPHRASES_12),
+                 rows=400, right=378, wrong=11, danger=4)
 
 
 def test_the_thirteenth_held_out_set_keeps_its_measured_floor(flow):
@@ -847,8 +795,4 @@ def test_the_thirteenth_held_out_set_keeps_its_measured_floor(flow):
     center's), then once after round 10: 293 right, 13 wrong (4.1 %), 5 police callers
     elsewhere: round 10 did not carry over to these words. The floor is that figure; the target
     is far from met on this set."""
-    result = judge(flow, HELD_OUT_13)
-    rows = result["rows"]
-    assert rows == 320
-    assert result["right"] >= 293 / rows and result["wrong"] <= 13 / rows, result
-    assert len(result["danger"]) <= 5 and result["ads"] == [], result
+    assert_floor(judge(flow, HELD_OUT_13), rows=320, right=293, wrong=13, danger=5)
