@@ -336,7 +336,7 @@ class Phrase:
     reading: str
     size: int = 1  # its number of content words (払った: one), a compound noun's parts not counted
     across: bool = False  # it is itself more than one clause (解約したのに引き落とされた)
-    named: bool = False  # it names the desk, or a number to call (警察, 110番)
+    named: bool = False  # it names the desk, or holds a number (警察, 110番; read for urgent ones)
 
     @property
     def marked(self) -> bool:
