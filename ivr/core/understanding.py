@@ -6,8 +6,9 @@ variants merged (子ども / こども / 子供, ウィルス / ウイルス, �
 matches when every content word of it is among the caller's words, in any order, or when its
 reading is heard as it is, as whole words (for words the recogniser wrote in kana: ういるす,
 かくうせいきゅう). A verb's ending counts where it changes the meaning: done (払った), done to
-the speaker (騙される) and negated (届かない) are told apart (see `_lemmas`), and a compound noun
-counts as its parts too (クレジットカード as カード).
+the speaker (騙される) and negated (届かない) are told apart, and so are cannot (送れない) and do
+not (送らない) (see `_lemmas`); a compound noun counts as its parts too (クレジットカード as
+カード), and a counter after a number is itself (何通 as 通, not 通り).
 
 The topic is chosen only when it is clear. An urgent option (threats, danger, money lost) wins
 over every other. A phrase found inside another desk's longer phrase counts for nothing. Each
@@ -82,14 +83,30 @@ class Analyser:
             for m in morphemes:
                 pos = m.part_of_speech()
                 kind = pos[2] if pos[2] == "サ変可能" else pos[5] if pos[0] == "助動詞" else pos[1]
+                lemma = m.normalized_form()
                 parts: tuple[str, ...] = ()
                 if pos[0] == "名詞":
+                    if pos[2] == "助数詞可能" and words and words[-1][3] == "数詞":
+                        lemma = m.dictionary_form()  # 何通: the counter 通, not 通り (言われた通り)
                     split = m.split(self._short)
                     if len(split) > 1:
                         parts = tuple(p.normalized_form().lower() for p in split
                                       if len(p.normalized_form()) > 1)
-                words.append((m.normalized_form().lower(), m.reading_form(), pos[0], kind, parts))
+                elif pos[0] == "動詞" and pos[1] == "一般" and _potential(m.dictionary_form(), lemma):
+                    kind = POTENTIAL
+                words.append((lemma.lower(), m.reading_form(), pos[0], kind, parts))
             return words
+
+
+POTENTIAL = "可能"  # a Word's kind for a verb in its potential form (送れる, 払える)
+_E_ROW = str.maketrans("えけげせてねべめれ", "うくぐすつぬぶむる")
+
+
+def _potential(dictionary: str, normalized: str) -> bool:
+    """Whether a verb's dictionary form is the potential of its normalized one (送れる of 送る,
+    払える of 払う): the normalized stem, then the e-row kana of its ending, then る."""
+    return (len(dictionary) >= 3 and dictionary.endswith("る") and dictionary[:-2] == normalized[:-1]
+            and dictionary[-2].translate(_E_ROW) == normalized[-1] != dictionary[-2])
 
 
 @cache
@@ -125,9 +142,10 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
     A verb (or a noun with する) is read with the words that follow it: negated, it is kept as
     verb~ない instead of the verb (払っていない is not 払う, 届かない is 届く~ない); done, it is
     kept as verb~た besides the verb (払ってしまった, 振り込みました, 送金した: 払う~た, …); done
-    to the speaker, as verb~れる besides the verb (騙されて: 騙す~れる). So a phrase in the past
-    matches only words in the past, a passive phrase only passive words, and a negated phrase
-    only negated words.
+    to the speaker, as verb~れる besides the verb (騙されて: 騙す~れる); negated in its potential
+    form, as verb~える~ない (送れない, 消すことができない: cannot, not 送らない, do not). So a
+    phrase in the past matches only words in the past, a passive phrase only passive words, and
+    a negated phrase only negated words.
     知る wanted (知りたい) asks for something and names nothing.
     """
     found: set[str] = set()
@@ -170,6 +188,10 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             # 払った覚えがない, 取られたわけじゃない, 払ったことはない, 取られたとかはない
             negations += 1
         te = words[j - 1][0] in ("て", "で") and j < len(words) and words[j][2] == "動詞"
+        able = kind == POTENTIAL or (j + 2 < len(words) and words[j][0] == "こと"
+                                     and words[j + 2][0] == "出来る")  # 消すことができない
+        if negations % 2 and able:
+            lemma = f"{lemma}~える"  # 送れない (cannot send) is not 送らない (do not send)
         verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
         i = j
     # 買って送った: an action joined by て to one done is done too.
@@ -193,7 +215,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
 
 
 _SURU = frozenset({"為る", "出来る"})
-_POSING = frozenset({"名乗る", "騙る", "装う"})
+_POSING = frozenset({"名乗る", "騙る", "かたる", "装う"})  # かたる: 騙る as the recogniser writes it in kana
 
 
 _BUT = frozenset({"けれど", "けど", "けども", "が", "し"})
