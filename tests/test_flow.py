@@ -20,7 +20,7 @@ from ivr.routesfile.loader import parse_routes
 OPEN = OPEN_TUESDAY  # Tuesday morning
 LUNCH = datetime(2026, 12, 1, 12, 15, tzinfo=JAPAN)
 SCOPE = ("迷惑メール相談センターの電話相談は、広告や宣伝のメールに限っております。"
-         "このご相談は、こちらの窓口で承っています。")
+         "このご相談は、今ご案内した窓口で承っています。")
 
 EXPECTED_PATHS = {
     ("1", "1"): "hotline",
@@ -171,7 +171,7 @@ def test_police_answer_gives_110_first_then_9110_then_the_desks_for_damage(flow)
     at_9110 = said.index("番号は、シャープ、キュウ、イチ、イチ、ゼロです。警察相談専用電話です。")
     at_desks = said.index("お近くの警察署か、都道府県警察のサイバー犯罪相談窓口")
     assert at_110 == 0 < at_9110 < at_desks
-    assert "緊急でないご相談は、こちらで承っています。" in said
+    assert "緊急でないご相談は、この番号で承っています。" in said
 
 
 def test_open_desk_offers_transfer_and_dials_e164(flow, routes):
@@ -184,19 +184,24 @@ def test_open_desk_offers_transfer_and_dials_e164(flow, routes):
     assert step.outcome == "transfer"
 
 
-@pytest.mark.parametrize("moment, when", [
-    (LUNCH, "次の受付は、本日の午後1時からです。"),
-    (YEAR_END, "次の受付は、1月4日月曜日の午前10時からです。"),
-    (datetime(2026, 11, 28, 15, 0, tzinfo=JAPAN), "次の受付は、11月30日月曜日の午前10時からです。"),
+CLOSED_NOW, DAY_OFF = "ただいまの時間は、受付時間外です。", "本日は、お休みをいただいております。"
+
+
+@pytest.mark.parametrize("moment, closed, when", [
+    (LUNCH, CLOSED_NOW, "次の受付は、本日の午後1時からです。"),
+    # the year-end break and a Saturday: closed all day, not just at this time
+    (YEAR_END, DAY_OFF, "次の受付は、1月4日月曜日の午前10時からです。"),
+    (datetime(2026, 11, 28, 15, 0, tzinfo=JAPAN), DAY_OFF, "次の受付は、11月30日月曜日の午前10時からです。"),
+    (datetime(2026, 11, 27, 18, 0, tzinfo=JAPAN), CLOSED_NOW, "次の受付は、11月30日月曜日の午前10時からです。"),
 ])
-def test_closed_desk_says_when_it_opens_and_is_never_dialled(flow, moment, when):
+def test_closed_desk_says_when_it_opens_and_is_never_dialled(flow, moment, closed, when):
     answer = follow(flow, ["4"], moment)
     said = text(answer)
-    assert "ただいまの時間は、受付時間外です。" + when in said
+    assert closed + when in said
     assert "おつなぎ" not in said
     pressed = flow.press(answer.listen, "1", moment)
     assert pressed.transfer is None and pressed.listen is not None
-    assert "ただいまの時間は、受付時間外です。" in text(pressed)
+    assert closed in text(pressed)
 
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
