@@ -602,7 +602,8 @@ class CallFlow:
         dated = self.routes.calendar.desk_hours(desk.id)
         today = self.dated_day(desk, day) if dated else None
         opens = None if open_now else next_opening(desk.hours, now, self.is_holiday, dated)
-        return self.speech.desk_hours(desk, today, open_now, opens, day)
+        day_off = today is None and not open_now and not opens_on(desk.hours, day, self.is_holiday)
+        return self.speech.desk_hours(desk, today, open_now, opens, day, day_off)
 
     def dated_day(self, desk: Desk, day: date) -> DayHours | None:
         """What the calendar sets for a desk on a day; a closure on a day the desk is closed

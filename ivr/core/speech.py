@@ -143,11 +143,13 @@ class Speech:
         return parts.first + parts.again
 
     def desk_hours(self, desk: Desk, today: DayHours | None, open_now: bool,
-                   opens: datetime | None, day: date) -> Segments:
+                   opens: datetime | None, day: date, day_off: bool = False) -> Segments:
         """The desk's hours in words, that day's closure or special hours, and when it next opens.
 
         `today` is what the calendar sets for the desk on `day` (None: nothing), `open_now`
-        whether it takes calls now, `opens` when it next opens if it does not.
+        whether it takes calls now, `opens` when it next opens if it does not, `day_off` whether
+        `day` is one of its usual closed days (a weekend, a holiday, the year-end break): then
+        the desk is closed all day, not just at this time.
         """
         speech = self.hours[desk.id]
         if desk.hours is None or not desk.hours.known:
@@ -158,11 +160,12 @@ class Speech:
             speech += self.reader.text(today.say)
         if open_now:
             return speech
-        if today is None or not today.closed:
+        if (today is None or not today.closed) and not day_off:
             # TRANSLATORS: the desk is closed at the moment of the call.
             speech += (Words(self.t.gettext("It is closed at this time.")),)
-        elif not today.say:
-            # TRANSLATORS: the desk is closed all day today by the operators' calendar (臨時休業).
+        elif today is None or not today.say:
+            # TRANSLATORS: the desk is closed all day today: one of its usual closed days (a
+            # weekend, a holiday) or by the operators' calendar (臨時休業).
             speech += (Words(self.t.gettext("It is closed all day today.")),)
         if opens is not None:
             speech += (self._opening(opens, day),)
