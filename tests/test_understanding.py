@@ -584,6 +584,60 @@ def test_an_answer_hears_the_words_of_its_keys(flow, words, outcome):
 KEY_OF = {Outcome.ANSWER_REPEAT: "9", Outcome.TOP: "0", Outcome.TRANSFER: "1"}
 
 
+@pytest.mark.parametrize("words, key", [
+    ("いち", "1"), ("1番", "1"), ("よん番です", "4"), ("２", "2"), ("えっと3番", "3"), ("ゼロ番", "0"),
+    ("きゅうばんをお願いします", "9"),
+])
+def test_a_key_said_aloud_is_pressed_at_a_menu(flow, words, key):
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step == replace(flow.press(Position("top"), key, OPEN_TUESDAY), heard="key")
+
+
+def test_a_key_said_aloud_is_pressed_at_an_answer_and_a_question(flow):
+    answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
+    assert flow.hear(answer.listen, "いち", 0.9, OPEN_TUESDAY).outcome == Outcome.TRANSFER
+    asked = flow.hear(Position("top"), "変なメールが来た", 0.9, OPEN_TUESDAY)
+    assert asked.outcome == Outcome.ASK
+    assert flow.hear(asked.listen, "2番です", 0.9, OPEN_TUESDAY).desk == "center"
+
+
+@pytest.mark.parametrize("words", ["1番目のメニュー", "いちご", "12", "し"])
+def test_words_that_are_more_than_a_key_are_not_pressed(flow, words):
+    assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).heard != "key"
+
+
+@pytest.mark.parametrize("words", ["担当者と話したい", "人と話したいです", "オペレーターお願いします",
+                                   "ショートメールで送って"])
+def test_put_through_or_a_text_asked_for_at_a_menu_finds_the_desk_first(flow, words):
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.REPEAT and step.listen == Position("top")
+    assert plain(step.speech).startswith("まず、ご用件に合った窓口をご案内します。料金の請求は1、")
+
+
+@pytest.mark.parametrize("words", ["すみません、耳が遠いのでもう一度お願いします", "ありがとうございました"])
+def test_politeness_around_a_request_is_not_a_trouble_to_guess_at(flow, words):
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome in (Outcome.REPEAT, Outcome.NOT_UNDERSTOOD), step
+
+
+def test_yes_to_a_question_between_two_asks_which_one(flow):
+    asked = flow.hear(Position("top"), "変なメールが来た", 0.9, OPEN_TUESDAY)
+    assert plain(asked.speech).startswith("お金を請求されていますか。それとも、広告のメールですか。")
+    which = flow.hear(asked.listen, "はい", 0.9, OPEN_TUESDAY)
+    assert which.outcome == Outcome.NOT_UNDERSTOOD and which.listen.failures == 1
+    assert plain(which.speech) == ("恐れ入りますが、どちらのご相談でしょうか。身に覚えのない請求のご相談なら1、"
+                                   "広告メールのご相談なら2を押すか、お答えください。")
+    assert flow.hear(which.listen, "広告です", 0.9, OPEN_TUESDAY).desk == "center"
+
+
+def test_wait_at_an_answer_is_said_to_and_the_answer_stays(flow):
+    answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
+    step = flow.hear(answer.listen, "ちょっと待ってください", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.WAIT and step.wait and step.listen == answer.listen
+    assert plain(step.speech) == "はい、お待ちしております。ご用意ができましたら、9を押すか、もう一度、とおっしゃってください。"
+    assert step.desk == "center" and not answer.wait
+
+
 def test_an_answer_sends_a_text_message_when_asked_in_words(flow):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY, texting=True)
     step = flow.hear(answer.listen, "ショートメッセージで送ってください", 0.9, OPEN_TUESDAY, texting=True)

@@ -156,6 +156,19 @@ def test_transfer_dials_the_desk_and_falls_back_when_busy(client):
     assert done[-1].tag == "Hangup"
 
 
+def test_asked_to_wait_at_an_answer_the_line_listens_longer(client):
+    answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))
+    assert answer.find("Gather").get("timeout") == "6"  # routes.yaml's input.timeout
+    waiting = twiml(post_signed(client, next_action(answer), SpeechResult="書くものを持ってくるので待ってください",
+                                Confidence="0.9"))
+    assert spoken(waiting).startswith("はい、お待ちしております。ご用意ができましたら、9を押すか")
+    assert waiting.find("Gather").get("timeout") == "30"
+    assert parse_qs(urlsplit(next_action(waiting)).query) == {"m": ["top"], "k": ["4"], "s": ["0"], "f": ["0"]}
+    again = twiml(post_signed(client, next_action(waiting), SpeechResult="もう一度", Confidence="0.9"))
+    assert spoken(again).startswith("番号は、ゼロサンゴーキュウナナヨンゼロゼロロクハチです。")
+    assert again.find("Gather").get("timeout") == "6"
+
+
 def test_closed_desk_is_not_dialled(client, clock):
     clock.now = datetime(2027, 1, 2, 11, 0, tzinfo=JAPAN)  # year-end break
     answer = twiml(post_signed(client, "/voice/step?m=top&s=0&f=0", Digits="4"))

@@ -18,14 +18,15 @@ from .nearest import Examples, Nearest, grams
 from .outcomes import Outcome
 from .readings import Reader, Segment
 from .routes import Desk, Menu, Option, Routes
-from .speech import (AGAIN, FIRST, FIRST_MENU, NEITHER, NO, SECOND, TEXT, TRANSFER, YES, Speech,
+from .speech import (AGAIN, FIRST, FIRST_MENU, NEITHER, NO, SECOND, TEXT, TRANSFER, WAIT, YES, Speech,
                      build_speech, command_words, fault_speech, label_text, listens_for_words,
                      reply_words)
 from .steps import Position, Step, TextMessage, Transfer
 from .texts import can_text, text_message
-from .understanding import NOT_UNDERSTOOD, Matcher, Phrases, Understood, analyser
+from .understanding import NOT_UNDERSTOOD, Matcher, Phrases, Understood, analyser, spoken_key
 
 ASKED = "asked"  # a question was asked, as `Step.heard` shows it
+SAID_KEY = "key"  # a key said aloud (いち, 1番) and pressed, as `Step.heard` shows it
 MAX_HINTS = 500  # phrases Twilio takes as hints
 CHOICE_KEYS = ("1", "2")  # at a question: the first topic (or yes), the second (or no)
 # How clear the desk of the examples nearest a caller's words must be (nearest.py: its score,
@@ -68,11 +69,11 @@ class AtDesk:
 
     def step(self, speech: tuple[Segment, ...], outcome: Outcome, listen: Position | None = None,
              transfer: Transfer | None = None, text: TextMessage | None = None,
-             announced: bool = False, heard: str | None = None) -> Step:
+             announced: bool = False, heard: str | None = None, wait: bool = False) -> Step:
         """A step at this desk's answer."""
         return Step(speech, outcome, listen=listen, transfer=transfer, desk=self.desk, text=text,
                     announced=announced, topic=self.topic, topic_label=self.topic_label,
-                    desk_open=self.desk_open, heard=heard)
+                    desk_open=self.desk_open, heard=heard, wait=wait)
 
 
 class CallFlow:
@@ -197,6 +198,9 @@ class CallFlow:
         if not words.strip() or (confidence is not None
                                  and confidence < self.routes.input.min_confidence):
             words = ""  # the recogniser itself is unsure: as if nothing clear was said
+        key = spoken_key(words)
+        if key is not None:
+            return replace(self.press(position, key, now, texting=texting), heard=SAID_KEY)
         if position.ask is not None:
             return self._heard_at_question(menu, position, words, now, texting)
         if position.key is not None:
@@ -210,14 +214,18 @@ class CallFlow:
             if doubt is not None:
                 return self._ask(menu, doubt, position.failures)
             return self._go(understood.topic, now, texting, heard=understood.topic)
-        if understood.ask:
+        command = self.commands.find(words, alone=True)
+        if understood.ask and command not in (TRANSFER, TEXT):
             guess = self._guess(words, understood) if understood.unclear else None
             return self._ask(menu, (guess,) if guess else understood.ask, position.failures)
-        command = self.commands.find(words, alone=True)
         if command == AGAIN:
             return Step(self.speech.menu(menu), Outcome.REPEAT, listen=position, heard=command)
         if command == FIRST_MENU:
             return replace(self._to_top(), heard=command)
+        if command in (TRANSFER, TEXT):
+            # Put through, or a text message, before the trouble is known: find the desk first.
+            return Step((self.speech.desk_first(),) + self.speech.menu(menu), Outcome.REPEAT,
+                        listen=position, heard=command)
         guess = self._guess(words, understood)
         if guess is not None:
             return self._ask(menu, (guess,), position.failures)
@@ -390,6 +398,10 @@ class CallFlow:
             chosen = topics.index(named)
         if chosen is not None and chosen < len(topics):
             return self._go(topics[chosen], now, texting, heard=topics[chosen])
+        if len(topics) == 2 and YES in found:
+            # はい to お金を請求されていますか。それとも…: which one is still to be said.
+            return self._not_answered(position, self.speech.which_one(),
+                                      self.speech.question(topics, asked=False), YES)
         command = self.commands.find(words)
         if command == AGAIN:
             return Step(speech, Outcome.REPEAT, listen=position, heard=command)
@@ -400,12 +412,19 @@ class CallFlow:
             return self._go(understood.topic, now, texting, heard=understood.topic)
         if understood.ask and understood.ask != topics:
             return self._ask(menu, understood.ask, position.failures)
+        return self._not_answered(position, self.speech.answer_not_understood(), speech,
+                                  NOT_UNDERSTOOD)
+
+    def _not_answered(self, position: Position, sorry: Segment, question: tuple[Segment, ...],
+                      heard: str) -> Step:
+        """An answer to a question that chose nothing: `sorry`, then the question again; a
+        failure counted, and the call ends as a question unanswered does after too many."""
         failures = position.failures + 1
         if failures >= self.routes.input.max_failures:
             ending = self._give_up_asking(position, Outcome.MAX_FAILURES)
-            return replace(ending, heard=NOT_UNDERSTOOD)
-        return Step((self.speech.answer_not_understood(),) + speech, Outcome.NOT_UNDERSTOOD,
-                    listen=replace(position, failures=failures), heard=NOT_UNDERSTOOD)
+            return replace(ending, heard=heard)
+        return Step((sorry,) + question, Outcome.NOT_UNDERSTOOD,
+                    listen=replace(position, failures=failures), heard=heard)
 
     def _declined(self, menu: Menu) -> Step:
         """The caller said no to a question: the menu, to choose from."""
@@ -421,6 +440,11 @@ class CallFlow:
         command = self.commands.find(words)
         key = {AGAIN: keys.repeat, FIRST_MENU: keys.top, TRANSFER: keys.transfer,
                TEXT: keys.sms}.get(command)
+        if command == WAIT:
+            # Fetching a pen: the line listens longer before taking silence as goodbye.
+            at_desk = self._at_desk(menu, option, desk, self.desk_open(desk, now))
+            return at_desk.step((self.speech.waiting(),), Outcome.WAIT, listen=position,
+                                heard=command, wait=True)
         if command == TRANSFER and not desk.transfer:
             return self._answer_again(menu, option, position, now, texting,
                                       self.speech.no_transfer(), command)

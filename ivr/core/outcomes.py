@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     TRANSFER_CANCELED = "transfer_canceled"
     SMS = "sms"  # the desk's details go out by text message
     SMS_REFUSED = "sms_refused"  # a text message that cannot be sent: the number read again
+    WAIT = "wait"  # asked to wait at an answer (to fetch a pen): the line listens longer
     ERROR = "error"  # the line failed: an apology and 188
 
     @classmethod
@@ -44,7 +45,7 @@ _DIAL_FAILED = {"busy": Outcome.TRANSFER_BUSY, "no-answer": Outcome.TRANSFER_NO_
 ANSWERS = frozenset({Outcome.ANSWER, Outcome.ANSWER_REPEAT})
 FAILED_TRANSFERS = frozenset(_DIAL_FAILED.values())
 TRANSFERS = frozenset({Outcome.TRANSFER, Outcome.TRANSFER_CLOSED, Outcome.TRANSFERRED}) | FAILED_TRANSFERS
-AT_ANSWER = (ANSWERS | {Outcome.TRANSFER_CLOSED, Outcome.SMS, Outcome.SMS_REFUSED}
+AT_ANSWER = (ANSWERS | {Outcome.TRANSFER_CLOSED, Outcome.SMS, Outcome.SMS_REFUSED, Outcome.WAIT}
              | FAILED_TRANSFERS)  # the caller is at a desk's answer
 ENDINGS = frozenset({Outcome.ANSWER_HEARD, Outcome.TRANSFERRED, Outcome.MAX_FAILURES,
                      Outcome.NO_INPUT, Outcome.ERROR})  # the line ends the call

@@ -21,7 +21,7 @@ from .routes import Desk, Menu, Option, Routes
 
 FALLBACK_NUMBER = "188"
 # What a caller's words may ask for besides a topic, as `Step.heard` and the metrics show it.
-AGAIN, FIRST_MENU, TRANSFER, TEXT = "again", "first_menu", "transfer", "text"
+AGAIN, FIRST_MENU, TRANSFER, TEXT, WAIT = "again", "first_menu", "transfer", "text", "wait"
 YES, NO, NEITHER, FIRST, SECOND = "yes", "no", "neither", "first", "second"
 
 Segments = tuple[Segment, ...]
@@ -116,8 +116,10 @@ class Speech:
             speech += self.notices[announcement.index]
         return speech
 
-    def question(self, topics: tuple[str, ...]) -> Segments | None:
-        """The question about these topics (menu/key), or None if one no longer exists."""
+    def question(self, topics: tuple[str, ...], asked: bool = True) -> Segments | None:
+        """The question about these topics (menu/key), or None if one no longer exists;
+        without `asked`, a question between two leaves out the unclear words' `ask:` sentence
+        and only gives the choices."""
         found = [self.routes.topic(topic) for topic in topics]
         if not found or None in found:
             return None
@@ -128,7 +130,8 @@ class Speech:
             text = self.t.gettext("Is it about %(topic)s? For yes press 1, for no press 2, or say so.")
             return frame(text, topic=labels[0])
         unclear = self.routes.unclear
-        before = self.reader.text(unclear.ask) if unclear and tuple(topics) == unclear.topics else ()
+        before = (self.reader.text(unclear.ask)
+                  if asked and unclear and tuple(topics) == unclear.topics else ())
         # TRANSLATORS: asks which of two topics the caller means, e.g.
         # 身に覚えのない請求のご相談なら1、広告メールのご相談なら2を押すか、お答えください。
         text = self.t.gettext("If it is about %(first)s press 1; if it is about %(second)s "
@@ -220,6 +223,24 @@ class Speech:
     def answer_not_understood(self) -> Words:
         # TRANSLATORS: the caller's answer to a question was not understood; the question follows.
         return Words(self.t.gettext("We are sorry, we could not hear your answer."))
+
+    def which_one(self) -> Words:
+        # TRANSLATORS: the caller said yes to a question between two topics without saying
+        # which; the choices follow (…なら1、…なら2を押すか、お答えください。).
+        return Words(self.t.gettext("Which of the two is it?"))
+
+    def desk_first(self) -> Words:
+        # TRANSLATORS: at a menu, the caller asked to be put through or for a text message before
+        # saying what the trouble is; the menu follows.
+        return Words(self.t.gettext("First, we will find the right desk for your trouble."))
+
+    def waiting(self) -> Words:
+        # TRANSLATORS: the caller asked the line to wait at an answer (to fetch a pen); repeat
+        # is the key that reads the answer again, e.g. はい、お待ちしております。ご用意ができ
+        # ましたら、9を押すか、「もう一度」とおっしゃってください。
+        text = self.t.gettext("Of course, we will wait. When you are ready, press %(repeat)s or "
+                              "say 'again'.")
+        return Words(text % {"repeat": self.routes.keys.repeat})
 
     def then_choose(self) -> Words:
         # TRANSLATORS: the caller said no to the question asked; the menu follows.
@@ -409,6 +430,9 @@ def command_words(t: Translations) -> list[tuple[str, tuple[str, ...]]]:
         # TRANSLATORS: phrases a caller may say at an answer to get it by text message,
         # separated by |.
         (TEXT, t.gettext("send it by text|text it to me|send me a text message")),
+        # TRANSLATORS: phrases a caller may say at an answer to ask the line to wait while they
+        # fetch something to write with, separated by |.
+        (WAIT, t.gettext("wait|hold on|let me get a pen|I will write it down")),
     ])
 
 

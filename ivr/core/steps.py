@@ -97,7 +97,9 @@ class Step:
     topic_label: str | None = None
     desk_open: bool | None = None
     heard: str | None = None  # for spoken words: the topic understood (menu/key), asked, again,
-    # first_menu, transfer, text, no, or not_understood (never the words themselves)
+    # first_menu, transfer, text, wait, key (a key said aloud), yes, no, or not_understood
+    # (never the words themselves)
+    wait: bool = False  # the caller asked the line to wait: it listens longer than usual
 
     @property
     def hangs_up(self) -> bool:

@@ -39,7 +39,7 @@ from functools import cache
 
 MAX_HEARD = 200  # characters of a recognition result looked at; the rest is ignored
 MAX_HINTS = 500  # phrases passed to Twilio's recogniser as hints, at most
-MAX_ASIDE = 1  # content words besides a fixed phrase (もう一度) for it to count at a menu
+MAX_ASIDE = 2  # content words besides a fixed phrase (もう一度) for it to count at a menu
 MIN_READING = 4  # kana in a phrase's reading before it may match by reading alone
 # Words that carry no topic: the verbs of "there is / do / become / say", and fillers.
 _EMPTY = frozenset({
@@ -550,12 +550,12 @@ class Phrases:
     def found(self, heard: str, alone: bool = False) -> dict[str, int]:
         """Each meaning whose phrases are in what was heard, with its longest phrase's length.
 
-        `alone`: only where the phrases are most of what was said, with at most one content
-        word besides them (もう一度お願いします, すみません、もう一回): words that describe
+        `alone`: only where the phrases are most of what was said, with at most MAX_ASIDE
+        content words besides them (すみません、もう一回, 耳が遠いのでもう一度): words that describe
         something (パソコンが再起動を繰り返す) are not a request to hear the menu again."""
         words = self.analyse.words(heard[:MAX_HEARD])
         lemmas = _all_lemmas(words)
-        content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - {"ない"}
+        content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - _FILLERS
         weights: dict[str, int] = {}
         covered: dict[str, set[str]] = {}
         for meaning, _, phrase in self.phrases:
@@ -576,10 +576,32 @@ class Phrases:
         return ranked[0][0]
 
 
+# A key said aloud instead of pressed (いち, 1番, よん番です, ２): the whole of what was heard,
+# once the words around a key are taken off. し and く (4 and 9) are left out: alone, they are
+# more often a word cut short than a key.
+_KEY_NAMES = {"0": "0", "〇": "0", "零": "0", "ぜろ": "0", "れい": "0", "1": "1", "一": "1", "いち": "1",
+              "2": "2", "二": "2", "に": "2", "3": "3", "三": "3", "さん": "3", "4": "4", "四": "4",
+              "よん": "4", "5": "5", "五": "5", "ご": "5", "6": "6", "六": "6", "ろく": "6", "7": "7",
+              "七": "7", "なな": "7", "しち": "7", "8": "8", "八": "8", "はち": "8", "9": "9", "九": "9",
+              "きゅう": "9"}
+_AROUND_KEY = re.compile(r"^(?:えーと|えっと|じゃあ|では|あの)?(.+?)(?:ばん|番)?(?:を|で)?"
+                         r"(?:おします|押します|おねがいします|お願いします|です)?$")
+_KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})
+_NOT_SAID = re.compile(r"[\s、。,.!?！？・ー]")
+
+
+def spoken_key(heard: str) -> str | None:
+    """The key a caller said instead of pressing it (いち, 1番, よん番です, ２), or None when the
+    words are anything more than a key."""
+    text = _NOT_SAID.sub("", unicodedata.normalize("NFKC", heard[:20]).lower().translate(_KATAKANA))
+    found = _AROUND_KEY.fullmatch(text)
+    return _KEY_NAMES.get(found.group(1)) if found else None
+
+
 _FUNCTION_WORDS = ("助詞", "助動詞", "補助記号", "空白")
 _NAMING = ("名詞", "動詞", "形容詞", "形状詞")
 _FILLERS = frozenset({"えーと", "ええと", "ううん", "うーん", "一寸", "もしもし", "すむ", "済む", "聞こえる", "御免", "失礼", "違う",
-                      "無い", "ない"})
+                      "無い", "ない", "有り難う", "御座る", "どうも", "御"})
 
 
 def _describes(words: list[Word]) -> bool:

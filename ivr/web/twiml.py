@@ -19,6 +19,9 @@ from ..routesfile.says import say
 # profanity filter off, so that a threat is heard as said; hints from the routes' `says:`.
 SPEECH_MODEL = "googlev2_telephony"
 SPEECH_TIMEOUT = 2
+# Seconds a <Gather> waits for a key or words after the caller asked the line to wait (to fetch
+# a pen), instead of routes.yaml's input.timeout: silence after that still ends the call.
+WAIT_TIMEOUT = 30
 
 UrlFor = Callable[[str, Position], str]
 Documents = Callable[[Step, str, int, str, str, UrlFor], bytes]
@@ -61,7 +64,7 @@ def document(step: Step, voice: str, timeout: int, hints: str, root: str, url_fo
                           speech_model=SPEECH_MODEL, speech_timeout=SPEECH_TIMEOUT,
                           profanity_filter=False)
         gather = response.gather(
-            num_digits=1, timeout=timeout, action=action, method="POST",
+            num_digits=1, timeout=WAIT_TIMEOUT if step.wait else timeout, action=action, method="POST",
             # '#' and '*' are keys like any other: an empty finishOnKey turns off the default '#'.
             finish_on_key="", action_on_empty_result=True, **speech,
         )
