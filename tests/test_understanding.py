@@ -647,6 +647,12 @@ def test_an_answer_sends_a_text_message_when_asked_in_words(flow):
     assert landline.text is None and landline.listen == answer.listen
     assert plain(landline.speech).startswith("申し訳ありません。このお電話には、ショートメッセージをお送りできません。"
                                              "番号は、ゼロサン")
+    # From a mobile, at a desk with nothing to send (each SNS's help pages): that is the reason.
+    sns = flow.press(Position("top"), "5", OPEN_TUESDAY, texting=True)
+    nothing = flow.hear(sns.listen, "ショートメッセージで送って", 0.9, OPEN_TUESDAY, texting=True)
+    assert nothing.text is None and nothing.listen == sns.listen
+    assert plain(nothing.speech).startswith(
+        "申し訳ありません。この窓口には、ショートメッセージでお送りできる番号やアドレスがありません。")
 
 
 def test_an_answer_says_so_when_words_ask_for_a_transfer_it_cannot_make(flow):

@@ -449,8 +449,8 @@ class CallFlow:
             return self._answer_again(menu, option, position, now, texting,
                                       self.speech.no_transfer(), command)
         if command == TEXT and not (texting and can_text(desk)):
-            return self._answer_again(menu, option, position, now, texting,
-                                      self.speech.no_text_to_this_phone(), command)
+            sorry = self.speech.nothing_to_text() if texting else self.speech.no_text_to_this_phone()
+            return self._answer_again(menu, option, position, now, texting, sorry, command)
         if key is not None:
             step = self._at_answer(menu, option, position, key, now, texting)
             return replace(step, heard=command)

@@ -259,6 +259,12 @@ class Speech:
         # (not from a Japanese mobile, or the line sends none); the number is read again.
         return Words(self.t.gettext("We are sorry, we cannot send a text message to this phone."))
 
+    def nothing_to_text(self) -> Words:
+        # TRANSLATORS: the caller asked in words for a text message at the answer of a desk with
+        # no number or address to send (each SNS's help pages); the answer's words follow.
+        return Words(self.t.gettext("We are sorry, this desk has no number or address to send by "
+                                    "text message."))
+
     def text_refused(self, over_limit: bool) -> Words:
         if over_limit:
             # TRANSLATORS: the caller asked for a text message over the limits against abuse.
