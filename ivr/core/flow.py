@@ -667,9 +667,10 @@ class CallFlow:
         """End the call politely."""
         return Step(self.speech.goodbye(), outcome, desk=desk)
 
-    def farewell(self, menu: Menu, option: Option, outcome: Outcome) -> Step:
-        """End a call at an answer: its lead and its number once more, then goodbye."""
-        return Step(self.speech.farewell(option), outcome, desk=option.desk)
+    def farewell(self, menu: Menu, option: Option, outcome: Outcome, twice: bool = False) -> Step:
+        """End a call at an answer: its lead and its number once more (`twice`: the number
+        given twice, for a caller who has not heard the answer), then goodbye."""
+        return Step(self.speech.farewell(option, twice), outcome, desk=option.desk)
 
     def give_up(self, outcome: Outcome) -> Step:
         """End a call that found no way forward, pointing to 188 as the place to start."""
@@ -682,7 +683,7 @@ class CallFlow:
         for topic in position.topics if position.ask is not None else ():
             found = self.routes.topic(topic)
             if found is not None and found[1].urgent and found[1].desk is not None:
-                return self.farewell(*found, outcome)
+                return self.farewell(*found, outcome, twice=True)
         return self.give_up(outcome)
 
 

@@ -282,10 +282,13 @@ class Speech:
         # TRANSLATORS: the last words of a call.
         return (Words(self.t.gettext("Thank you for calling.")),)
 
-    def farewell(self, option: Option) -> Segments:
+    def farewell(self, option: Option, twice: bool = False) -> Segments:
         """The last words at an answer: its lead (110 first, for the police) and its number
-        once more, then goodbye; not 188, which may be the wrong place for this caller."""
-        return self.reader.text(option.lead) + self.contacts[option.desk].first + self.goodbye()
+        once more (`twice`, with 繰り返します and the number again, where the caller has not
+        heard the answer), then goodbye; not 188, which may be the wrong place for this caller."""
+        contact = self.contacts[option.desk]
+        return (self.reader.text(option.lead) + contact.first + (contact.again if twice else ())
+                + self.goodbye())
 
     def give_up(self) -> Segments:
         """The last words of a call that found no way forward, pointing to 188 as the place to start."""
