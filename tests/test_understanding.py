@@ -276,9 +276,9 @@ def test_the_sixth_held_out_set_keeps_its_measured_floor(flow):
 def test_the_seventh_paraphrases_keep_their_measured_floor(own_flow):
     """The seventh dev set, with the examples less its own rows: as written (after round 6) 381 of
     400 right, 7 wrong, 11 police callers elsewhere; tuned, below (round 9: 393 right, 1 wrong;
-    round 11: 394 right, 1 wrong, 2 police callers elsewhere)."""
+    round 11: 395 right, 1 wrong, 1 police caller elsewhere)."""
     assert_floor(judge(own_flow(PARAPHRASES_7), PARAPHRASES_7),
-                 rows=400, right=394, wrong=1, danger=2)
+                 rows=400, right=395, wrong=1, danger=1)
 
 
 def test_the_seventh_held_out_set_keeps_its_measured_floor(flow):
@@ -295,9 +295,9 @@ def test_the_eighth_paraphrases_keep_their_measured_floor(own_flow):
     """The eighth dev set, with the examples less its own rows: as written (after round 7) 347 of
     400 right, 17 wrong, 25 police callers and 2 advertising-email callers elsewhere; tuned,
     below (its rows are not among the examples); after round 9, 378 right, 4 wrong, 4; after
-    round 11, 379 right, 3 wrong, 4."""
+    round 11, 380 right, 3 wrong, 3."""
     assert_floor(judge(own_flow(PARAPHRASES_8), PARAPHRASES_8),
-                 rows=400, right=379, wrong=3, danger=4)
+                 rows=400, right=380, wrong=3, danger=3)
 
 
 def test_the_eighth_held_out_set_keeps_its_measured_floor(flow):
@@ -319,8 +319,8 @@ def test_the_ninth_set_keeps_its_measured_floor(flow):
     elsewhere before it; 281, 14, 1 and 1 as shipped), then its wrong rows were read (the rules'
     direct choices, mostly the police, on words another desk also fits); never tuned on, but round
     9's rule and examples were chosen with it: 287 right, 10 wrong, 1 and 1 after; after round
-    10, 289 right, 9 wrong; after round 11, 290 right."""
-    assert_floor(judge(flow, VALIDATION_9), rows=320, right=290, wrong=9, danger=1, ads=1)
+    10, 289 right, 9 wrong; after round 11, 291 right, 8 wrong, every police caller."""
+    assert_floor(judge(flow, VALIDATION_9), rows=320, right=291, wrong=8, ads=1)
 
 
 def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
