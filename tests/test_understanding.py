@@ -588,7 +588,10 @@ KEY_OF = {Outcome.ANSWER_REPEAT: "9", Outcome.TOP: "0", Outcome.TRANSFER: "1"}
 
 @pytest.mark.parametrize("words, key", [
     ("いち", "1"), ("1番", "1"), ("よん番です", "4"), ("２", "2"), ("えっと3番", "3"), ("ゼロ番", "0"),
-    ("きゅうばんをお願いします", "9"),
+    ("きゅうばんをお願いします", "9"), ("えーと、4番", "4"), ("あのー、2番", "2"),
+    # one key named in a short request
+    ("そうですね、4番", "4"), ("4番にします", "4"), ("1番を押してください", "1"), ("2番かな", "2"),
+    ("4番をお願いしたいんですが", "4"),
 ])
 def test_a_key_said_aloud_is_pressed_at_a_menu(flow, words, key):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
@@ -603,13 +606,14 @@ def test_a_key_said_aloud_is_pressed_at_an_answer_and_a_question(flow):
     assert flow.hear(asked.listen, "2番です", 0.9, OPEN_TUESDAY).desk == "center"
 
 
-@pytest.mark.parametrize("words", ["1番目のメニュー", "いちご", "12", "し"])
+@pytest.mark.parametrize("words", ["1番目のメニュー", "いちご", "12", "し", "110番", "人権110番に電話したい",
+                                   "いちばん困っているのは広告のメールです", "4番と5番"])
 def test_words_that_are_more_than_a_key_are_not_pressed(flow, words):
     assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).heard != "key"
 
 
 @pytest.mark.parametrize("words", ["担当者と話したい", "人と話したいです", "オペレーターお願いします",
-                                   "ショートメールで送って"])
+                                   "ショートメールで送って", "担当の方と話したい", "人間の方と話したい"])
 def test_put_through_or_a_text_asked_for_at_a_menu_finds_the_desk_first(flow, words):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.outcome == Outcome.REPEAT and step.listen == Position("top")
@@ -620,6 +624,38 @@ def test_put_through_or_a_text_asked_for_at_a_menu_finds_the_desk_first(flow, wo
 def test_politeness_around_a_request_is_not_a_trouble_to_guess_at(flow, words):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.outcome in (Outcome.REPEAT, Outcome.NOT_UNDERSTOOD), step
+
+
+def test_asked_to_wait_at_a_menu_the_line_waits(flow):
+    step = flow.hear(Position("top"), "ペンを取ってきます", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.REPEAT and step.wait and step.listen == Position("top")
+    assert plain(step.speech).startswith("はい、お待ちしております。")
+
+
+@pytest.mark.parametrize("answer, desk", [
+    ("お金は請求されていません", None), ("請求はされてないです", None), ("広告じゃないです", None),
+    ("いいえ、広告です", "center"), ("身に覚えのない請求です", "hotline"),
+])
+def test_an_answer_that_denies_a_choice_never_chooses_it(flow, answer, desk):
+    asked = flow.hear(Position("top"), "変なメールが来た", 0.9, OPEN_TUESDAY)
+    assert asked.listen.topics == ("billing/1", "top/4")
+    step = flow.hear(asked.listen, answer, 0.9, OPEN_TUESDAY)
+    assert step.desk == desk
+    if desk is None:  # no: the menu, to choose from
+        assert plain(step.speech).startswith("では、メニューからお選びください。")
+
+
+def test_no_with_another_trouble_named_goes_to_that_trouble(flow):
+    asked = flow.hear(Position("top"), "年金の手続きについて聞きたいんですが", 0.9, OPEN_TUESDAY)
+    assert asked.outcome == Outcome.ASK and "top/4" not in asked.listen.topics
+    assert flow.hear(asked.listen, "いや、違います。広告のメールです", 0.9, OPEN_TUESDAY).desk == "center"
+
+
+def test_strange_mail_on_a_phone_is_not_a_phone_gone_strange(flow):
+    """変なメール: 変 describes the mail; スマホが変 (the phone acting up) is not heard in it."""
+    step = flow.hear(Position("top"), "スマホに変なメールが来る", 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK
+    assert flow.hear(Position("top"), "スマホの動きが変なんです", 0.9, OPEN_TUESDAY).desk == "ipa"
 
 
 def test_yes_to_a_question_between_two_asks_which_one(flow):
@@ -635,9 +671,24 @@ def test_yes_to_a_question_between_two_asks_which_one(flow):
 def test_wait_at_an_answer_is_said_to_and_the_answer_stays(flow):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
     step = flow.hear(answer.listen, "ちょっと待ってください", 0.9, OPEN_TUESDAY)
-    assert step.outcome == Outcome.WAIT and step.wait and step.listen == answer.listen
+    assert step.outcome == Outcome.WAIT and step.wait and step.listen == replace(answer.listen, silences=1)
     assert plain(step.speech) == "はい、お待ちしております。ご用意ができましたら、9を押すか、もう一度、とおっしゃってください。"
     assert step.desk == "center" and not answer.wait
+    # Ready, in words or by staying silent: the answer again; then silence says goodbye.
+    for ready in ("用意できました", ""):
+        again = (flow.hear(step.listen, ready, 0.9, OPEN_TUESDAY) if ready
+                 else flow.press(step.listen, "", OPEN_TUESDAY))
+        assert again.outcome == Outcome.ANSWER_REPEAT and again.listen == answer.listen
+        assert plain(again.speech).startswith("番号は、ゼロサン")
+    assert flow.press(answer.listen, "", OPEN_TUESDAY).outcome == Outcome.ANSWER_HEARD
+
+
+@pytest.mark.parametrize("words", ["ありがとうございました", "わかりました"])
+def test_thanks_at_an_answer_says_goodbye(flow, words):
+    answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
+    step = flow.hear(answer.listen, words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ANSWER_HEARD and step.hangs_up and step.desk == "center"
+    assert plain(step.speech) == "お電話ありがとうございました。"
 
 
 def test_an_answer_sends_a_text_message_when_asked_in_words(flow):
@@ -655,6 +706,9 @@ def test_an_answer_sends_a_text_message_when_asked_in_words(flow):
     assert nothing.text is None and nothing.listen == sns.listen
     assert plain(nothing.speech).startswith(
         "申し訳ありません。この窓口には、ショートメッセージでお送りできる番号やアドレスがありません。")
+    # From a landline too: the desk is the reason, not the phone.
+    landline_sns = flow.hear(sns.listen, "ショートメッセージで送って", 0.9, OPEN_TUESDAY)
+    assert plain(landline_sns.speech) == plain(nothing.speech)
 
 
 def test_an_answer_says_so_when_words_ask_for_a_transfer_it_cannot_make(flow):

@@ -163,7 +163,8 @@ def test_asked_to_wait_at_an_answer_the_line_listens_longer(client):
                                 Confidence="0.9"))
     assert spoken(waiting).startswith("はい、お待ちしております。ご用意ができましたら、9を押すか")
     assert waiting.find("Gather").get("timeout") == "30"
-    assert parse_qs(urlsplit(next_action(waiting)).query) == {"m": ["top"], "k": ["4"], "s": ["0"], "f": ["0"]}
+    # the same answer, marked as waited for (s=1): silence there reads it again, not goodbye
+    assert parse_qs(urlsplit(next_action(waiting)).query) == {"m": ["top"], "k": ["4"], "s": ["1"], "f": ["0"]}
     again = twiml(post_signed(client, next_action(waiting), SpeechResult="もう一度", Confidence="0.9"))
     assert spoken(again).startswith("番号は、ゼロサンゴーキュウナナヨンゼロゼロロクハチです。")
     assert again.find("Gather").get("timeout") == "6"

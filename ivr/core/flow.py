@@ -18,7 +18,7 @@ from .nearest import Examples, Nearest, grams
 from .outcomes import Outcome
 from .readings import Reader, Segment
 from .routes import Desk, Menu, Option, Routes
-from .speech import (AGAIN, FIRST, FIRST_MENU, NEITHER, NO, SECOND, TEXT, TRANSFER, WAIT, YES, Speech,
+from .speech import (AGAIN, FIRST, FIRST_MENU, NEITHER, NO, SECOND, TEXT, THANKS, TRANSFER, WAIT, YES, Speech,
                      build_speech, command_words, fault_speech, label_text, listens_for_words,
                      reply_words)
 from .steps import Position, Step, TextMessage, Transfer
@@ -226,6 +226,9 @@ class CallFlow:
             # Put through, or a text message, before the trouble is known: find the desk first.
             return Step((self.speech.desk_first(),) + self.speech.menu(menu), Outcome.REPEAT,
                         listen=position, heard=command)
+        if command == WAIT:
+            return Step((self.speech.waiting(),), Outcome.REPEAT, listen=position, heard=command,
+                        wait=True)
         guess = self._guess(words, understood)
         if guess is not None:
             return self._ask(menu, (guess,), position.failures)
@@ -388,12 +391,20 @@ class CallFlow:
         if speech is None:
             return self.lost()
         found = self.replies.found(words)
-        if NO in found or (len(topics) == 2 and NEITHER in found):
+        named = self.matcher.among(words, topics)  # never a topic the words deny
+        if (NO in found or (len(topics) == 2 and NEITHER in found)
+                or (named is None and self.matcher.denies(words, topics))):
+            # No (いいえ, お金は請求されていません); with the trouble named after it (いいえ、広告
+            # です), that trouble: one asked about, or another.
+            understood = self.matcher.understand(words)
+            other = understood.topic if understood.menu is not None else None
+            target = named or (other if other not in topics else None)
+            if target is not None:
+                return self._go(target, now, texting, heard=target)
             return replace(self._declined(menu), heard=NO)
         chosen = next((i for i, reply in enumerate((FIRST, SECOND)) if reply in found), None)
         if len(topics) == 1 and YES in found:
             chosen = 0
-        named = self.matcher.among(words, topics)
         if named is not None:
             chosen = topics.index(named)
         if chosen is not None and chosen < len(topics):
@@ -441,15 +452,18 @@ class CallFlow:
         key = {AGAIN: keys.repeat, FIRST_MENU: keys.top, TRANSFER: keys.transfer,
                TEXT: keys.sms}.get(command)
         if command == WAIT:
-            # Fetching a pen: the line listens longer before taking silence as goodbye.
+            # Fetching a pen: the line listens longer, and silence then reads the answer again
+            # (silences=1 marks the wait) instead of saying goodbye.
             at_desk = self._at_desk(menu, option, desk, self.desk_open(desk, now))
-            return at_desk.step((self.speech.waiting(),), Outcome.WAIT, listen=position,
-                                heard=command, wait=True)
+            return at_desk.step((self.speech.waiting(),), Outcome.WAIT,
+                                listen=replace(position, silences=1), heard=command, wait=True)
+        if command == THANKS:
+            return replace(self.goodbye(Outcome.ANSWER_HEARD, desk.id), heard=command)
         if command == TRANSFER and not desk.transfer:
             return self._answer_again(menu, option, position, now, texting,
                                       self.speech.no_transfer(), command)
         if command == TEXT and not (texting and can_text(desk)):
-            sorry = self.speech.nothing_to_text() if texting else self.speech.no_text_to_this_phone()
+            sorry = self.speech.no_text_to_this_phone() if can_text(desk) else self.speech.nothing_to_text()
             return self._answer_again(menu, option, position, now, texting, sorry, command)
         if key is not None:
             step = self._at_answer(menu, option, position, key, now, texting)
@@ -561,6 +575,8 @@ class CallFlow:
         keys = self.routes.keys
         desk = self.routes.desks[option.desk]
         if not digits:
+            if position.silences:  # silent after asking the line to wait: the answer again
+                return self.answer(menu, option, now, outcome=Outcome.ANSWER_REPEAT, texting=texting)
             return self.goodbye(Outcome.ANSWER_HEARD, desk.id)
         open_now = self.desk_open(desk, now)
         at_desk = self._at_desk(menu, option, desk, open_now)

@@ -21,7 +21,7 @@ from .routes import Desk, Menu, Option, Routes
 
 FALLBACK_NUMBER = "188"
 # What a caller's words may ask for besides a topic, as `Step.heard` and the metrics show it.
-AGAIN, FIRST_MENU, TRANSFER, TEXT, WAIT = "again", "first_menu", "transfer", "text", "wait"
+AGAIN, FIRST_MENU, TRANSFER, TEXT, WAIT, THANKS = "again", "first_menu", "transfer", "text", "wait", "thanks"
 YES, NO, NEITHER, FIRST, SECOND = "yes", "no", "neither", "first", "second"
 
 Segments = tuple[Segment, ...]
@@ -442,6 +442,9 @@ def command_words(t: Translations) -> list[tuple[str, tuple[str, ...]]]:
         # TRANSLATORS: phrases a caller may say at an answer to ask the line to wait while they
         # fetch something to write with, separated by |.
         (WAIT, t.gettext("wait|hold on|let me get a pen|I will write it down")),
+        # TRANSLATORS: phrases a caller may say at an answer when they have what they needed
+        # (the line then says goodbye), separated by |.
+        (THANKS, t.gettext("thank you|I understand|that is all")),
     ])
 
 

@@ -21,7 +21,9 @@ _TOPICS = re.compile(r"[a-z][a-z0-9_]*/[0-9*#](,[a-z][a-z0-9_]*/[0-9*#])?")
 @dataclass(frozen=True, slots=True)
 class Position:
     """Where a caller is: a menu, the answer behind one of its keys, or a question asked at a
-    menu (`ask`: the topics asked between, as menu/key joined by commas; one to confirm)."""
+    menu (`ask`: the topics asked between, as menu/key joined by commas; one to confirm).
+    `silences` counts silences in a row at a menu or question; at an answer, where silence
+    says goodbye, 1 marks that the caller asked the line to wait (silence reads it again)."""
 
     menu: str
     key: str | None = None

@@ -169,6 +169,14 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
                 found.add("名乗る")
                 i += 1
                 continue
+            if (pos == "名詞" and i + 2 < len(words) and words[i + 1][0] == "だ"
+                    and words[i + 1][3].startswith("連体形") and words[i + 2][2] == "名詞"):
+                # 変なメール: 変 describes the mail (変~な), it is not スマホが変's 変
+                found.add(f"{lemma}~な")
+                i += 1
+                continue
+            if pos == "名詞" and _denied(words, i):
+                found.add(f"{lemma}~ない")  # 広告じゃないです: said not to be this (kept too)
             if lemma in _NEGATION:
                 found.add("ない")
             elif (lemma == "ぞ" and pos == "助詞") or lemma in _ROUGH:
@@ -204,7 +212,9 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         if lemma in _EMPTY or lemma.isdigit() or (wanted and lemma in _ASKED):
             continue
         if negations % 2:
-            found.add(lemma if suru else f"{lemma}~ない")
+            # A noun with する negated is kept (解約できない is about 解約), and marked denied:
+            # 請求されていません answers no to a question about 請求.
+            found.update((lemma, f"{lemma}~ない") if suru else (f"{lemma}~ない",))
             continue
         found.add(lemma)
         if done:
@@ -254,6 +264,34 @@ def _posing(words: list[Word], i: int) -> bool:
         return (words[i + 2][0] == "名前" and i + 3 < len(words) and words[i + 3][0] == "で"
                 and words[i + 3][2] == "助詞")
     return False
+
+
+def _denied(words: list[Word], i: int) -> bool:
+    """Whether the noun words[i] is said not to be so: じゃない, ではない, ではありません after it,
+    or はされていない (広告じゃないです, 請求はされてないです); not asked (詐欺じゃないですか)."""
+    k = i + 1
+    if (k + 1 < len(words) and words[k][0] in ("は", "も") and words[k][2] == "助詞"
+            and words[k + 1][0] == "為る"):
+        for lemma, _, pos, _, _ in words[k + 2:k + 7]:  # される, されて(い)ない, されていません
+            if lemma in _NEGATION or lemma == "無い":
+                return True
+            if not (pos == "助動詞" or (pos == "助詞" and lemma in ("て", "で", "は", "も"))
+                    or lemma == "居る"):
+                return False
+        return False
+    if k < len(words) and words[k][0] == "だ" and words[k][2] == "助動詞":
+        k += 1  # じゃ
+    elif k + 1 < len(words) and words[k][0] == "で" and words[k + 1][0] == "は":
+        k += 2
+    else:
+        return False
+    if k < len(words) and words[k][0] in ("無い", "ない"):
+        k += 1
+    elif k + 2 < len(words) and words[k][0] == "有る" and words[k + 2][0] in _NEGATION:
+        k += 3
+    else:
+        return False
+    return not any(w[0] == "か" and w[2] == "助詞" for w in words[k:k + 3])
 
 
 def _set_aside(words: list[Word], i: int) -> bool:
@@ -517,9 +555,12 @@ class Matcher:
         return Understood(ask=(f"{first.menu}/{first.key}", f"{second.menu}/{second.key}"))
 
     def among(self, heard: str, topics: tuple[str, ...]) -> str | None:
-        """Which of `topics` (menu/key) the words name, by the options' phrases; None if none
-        or not one more than the others."""
-        found = [p for p in self.matches(heard) if f"{p.menu}/{p.key}" in topics]
+        """Which of `topics` (menu/key) the words name, by the options' phrases, never one they
+        deny (請求されていません, 広告じゃないです); None if none or not one more than the others."""
+        words = self.analyse.words(heard[:MAX_HEARD])
+        whole = _lemmas(words)
+        found = [p for p in self.matches(words)
+                 if f"{p.menu}/{p.key}" in topics and not _denies(whole, p)]
         weights: dict[str, int] = {}
         for p in found:
             topic = f"{p.menu}/{p.key}"
@@ -528,6 +569,20 @@ class Matcher:
         if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
+
+
+    def denies(self, heard: str, topics: tuple[str, ...]) -> bool:
+        """Whether the words deny one of `topics` (menu/key): お金は請求されていません to a
+        question about 身に覚えのない請求."""
+        words = self.analyse.words(heard[:MAX_HEARD])
+        whole = _lemmas(words)
+        return any(_denies(whole, p) for p in self.matches(words) if f"{p.menu}/{p.key}" in topics)
+
+
+def _denies(lemmas: frozenset[str], phrase: Phrase) -> bool:
+    """Whether words (their lemmas) deny what a phrase names: a word of it said not to be so,
+    where the phrase itself is not negated."""
+    return "ない" not in phrase.lemmas and any(f"{lemma}~ない" in lemmas for lemma in phrase.lemmas)
 
 
 class Phrases:
@@ -576,26 +631,33 @@ class Phrases:
         return ranked[0][0]
 
 
-# A key said aloud instead of pressed (いち, 1番, よん番です, ２): the whole of what was heard,
-# once the words around a key are taken off. し and く (4 and 9) are left out: alone, they are
-# more often a word cut short than a key.
+# A key said aloud instead of pressed: the whole of what was heard once the words around a key
+# are taken off (いち, 1番, えーと4番, よん番です, ２), or one "<digit>番" in a short request
+# (そうですね、4番, 4番にします, 1番をお願いしたいんですが). し and く (4 and 9) are left out:
+# alone, they are more often a word cut short than a key; いちばん only alone (else: "most").
 _KEY_NAMES = {"0": "0", "〇": "0", "零": "0", "ぜろ": "0", "れい": "0", "1": "1", "一": "1", "いち": "1",
               "2": "2", "二": "2", "に": "2", "3": "3", "三": "3", "さん": "3", "4": "4", "四": "4",
               "よん": "4", "5": "5", "五": "5", "ご": "5", "6": "6", "六": "6", "ろく": "6", "7": "7",
               "七": "7", "なな": "7", "しち": "7", "8": "8", "八": "8", "はち": "8", "9": "9", "九": "9",
               "きゅう": "9"}
-_AROUND_KEY = re.compile(r"^(?:えーと|えっと|じゃあ|では|あの)?(.+?)(?:ばん|番)?(?:を|で)?"
-                         r"(?:おします|押します|おねがいします|お願いします|です)?$")
+_FILLER = r"(?:えと|えっと|ええと|え|あの|あのう|じゃあ|じゃ|では|そうですね|うん|はい)*"
+_AROUND_KEY = re.compile(_FILLER + r"(.+?)(?:ばん|番)?(?:を|で)?"
+                         r"(?:おします|押します|おねがいします|お願いします|です)?")
+_KEY_IN = re.compile(r"(?<![0-9])([0-9])番(?![0-9目号地線台])")
+MAX_KEY_REQUEST = 24  # characters of a short request that names a key (1番をお願いしたいんですが)
 _KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})
 _NOT_SAID = re.compile(r"[\s、。,.!?！？・ー]")
 
 
 def spoken_key(heard: str) -> str | None:
-    """The key a caller said instead of pressing it (いち, 1番, よん番です, ２), or None when the
-    words are anything more than a key."""
-    text = _NOT_SAID.sub("", unicodedata.normalize("NFKC", heard[:20]).lower().translate(_KATAKANA))
+    """The key a caller said instead of pressing it, or None when the words are more than a
+    key (a number of a desk, 110番, a "first" meant as "most", a trouble described)."""
+    text = _NOT_SAID.sub("", unicodedata.normalize("NFKC", heard[:MAX_HEARD]).lower().translate(_KATAKANA))
     found = _AROUND_KEY.fullmatch(text)
-    return _KEY_NAMES.get(found.group(1)) if found else None
+    if found and found.group(1) in _KEY_NAMES:
+        return _KEY_NAMES[found.group(1)]
+    keys = _KEY_IN.findall(text) if len(text) <= MAX_KEY_REQUEST else []
+    return keys[0] if len(keys) == 1 else None
 
 
 _FUNCTION_WORDS = ("助詞", "助動詞", "補助記号", "空白")
