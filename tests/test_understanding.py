@@ -658,6 +658,14 @@ def test_strange_mail_on_a_phone_is_not_a_phone_gone_strange(flow):
     assert flow.hear(Position("top"), "スマホの動きが変なんです", 0.9, OPEN_TUESDAY).desk == "ipa"
 
 
+def test_a_question_names_a_topic_as_routes_yaml_asks_it(flow):
+    """asked_as: わからないとき and 画面の請求が消えないとき read badly before のご相談."""
+    assert plain(flow.question_speech(("top/6",))).startswith("どこに相談すればよいかのご相談でよろしいですか。")
+    assert plain(flow.question_speech(("billing/2", "scam/2"))).startswith(
+        "画面に出た請求のご相談なら1、パソコンの異常のご相談なら2")
+    assert plain(flow.question_speech(("billing/1",))).startswith("身に覚えのない請求のご相談")  # its label
+
+
 def test_yes_to_a_question_between_two_asks_which_one(flow):
     asked = flow.hear(Position("top"), "変なメールが来た", 0.9, OPEN_TUESDAY)
     assert plain(asked.speech).startswith("お金を請求されていますか。それとも、広告のメールですか。")

@@ -71,6 +71,7 @@ class Option:
     key: str
     label: Text
     lead: Text = ()
+    asked_as: Text = ()  # how a question names the topic (…のご相談でよろしいですか), if not its label
     scope_statement: bool = True
     desk: str | None = None
     menu: str | None = None

@@ -123,7 +123,7 @@ class Speech:
         found = [self.routes.topic(topic) for topic in topics]
         if not found or None in found:
             return None
-        labels = [self.reader.text(option.label) for _, option in found]
+        labels = [self.reader.text(option.asked_as or option.label) for _, option in found]
         if len(labels) == 1:
             # TRANSLATORS: confirms the topic understood from the caller's words, e.g.
             # 身に覚えのない請求のご相談でよろしいですか。はいは1、いいえは2を押すか、お答えください。

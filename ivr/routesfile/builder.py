@@ -232,6 +232,7 @@ def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menu
             key=key,
             label=_text(doc, (*opath, "label"), option["label"]),
             lead=_text(doc, (*opath, "lead"), option.get("lead")),
+            asked_as=_text(doc, (*opath, "asked_as"), option.get("asked_as")),
             scope_statement=option.get("scope_statement", True),
             desk=option.get("desk"),
             menu=option.get("menu"),

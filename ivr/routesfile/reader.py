@@ -151,6 +151,8 @@ _FIELDS = {
     "label": pnotice("field", "label"),
     # TRANSLATORS: a part of a key path: the sentence said before a choice's answer.
     "lead": pnotice("field", "lead-in"),
+    # TRANSLATORS: a part of a key path: how a question names a choice (…のご相談でよろしいですか).
+    "asked_as": pnotice("field", "name in questions"),
     # TRANSLATORS: a part of a key path: the desk a choice leads to.
     "desk": pnotice("field", "desk it leads to"),
     # TRANSLATORS: a part of a key path: the menu a choice leads to.
