@@ -328,9 +328,9 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
     320 right (91.9 %), 9 wrong (2.8 %), 3 police callers and 2 advertising-email callers
     elsewhere (the line before round 9: 290 right, 13 wrong, 3 and 2); with the tenth set's
     missed rows among the examples, 295 right; after round 10, 296; after round 11, 295 right,
-    10 wrong (3.1 %): one caller more at a wrong desk. The target (95 % right, 1 % wrong, every
-    police and center caller) is not met on this set; the floor is that figure."""
-    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=295, wrong=10, danger=3, ads=2)
+    9 wrong (2.8 %). The target (95 % right, 1 % wrong, every police and center caller) is not
+    met on this set; the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=295, wrong=9, danger=3, ads=2)
 
 
 @pytest.mark.parametrize("words, desk", [
