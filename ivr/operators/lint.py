@@ -83,6 +83,15 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                  notice("every date of this entry is past (the last, %(last)s); delete it",
                         last=max(entry.dates)))
     found += _closures_on_closed_days(flow)
+    for entry in routes.calendar.entries:
+        for j, desk_id in enumerate(() if entry.every else entry.closed):
+            if routes.desks[desk_id].hours.always:
+                # TRANSLATORS: a calendar entry closes a desk open around the clock every day, whose
+                # answer says so (24時間、年中無休で受け付けています。), then that it is closed today.
+                warn(("calendar", entry.index, "closed", j),
+                     notice("desk %(desk)s is open 24 hours every day, and its answer says so; closed "
+                            "here, callers that day hear that and then that it is closed today: remove "
+                            "%(desk)s from closed unless it really is closed that day", desk=desk_id))
     for announcement in routes.calendar.announcements:
         if announcement.last < today:
             # TRANSLATORS: an announcement whose last day is past.
@@ -106,7 +115,8 @@ def _closures_on_closed_days(flow: CallFlow) -> list[Problem]:
     """A calendar closure on a day its desk is closed anyway (a weekend, a holiday, the year-end
     break): callers that day hear the usual closed days, so the entry says nothing."""
     routes = flow.routes
-    timed = {d for d, desk in routes.desks.items() if desk.hours is not None and desk.hours.known}
+    timed = {d for d, desk in routes.desks.items()
+             if desk.hours is not None and desk.hours.known and not desk.hours.always}
     found = []
     for entry in routes.calendar.entries:
         every = bool(entry.closed) and set(entry.closed) == timed

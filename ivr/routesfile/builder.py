@@ -304,7 +304,7 @@ def _dated(doc: Document, path: tuple, entry: dict, desks: dict[str, Desk],
         else:
             taken[desk_id, day] = (doc.line(path), day_hours)
     return DatedEntry(days, tuple(d for d, _ in closed), tuple((d, h) for d, h, _ in settings if not h.closed),
-                      say, path[-1])
+                      say, path[-1], entry.get("closed") == "all")
 
 
 def _entry_dates(doc: Document, path: tuple, entry: dict) -> tuple[date, ...]:
@@ -324,9 +324,11 @@ def _entry_dates(doc: Document, path: tuple, entry: dict) -> tuple[date, ...]:
 
 def _closures(doc: Document, path: tuple, closed: str | list[str],
               desks: dict[str, Desk]) -> list[tuple[str, tuple]]:
-    """(desk, where) for each desk a calendar entry closes: every timed desk for all, else those listed."""
+    """(desk, where) for each desk a calendar entry closes: for all, every timed desk but those open
+    around the clock every day (their answers say 24時間、年中無休); else those listed."""
     if closed == "all":
-        return [(d, (*path, "closed")) for d, desk in desks.items() if desk.hours is not None and desk.hours.known]
+        return [(d, (*path, "closed")) for d, desk in desks.items()
+                if desk.hours is not None and desk.hours.known and not desk.hours.always]
     return [(d, (*path, "closed", j)) for j, d in enumerate(closed) if _timed_desk(doc, (*path, "closed", j), d, desks)]
 
 
