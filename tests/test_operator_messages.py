@@ -187,6 +187,7 @@ def test_the_example_errors_read_as_an_office_worker_would_read_them():
         "終わりの日（until:）の2026年12月1日（火）が、始まりの日（from:）の2026年12月10日（木）より前になっています。")
     assert said["yaml_syntax"] == "YAML として読めません：「]」で閉じていないか、「,」が抜けています（17行目から始まる部分）。"
     assert said["calendar_unquoted_date"].startswith('"2026-12-28" のように、引用符に入れて')
+    assert said["closed_twice"] == "'holidays' が2回以上書かれています。1つにしてください。"
 
 
 def test_a_message_given_as_plain_text_stays_english():
@@ -216,8 +217,8 @@ def test_errors_of_the_schema_are_said_in_japanese():
         (("line:", "line:\n  voice: 5"), "line.voice", "引用符に入れて文字として書いてください（YAML は 5 と読みました）。"),
         (("version: 1", "version: 1\ninput: {timeout: 2}"), "input.timeout", "2 は小さすぎます。3 以上にしてください。"),
         (("in_scope: true", "in_scope: maybe"), "desks.center.in_scope", "true か false で書いてください"),
-        (("closed: [holidays, year_end]", "closed: [holidays, holidays]"), "desks.center.hours.closed",
-         "に同じものが2回以上書かれています。"),
+        (("closed: [holidays, year_end]", "closed: [holidays, holidays]"), "desks.center.hours.closed[1]",
+         "'holidays' が2回以上書かれています。"),
     ]
     for (old, new), where, said in cases:
         assert old in text

@@ -266,3 +266,20 @@ def test_numbers_are_grouped_as_callers_write_them_down(written, problem):
 
     found = grouping_problem(parse_phone(written))
     assert found == problem if problem is None else problem in found
+
+
+def test_a_phrase_twice_in_one_says_is_named_at_its_second_line():
+    """Not the whole list (150 phrases, as Python would print it): the phrase, where it is again."""
+    text = ROUTES.read_text("utf-8")
+    marker = "               嫌がらせのメール, 嫌がらせを受けている,"
+    assert marker in text
+    broken = text.replace(marker, "               嫌がらせのメール, 中傷, 嫌がらせを受けている,", 1)
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(broken, "routes.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == next(n for n, line in enumerate(broken.splitlines(), 1) if "メール, 中傷, " in line)
+    assert problem.path[:5] == ("menus", "abuse", "options", "2", "says")
+    assert problem.message == "'中傷' is listed more than once"
+    japanese = problem.message_in("ja")
+    assert "'中傷'" in japanese and "[" not in japanese and "悪口" not in japanese
+

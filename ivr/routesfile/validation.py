@@ -50,7 +50,15 @@ def _where(error: ValidationError) -> Path:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
         return (*path, _unknown_keys(error)[0])
+    if error.validator == "uniqueItems":
+        return (*path, _repeated(error.instance))
     return path
+
+
+def _repeated(items: list) -> int:
+    """The index of the first item of a list that an earlier one repeats."""
+    return next(i for i, item in enumerate(items)
+                if any(item == seen and type(item) is type(seen) for seen in items[:i]))
 
 
 @dataclass(frozen=True)
@@ -207,8 +215,10 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     # TRANSLATORS: an empty text, list or mapping where something must be written.
     _row("minItems", "minLength", "minProperties", says=lambda e: notice("%(value)s should be non-empty",
                                                                          value=_value(e))),
-    # TRANSLATORS: a list that has the same item twice.
-    _row("uniqueItems", says=lambda e: notice("%(value)s has non-unique elements", value=_value(e))),
+    # TRANSLATORS: a list that has the same item twice (a phrase in says:, a desk in closed:); the
+    # key path points at its second place.
+    _row("uniqueItems", says=lambda e: notice("'%(item)s' is listed more than once",
+                                              item=e.instance[_repeated(e.instance)])),
     # TRANSLATORS: a value that is not one of the few allowed; allowed lists them.
     _row("enum", says=lambda e: notice("%(value)s is not one of %(allowed)s", value=_value(e),
                                        allowed=repr(e.validator_value))),
