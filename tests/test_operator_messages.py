@@ -188,6 +188,13 @@ def test_the_example_errors_read_as_an_office_worker_would_read_them():
     assert said["yaml_syntax"] == "YAML として読めません：「]」で閉じていないか、「,」が抜けています（17行目から始まる部分）。"
     assert said["calendar_unquoted_date"].startswith('"2026-12-28" のように、引用符に入れて')
     assert said["closed_twice"] == "'holidays' が2回以上書かれています。1つにしてください。"
+    assert said["says_japanese_comma"] == (
+        "「宣伝メール、メルマガ」に「、」が入っています。電話をかけた方の言葉は、ここに書いた言葉が全部"
+        "聞こえたときにだけ当てはまります。2つの言葉なら、半角の「, 」で区切って 宣伝メール, メルマガ と"
+        "別々に書いてください（1つの言葉なら「、」を消してください）。")
+    assert "「請求 架空請求」にスペースが入っています。" in said["says_space"]
+    assert "身に覚えのない請求, 請求のメール, 請求, 架空請求" not in said["says_space"]
+    assert "請求, 架空請求 と別々に書いてください" in said["says_space"]
 
 
 def test_a_message_given_as_plain_text_stays_english():

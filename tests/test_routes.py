@@ -283,3 +283,15 @@ def test_a_phrase_twice_in_one_says_is_named_at_its_second_line():
     japanese = problem.message_in("ja")
     assert "'中傷'" in japanese and "[" not in japanese and "悪口" not in japanese
 
+
+def test_a_vague_phrase_with_a_comma_is_refused_too():
+    text = ROUTES.read_text("utf-8")
+    broken = text.replace("変なメール, 怪しいメール,", "変なメール、怪しいメール,", 1)
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(broken, "routes.yaml")
+    (problem,) = caught.value.problems
+    assert problem.path == ("unclear", "says", 1)
+    assert problem.message.startswith("'変なメール、怪しいメール' has a comma (、) in it")
+    assert "変なメール, 怪しいメール" in problem.message
+    spaced = text.replace("変なメール, 怪しいメール,", "変なメール, Apple ID, 怪しいメール,", 1)
+    assert parse_routes(spaced, "routes.yaml").unclear.says[2] == "Apple ID"  # a space between ASCII words is kept
