@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from ..core.dated import dated_moments
@@ -43,6 +44,7 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             warn(("menus", menu.id, "options"),
                  notice("%(count)s options: callers remember at most %(most)s; "
                         "consider moving some into a submenu", count=len(menu.options), most=MAX_TOPICS))
+    found += _phrases_of_two_desks(flow)
     paths = walk(flow, now)
     presses: dict[str, int] = {}
     for path in paths:
@@ -109,6 +111,31 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                  notice("takes %(seconds)s s to hear (limit %(limit)s s) before those answers; shorten it",
                         seconds=format(seconds, ".1f"), limit=format(ANNOUNCEMENT_LIMIT, ".0f")))
     return sorted(found, key=lambda p: p.line)
+
+
+def _phrases_of_two_desks(flow: CallFlow) -> list[Problem]:
+    """A says: phrase given again for an option leading to another desk (width and case aside): it
+    cannot tell the two apart (callers who say it are asked between them, or sent to the urgent one)."""
+    routes = flow.routes
+    first: dict[str, tuple[str, str, str]] = {}  # phrase → the first option's menu, key and desk
+    found = []
+    for menu in routes.menus.values():
+        for option in menu.options:
+            for i, phrase in enumerate(option.says):
+                other = first.setdefault(unicodedata.normalize("NFKC", phrase).casefold(),
+                                         (menu.id, option.key, option.desk))
+                if option.desk is None or other[2] is None or other[2] == option.desk:
+                    continue
+                where = ("menus", menu.id, "options", option.key, "says", i)
+                # TRANSLATORS: one says: phrase given for two options that lead to different desks;
+                # other is the first option as menu/key (e.g. top/4), as unclear: choices writes it.
+                message = notice("'%(phrase)s' is among the says: of both %(other)s (desk %(other_desk)s) "
+                                 "and %(this)s (desk %(desk)s), so it cannot tell callers' two topics "
+                                 "apart: keep it in one of them", phrase=phrase,
+                                 other=f"{other[0]}/{other[1]}", other_desk=other[2],
+                                 this=f"{menu.id}/{option.key}", desk=option.desk)
+                found.append(Problem(routes.source, routes.line(*where), where, message))
+    return found
 
 
 def _closures_on_closed_days(flow: CallFlow) -> list[Problem]:
