@@ -355,12 +355,61 @@ _YAML_REASONS = {
     "found unexpected end of stream": pnotice("yaml", "found unexpected end of stream"),
     # TRANSLATORS: YAML parser: a backslash in "…" that YAML does not know.
     "found unknown escape character": pnotice("yaml", "found unknown escape character"),
+    # TRANSLATORS: YAML parser: a line is indented with a tab; YAML indents with spaces only.
+    "found a tab character that violates indentation": pnotice(
+        "yaml", "found a tab character that violates indentation"),
+    # TRANSLATORS: YAML parser: a line of three hyphens (---) splits the file in two documents.
+    "but found another document": pnotice("yaml", "but found another document"),
+    # TRANSLATORS: YAML parser: a line of three dots (...) ends the file, and more follows it.
+    "did not find expected <document start>": pnotice("yaml", "did not find expected <document start>"),
+    # TRANSLATORS: YAML parser: a value starts with * or & (YAML's alias and anchor marks).
+    "did not find expected alphabetic or numeric character": pnotice(
+        "yaml", "did not find expected alphabetic or numeric character"),
+    # TRANSLATORS: YAML parser: a value starts with ! (YAML's tag mark).
+    "did not find expected whitespace or line break": pnotice(
+        "yaml", "did not find expected whitespace or line break"),
+    # TRANSLATORS: YAML parser: a line starts with % (YAML's directive mark).
+    "found unknown directive name": pnotice("yaml", "found unknown directive name"),
 }
+# Reasons whose line says it all: the line where the part began is not added (for another
+# document, it is the top of the file).
+_WHOLE_REASONS = {"but found another document"}
+_TAB = _YAML_REASONS["found a tab character that violates indentation"]
 
 
 def yaml_reason(reason: str) -> str:
     """The parser's reason, as a Notice where it is one of the commonest."""
     return _YAML_REASONS.get(reason, reason)
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
+    """What the YAML parser found wrong, in the operators' words where it is a common mistake."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    said = getattr(exc, "problem", None) or str(exc)
+    reason = yaml_reason(said)
+    context = getattr(exc, "context_mark", None)
+    lines = text.splitlines()
+    here = lines[line - 1] if mark and line <= len(lines) else ""
+    column = mark.column if mark else 0
+    before = here[:column].rstrip()
+    if here[column:column + 1] == "\t":  # libyaml and PyYAML say it otherwise in some places
+        reason = _TAB
+    elif said == "did not find expected key" and before[-1:] in ('"', "'"):
+        # TRANSLATORS: YAML parser: a line goes on after the closing quote of its value, e.g.
+        # phone: "03-5974-0068" 代表; quote is the closing quote.
+        reason, context = notice("the value goes on after its closing %(quote)s on this line: put "
+                                 "the whole value inside the quotes", quote=before[-1]), None
+    if said in _WHOLE_REASONS:
+        context = None
+    if context is not None and context.line + 1 != line:
+        # TRANSLATORS: the YAML parser's reason, then the line where the unfinished part began.
+        message = notice("not valid YAML: %(reason)s (in what starts on line %(start)s)",
+                         reason=reason, start=context.line + 1)
+    else:
+        # TRANSLATORS: the YAML parser's reason why the file cannot be read.
+        message = notice("not valid YAML: %(reason)s", reason=reason)
+    return Problem(file, line, (), message)
 
 
 def read_yaml(text: str, file: str) -> Document:
@@ -376,18 +425,7 @@ def read_yaml(text: str, file: str) -> Document:
         doc.problems.append(refused.problem)
         return doc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = yaml_reason(getattr(exc, "problem", None) or str(exc))
-        context = getattr(exc, "context_mark", None)
-        if context is not None and context.line + 1 != line:
-            # TRANSLATORS: the YAML parser's reason, then the line where the unfinished part began.
-            message = notice("not valid YAML: %(reason)s (in what starts on line %(start)s)",
-                             reason=reason, start=context.line + 1)
-        else:
-            # TRANSLATORS: the YAML parser's reason why the file cannot be read.
-            message = notice("not valid YAML: %(reason)s", reason=reason)
-        doc.problems.append(Problem(file, line, (), message))
+        doc.problems.append(_syntax_problem(exc, text, file))
         return doc
     if root is None:
         # TRANSLATORS: routes.yaml has nothing in it.
