@@ -295,3 +295,18 @@ def test_a_vague_phrase_with_a_comma_is_refused_too():
     assert "変なメール, 怪しいメール" in problem.message
     spaced = text.replace("変なメール, 怪しいメール,", "変なメール, Apple ID, 怪しいメール,", 1)
     assert parse_routes(spaced, "routes.yaml").unclear.says[2] == "Apple ID"  # a space between ASCII words is kept
+
+
+def test_a_full_width_space_or_colon_where_yaml_needs_a_half_width_one_names_its_line():
+    text = ROUTES.read_text("utf-8")
+    colon = text.replace("    name: 日本産業協会の相談室\n", "    name：日本産業協会の相談室\n", 1)
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(colon, "routes.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == colon.splitlines().index("    name：日本産業協会の相談室") + 1
+    assert problem.message.startswith("a full-width colon (：) after name;")
+    assert "全角の「：」" in problem.message_in("ja")
+    # In a text, a full-width space is the text's own: a > block's line may start with one.
+    inside = text.replace("      情報処理推進機構、", "      \u3000情報処理推進機構、", 1).replace(
+        "greeting: 迷惑メール相談のご案内です。", "greeting: 迷惑メール相談の\u3000ご案内です。", 1)
+    assert parse_routes(inside, "routes.yaml").desks["ipa"].about

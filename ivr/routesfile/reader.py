@@ -7,6 +7,7 @@ file can make loading take long or grow without limit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -382,6 +383,52 @@ def yaml_reason(reason: str) -> str:
     return _YAML_REASONS.get(reason, reason)
 
 
+# A full-width space (U+3000, 全角スペース) or a full-width colon (：) where YAML needs a half-width
+# one: the parser would take it for text and give a misleading reason, or none.
+_KEY = r"""(?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_]+)"""
+_STRUCTURE = re.compile(rf"-|{_KEY}[ \u3000]*:")  # what an indentation comes before: a list item or a key
+_FULL_WIDTH_AFTER = re.compile(rf"(?:^[ ]*(?:-[ ]+)?|[{{,][ ]*)({_KEY}:|-)\u3000")
+_FULL_WIDTH_COLON = re.compile(rf"(?:^[ ]*(?:-[ ]+)?|[{{,][ ]*)({_KEY})[ \u3000]*：")
+_BLOCK_SCALAR = re.compile(r"(?:^[ ]*-|:)[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
+
+
+def _full_width(text: str, file: str) -> Problem | None:
+    """The first line that indents with a full-width space, has one after a key's colon or a
+    list's "-", or a full-width colon after a key; text inside | and > blocks is left alone."""
+    block = None  # the indentation of the key whose | or > block is being read
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip(" \u3000") or indent > block):
+            continue
+        block = None
+        content = line.lstrip(" \u3000")
+        if content.startswith("#"):
+            continue
+        if _BLOCK_SCALAR.search(line):
+            block = indent
+        if "\u3000" in line[:len(line) - len(content)] and _STRUCTURE.match(content):
+            # TRANSLATORS: a line of routes.yaml indented with full-width spaces (全角スペース).
+            message = notice("line indented with a full-width space (U+3000); indent with half-width "
+                             "spaces only")
+        elif (found := _FULL_WIDTH_AFTER.search(line)) and found[1] == "-":
+            # TRANSLATORS: a full-width space (全角スペース) right after the "-" of a list's item.
+            message = notice("a full-width space after a list's \"-\" (U+3000); write a half-width "
+                             "space there")
+        elif found:
+            # TRANSLATORS: a full-width space (全角スペース) right after a key's colon; key is the key
+            # with its colon, e.g. phone:.
+            message = notice("a full-width space after the colon of %(key)s (U+3000); write a "
+                             "half-width space there", key=found[1])
+        elif found := _FULL_WIDTH_COLON.search(line):
+            # TRANSLATORS: a key followed by a full-width colon (：) instead of a half-width one.
+            message = notice("a full-width colon (：) after %(key)s; write a half-width colon followed "
+                             "by a space instead", key=found[1])
+        else:
+            continue
+        return Problem(file, number, (), message)
+    return None
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
     """What the YAML parser found wrong, in the operators' words where it is a common mistake."""
     mark = getattr(exc, "problem_mark", None)
@@ -417,6 +464,10 @@ def read_yaml(text: str, file: str) -> Document:
     doc = Document(file, None)
     if len(text) > MAX_BYTES or len(text.encode("utf-8")) > MAX_BYTES:
         doc.problems.append(Problem(file, 1, (), too_large(len(text.encode("utf-8")))))
+        return doc
+    full_width = _full_width(text, file)
+    if full_width is not None:
+        doc.problems.append(full_width)
         return doc
     try:
         _screen(text, file)
