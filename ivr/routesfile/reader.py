@@ -442,6 +442,8 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
     before = here[:column].rstrip()
     if here[column:column + 1] == "\t":  # libyaml and PyYAML say it otherwise in some places
         reason = _TAB
+    elif said.startswith("mapping values are not allowed"):
+        reason, context = _colon_reason(reason, lines, line, column), None
     elif said == "did not find expected key" and before[-1:] in ('"', "'"):
         # TRANSLATORS: YAML parser: a line goes on after the closing quote of its value, e.g.
         # phone: "03-5974-0068" 代表; quote is the closing quote.
@@ -457,6 +459,28 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
         # TRANSLATORS: the YAML parser's reason why the file cannot be read.
         message = notice("not valid YAML: %(reason)s", reason=reason)
     return Problem(file, line, (), message)
+
+
+def _colon_reason(reason: str, lines: list[str], line: int, column: int) -> str:
+    """Why YAML finds a ":" it cannot read: a second one on the line (the value needs quotes), or,
+    far more often, a line it reads as the rest of the value above it."""
+    here = lines[line - 1] if line <= len(lines) else ""
+    if re.search(r":( |$)", here[:column]):
+        return reason  # two colons on the line
+    above = next((n for n in range(line - 1, 0, -1)
+                  if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), None)
+    if above is None:
+        return reason
+    indent = len(here) - len(here.lstrip(" "))
+    if indent > len(lines[above - 1]) - len(lines[above - 1].lstrip(" ")):
+        # TRANSLATORS: YAML parser: a line indented deeper than the key above it, so it is read as
+        # the rest of that key's value; line is the line above.
+        return notice("this line is indented more than line %(line)s above it, so it is read as the "
+                      "rest of that line's value: indent it as the keys beside it", line=above)
+    # TRANSLATORS: YAML parser: a line read as the rest of the value above it: the key above may
+    # lack its ": " (a colon and a space), or the lines are indented wrongly; line is the line above.
+    return notice("this line is read as the rest of the value on line %(line)s: check that the key "
+                  "there has a colon and a space after it, and how the two lines are indented", line=above)
 
 
 def read_yaml(text: str, file: str) -> Document:
