@@ -310,3 +310,12 @@ def test_a_full_width_space_or_colon_where_yaml_needs_a_half_width_one_names_its
     inside = text.replace("      情報処理推進機構、", "      \u3000情報処理推進機構、", 1).replace(
         "greeting: 迷惑メール相談のご案内です。", "greeting: 迷惑メール相談の\u3000ご案内です。", 1)
     assert parse_routes(inside, "routes.yaml").desks["ipa"].about
+
+
+@pytest.mark.parametrize("written", ["０３-５９７４-００６８", "03－5974－0068", "03ー5974ー0068"])
+def test_a_number_in_full_width_is_refused_with_its_half_width_form(written):
+    from ivr.core.contacts import parse_phone
+
+    with pytest.raises(ValueError) as caught:
+        parse_phone(written)
+    assert caught.value.args[0].endswith("write it in half-width characters: 03-5974-0068")
