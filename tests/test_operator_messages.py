@@ -187,6 +187,10 @@ def test_the_example_errors_read_as_an_office_worker_would_read_them():
         "終わりの日（until:）の2026年12月1日（火）が、始まりの日（from:）の2026年12月10日（木）より前になっています。")
     assert said["yaml_syntax"] == "YAML として読めません：「]」で閉じていないか、「,」が抜けています（17行目から始まる部分）。"
     assert said["calendar_unquoted_date"].startswith('"2026-12-28" のように、引用符に入れて')
+    assert "（YAML は 2026年12月28日（月） と読みました）" in said["calendar_unquoted_date"]  # not datetime.date(…)
+    assert said["span_unquoted_time"].startswith('"12:30" のように、引用符に入れて')
+    assert said["label_yes"] == '"yes" のように、引用符に入れて文字として書いてください（YAML は true と読みました）。'
+    assert said["closed_unknown_day_kind"] == "'sundays' は使えません。使えるのは holidays、year_end です。"
     assert said["phone_full_width"] == ("「０３-５９７４-００６８」に全角数字か全角のハイフンが入っています。"
                                         "半角で 03-5974-0068 と書いてください。")
     assert said["yaml_tab"] == ("YAML として読めません：字下げにタブが使われています。字下げは半角スペースで書いてください"

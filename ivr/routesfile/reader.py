@@ -244,6 +244,7 @@ class Document:
     data: object
     lines: dict[Path, int] = field(default_factory=dict)
     quoted: set[Path] = field(default_factory=set)
+    written: dict[Path, str] = field(default_factory=dict)  # values not read as text, as written (12:30 for 750)
     problems: list[Problem] = field(default_factory=list)
 
     def line(self, path: Path) -> int:
@@ -544,4 +545,5 @@ def _convert(node: yaml.Node, path: Path, doc: Document, scalars: yaml.SafeLoade
         return [_convert(item, (*path, i), doc, scalars) for i, item in enumerate(node.value)]
     if node.tag == STR_TAG:
         return node.value
+    doc.written[path] = node.value
     return scalars.construct_object(node, deep=True)
