@@ -204,6 +204,8 @@ def test_the_example_errors_read_as_an_office_worker_would_read_them():
         "YAML として読めません：この行は、上の11行目より字下げが深いため、11行目の値の続きとして読まれています。"
         "同じ並びのキーと字下げをそろえてください。")
     assert "2つ" not in said["yaml_extra_indent"]  # not "two colons on the line"
+    assert said["yaml_key_indent"] == ("YAML として読めません：この行と上の8行目とで、字下げがずれています。"
+                                       "並んだキーは同じ字下げにそろえてください。")
     assert said["yaml_text_after_quote"] == (
         "YAML として読めません：この行は、値の閉じる「\"」の後にも続きがあります。値の全体を引用符の中に入れてください。")
     assert said["closed_twice"] == "'holidays' が2回以上書かれています。1つにしてください。"

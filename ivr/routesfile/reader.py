@@ -450,6 +450,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
         # phone: "03-5974-0068" 代表; quote is the closing quote.
         reason, context = notice("the value goes on after its closing %(quote)s on this line: put "
                                  "the whole value inside the quotes", quote=before[-1]), None
+    elif (said == "did not find expected key" and (above := _line_above(lines, line))
+          and _KEY_LINE.match(here) and _KEY_LINE.match(lines[above - 1])
+          and _indent(here) != _indent(lines[above - 1])):
+        # TRANSLATORS: YAML parser: two keys one above the other start in different columns (one
+        # space too many or too few); line is the line above.
+        reason, context = notice("this line and line %(line)s above it are indented differently: keys "
+                                 "side by side need the same indentation", line=above), None
     if said in _WHOLE_REASONS:
         context = None
     if context is not None and context.line + 1 != line:
@@ -462,18 +469,29 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
     return Problem(file, line, (), message)
 
 
+_KEY_LINE = re.compile(rf" *{_KEY} *:( |$)")
+
+
+def _line_above(lines: list[str], line: int) -> int | None:
+    """The number of the nearest line above with something other than a comment on it."""
+    return next((n for n in range(line - 1, 0, -1)
+                 if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), None)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
 def _colon_reason(reason: str, lines: list[str], line: int, column: int) -> str:
     """Why YAML finds a ":" it cannot read: a second one on the line (the value needs quotes), or,
     far more often, a line it reads as the rest of the value above it."""
     here = lines[line - 1] if line <= len(lines) else ""
     if re.search(r":( |$)", here[:column]):
         return reason  # two colons on the line
-    above = next((n for n in range(line - 1, 0, -1)
-                  if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), None)
+    above = _line_above(lines, line)
     if above is None:
         return reason
-    indent = len(here) - len(here.lstrip(" "))
-    if indent > len(lines[above - 1]) - len(lines[above - 1].lstrip(" ")):
+    if _indent(here) > _indent(lines[above - 1]):
         # TRANSLATORS: YAML parser: a line indented deeper than the key above it, so it is read as
         # the rest of that key's value; line is the line above.
         return notice("this line is indented more than line %(line)s above it, so it is read as the "
