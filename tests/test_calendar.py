@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -477,3 +478,69 @@ def test_check_warns_about_a_closure_on_a_day_the_desk_is_closed_anyway(saturday
                                       "day hear the usual closed days, not this entry: remove the date"),
     ]
     assert all(p.line > 1 for p in warnings)
+
+
+# -- a desk open around the clock every day ----------------------------------------------------
+
+def test_all_does_not_close_a_desk_open_around_the_clock_every_day(dated_text, reader):
+    """The 24時間子供SOSダイヤル says 「24時間、年中無休」: `all` leaves it open, never 「本日は臨時休業…
+    次の受付は…午前0時から」 right after it."""
+    text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-09"\n    closed: all\n'
+                              f"    say: {CLOSURE}\n", 1)
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    moment = jst(2026, 12, 9, 10, 30)
+    child = plain(flow.press(Position("abuse"), "1", moment).speech)
+    assert "24時間、年中無休で受け付けています。" in child
+    assert CLOSURE not in child and "次の受付" not in child
+    assert flow.routes.calendar.day("child_sos", moment.date()) is None
+    assert CLOSURE in plain(center_answer(flow, moment).speech)  # every other desk with hours is closed
+    assert "child_sos" not in flow.routes.calendar.entries[0].closed
+
+
+def test_check_warns_when_a_closure_names_a_desk_open_around_the_clock(dated_text, reader):
+    from ivr.operators.lint import lint
+
+    text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-09"\n'
+                              "    closed: [center, child_sos]\n", 1)
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    warnings = [p for p in lint(flow, jst(2026, 12, 1, 10, 0)) if p.path[0] == "calendar"]
+    assert [p.path for p in warnings] == [("calendar", 0, "closed", 1)]
+    assert warnings[0].line == text.splitlines().index("    closed: [center, child_sos]") + 1
+    assert warnings[0].message == (
+        "desk child_sos is open 24 hours every day, and its answer says so; closed here, callers "
+        "that day hear that and then that it is closed today: remove child_sos from closed "
+        "unless it really is closed that day")
+    assert "24時間、年中無休" in warnings[0].message_in("ja") and "child_sos" in warnings[0].message_in("ja")
+
+
+def test_a_closure_closed_anyway_is_said_with_japanese_day_words(dated_text, reader):
+    from ivr.operators.lint import lint
+
+    text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-12"\n    closed: [center]\n'
+                              '  - date: "2026-11-23"\n    closed: [center]\n'  # 勤労感謝の日
+                              '  - date: "2026-12-29"\n    closed: [center]\n', 1)
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    said = [p.message_in("ja") for p in lint(flow, jst(2026, 11, 1, 10, 0)) if p.path[0] == "calendar"]
+    assert len(said) == 3
+    for message, why in zip(said, ("（土曜日）", "（祝日）", "（年末年始）"), strict=True):
+        assert why in message and "この日付を削除してください。" in message, message
+        assert not re.search(r"[a-z]{3}", message.split("は", 1)[1]), message  # no sat, holidays, year_end
+
+
+def test_a_closure_of_a_desk_closed_anyway_beside_one_open_that_day_advises_removing_the_desk(
+        dated_text, reader):
+    """Saturday 12 December: the center is closed anyway, こたエール (mon-sat) is open. The entry is
+    needed for こたエール, so the date stays: only the center comes out of it."""
+    from ivr.operators.lint import lint
+
+    entry = '  - date: "2026-12-12"\n    closed: [center, kotaeru]\n'
+    text = dated_text.replace("calendar:\n", "calendar:\n" + entry, 1)
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    warnings = [p for p in lint(flow, jst(2026, 12, 1, 10, 0)) if p.path[0] == "calendar"]
+    assert [p.path for p in warnings] == [("calendar", 0, "closed", 0)]
+    assert warnings[0].message == (
+        "desk center is closed on 2026-12-12 anyway (sat), while the entry's other desks are open; "
+        "its callers that day hear its usual closed days, not this entry: remove center from closed")
+    japanese = warnings[0].message_in("ja")
+    assert "（土曜日）" in japanese and "closed から center を外してください。" in japanese
+    assert "削除" not in japanese

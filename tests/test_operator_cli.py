@@ -299,3 +299,23 @@ def test_preview_says_in_japanese_when_its_wav_files_cannot_be_written(runner, t
     assert said.output.splitlines()[-1].startswith(f"エラー：{out}/") and "に書き込めません：" in said.output
     english = runner.invoke(main, ["preview", str(ROUTES), "--at", "2026-12-01 10:30", "--out", str(out)])
     assert english.exit_code == 1 and english.output.splitlines()[-1].startswith(f"Error: cannot write {out}/")
+
+
+def test_check_warns_about_a_phrase_given_for_two_desks(runner, tmp_path):
+    path = variant(tmp_path, ("{label: 広告のメール, desk: center}",
+                              "{label: 広告のメール, desk: center, says: [広告メール, 請求のメール]}"),
+                   ("{label: 架空請求, desk: hotline}", "{label: 架空請求, desk: hotline, says: [架空請求, 請求のメール]}"))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (f"{path}:{line_of(path, '架空請求, 請求のメール')}: warning: menus.billing.options.\"1\".says[1]: "
+            "'請求のメール' is among the says: of both top/1 (desk center) and billing/1 (desk hotline), "
+            "so it cannot tell callers' two topics apart: keep it in one of them") in result.output
+    japanese = runner.invoke(main, ["check", str(path)], env=JA).output
+    assert ("「請求のメール」が top/1（窓口 center）と billing/1（窓口 hotline）の両方の says: にあります。"
+            in japanese)
+    same_desk = variant(tmp_path, ("{label: 広告のメール, desk: center}",
+                                   "{label: 広告のメール, desk: center, says: [広告メール]}"),
+                        ('      "2": {label: 料金の請求, menu: billing}',
+                         '      "2": {label: 料金の請求, menu: billing}\n      "3": {label: 宣伝, desk: center, '
+                         'says: [広告メール]}'))
+    assert "is also among" not in runner.invoke(main, ["check", str(same_desk)]).output

@@ -187,6 +187,35 @@ def test_the_example_errors_read_as_an_office_worker_would_read_them():
         "終わりの日（until:）の2026年12月1日（火）が、始まりの日（from:）の2026年12月10日（木）より前になっています。")
     assert said["yaml_syntax"] == "YAML として読めません：「]」で閉じていないか、「,」が抜けています（17行目から始まる部分）。"
     assert said["calendar_unquoted_date"].startswith('"2026-12-28" のように、引用符に入れて')
+    assert "（YAML は 2026年12月28日（月） と読みました）" in said["calendar_unquoted_date"]  # not datetime.date(…)
+    assert said["span_unquoted_time"].startswith('"12:30" のように、引用符に入れて')
+    assert said["label_yes"] == '"yes" のように、引用符に入れて文字として書いてください（YAML は true と読みました）。'
+    assert said["closed_unknown_day_kind"] == "'sundays' は使えません。使えるのは holidays、year_end です。"
+    assert said["phone_full_width"] == ("「０３-５９７４-００６８」に全角数字か全角のハイフンが入っています。"
+                                        "半角で 03-5974-0068 と書いてください。")
+    assert said["yaml_tab"] == ("YAML として読めません：字下げにタブが使われています。字下げは半角スペースで書いてください"
+                                "（8行目から始まる部分）。")
+    assert said["yaml_another_document"] == ("YAML として読めません：「---」の行で、ファイルが2つに分かれています。"
+                                             "「---」の行を消してください。")
+    assert said["yaml_full_width_indent"] == "字下げに全角スペースが使われています。字下げは半角スペースで書いてください。"
+    assert said["yaml_full_width_after_colon"] == (
+        "phone: の「:」の後が全角スペースになっています。「:」の後は半角スペースにしてください。")
+    assert said["yaml_extra_indent"] == (
+        "YAML として読めません：この行は、上の11行目より字下げが深いため、11行目の値の続きとして読まれています。"
+        "同じ並びのキーと字下げをそろえてください。")
+    assert "2つ" not in said["yaml_extra_indent"]  # not "two colons on the line"
+    assert said["yaml_key_indent"] == ("YAML として読めません：この行と上の8行目とで、字下げがずれています。"
+                                       "並んだキーは同じ字下げにそろえてください。")
+    assert said["yaml_text_after_quote"] == (
+        "YAML として読めません：この行は、値の閉じる「\"」の後にも続きがあります。値の全体を引用符の中に入れてください。")
+    assert said["closed_twice"] == "'holidays' が2回以上書かれています。1つにしてください。"
+    assert said["says_japanese_comma"] == (
+        "「宣伝メール、メルマガ」に「、」が入っています。電話をかけた方の言葉は、ここに書いた言葉が全部"
+        "聞こえたときにだけ当てはまります。2つの言葉なら、半角の「, 」で区切って 宣伝メール, メルマガ と"
+        "別々に書いてください（1つの言葉なら「、」を消してください）。")
+    assert "「請求 架空請求」にスペースが入っています。" in said["says_space"]
+    assert "身に覚えのない請求, 請求のメール, 請求, 架空請求" not in said["says_space"]
+    assert "請求, 架空請求 と別々に書いてください" in said["says_space"]
 
 
 def test_a_message_given_as_plain_text_stays_english():
@@ -216,8 +245,8 @@ def test_errors_of_the_schema_are_said_in_japanese():
         (("line:", "line:\n  voice: 5"), "line.voice", "引用符に入れて文字として書いてください（YAML は 5 と読みました）。"),
         (("version: 1", "version: 1\ninput: {timeout: 2}"), "input.timeout", "2 は小さすぎます。3 以上にしてください。"),
         (("in_scope: true", "in_scope: maybe"), "desks.center.in_scope", "true か false で書いてください"),
-        (("closed: [holidays, year_end]", "closed: [holidays, holidays]"), "desks.center.hours.closed",
-         "に同じものが2回以上書かれています。"),
+        (("closed: [holidays, year_end]", "closed: [holidays, holidays]"), "desks.center.hours.closed[1]",
+         "'holidays' が2回以上書かれています。"),
     ]
     for (old, new), where, said in cases:
         assert old in text

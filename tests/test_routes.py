@@ -266,3 +266,56 @@ def test_numbers_are_grouped_as_callers_write_them_down(written, problem):
 
     found = grouping_problem(parse_phone(written))
     assert found == problem if problem is None else problem in found
+
+
+def test_a_phrase_twice_in_one_says_is_named_at_its_second_line():
+    """Not the whole list (150 phrases, as Python would print it): the phrase, where it is again."""
+    text = ROUTES.read_text("utf-8")
+    marker = "               嫌がらせのメール, 嫌がらせを受けている,"
+    assert marker in text
+    broken = text.replace(marker, "               嫌がらせのメール, 中傷, 嫌がらせを受けている,", 1)
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(broken, "routes.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == next(n for n, line in enumerate(broken.splitlines(), 1) if "メール, 中傷, " in line)
+    assert problem.path[:5] == ("menus", "abuse", "options", "2", "says")
+    assert problem.message == "'中傷' is listed more than once"
+    japanese = problem.message_in("ja")
+    assert "'中傷'" in japanese and "[" not in japanese and "悪口" not in japanese
+
+
+def test_a_vague_phrase_with_a_comma_is_refused_too():
+    text = ROUTES.read_text("utf-8")
+    broken = text.replace("変なメール, 怪しいメール,", "変なメール、怪しいメール,", 1)
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(broken, "routes.yaml")
+    (problem,) = caught.value.problems
+    assert problem.path == ("unclear", "says", 1)
+    assert problem.message.startswith("'変なメール、怪しいメール' has a comma (、) in it")
+    assert "変なメール, 怪しいメール" in problem.message
+    spaced = text.replace("変なメール, 怪しいメール,", "変なメール, Apple ID, 怪しいメール,", 1)
+    assert parse_routes(spaced, "routes.yaml").unclear.says[2] == "Apple ID"  # a space between ASCII words is kept
+
+
+def test_a_full_width_space_or_colon_where_yaml_needs_a_half_width_one_names_its_line():
+    text = ROUTES.read_text("utf-8")
+    colon = text.replace("    name: 日本産業協会の相談室\n", "    name：日本産業協会の相談室\n", 1)
+    with pytest.raises(RoutesError) as caught:
+        parse_routes(colon, "routes.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == colon.splitlines().index("    name：日本産業協会の相談室") + 1
+    assert problem.message.startswith("a full-width colon (：) after name;")
+    assert "全角の「：」" in problem.message_in("ja")
+    # In a text, a full-width space is the text's own: a > block's line may start with one.
+    inside = text.replace("      情報処理推進機構、", "      \u3000情報処理推進機構、", 1).replace(
+        "greeting: 迷惑メール相談のご案内です。", "greeting: 迷惑メール相談の\u3000ご案内です。", 1)
+    assert parse_routes(inside, "routes.yaml").desks["ipa"].about
+
+
+@pytest.mark.parametrize("written", ["０３-５９７４-００６８", "03－5974－0068", "03ー5974ー0068"])
+def test_a_number_in_full_width_is_refused_with_its_half_width_form(written):
+    from ivr.core.contacts import parse_phone
+
+    with pytest.raises(ValueError) as caught:
+        parse_phone(written)
+    assert caught.value.args[0].endswith("write it in half-width characters: 03-5974-0068")

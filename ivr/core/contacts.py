@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -13,6 +14,9 @@ from .notices import notice
 SHORT_CODES = ("110", "119", "188", "189", "#9110")
 NAVI_DIAL_PREFIX = "0570"
 _GROUPED = re.compile(r"^\d+(-\d+)*$")
+# What a Japanese input method may give for a hyphen, NFKC aside (it makes － a hyphen already):
+# dashes, and the katakana prolonged sound mark (U+30FC), a character not a word, so by its number.
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−" + chr(0x30FC), "-"))
 _EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 # A Japanese mobile number in E.164 (070, 080 and 090 numbers), as Twilio sends it in From: a plus
 # and ASCII digits only. (`\d` would also take other scripts' digits, ２ or २, which are the same
@@ -59,6 +63,12 @@ def parse_phone(text: str) -> Phone:
     text = str(text).strip()
     if text in SHORT_CODES:
         return Phone(text, (text,), None, "short")
+    half_width = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    if half_width != text:
+        # TRANSLATORS: a phone number written with full-width digits or hyphens (０３－…, 全角数字);
+        # written is the same number in half-width characters.
+        raise ValueError(notice("'%(number)s' has full-width digits or hyphens; write it in half-width "
+                                "characters: %(written)s", number=text, written=half_width))
     if not _GROUPED.match(text):
         # TRANSLATORS: a phone number must be written as published, e.g. 03-5974-0068, or be a
         # short code such as 188; codes lists the short codes.

@@ -42,6 +42,7 @@ class DatedEntry:
     open: tuple[tuple[str, DayHours], ...]
     say: Text
     index: int
+    every: bool = False  # closed: all (every desk with hours of its own but those always open)
 
 
 @dataclass(frozen=True)

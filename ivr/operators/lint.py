@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from ..core.dated import dated_moments
 from ..core.flow import CallFlow
 from ..core.hours import in_japan, is_year_end, opens_on
-from ..core.notices import notice
+from ..core.notices import notice, pnotice
 from ..core.speech import label_text
 from ..core.understanding import ends_in_a_predicate
 from ..core.paths import walk
@@ -43,6 +44,7 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             warn(("menus", menu.id, "options"),
                  notice("%(count)s options: callers remember at most %(most)s; "
                         "consider moving some into a submenu", count=len(menu.options), most=MAX_TOPICS))
+    found += _phrases_of_two_desks(flow)
     paths = walk(flow, now)
     presses: dict[str, int] = {}
     for path in paths:
@@ -83,6 +85,15 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                  notice("every date of this entry is past (the last, %(last)s); delete it",
                         last=max(entry.dates)))
     found += _closures_on_closed_days(flow)
+    for entry in routes.calendar.entries:
+        for j, desk_id in enumerate(() if entry.every else entry.closed):
+            if routes.desks[desk_id].hours.always:
+                # TRANSLATORS: a calendar entry closes a desk open around the clock every day, whose
+                # answer says so (24時間、年中無休で受け付けています。), then that it is closed today.
+                warn(("calendar", entry.index, "closed", j),
+                     notice("desk %(desk)s is open 24 hours every day, and its answer says so; closed "
+                            "here, callers that day hear that and then that it is closed today: remove "
+                            "%(desk)s from closed unless it really is closed that day", desk=desk_id))
     for announcement in routes.calendar.announcements:
         if announcement.last < today:
             # TRANSLATORS: an announcement whose last day is past.
@@ -102,40 +113,106 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
     return sorted(found, key=lambda p: p.line)
 
 
+def _phrases_of_two_desks(flow: CallFlow) -> list[Problem]:
+    """A says: phrase given again for an option leading to another desk (width and case aside): it
+    cannot tell the two apart (callers who say it are asked between them, or sent to the urgent one)."""
+    routes = flow.routes
+    first: dict[str, tuple[str, str, str]] = {}  # phrase → the first option's menu, key and desk
+    found = []
+    for menu in routes.menus.values():
+        for option in menu.options:
+            for i, phrase in enumerate(option.says):
+                other = first.setdefault(unicodedata.normalize("NFKC", phrase).casefold(),
+                                         (menu.id, option.key, option.desk))
+                if option.desk is None or other[2] is None or other[2] == option.desk:
+                    continue
+                where = ("menus", menu.id, "options", option.key, "says", i)
+                # TRANSLATORS: one says: phrase given for two options that lead to different desks;
+                # other is the first option as menu/key (e.g. top/4), as unclear: choices writes it.
+                message = notice("'%(phrase)s' is among the says: of both %(other)s (desk %(other_desk)s) "
+                                 "and %(this)s (desk %(desk)s), so it cannot tell callers' two topics "
+                                 "apart: keep it in one of them", phrase=phrase,
+                                 other=f"{other[0]}/{other[1]}", other_desk=other[2],
+                                 this=f"{menu.id}/{option.key}", desk=option.desk)
+                found.append(Problem(routes.source, routes.line(*where), where, message))
+    return found
+
+
 def _closures_on_closed_days(flow: CallFlow) -> list[Problem]:
     """A calendar closure on a day its desk is closed anyway (a weekend, a holiday, the year-end
-    break): callers that day hear the usual closed days, so the entry says nothing."""
+    break): callers that day hear the usual closed days, so the entry says nothing for that desk.
+
+    A date on which every desk the entry closes is closed anyway can go; a desk the entry names
+    that is closed anyway on all its dates, while another of its desks is open on one, can come
+    out of the entry. A desk closed anyway on some of the dates only is left alone: the entry is
+    right for it on the others.
+    """
     routes = flow.routes
-    timed = {d for d, desk in routes.desks.items() if desk.hours is not None and desk.hours.known}
     found = []
     for entry in routes.calendar.entries:
-        every = bool(entry.closed) and set(entry.closed) == timed
+        anyway = {d: [day for day in entry.dates if not opens_on(routes.desks[d].hours, day, flow.is_holiday)]
+                  for d in entry.closed}
+        wholly = set()
         for n, day in enumerate(entry.dates):
-            anyway = [d for d in entry.closed
-                      if not opens_on(routes.desks[d].hours, day, flow.is_holiday)]
-            if not anyway or (every and len(anyway) < len(entry.closed)):
+            shut = [d for d in entry.closed if day in anyway[d]]
+            if not shut or len(shut) < len(entry.closed):
                 continue
+            wholly.add(day)
             where = ("calendar", entry.index, "dates", n) if len(entry.dates) > 1 else ("calendar", entry.index, "date")
-            if len(anyway) == 1:
-                # TRANSLATORS: a closure on a day the desk is closed anyway; why is the file's word
-                # for it (sat, sun, holidays, year_end).
+            if len(shut) == 1:
+                # TRANSLATORS: a closure on a day the desk is closed anyway; why is the reason in
+                # words (ja: 土曜日, 祝日, 年末年始).
                 message = notice("desk %(desks)s is closed on %(day)s anyway (%(why)s); callers that day "
                                  "hear the usual closed days, not this entry: remove the date",
-                                 desks=anyway, day=day, why=_why_closed(flow, day))
+                                 desks=shut, day=day, why=_why_closed(flow, day))
             else:
-                # TRANSLATORS: a closure on a day the desks are closed anyway; why is the file's word
-                # for it (sat, sun, holidays, year_end).
+                # TRANSLATORS: a closure on a day the desks are closed anyway; why is the reason in
+                # words (ja: 土曜日, 祝日, 年末年始).
                 message = notice("desks %(desks)s are closed on %(day)s anyway (%(why)s); callers that day "
                                  "hear the usual closed days, not this entry: remove the date",
-                                 desks=anyway, day=day, why=_why_closed(flow, day))
+                                 desks=shut, day=day, why=_why_closed(flow, day))
+            found.append(Problem(routes.source, routes.line(*where), where, message))
+        for j, desk_id in enumerate(() if entry.every else entry.closed):
+            days = anyway[desk_id]
+            if len(days) < len(entry.dates) or set(days) <= wholly:
+                continue
+            where = ("calendar", entry.index, "closed", j)
+            # TRANSLATORS: a closure names a desk closed anyway on its dates (day: one date or
+            # several) while the entry's other desks are open; why is the reason in words (ja: 土曜日).
+            message = notice("desk %(desk)s is closed on %(day)s anyway (%(why)s), while the entry's other "
+                             "desks are open; its callers that day hear its usual closed days, not this "
+                             "entry: remove %(desk)s from closed", desk=desk_id, day=days,
+                             why=[_why_closed(flow, day) for day in days])
             found.append(Problem(routes.source, routes.line(*where), where, message))
     return found
 
 
+# Why a desk is usually closed on a day, in the file's words (in English) for _closures_on_closed_days.
+_WEEKDAYS = (
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Monday (ja: 月曜日).
+    pnotice("closed day", "mon"),
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Tuesday (ja: 火曜日).
+    pnotice("closed day", "tue"),
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Wednesday (ja: 水曜日).
+    pnotice("closed day", "wed"),
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Thursday (ja: 木曜日).
+    pnotice("closed day", "thu"),
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Friday (ja: 金曜日).
+    pnotice("closed day", "fri"),
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Saturday (ja: 土曜日).
+    pnotice("closed day", "sat"),
+    # TRANSLATORS: why a desk is closed on a day: its days: leave out Sunday (ja: 日曜日).
+    pnotice("closed day", "sun"),
+)
+
+
 def _why_closed(flow: CallFlow, day) -> str:
-    """Why desks are usually closed on a day, in the file's words."""
+    """Why desks are usually closed on a day: the file's word for it, said in the locale."""
     if is_year_end(day):
-        return "year_end"
+        # TRANSLATORS: why a desk is closed on a day: the year-end break, 29 December to 3 January
+        # (closed: [year_end]; ja: 年末年始).
+        return pnotice("closed day", "year_end")
     if flow.is_holiday(day):
-        return "holidays"
-    return day.strftime("%a").lower()
+        # TRANSLATORS: why a desk is closed on a day: a national holiday (closed: [holidays]; ja: 祝日).
+        return pnotice("closed day", "holidays")
+    return _WEEKDAYS[day.weekday()]

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from ..core.contacts import Email, Phone, grouping_problem, parse_email, parse_phone
 from ..core.dated import GREETING, Announcement, Calendar, DatedEntry
 from ..core.hours import DAY_MINUTES, DayHours, Hours, Span
-from ..core.notices import notice
+from ..core.notices import notice, pnotice
 from ..core.readings import Text
 from ..core.routes import (
     DEFAULT_VOICE,
@@ -37,6 +37,10 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLACEHOLDER = re.compile(r"\{(tel|mail):([^{}]*)\}")
 FOLDED_SPACE = re.compile(r"(?<=[。、！？])\s+|\s+(?=[。、])")
 DIGITS = re.compile(r"[0-9０-９]+")
+# In a says: phrase, a comma, or a space between Japanese characters, is most likely a missing item
+# separator (中傷 誹謗中傷); a space between ASCII words (Apple ID) is not.
+PHRASE_COMMA = re.compile(r"[、，,]")
+PHRASE_SPACE = re.compile(r"\u3000|(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
 
 
 def _text(doc: Document, path: tuple, value: str | None) -> Text:
@@ -85,6 +89,32 @@ def _no_digits(doc: Document, path: tuple, text: str, name: bool = False) -> Non
         doc.problem(path, notice("'%(digits)s' is a number written in digits, which the speech engine "
                                  "misreads; write {tel:…} for a phone number, or the number in words",
                                  digits=found[0]))
+
+
+def _says(doc: Document, path: tuple, phrases: list[str]) -> tuple[str, ...]:
+    """A says: list, each item one phrase: a comma or a space inside one is refused, since a
+    phrase counts only when all of its words are heard."""
+    for i, phrase in enumerate(phrases):
+        comma, space = PHRASE_COMMA.search(phrase), PHRASE_SPACE.search(phrase)
+        if comma:
+            # TRANSLATORS: what splits a says: phrase in two: a comma (、, ，or ,), shown in brackets.
+            mark = pnotice("phrase mark", "a comma (%(comma)s)", comma=comma[0])
+        elif space and "\u3000" in space[0]:
+            # TRANSLATORS: what splits a says: phrase in two: a full-width space (ja: 全角スペース).
+            mark = pnotice("phrase mark", "a full-width space")
+        elif space:
+            # TRANSLATORS: what splits a says: phrase in two: a half-width space.
+            mark = pnotice("phrase mark", "a space")
+        else:
+            continue
+        parts = [part for part in re.split(r"[、，,\s]+", phrase) if part]
+        # TRANSLATORS: a says: phrase with a comma or space inside (mark says which); items is how
+        # the phrase would be written as separate items of the list, e.g. 中傷, 誹謗中傷.
+        doc.problem((*path, i), notice("'%(phrase)s' has %(mark)s in it, and a phrase counts only when "
+                                       "all of it is heard: if it is two phrases, write them as separate "
+                                       "items, %(items)s (if it is one, take %(mark)s out)",
+                                       phrase=phrase, mark=mark, items=", ".join(parts)))
+    return tuple(phrases)
 
 
 def _days(value: str | list[str]) -> frozenset[int]:
@@ -236,7 +266,7 @@ def _menu(doc: Document, menu_id: str, data: dict, keys: Keys, desks: dict, menu
             scope_statement=option.get("scope_statement", True),
             desk=option.get("desk"),
             menu=option.get("menu"),
-            says=tuple(option.get("says", ())),
+            says=_says(doc, (*opath, "says"), option.get("says", [])),
             urgent=option.get("urgent", False),
         ))
     return Menu(menu_id, _text(doc, (*path, "intro"), data.get("intro")), tuple(options))
@@ -305,7 +335,7 @@ def _dated(doc: Document, path: tuple, entry: dict, desks: dict[str, Desk],
         else:
             taken[desk_id, day] = (doc.line(path), day_hours)
     return DatedEntry(days, tuple(d for d, _ in closed), tuple((d, h) for d, h, _ in settings if not h.closed),
-                      say, path[-1])
+                      say, path[-1], entry.get("closed") == "all")
 
 
 def _entry_dates(doc: Document, path: tuple, entry: dict) -> tuple[date, ...]:
@@ -325,9 +355,11 @@ def _entry_dates(doc: Document, path: tuple, entry: dict) -> tuple[date, ...]:
 
 def _closures(doc: Document, path: tuple, closed: str | list[str],
               desks: dict[str, Desk]) -> list[tuple[str, tuple]]:
-    """(desk, where) for each desk a calendar entry closes: every timed desk for all, else those listed."""
+    """(desk, where) for each desk a calendar entry closes: for all, every timed desk but those open
+    around the clock every day (their answers say 24時間、年中無休); else those listed."""
     if closed == "all":
-        return [(d, (*path, "closed")) for d, desk in desks.items() if desk.hours is not None and desk.hours.known]
+        return [(d, (*path, "closed")) for d, desk in desks.items()
+                if desk.hours is not None and desk.hours.known and not desk.hours.always]
     return [(d, (*path, "closed", j)) for j, d in enumerate(closed) if _timed_desk(doc, (*path, "closed", j), d, desks)]
 
 
@@ -380,7 +412,7 @@ def _unclear(doc: Document, data: dict | None, menus: dict[str, Menu]) -> Unclea
             # TRANSLATORS: the vague callers' question names a key that the menu does not have.
             doc.problem(("unclear", "choices", i), notice("menu '%(menu)s' has no option \"%(key)s\"",
                                                           menu=menu_id, key=key))
-    return Unclear(says=tuple(data["says"]), ask=_text(doc, ("unclear", "ask"), data.get("ask")),
+    return Unclear(says=_says(doc, ("unclear", "says"), data["says"]), ask=_text(doc, ("unclear", "ask"), data.get("ask")),
                    topics=tuple(data["choices"]))
 
 

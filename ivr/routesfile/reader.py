@@ -7,6 +7,7 @@ file can make loading take long or grow without limit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -245,6 +246,7 @@ class Document:
     data: object
     lines: dict[Path, int] = field(default_factory=dict)
     quoted: set[Path] = field(default_factory=set)
+    written: dict[Path, str] = field(default_factory=dict)  # values not read as text, as written (12:30 for 750)
     problems: list[Problem] = field(default_factory=list)
 
     def line(self, path: Path) -> int:
@@ -357,12 +359,149 @@ _YAML_REASONS = {
     "found unexpected end of stream": pnotice("yaml", "found unexpected end of stream"),
     # TRANSLATORS: YAML parser: a backslash in "…" that YAML does not know.
     "found unknown escape character": pnotice("yaml", "found unknown escape character"),
+    # TRANSLATORS: YAML parser: a line is indented with a tab; YAML indents with spaces only.
+    "found a tab character that violates indentation": pnotice(
+        "yaml", "found a tab character that violates indentation"),
+    # TRANSLATORS: YAML parser: a line of three hyphens (---) splits the file in two documents.
+    "but found another document": pnotice("yaml", "but found another document"),
+    # TRANSLATORS: YAML parser: a line of three dots (...) ends the file, and more follows it.
+    "did not find expected <document start>": pnotice("yaml", "did not find expected <document start>"),
+    # TRANSLATORS: YAML parser: a value starts with * or & (YAML's alias and anchor marks).
+    "did not find expected alphabetic or numeric character": pnotice(
+        "yaml", "did not find expected alphabetic or numeric character"),
+    # TRANSLATORS: YAML parser: a value starts with ! (YAML's tag mark).
+    "did not find expected whitespace or line break": pnotice(
+        "yaml", "did not find expected whitespace or line break"),
+    # TRANSLATORS: YAML parser: a line starts with % (YAML's directive mark).
+    "found unknown directive name": pnotice("yaml", "found unknown directive name"),
 }
+# Reasons whose line says it all: the line where the part began is not added (for another
+# document, it is the top of the file).
+_WHOLE_REASONS = {"but found another document"}
+_TAB = _YAML_REASONS["found a tab character that violates indentation"]
 
 
 def yaml_reason(reason: str) -> str:
     """The parser's reason, as a Notice where it is one of the commonest."""
     return _YAML_REASONS.get(reason, reason)
+
+
+# A full-width space (U+3000, 全角スペース) or a full-width colon (：) where YAML needs a half-width
+# one: the parser would take it for text and give a misleading reason, or none.
+_KEY = r"""(?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_]+)"""
+_STRUCTURE = re.compile(rf"-|{_KEY}[ \u3000]*:")  # what an indentation comes before: a list item or a key
+_FULL_WIDTH_AFTER = re.compile(rf"(?:^[ ]*(?:-[ ]+)?|[{{,][ ]*)({_KEY}:|-)\u3000")
+_FULL_WIDTH_COLON = re.compile(rf"(?:^[ ]*(?:-[ ]+)?|[{{,][ ]*)({_KEY})[ \u3000]*：")
+_BLOCK_SCALAR = re.compile(r"(?:^[ ]*-|:)[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
+
+
+def _full_width(text: str, file: str) -> Problem | None:
+    """The first line that indents with a full-width space, has one after a key's colon or a
+    list's "-", or a full-width colon after a key; text inside | and > blocks is left alone."""
+    block = None  # the indentation of the key whose | or > block is being read
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip(" \u3000") or indent > block):
+            continue
+        block = None
+        content = line.lstrip(" \u3000")
+        if content.startswith("#"):
+            continue
+        if _BLOCK_SCALAR.search(line):
+            block = indent
+        if "\u3000" in line[:len(line) - len(content)] and _STRUCTURE.match(content):
+            # TRANSLATORS: a line of routes.yaml indented with full-width spaces (全角スペース).
+            message = notice("line indented with a full-width space (U+3000); indent with half-width "
+                             "spaces only")
+        elif (found := _FULL_WIDTH_AFTER.search(line)) and found[1] == "-":
+            # TRANSLATORS: a full-width space (全角スペース) right after the "-" of a list's item.
+            message = notice("a full-width space after a list's \"-\" (U+3000); write a half-width "
+                             "space there")
+        elif found:
+            # TRANSLATORS: a full-width space (全角スペース) right after a key's colon; key is the key
+            # with its colon, e.g. phone:.
+            message = notice("a full-width space after the colon of %(key)s (U+3000); write a "
+                             "half-width space there", key=found[1])
+        elif found := _FULL_WIDTH_COLON.search(line):
+            # TRANSLATORS: a key followed by a full-width colon (：) instead of a half-width one.
+            message = notice("a full-width colon (：) after %(key)s; write a half-width colon followed "
+                             "by a space instead", key=found[1])
+        else:
+            continue
+        return Problem(file, number, (), message)
+    return None
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
+    """What the YAML parser found wrong, in the operators' words where it is a common mistake."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    said = getattr(exc, "problem", None) or str(exc)
+    reason = yaml_reason(said)
+    context = getattr(exc, "context_mark", None)
+    lines = text.splitlines()
+    here = lines[line - 1] if mark and line <= len(lines) else ""
+    column = mark.column if mark else 0
+    before = here[:column].rstrip()
+    if here[column:column + 1] == "\t":  # libyaml and PyYAML say it otherwise in some places
+        reason = _TAB
+    elif said.startswith("mapping values are not allowed"):
+        reason, context = _colon_reason(reason, lines, line, column), None
+    elif said == "did not find expected key" and before[-1:] in ('"', "'"):
+        # TRANSLATORS: YAML parser: a line goes on after the closing quote of its value, e.g.
+        # phone: "03-5974-0068" 代表; quote is the closing quote.
+        reason, context = notice("the value goes on after its closing %(quote)s on this line: put "
+                                 "the whole value inside the quotes", quote=before[-1]), None
+    elif (said == "did not find expected key" and (above := _line_above(lines, line))
+          and _KEY_LINE.match(here) and _KEY_LINE.match(lines[above - 1])
+          and _indent(here) != _indent(lines[above - 1])):
+        # TRANSLATORS: YAML parser: two keys one above the other start in different columns (one
+        # space too many or too few); line is the line above.
+        reason, context = notice("this line and line %(line)s above it are indented differently: keys "
+                                 "side by side need the same indentation", line=above), None
+    if said in _WHOLE_REASONS:
+        context = None
+    if context is not None and context.line + 1 != line:
+        # TRANSLATORS: the YAML parser's reason, then the line where the unfinished part began.
+        message = notice("not valid YAML: %(reason)s (in what starts on line %(start)s)",
+                         reason=reason, start=context.line + 1)
+    else:
+        # TRANSLATORS: the YAML parser's reason why the file cannot be read.
+        message = notice("not valid YAML: %(reason)s", reason=reason)
+    return Problem(file, line, (), message)
+
+
+_KEY_LINE = re.compile(rf" *{_KEY} *:( |$)")
+
+
+def _line_above(lines: list[str], line: int) -> int | None:
+    """The number of the nearest line above with something other than a comment on it."""
+    return next((n for n in range(line - 1, 0, -1)
+                 if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), None)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _colon_reason(reason: str, lines: list[str], line: int, column: int) -> str:
+    """Why YAML finds a ":" it cannot read: a second one on the line (the value needs quotes), or,
+    far more often, a line it reads as the rest of the value above it."""
+    here = lines[line - 1] if line <= len(lines) else ""
+    if re.search(r":( |$)", here[:column]):
+        return reason  # two colons on the line
+    above = _line_above(lines, line)
+    if above is None:
+        return reason
+    if _indent(here) > _indent(lines[above - 1]):
+        # TRANSLATORS: YAML parser: a line indented deeper than the key above it, so it is read as
+        # the rest of that key's value; line is the line above.
+        return notice("this line is indented more than line %(line)s above it, so it is read as the "
+                      "rest of that line's value: indent it as the keys beside it", line=above)
+    # TRANSLATORS: YAML parser: a line read as the rest of the value above it: the key above may
+    # lack its ": " (a colon and a space), or the lines are indented wrongly; line is the line above.
+    return notice("this line is read as the rest of the value on line %(line)s: check that the key "
+                  "there has a colon and a space after it, and how the two lines are indented", line=above)
 
 
 def read_yaml(text: str, file: str) -> Document:
@@ -371,6 +510,10 @@ def read_yaml(text: str, file: str) -> Document:
     if len(text) > MAX_BYTES or len(text.encode("utf-8")) > MAX_BYTES:
         doc.problems.append(Problem(file, 1, (), too_large(len(text.encode("utf-8")))))
         return doc
+    full_width = _full_width(text, file)
+    if full_width is not None:
+        doc.problems.append(full_width)
+        return doc
     try:
         _screen(text, file)
         root = yaml.compose(text, Loader=LOADER)
@@ -378,18 +521,7 @@ def read_yaml(text: str, file: str) -> Document:
         doc.problems.append(refused.problem)
         return doc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = yaml_reason(getattr(exc, "problem", None) or str(exc))
-        context = getattr(exc, "context_mark", None)
-        if context is not None and context.line + 1 != line:
-            # TRANSLATORS: the YAML parser's reason, then the line where the unfinished part began.
-            message = notice("not valid YAML: %(reason)s (in what starts on line %(start)s)",
-                             reason=reason, start=context.line + 1)
-        else:
-            # TRANSLATORS: the YAML parser's reason why the file cannot be read.
-            message = notice("not valid YAML: %(reason)s", reason=reason)
-        doc.problems.append(Problem(file, line, (), message))
+        doc.problems.append(_syntax_problem(exc, text, file))
         return doc
     if root is None:
         # TRANSLATORS: routes.yaml has nothing in it.
@@ -433,4 +565,5 @@ def _convert(node: yaml.Node, path: Path, doc: Document, scalars: yaml.SafeLoade
         return [_convert(item, (*path, i), doc, scalars) for i, item in enumerate(node.value)]
     if node.tag == STR_TAG:
         return node.value
+    doc.written[path] = node.value
     return scalars.construct_object(node, deep=True)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
 import jsonschema
+import yaml
 from jsonschema import ValidationError
 
 from ..core.notices import notice, pnotice
@@ -35,7 +37,7 @@ def schema() -> dict:
 def check_schema(doc: Document) -> None:
     """Note a problem in `doc` for each way its data breaks the schema."""
     for error, path in schema_errors(doc.data):
-        doc.problem(path, explain(error, path))
+        doc.problem(path, explain(error, path, doc.written))
 
 
 def schema_errors(data: object) -> list[tuple[ValidationError, Path]]:
@@ -50,7 +52,15 @@ def _where(error: ValidationError) -> Path:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
         return (*path, _unknown_keys(error)[0])
+    if error.validator == "uniqueItems":
+        return (*path, _repeated(error.instance))
     return path
+
+
+def _repeated(items: list) -> int:
+    """The index of the first item of a list that an earlier one repeats."""
+    return next(i for i, item in enumerate(items)
+                if any(item == seen and type(item) is type(seen) for seen in items[:i]))
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,10 @@ def explanation_for(error: ValidationError, path: Path) -> Explanation | None:
     return next((row for row in EXPLANATIONS if row.fits(error, path)), None)
 
 
-def explain(error: ValidationError, path: Path) -> str:
-    """What is wrong in an operator's words, and what would be valid."""
+def explain(error: ValidationError, path: Path, written: Mapping[Path, str] | None = None) -> str:
+    """What is wrong in an operator's words, and what would be valid; `written` holds the values
+    YAML did not read as text as the file writes them (12:30, which YAML reads as 750), to show."""
+    error.written = (written or {}).get(tuple(error.absolute_path))
     row = explanation_for(error, path)
     if row is None:
         # TRANSLATORS: any other way a value breaks routes.yaml's rules, in the schema checker's own words.
@@ -87,8 +99,39 @@ def explain(error: ValidationError, path: Path) -> str:
 
 
 def _value(error: ValidationError) -> str:
-    """The value at fault as YAML read it: 'text', 5, True, [...]."""
-    return repr(error.instance)
+    """The value at fault as the file writes it: 'text', 12:30, yes, [mon, funday]."""
+    written = getattr(error, "written", None)
+    if error.instance is None and not written:
+        # TRANSLATORS: a value left empty (nothing after the key's colon), shown where a value is said.
+        return pnotice("value", "an empty value")
+    if written is not None:
+        return written
+    if isinstance(error.instance, str):
+        return f"'{error.instance}'"
+    return _yaml(error.instance)
+
+
+def _text_needed(error: ValidationError) -> str:
+    """Text is needed where YAML read something else, or nothing."""
+    written = getattr(error, "written", None)
+    if error.instance is None and not written:
+        # TRANSLATORS: nothing is written after a key's colon where a text is needed.
+        return notice("nothing is written here; write the text after the colon")
+    # TRANSLATORS: YAML read a value as a number, true/false or a date where text is needed; instance
+    # is the value as the file writes it (12:30), value what YAML read (750).
+    return notice("must be text in quotes, e.g. \"%(instance)s\" (YAML read %(value)s)",
+                  instance=written or _yaml(error.instance), value=_read(error.instance))
+
+
+def _read(value: object) -> object:
+    """A value YAML read, in YAML's words: true, 750, or a date (said in the operators' locale)."""
+    return value if isinstance(value, date) else _yaml(value)
+
+
+def _yaml(value: object) -> str:
+    """A value as YAML writes it on one line: true, 750, [holidays, sundays], {center: x}."""
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                          width=float("inf")).removesuffix("\n").removesuffix("\n...")
 
 
 def _allowed_keys(error: ValidationError) -> list[str]:
@@ -126,10 +169,7 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     _row("required", says=lambda e: notice("missing %(key)s", key=e.message.split(" is a required")[0])),
 
     # A value of the wrong kind.
-    # TRANSLATORS: YAML read a value as a number or true/false where text is needed.
-    _row("type", value="string", says=lambda e: notice("must be text in quotes, e.g. \"%(instance)s\" "
-                                                       "(YAML read %(value)s)", instance=str(e.instance),
-                                                       value=_value(e))),
+    _row("type", value="string", says=_text_needed),
     # TRANSLATORS: a value that must be true or false.
     _row("type", value="boolean", says=lambda e: notice("must be true or false, not %(value)s", value=_value(e))),
     # TRANSLATORS: a value that must be a whole number, e.g. a timeout in seconds.
@@ -207,9 +247,11 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     # TRANSLATORS: an empty text, list or mapping where something must be written.
     _row("minItems", "minLength", "minProperties", says=lambda e: notice("%(value)s should be non-empty",
                                                                          value=_value(e))),
-    # TRANSLATORS: a list that has the same item twice.
-    _row("uniqueItems", says=lambda e: notice("%(value)s has non-unique elements", value=_value(e))),
+    # TRANSLATORS: a list that has the same item twice (a phrase in says:, a desk in closed:); the
+    # key path points at its second place.
+    _row("uniqueItems", says=lambda e: notice("'%(item)s' is listed more than once",
+                                              item=e.instance[_repeated(e.instance)])),
     # TRANSLATORS: a value that is not one of the few allowed; allowed lists them.
     _row("enum", says=lambda e: notice("%(value)s is not one of %(allowed)s", value=_value(e),
-                                       allowed=repr(e.validator_value))),
+                                       allowed=list(e.validator_value))),
 )
