@@ -184,8 +184,10 @@ class CallFlow:
         rules chose. Anything else says so and reads the menu again. At an answer, the words of
         its keys
         (again, put through, the first menu, by text message) do what the key does; another
-        topic is confirmed first (danger goes straight to the police). At a question, yes or no,
-        or which one. The words themselves go no further than this call.
+        topic is confirmed first (danger goes straight to the police); thanks say goodbye. At a
+        question, yes or no, or which one; words that deny a choice never choose it. Anywhere, a
+        key said aloud (いち, 4番にします) is pressed, and 待って makes the line wait longer. The
+        words themselves go no further than this call.
         """
         menu = self.routes.menus.get(position.menu)
         if menu is None:
