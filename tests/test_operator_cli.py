@@ -172,6 +172,16 @@ def test_diff_shows_what_callers_hear_differently(runner, tmp_path):
     assert same.exit_code == 0 and "callers hear no difference" in same.output
 
 
+def test_diff_shows_words_callers_say_added_or_taken_away(runner, tmp_path):
+    """Words change where callers' words lead, though nothing heard changes."""
+    new = tmp_path / "new.yaml"
+    new.write_text(ROUTES.read_text("utf-8").replace("says: [フィッシング, ", "says: [フィッシング, 架空請求, ", 1)
+                   .replace("不正利用の確認, ", "", 1), "utf-8")
+    result = runner.invoke(main, ["diff", str(ROUTES), str(new)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == ["words for scam/1: changed", "    - 不正利用の確認", "    + 架空請求"]
+
+
 def test_diff_names_moved_and_vanished_paths(runner, tmp_path):
     new = tmp_path / "new.yaml"
     text = ROUTES.read_text("utf-8").replace("        label: SNSのトラブル\n        desk: sns\n",

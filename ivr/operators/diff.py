@@ -66,6 +66,15 @@ def diff_routes(old: CallFlow, new: CallFlow, now: datetime, locale: str | None 
                                                                         new_unclear or None), None, None,
                               tuple([f"- {line.strip()}" for line in old_unclear if line not in new_unclear]
                                     + [f"+ {line.strip()}" for line in new_unclear if line not in old_unclear])))
+    old_says, new_says = _says(old), _says(new)
+    for topic in sorted(set(old_says) | set(new_says)):
+        was, now_is = old_says.get(topic, ()), new_says.get(topic, ())
+        if set(was) != set(now_is):
+            # TRANSLATORS: in ivr diff: the words callers may say for one option, by its menu/key in
+            # routes.yaml (ja: billing/1 の言葉): they change where callers' words lead.
+            changes.append(Change(pnotice("diff place", "words for %(topic)s", topic=topic), "changed",
+                                  None, None, tuple([f"- {w}" for w in was if w not in now_is]
+                                                    + [f"+ {w}" for w in now_is if w not in was])))
     old_menus = {m: old.menu_speech(menu) for m, menu in old.routes.menus.items()}
     new_menus = {m: new.menu_speech(menu) for m, menu in new.routes.menus.items()}
     for menu_id in sorted(set(old_menus) | set(new_menus)):
@@ -86,6 +95,11 @@ def diff_routes(old: CallFlow, new: CallFlow, now: datetime, locale: str | None 
         changes.append(Change(pnotice("diff place", "%(keys)s", keys="-".join(keys)), _kind(was, now_is),
                               was and was.desk, now_is and now_is.desk, _compare(old_answer, new_answer)))
     return changes
+
+
+def _says(flow: CallFlow) -> dict[str, tuple[str, ...]]:
+    """Each option's says: phrases, by menu/key."""
+    return {f"{m.id}/{o.key}": o.says for m in flow.routes.menus.values() for o in m.options if o.says}
 
 
 def change_lines(changes: list[Change], old: CallFlow, new: CallFlow,
