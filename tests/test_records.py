@@ -194,7 +194,9 @@ def test_migrations_go_down_and_up_again(database):
 
     engine = create_engine(database)
     store.upgrade(engine)
-    with engine.begin() as connection:
+    # alembic's context is process-global: a writer thread an earlier test left behind may be
+    # migrating another database; upgrade() holds this lock, and so must a downgrade.
+    with store._MIGRATING, engine.begin() as connection:
         command.downgrade(store.alembic_config(connection), "base")
     assert store.current_revision(engine) is None
     store.upgrade(engine)
