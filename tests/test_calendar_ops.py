@@ -67,6 +67,22 @@ def test_check_warns_about_an_announcement_too_long_to_hear(runner, tmp_path):
     assert "announcements[1].say" not in short.output
 
 
+def test_paths_an_announcement_makes_too_long_are_one_warning_under_it(runner, tmp_path):
+    """A long greeting announcement lengthens every path: one warning, at the announcement, not
+    one on every menu option the operator never touched."""
+    long = "、".join(["宅配業者や銀行や携帯電話会社を名乗る偽のショートメッセージやメールが増えています"] * 2) + "。"
+    path = written(tmp_path, DATED.replace("say: 先月のお知らせです。", f"say: {long}"))
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-11-05 10:00"])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "before the number" in line or "paths take longer" in line]
+    assert len(said) == 1, result.output
+    say = line_of(path, long[:10])
+    assert said[0].startswith(f"{path}:{say}: warning: announcements[0].say: with the announcements said that day, ")
+    assert "; the longest, " in said[0]
+    quiet = runner.invoke(main, ["check", str(path), "--at", "2026-12-20 10:00"])  # no announcement then
+    assert "paths take longer" not in quiet.output and "before the number" not in quiet.output
+
+
 LONG_NOTICE = ("宅配業者や銀行を名乗る偽のショートメッセージが増えています。リンクは開かず、"
                "公式のアプリやサイトでご確認ください。") * 10  # Twilio's <Say> holds about 500 such characters
 

@@ -59,9 +59,23 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             warn(("desks", desk_id),
                  notice("desk '%(desk)s' is %(presses)s key presses deep; keep it within %(most)s",
                         desk=desk_id, presses=presses[desk_id], most=MAX_PRESSES))
+    # A path over a limit only because of that day's announcements is counted once, under the
+    # announcements (below), not warned about on every path the operator never touched.
+    announced = [a for a in routes.calendar.announcements if a.on(in_japan(now).date())]
+    quiet = {}
+    if announced:
+        before = min(a.first for a in routes.calendar.announcements) - timedelta(days=2)
+        moment = now.replace(year=before.year, month=before.month, day=before.day)
+        quiet = {t.path.keys: t for t in timings(flow, moment)}
+    lengthened: list[tuple[float, tuple[str, ...]]] = []
     for timing in timings(flow, now):
         keys = timing.path.keys
         option = ("menus", timing.path.menus[-1], "options", keys[-1])
+        calm = quiet.get(keys)
+        if calm is not None and (timing.eager > EAGER_LIMIT or timing.patient > PATIENT_LIMIT) and (
+                calm.eager <= EAGER_LIMIT and calm.patient <= PATIENT_LIMIT):
+            lengthened.append((timing.eager, keys))
+            continue
         if timing.eager > EAGER_LIMIT:
             # TRANSLATORS: seconds of speech before the desk's number, for a caller who presses as
             # soon as their topic is named; keys like 1-2.
@@ -74,6 +88,19 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
             warn(option, notice("a caller who hears every menu to its end waits %(seconds)s s for the "
                                 "number on %(keys)s (limit %(limit)s s)", keys="-".join(keys),
                                 seconds=format(timing.patient, ".1f"), limit=format(PATIENT_LIMIT, ".0f")))
+    if lengthened:
+        seconds, keys = max(lengthened)
+        first = announced[0]
+        # TRANSLATORS: the day's announcements make paths longer than the limits before the
+        # number; count paths, the longest is keys (e.g. 1-3) with seconds before the number for a
+        # caller who presses at once.
+        warn(("announcements", first.index, "say"),
+             notice("with the announcements said that day, %(count)s paths take longer than the limits "
+                    "(%(eager)s s for a caller who presses at once, %(patient)s s for one who hears every "
+                    "menu) before the number; the longest, %(keys)s, %(seconds)s s: shorten them",
+                    count=len(lengthened), eager=format(EAGER_LIMIT, ".0f"),
+                    patient=format(PATIENT_LIMIT, ".0f"), keys="-".join(keys),
+                    seconds=format(seconds, ".1f")))
     # Over the limits themselves the file is refused; close to them, a warning.
     found += oversized_says(flow, (now, now + timedelta(hours=12),
                                    *dated_moments(routes.calendar, now)), SAY_MARGIN)
