@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from .nearest import normalise
+
 MAX_HEARD = 200  # characters of a recognition result looked at; the rest is ignored
 MAX_HINTS = 500  # phrases passed to Twilio's recogniser as hints, at most
 MAX_ASIDE = 2  # content words besides a fixed phrase (もう一度) for it to count at a menu
@@ -645,14 +647,12 @@ _AROUND_KEY = re.compile(_FILLER + r"(.+?)(?:ばん|番)?(?:を|で)?"
                          r"(?:おします|押します|おねがいします|お願いします|です)?")
 _KEY_IN = re.compile(r"(?<![0-9])([0-9])番(?![0-9目号地線台])")
 MAX_KEY_REQUEST = 24  # characters of a short request that names a key (1番をお願いしたいんですが)
-_KATAKANA = str.maketrans({k: k - 0x60 for k in range(0x30A1, 0x30F7)})
-_NOT_SAID = re.compile(r"[\s、。,.!?！？・ー]")
 
 
 def spoken_key(heard: str) -> str | None:
     """The key a caller said instead of pressing it, or None when the words are more than a
     key (a number of a desk, 110番, a "first" meant as "most", a trouble described)."""
-    text = _NOT_SAID.sub("", unicodedata.normalize("NFKC", heard[:MAX_HEARD]).lower().translate(_KATAKANA))
+    text = normalise(heard)  # one width, lower case, hiragana; no spaces, punctuation or ー
     found = _AROUND_KEY.fullmatch(text)
     if found and found.group(1) in _KEY_NAMES:
         return _KEY_NAMES[found.group(1)]
