@@ -664,6 +664,9 @@ def test_a_question_names_a_topic_as_routes_yaml_asks_it(flow):
     assert plain(flow.question_speech(("billing/2", "scam/2"))).startswith(
         "画面に出た請求のご相談なら1、パソコンの異常のご相談なら2")
     assert plain(flow.question_speech(("billing/1",))).startswith("身に覚えのない請求のご相談")  # its label
+    # A caller only guessed to be in danger is not asked about 殺害予告, a word that alarms.
+    asked = plain(flow.question_speech(("abuse/4", "abuse/1")))
+    assert asked.startswith("身の危険や脅しのご相談なら1、子どものいじめのご相談なら2") and "殺害" not in asked
 
 
 def test_yes_to_a_question_between_two_asks_which_one(flow):

@@ -370,7 +370,9 @@ def contact_parts(desk: Desk, reader: Reader) -> Contact:
         # TRANSLATORS: a desk's email address, spelled out after this sentence's start.
         first = t.gettext("The email address is %(number)s.")
         if desk.email_reading:
-            # The address said as words first, then spelled once.
+            # The address said as words first, then spelled once: spelled twice, the phishing
+            # answer passes Twilio's limit on one <Say>; the text message and the repeat key
+            # give it again.
             words = Slow(desk.email.address, desk.email_reading)
             # TRANSLATORS: the address just said as words, now spelled letter by letter.
             spelled = t.gettext("It is spelled %(number)s.")
