@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 
 from ivr.core.hours import JAPAN
-from ivr.core.readings import GROUP_PAUSE_MS, NUMBER_RATE, Pause, Slow, Spoken, Words, spoken_parts
+from ivr.core.paths import spoken
+from ivr.core.readings import GROUP_PAUSE_MS, NUMBER_RATE, Pause, Slow, Spoken, Words, plain, spoken_parts
 from ivr.operators.preview import (EAGER_LIMIT, PATIENT_LIMIT, estimate_seconds, open_jtalk,
                                    speech_seconds, timings)
 from ivr.routesfile.says import say
@@ -50,6 +51,15 @@ def test_police_paths_give_110_first(measured):
     for keys, timing in police.items():
         first = next(s for s in timing.path.eager if isinstance(s, Slow))
         assert first.written == "110", keys
+
+
+def test_a_desk_without_a_number_is_timed_to_the_sentence_that_says_where_to_go(flow, measured):
+    """The SNS answer gives no number: its timing ends with the sentence naming the help pages, by
+    keys and by words, never at the answer's first word (which timed 0.0 s after the words)."""
+    by_keys = measured[("5",)]
+    assert by_keys.path.desk == "sns" and plain(by_keys.path.eager).endswith("お問い合わせフォームからどうぞ。")
+    said = {(p.menu, p.key): p for p in spoken(flow, NOW)}[("top", "5")]
+    assert plain(said.heard).endswith("お問い合わせフォームからどうぞ。") and speech_seconds(said.heard) > 3
 
 
 def test_the_seconds_are_those_of_what_twilio_is_asked_to_say(flow, measured):

@@ -30,11 +30,15 @@ class Path:
 
 
 def until_contact(flow: CallFlow, answer: tuple[Segment, ...], lead_length: int) -> tuple[Segment, ...]:
-    """The part of an answer heard up to the end of the sentence that first gives a number or address."""
+    """The part of an answer heard up to the end of the sentence that first gives a number or address.
+
+    A desk with neither (the SNS help pages) is timed to the end of the first sentence after the
+    lead: the one that tells the caller where to go.
+    """
     for i, segment in enumerate(answer):
         if isinstance(segment, Slow):
             return answer[:i + 1] + _to_sentence_end(answer[i + 1:])
-    return answer[:lead_length]
+    return answer[:lead_length] + _to_sentence_end(answer[lead_length:])
 
 
 def _to_sentence_end(rest: tuple[Segment, ...]) -> tuple[Segment, ...]:
