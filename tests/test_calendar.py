@@ -508,9 +508,25 @@ def test_check_warns_when_a_closure_names_a_desk_open_around_the_clock(dated_tex
     assert warnings[0].line == text.splitlines().index("    closed: [center, child_sos]") + 1
     assert warnings[0].message == (
         "desk child_sos is open 24 hours every day, and its answer says so; closed here, callers "
-        "that day hear that and then that it is closed today: remove child_sos from closed "
+        "that day are told instead that it is closed today: remove child_sos from closed "
         "unless it really is closed that day")
     assert "24時間、年中無休" in warnings[0].message_in("ja") and "child_sos" in warnings[0].message_in("ja")
+
+
+@pytest.mark.parametrize("entry, said", [
+    ("    closed: [child_sos]\n", "本日は、お休みをいただいております。"),
+    ('    open: {child_sos: ["10:00-12:00"]}\n', "本日の受付時間は、午前10時から正午までです。"),
+])
+def test_a_day_of_its_own_for_a_desk_open_around_the_clock_is_not_said_beside_24_hours(
+        dated_text, reader, entry, said):
+    """Closed, or given special hours, that day: its answer says so instead of 「24時間、年中無休」,
+    which it would contradict; the day after, 年中無休 again."""
+    text = dated_text.replace("calendar:\n", f'calendar:\n  - date: "2026-12-09"\n{entry}', 1)
+    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    child = plain(flow.press(Position("abuse"), "1", jst(2026, 12, 9, 10, 30)).speech)
+    assert said in child and "年中無休" not in child
+    assert "24時間、年中無休で受け付けています。" in plain(
+        flow.press(Position("abuse"), "1", jst(2026, 12, 10, 10, 30)).speech)
 
 
 def test_a_closure_closed_anyway_is_said_with_japanese_day_words(dated_text, reader):

@@ -157,6 +157,9 @@ class Speech:
         speech = self.hours[desk.id]
         if desk.hours is None or not desk.hours.known:
             return speech
+        if today is not None and desk.hours.always:
+            # That day's closure or hours replace 24時間、年中無休, which they would contradict.
+            speech = ()
         if today is not None:
             if not today.closed:
                 speech += (self._special_hours(today.spans),)

@@ -116,10 +116,10 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
         for j, desk_id in enumerate(() if entry.every else entry.closed):
             if routes.desks[desk_id].hours.always:
                 # TRANSLATORS: a calendar entry closes a desk open around the clock every day, whose
-                # answer says so (24時間、年中無休で受け付けています。), then that it is closed today.
+                # answer says so (24時間、年中無休で受け付けています。); that day it says it is closed.
                 warn(("calendar", entry.index, "closed", j),
                      notice("desk %(desk)s is open 24 hours every day, and its answer says so; closed "
-                            "here, callers that day hear that and then that it is closed today: remove "
+                            "here, callers that day are told instead that it is closed today: remove "
                             "%(desk)s from closed unless it really is closed that day", desk=desk_id))
     for announcement in routes.calendar.announcements:
         if announcement.last < today:
