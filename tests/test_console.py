@@ -134,6 +134,18 @@ def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(app):
     assert login.status_code == 400, "the login form needs its token too"
 
 
+def test_closing_every_desk_says_the_24_hour_line_stays_open(app):
+    """`all` leaves the children's 24-hour line open: the form's choice and its message say so."""
+    client = logged_in(app, "pub")
+    label = "受付時間のあるすべての窓口（24時間受付の窓口は休みになりません）"
+    assert label in client.get("/calendar").text
+    token = csrf(client.get("/calendar").text)
+    response = client.post("/calendar/closure", data={"csrf_token": token, "closure-first": CLOSED_DAY,
+                                                      "closure-desks": "all"}, follow_redirects=True)
+    assert response.status_code == 200 and label in response.text
+    assert "closed: all" in app.extensions["ivr.console"].draft().text
+
+
 def test_a_viewer_is_refused_at_publish_and_rollback_and_it_is_audited(app):
     editor = logged_in(app, "ed")
     assert add_closure_by_form(editor).status_code == 302
