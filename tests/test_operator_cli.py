@@ -62,6 +62,16 @@ def test_check_warns_about_a_desk_nobody_reaches(runner, tmp_path):
     assert f"{path}:{line_of(path, '  spare:')}: warning: desks.spare: no menu leads to desk 'spare'" in result.output
 
 
+def test_check_warns_about_an_email_reading_left_from_an_earlier_address(runner, tmp_path):
+    """The shipped address's reading passes; changed to .or.jp, the reading says one dot too few."""
+    path = variant(tmp_path, ("email: info@antiphishing.jp", "email: info@antiphishing.or.jp"), base=ROUTES)
+    result = runner.invoke(main, ["check", str(path), "--at", "2026-12-01 10:30"])
+    assert result.exit_code == 0
+    assert (f"{path}:{line_of(path, 'email_reading:')}: warning: desks.antiphishing.email_reading: reads @ 1 "
+            "times and . 1 times, but info@antiphishing.or.jp has 1 @ and 2 .") in result.output
+    assert "email_reading" not in runner.invoke(main, ["check", str(ROUTES), "--at", "2026-12-01 10:30"]).output
+
+
 def test_check_warns_about_a_label_that_ends_in_a_verb(runner, tmp_path):
     path = variant(tmp_path, ("{label: 架空請求, desk: hotline}", "{label: 画面の請求が消えない, desk: hotline}"))
     result = runner.invoke(main, ["check", str(path)])

@@ -45,6 +45,7 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                  notice("%(count)s options: callers remember at most %(most)s; "
                         "consider moving some into a submenu", count=len(menu.options), most=MAX_TOPICS))
     found += _phrases_of_two_desks(flow)
+    found += _stale_email_readings(flow)
     paths = walk(flow, now)
     presses: dict[str, int] = {}
     for path in paths:
@@ -138,6 +139,32 @@ def lint(flow: CallFlow, now: datetime) -> list[Problem]:
                  notice("takes %(seconds)s s to hear (limit %(limit)s s) before those answers; shorten it",
                         seconds=format(seconds, ".1f"), limit=format(ANNOUNCEMENT_LIMIT, ".0f")))
     return sorted(found, key=lambda p: p.line)
+
+
+def _stale_email_readings(flow: CallFlow) -> list[Problem]:
+    """An email_reading that cannot be the address's: it says the address's symbols (@ and .) a
+    different number of times, as when the address changed and its reading did not."""
+    routes = flow.routes
+    symbols = flow.reader.symbols
+    found = []
+    for desk in routes.desks.values():
+        if desk.email is None or not desk.email_reading:
+            continue
+        reading = "".join(desk.email_reading)
+        address = desk.email.address
+        # The reading may shorten the spelled symbol (アット for アットマーク): its first two characters.
+        said = {mark: reading.count(symbols[mark][:2]) for mark in "@."}
+        if all(said[mark] == address.count(mark) for mark in "@."):
+            continue
+        # TRANSLATORS: a desk's email_reading says @ (at) or . (dot) a different number of times than
+        # its email address has them: the address was probably changed and the reading not.
+        found.append(Problem(routes.source, routes.line("desks", desk.id, "email_reading"),
+                             ("desks", desk.id, "email_reading"),
+                             notice("reads @ %(at_count)s times and . %(dot_count)s times, but %(address)s "
+                                    "has %(ats)s @ and %(dots)s .: make it read the address as it is now",
+                                    at_count=said["@"], dot_count=said["."], address=address,
+                                    ats=address.count("@"), dots=address.count("."))))
+    return found
 
 
 def _phrases_of_two_desks(flow: CallFlow) -> list[Problem]:
