@@ -70,6 +70,10 @@ HELD_OUT_13 = HERE / "callers_heldout13.tsv"
 # and a fifteenth held-out set written like the thirteenth, committed and scored before round 11.
 PARAPHRASES_14 = HERE / "callers_paraphrases14.tsv"
 HELD_OUT_15 = HERE / "callers_heldout15.tsv"
+# Round 12: a seventeenth dev set leaning to misleading words, tuned on (its rows not among the
+# examples), and a sixteenth held-out set written like the fifteenth, committed and scored first.
+PARAPHRASES_17 = HERE / "callers_paraphrases17.tsv"
+HELD_OUT_16 = HERE / "callers_heldout16.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -319,8 +323,9 @@ def test_the_ninth_set_keeps_its_measured_floor(flow):
     elsewhere before it; 281, 14, 1 and 1 as shipped), then its wrong rows were read (the rules'
     direct choices, mostly the police, on words another desk also fits); never tuned on, but round
     9's rule and examples were chosen with it: 287 right, 10 wrong, 1 and 1 after; after round
-    10, 289 right, 9 wrong; after round 11, 291 right, 8 wrong, every police caller."""
-    assert_floor(judge(flow, VALIDATION_9), rows=320, right=291, wrong=8, ads=1)
+    10, 289 right, 9 wrong; after round 11, 291 right, 8 wrong, every police caller; after round
+    12, 292 right."""
+    assert_floor(judge(flow, VALIDATION_9), rows=320, right=292, wrong=8, ads=1)
 
 
 def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
@@ -328,9 +333,10 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
     320 right (91.9 %), 9 wrong (2.8 %), 3 police callers and 2 advertising-email callers
     elsewhere (the line before round 9: 290 right, 13 wrong, 3 and 2); with the tenth set's
     missed rows among the examples, 295 right; after round 10, 296; after round 11, 295 right,
-    9 wrong (2.8 %). The target (95 % right, 1 % wrong, every police and center caller) is not
-    met on this set; the floor is that figure."""
-    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=295, wrong=9, danger=3, ads=2)
+    9 wrong (2.8 %); after round 12, 298 right (93.1 %), 8 wrong (2.5 %), 3 police callers and
+    1 advertising-email caller elsewhere. The target (95 % right, 1 % wrong, every police and
+    center caller) is not met on this set; the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=298, wrong=8, danger=3, ads=1)
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -948,9 +954,10 @@ def test_the_thirteenth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): written after round 9, committed alone, scored first with
     round 9 (294 of 320 right, 91.9 %; 12 wrong, 3.8 %; 5 police callers elsewhere, none of the
     center's), then once after round 10: 293 right, 13 wrong (4.1 %), 5 police callers
-    elsewhere: round 10 did not carry over to these words; after round 11, 294 right. The floor
-    is that figure; the target is far from met on this set."""
-    assert_floor(judge(flow, HELD_OUT_13), rows=320, right=294, wrong=13, danger=5)
+    elsewhere: round 10 did not carry over to these words; after round 11, 294 right; after
+    round 12, 295 right, 13 wrong (4.1 %), 4 police callers elsewhere. The floor is that figure;
+    the target is far from met on this set."""
+    assert_floor(judge(flow, HELD_OUT_13), rows=320, right=295, wrong=13, danger=4)
 
 
 def test_the_fourteenth_paraphrases_keep_their_measured_floor(own_flow):
@@ -965,6 +972,42 @@ def test_the_fifteenth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): written from the guide alone by someone who read neither
     the routing words nor any other set, committed alone, scored first with round 10 (299 of 320
     right, 93.4 %; 7 wrong, 2.2 %; 4 police callers elsewhere, none of the center's), then after
-    round 11: 304 right (95.0 %), 7 wrong (2.2 %), 4 police callers elsewhere. Right desks meet
-    the target on this set; wrong desks and police callers do not. The floor is that figure."""
-    assert_floor(judge(flow, HELD_OUT_15), rows=320, right=304, wrong=7, danger=4)
+    round 11: 304 right (95.0 %), 7 wrong (2.2 %), 4 police callers elsewhere; after round 12,
+    305 right. Right desks meet the target on this set; wrong desks and police callers do not.
+    The floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_15), rows=320, right=305, wrong=7, danger=4)
+
+
+def test_the_seventeenth_paraphrases_keep_their_measured_floor(flow):
+    """The seventeenth dev set (misleading words: a bank, the police, a child or money named where
+    they are not the trouble), as written after round 11: 374 of 400 right (93.5 %), 7 wrong,
+    6 police callers and 2 advertising-email callers elsewhere; tuned in round 12, below. Its
+    rows are not among the examples (they gained nothing on the other dev sets), so the line's
+    own flow is its flow."""
+    assert_floor(judge(flow, PARAPHRASES_17), rows=400, right=395, wrong=2, ads=1)
+
+
+def test_the_sixteenth_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): written from the guide alone by someone who read neither
+    the routing words nor any other set, committed alone, scored first with round 11 (310 of 320
+    right, 96.9 %; 3 wrong, 0.9 %; every police caller and every advertising-email caller at
+    their answer), then after round 12: 311 right (97.2 %), 3 wrong (0.9 %), every police and
+    center caller. The target is met on this set; the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_16), rows=320, right=311, wrong=3)
+
+
+def test_the_readme_gives_the_held_out_figures_as_measured(flow):
+    """README.md's figures: the latest held-out set after the last round, and every held-out
+    set's rows together (right and wrong desks, police callers elsewhere)."""
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    latest = judge(flow, HELD_OUT_16)
+    assert f"{latest['right']:.1%} and {latest['wrong']:.1%} after it".replace("%", " %") in readme
+    sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
+            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16]
+    results = [judge(flow, path) for path in sets]
+    rows = sum(r["rows"] for r in results)
+    right = sum(round(r["right"] * r["rows"]) for r in results) / rows
+    wrong = sum(round(r["wrong"] * r["rows"]) for r in results) / rows
+    danger = sum(len(r["danger"]) for r in results)
+    assert f"twelve such\nsets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} police".replace(
+        "%", " %") in readme
