@@ -74,6 +74,11 @@ HELD_OUT_15 = HERE / "callers_heldout15.tsv"
 # examples), and a sixteenth held-out set written like the fifteenth, committed and scored first.
 PARAPHRASES_17 = HERE / "callers_paraphrases17.tsv"
 HELD_OUT_16 = HERE / "callers_heldout16.tsv"
+# Round 13: a nineteenth dev set, a third police callers in their own words, tuned on (its rows
+# not among the examples), and an eighteenth held-out set written like the sixteenth, committed
+# and scored first.
+PARAPHRASES_19 = HERE / "callers_paraphrases19.tsv"
+HELD_OUT_18 = HERE / "callers_heldout18.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -311,9 +316,11 @@ def test_the_eighth_held_out_set_keeps_its_measured_floor(flow):
     words. After round 9 (a danger the examples put with another desk is asked about, chosen on
     the dev sets and the ninth set), 305 right (95.3 %), 3 wrong (0.9 %), 1 police caller
     elsewhere; with the tenth set's missed rows among the examples, 306 right (95.6 %); after
-    round 10, 305; after round 11, 307 (95.9 %). The floor is that figure; of the target (95 %
-    right, 1 % wrong, every police caller) the police caller is not met on this set."""
-    assert_floor(judge(flow, HELD_OUT_8), rows=320, right=307, wrong=3, danger=1)
+    round 10, 305; after round 11, 307 (95.9 %); after round 12, 309; after round 13, 308 right
+    and 4 wrong (1.2 %): a phrase of that round sends one of these callers astray (which is not
+    looked for: the set is never tuned on). The floor is that figure; of the target (95 % right,
+    1 % wrong, every police caller) wrong desks and the police caller are not met on this set."""
+    assert_floor(judge(flow, HELD_OUT_8), rows=320, right=308, wrong=4, danger=1)
 
 
 def test_the_ninth_set_keeps_its_measured_floor(flow):
@@ -334,9 +341,10 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
     elsewhere (the line before round 9: 290 right, 13 wrong, 3 and 2); with the tenth set's
     missed rows among the examples, 295 right; after round 10, 296; after round 11, 295 right,
     9 wrong (2.8 %); after round 12, 298 right (93.1 %), 8 wrong (2.5 %), 3 police callers and
-    1 advertising-email caller elsewhere. The target (95 % right, 1 % wrong, every police and
-    center caller) is not met on this set; the floor is that figure."""
-    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=298, wrong=8, danger=3, ads=1)
+    1 advertising-email caller elsewhere; after round 13, 299 right, 2 police callers elsewhere.
+    The target (95 % right, 1 % wrong, every police and center caller) is not met on this set;
+    the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=299, wrong=8, danger=2, ads=1)
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -996,18 +1004,37 @@ def test_the_sixteenth_held_out_set_keeps_its_measured_floor(flow):
     assert_floor(judge(flow, HELD_OUT_16), rows=320, right=311, wrong=3)
 
 
+def test_the_nineteenth_paraphrases_keep_their_measured_floor(flow):
+    """The nineteenth dev set (a third police callers in their own words, a quarter advertising
+    described without its name), as written after round 12: 349 of 400 right (87.3 %), 14 wrong
+    (3.5 %), 19 police callers and 4 advertising-email callers elsewhere; tuned in round 13,
+    below. Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_19), rows=400, right=382, wrong=6, danger=7, ads=1)
+
+
+def test_the_eighteenth_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): written from the guide alone by someone who read neither
+    the routing words nor any other set, committed alone, scored first with round 12 (308 of 320
+    right, 96.2 %; 3 wrong, 0.9 %; 2 police callers elsewhere, none of the center's), then after
+    round 13: the same. Right and wrong desks meet the target on this set; the police callers do
+    not. The floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_18), rows=320, right=308, wrong=3, danger=2)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out set after the last round, and every held-out
     set's rows together (right and wrong desks, police callers elsewhere)."""
     readme = (HERE.parent / "README.md").read_text("utf-8")
-    latest = judge(flow, HELD_OUT_16)
-    assert f"{latest['right']:.1%} and {latest['wrong']:.1%} after it".replace("%", " %") in readme
+    latest = judge(flow, HELD_OUT_18)
+    assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, "
+            f"untuned and after it, and {len(latest['danger'])} callers".replace("%", " %")
+            in " ".join(readme.split()))
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
-            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16]
+            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18]
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
     right = sum(round(r["right"] * r["rows"]) for r in results) / rows
     wrong = sum(round(r["wrong"] * r["rows"]) for r in results) / rows
     danger = sum(len(r["danger"]) for r in results)
-    assert f"twelve such\nsets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} police".replace(
-        "%", " %") in readme
+    assert (f"thirteen such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} "
+            "police".replace("%", " %") in " ".join(readme.split()))
