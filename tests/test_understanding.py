@@ -665,6 +665,15 @@ def test_no_with_another_trouble_named_goes_to_that_trouble(flow):
     assert flow.hear(asked.listen, "いや、違います。広告のメールです", 0.9, OPEN_TUESDAY).desk == "center"
 
 
+@pytest.mark.parametrize("words", ["なんか怪しいのが来てて", "変なのが届いたんですけど"])
+def test_something_strange_that_came_gets_the_unclear_question(flow, words):
+    """怪しいのが来た names no mail and no trouble: the one short question, not a guess at the
+    center's topic alone."""
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("billing/1", "top/4")
+    assert plain(step.speech).startswith("お金を請求されていますか。それとも、広告のメールですか。")
+
+
 def test_strange_mail_on_a_phone_is_not_a_phone_gone_strange(flow):
     """変なメール: 変 describes the mail; スマホが変 (the phone acting up) is not heard in it."""
     step = flow.hear(Position("top"), "スマホに変なメールが来る", 0.9, OPEN_TUESDAY)
