@@ -937,6 +937,13 @@ def test_danger_alone_or_money_paid_stays_direct(routes, reader, words):
     assert flow_with(routes, reader).hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
 
 
+def test_a_danger_heard_by_its_reading_alone_is_not_dropped_beside_another_desks_word(flow):
+    """いなくなった has no content word (居る, 成る): it is heard by its reading. Beside 息子 (the
+    children's desk) it was dropped as if inside that phrase; a missing child is the police's."""
+    step = flow.hear(Position("top"), "十四歳の息子がスマホ置いたままいなくなって", 0.9, OPEN_TUESDAY)
+    assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "abuse/4")
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)

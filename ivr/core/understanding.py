@@ -511,8 +511,11 @@ class Matcher:
         words = self.analyse.words(heard[:MAX_HEARD])
         found = self.matches(words)
         # A phrase found inside another desk's longer phrase says nothing of its own
-        # (迷惑メール inside 迷惑メールを送っている; 110番 inside みんなの人権110番).
-        found = [p for p in found if not any(q.desk != p.desk and p.lemmas < q.lemmas for q in found)]
+        # (迷惑メール inside 迷惑メールを送っている; 110番 inside みんなの人権110番). A phrase heard by
+        # its reading alone (no content word: どこに相談, いなくなった) is inside every phrase, and
+        # yields to any other desk's unless it is a danger's (息子がいなくなって is the police's).
+        found = [p for p in found if (p.urgent and not p.lemmas)
+                 or not any(q.desk != p.desk and p.lemmas < q.lemmas for q in found)]
         urgent = [p for p in found if p.urgent]
         if urgent:
             best = max(urgent, key=lambda p: p.weight)
