@@ -634,6 +634,15 @@ def test_put_through_or_a_text_asked_for_at_a_menu_finds_the_desk_first(flow, wo
     assert plain(step.speech).startswith("まず、ご用件に合った窓口をご案内します。料金の請求は1、")
 
 
+@pytest.mark.parametrize("words", ["変なメッセージを送ってきた", "知らない人がメッセージを送ってきた"])
+def test_a_message_told_of_is_not_a_text_message_asked_for(flow, words):
+    """メッセージを送ってきた tells of a message received (送る said as done): the words are about the
+    trouble, not a request for the desk's number by text message."""
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.heard != "text" and not plain(step.speech).startswith("まず、ご用件に合った窓口をご案内します。")
+    assert step.outcome in (Outcome.ASK, *ANSWERS), step
+
+
 @pytest.mark.parametrize("words", ["すみません、耳が遠いのでもう一度お願いします", "ありがとうございました"])
 def test_politeness_around_a_request_is_not_a_trouble_to_guess_at(flow, words):
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)

@@ -107,7 +107,7 @@ class CallFlow:
                 names={d.id: d.name for d in routes.desks.values()},
             )
             # Fixed phrases, from the catalog: what a caller may say instead of a key.
-            self.commands = Phrases(command_words(self.t), analyser())
+            self.commands = Phrases(command_words(self.t), analyser(), requests=frozenset({TRANSFER, TEXT}))
             self.replies = Phrases(reply_words(self.t), analyser())
             topics = self.matcher.hints()
             moves = self.commands.hints((AGAIN, FIRST_MENU))

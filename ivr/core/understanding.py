@@ -595,8 +595,12 @@ class Phrases:
     words by the same analyser. Short replies count here (はい, いいえ), so every word but
     particles and auxiliaries is kept, negation as ない."""
 
-    def __init__(self, meanings: Iterable[tuple[str, tuple[str, ...]]], analyse: Analyser):
+    def __init__(self, meanings: Iterable[tuple[str, tuple[str, ...]]], analyse: Analyser,
+                 requests: frozenset[str] = frozenset()):
+        """`requests`: meanings asked for, not told of: their phrases are not found where their
+        verb was said as done (メッセージを送ってきた tells of a message, it asks for none)."""
         self.analyse = analyse
+        self.requests = requests
         self.phrases = tuple((meaning, text, _all_lemmas(analyse.words(text)))
                              for meaning, says in meanings for text in says)
         self.phrases = tuple(p for p in self.phrases if p[2])
@@ -618,8 +622,9 @@ class Phrases:
         content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - _FILLERS
         weights: dict[str, int] = {}
         covered: dict[str, set[str]] = {}
+        done = {lemma[:-2] for lemma in _lemmas(words, parts=False) if lemma.endswith("~た")}
         for meaning, _, phrase in self.phrases:
-            if phrase <= lemmas:
+            if phrase <= lemmas and not (meaning in self.requests and phrase & done):
                 weights[meaning] = max(weights.get(meaning, 0), len(phrase))
                 covered.setdefault(meaning, set()).update(phrase)
         if alone:
