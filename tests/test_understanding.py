@@ -587,6 +587,9 @@ def test_words_in_a_submenu_are_understood_too(flow):
 @pytest.mark.parametrize("words, outcome", [
     ("もう一度お願いします", Outcome.ANSWER_REPEAT),
     ("もう一回", Outcome.ANSWER_REPEAT),
+    # a caller who missed the number asks for it
+    ("え、何番ですか", Outcome.ANSWER_REPEAT),
+    ("もっとゆっくり言ってください", Outcome.ANSWER_REPEAT),
     ("最初に戻ってください", Outcome.TOP),
     ("つないでください", Outcome.TRANSFER),
 ])
