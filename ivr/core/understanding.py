@@ -372,6 +372,9 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
             passive |= lemma in ("れる", "られる")
         elif pos == "助詞" and lemma in ("て", "で"):
             pass
+        elif (lemma == "もう" and previous in ("て", "で") and j + 1 < len(words)
+              and words[j + 1][0] == "た"):
+            done = True  # 払ってもうた: Kansai for 払ってしまった (read as the adverb もう)
         elif pos == "助詞" and lemma in ("ば", "と") and previous in _NEGATION:
             pass  # 払わなければならない, 払わないといけない: must pay
         elif pos == "動詞" and kind == "非自立可能" and (previous in ("て", "で", "ば", "と", "てる")
