@@ -79,6 +79,10 @@ HELD_OUT_16 = HERE / "callers_heldout16.tsv"
 # and scored first.
 PARAPHRASES_19 = HERE / "callers_paraphrases19.tsv"
 HELD_OUT_18 = HERE / "callers_heldout18.tsv"
+# Round 14: a twenty-first dev set of desks easy to confuse, tuned on (its rows not among the
+# examples), and a twentieth held-out set written like the eighteenth, committed and scored first.
+PARAPHRASES_21 = HERE / "callers_paraphrases21.tsv"
+HELD_OUT_20 = HERE / "callers_heldout20.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -331,8 +335,8 @@ def test_the_ninth_set_keeps_its_measured_floor(flow):
     direct choices, mostly the police, on words another desk also fits); never tuned on, but round
     9's rule and examples were chosen with it: 287 right, 10 wrong, 1 and 1 after; after round
     10, 289 right, 9 wrong; after round 11, 291 right, 8 wrong, every police caller; after round
-    12, 292 right."""
-    assert_floor(judge(flow, VALIDATION_9), rows=320, right=292, wrong=8, ads=1)
+    12, 292 right; after round 14, 293."""
+    assert_floor(judge(flow, VALIDATION_9), rows=320, right=293, wrong=8, ads=1)
 
 
 def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
@@ -1036,8 +1040,24 @@ def test_the_nineteenth_paraphrases_keep_their_measured_floor(flow):
     """The nineteenth dev set (a third police callers in their own words, a quarter advertising
     described without its name), as written after round 12: 349 of 400 right (87.3 %), 14 wrong
     (3.5 %), 19 police callers and 4 advertising-email callers elsewhere; tuned in round 13,
-    below. Its rows are not among the examples."""
-    assert_floor(judge(flow, PARAPHRASES_19), rows=400, right=382, wrong=6, danger=7, ads=1)
+    below (382 right, 6 wrong, 7 police callers); after round 14, 384 right, 6 police callers.
+    Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_19), rows=400, right=384, wrong=6, danger=6, ads=1)
+
+
+def test_the_twenty_first_paraphrases_keep_their_measured_floor(flow):
+    """The twenty-first dev set (desks easy to confuse, each side written many ways), as written
+    after round 13: 380 of 400 right (95.0 %), 8 wrong (2.0 %), 2 police callers elsewhere;
+    tuned in round 14, below. Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_21), rows=400, right=389, wrong=4)
+
+
+def test_the_twentieth_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): written from the guide alone by someone who read neither
+    the routing words nor any other set, committed alone, scored first after round 13 (302 of
+    320 right, 94.4 %; 10 wrong, 3.1 %; 2 police callers elsewhere), then after round 14: the
+    same. The target is not met on this set; the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_20), rows=320, right=302, wrong=10, danger=2)
 
 
 def test_the_eighteenth_held_out_set_keeps_its_measured_floor(flow):
@@ -1053,16 +1073,16 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out set after the last round, and every held-out
     set's rows together (right and wrong desks, police callers elsewhere)."""
     readme = (HERE.parent / "README.md").read_text("utf-8")
-    latest = judge(flow, HELD_OUT_18)
+    latest = judge(flow, HELD_OUT_20)
     assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, "
             f"untuned and after it, and {len(latest['danger'])} callers".replace("%", " %")
             in " ".join(readme.split()))
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
-            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18]
+            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20]
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
     right = sum(round(r["right"] * r["rows"]) for r in results) / rows
     wrong = sum(round(r["wrong"] * r["rows"]) for r in results) / rows
     danger = sum(len(r["danger"]) for r in results)
-    assert (f"thirteen such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} "
+    assert (f"fourteen such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} "
             "police".replace("%", " %") in " ".join(readme.split()))
