@@ -960,6 +960,15 @@ def test_a_danger_heard_by_its_reading_alone_is_not_dropped_beside_another_desks
     assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "abuse/4")
 
 
+def test_telling_the_family_is_not_knowing_where_the_family_is(flow):
+    """知らせる is read as 知る with a causative: 家族に知らせます (a fraud bill's threat to tell)
+    is not 家族を知っている (a threat from someone who knows where they are)."""
+    step = flow.hear(Position("top"), "払わないと家族に知らせますって請求のメールが来たんです、払ってはないです",
+                     0.9, OPEN_TUESDAY)
+    assert step.desk == "hotline"
+    assert flow.hear(Position("top"), "お前の家族を知っているぞというメール", 0.9, OPEN_TUESDAY).desk == "police"
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)
@@ -1049,7 +1058,7 @@ def test_the_twenty_first_paraphrases_keep_their_measured_floor(flow):
     """The twenty-first dev set (desks easy to confuse, each side written many ways), as written
     after round 13: 380 of 400 right (95.0 %), 8 wrong (2.0 %), 2 police callers elsewhere;
     tuned in round 14, below. Its rows are not among the examples."""
-    assert_floor(judge(flow, PARAPHRASES_21), rows=400, right=389, wrong=4)
+    assert_floor(judge(flow, PARAPHRASES_21), rows=400, right=390, wrong=3)
 
 
 def test_the_twentieth_held_out_set_keeps_its_measured_floor(flow):

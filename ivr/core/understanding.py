@@ -190,6 +190,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             i += 1
             continue
         j, negations, done, wanted, passive = _tail(words, i + 1 + suru)
+        if lemma == "知る" and i + 1 < len(words) and words[i + 1][0] == "せる":
+            lemma = "知らせる"  # 家族に知らせます (tell) is not 家族を知っている (know)
         if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
             done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:])
         if j < len(words) and (words[j][0] in ("覚え", "記憶", "訳", "こと") or words[j][0] == "と"
