@@ -665,6 +665,8 @@ def test_asked_to_wait_at_a_menu_the_line_waits(flow):
 @pytest.mark.parametrize("answer, desk", [
     ("お金は請求されていません", None), ("請求はされてないです", None), ("広告じゃないです", None),
     ("いいえ、広告です", "center"), ("身に覚えのない請求です", "hotline"),
+    # dialect: Kansai へん, western とらん (they were heard as 請求, and answered 188)
+    ("請求はされてへん", None), ("お金は請求されとらん", None), ("請求されてへんよ、広告や", "center"),
 ])
 def test_an_answer_that_denies_a_choice_never_chooses_it(flow, answer, desk):
     asked = flow.hear(Position("top"), "変なメールが来た", 0.9, OPEN_TUESDAY)

@@ -52,7 +52,7 @@ _EMPTY = frozenset({
     "しまう", "いる", "ある", "なる", "くる", "もらう", "ください", "たい",
 })
 _CONTENT = ("名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "感動詞")
-_NEGATION = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
+_NEGATION = frozenset({"ない", "無い", "ぬ", "ず", "ん", "へん", "ひん"})  # へん, ひん: Kansai (払わへん)
 _SMALL = str.maketrans("ァィゥェォヵヶッャュョヮ", "アイウエオカケツヤユヨワ")
 _NOT_KANA = re.compile(r"[^\u30a0-\u30ffa-z0-9]")
 
@@ -374,6 +374,10 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
             passive |= lemma in ("れる", "られる")
         elif pos == "助詞" and lemma in ("て", "で"):
             pass
+        elif lemma in ("へん", "ひん") and previous in ("て", "で"):
+            negations += 1  # 払ってへん: Kansai for 払っていない (read as the noun へん)
+        elif pos == "動詞" and lemma == "取る" and previous in ("て", "で", "れる", "られる"):
+            pass  # 請求されとらん, 払っとる: western とる (ている), read as 取る
         elif (lemma == "もう" and previous in ("て", "で") and j + 1 < len(words)
               and words[j + 1][0] == "た"):
             done = True  # 払ってもうた: Kansai for 払ってしまった (read as the adverb もう)
