@@ -612,12 +612,16 @@ class Phrases:
         self.requests = requests
         self.phrases = tuple((meaning, text, _all_lemmas(analyse.words(text)))
                              for meaning, says in meanings for text in says)
+        # A phrase of no word but particles and auxiliaries (ちゃう, んだ: dialect no and yes) is
+        # heard only as the whole of what was said.
+        self.whole = {normalise(text): meaning for meaning, text, lemmas in self.phrases if not lemmas}
+        self.texts = tuple((meaning, text) for meaning, text, _ in self.phrases)  # hints, in order
         self.phrases = tuple(p for p in self.phrases if p[2])
 
     def hints(self, meanings: Iterable[str] | None = None) -> tuple[str, ...]:
         """The phrases (of these meanings, by default all), for the recogniser."""
         wanted = None if meanings is None else set(meanings)
-        return tuple(dict.fromkeys(text for meaning, text, _ in self.phrases
+        return tuple(dict.fromkeys(text for meaning, text in self.texts
                                    if wanted is None or meaning in wanted))
 
     def found(self, heard: str, alone: bool = False) -> dict[str, int]:
@@ -631,6 +635,9 @@ class Phrases:
         content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - _FILLERS
         weights: dict[str, int] = {}
         covered: dict[str, set[str]] = {}
+        if normalise(heard) in self.whole:
+            weights[self.whole[normalise(heard)]] = 1
+            covered[self.whole[normalise(heard)]] = set()
         done = {lemma[:-2] for lemma in _lemmas(words, parts=False) if lemma.endswith("~た")}
         for meaning, _, phrase in self.phrases:
             if phrase <= lemmas and not (meaning in self.requests and phrase & done):
