@@ -596,6 +596,9 @@ def test_words_in_a_submenu_are_understood_too(flow):
     # a caller who missed the number asks for it
     ("え、何番ですか", Outcome.ANSWER_REPEAT),
     ("もっとゆっくり言ってください", Outcome.ANSWER_REPEAT),
+    # in dialect
+    ("もういっぺん言うてくれへん", Outcome.ANSWER_REPEAT),
+    ("もっかい", Outcome.ANSWER_REPEAT),
     ("最初に戻ってください", Outcome.TOP),
     ("つないでください", Outcome.TRANSFER),
 ])
@@ -722,6 +725,12 @@ def test_yes_to_a_question_between_two_asks_which_one(flow):
     assert flow.hear(which.listen, "広告です", 0.9, OPEN_TUESDAY).desk == "center"
 
 
+@pytest.mark.parametrize("words", ["書くもん取ってくるわ", "メモするけぇちょっと待って"])
+def test_wait_in_dialect_at_an_answer(flow, words):
+    answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
+    assert flow.hear(answer.listen, words, 0.9, OPEN_TUESDAY).outcome == Outcome.WAIT
+
+
 def test_wait_at_an_answer_is_said_to_and_the_answer_stays(flow):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
     step = flow.hear(answer.listen, "ちょっと待ってください", 0.9, OPEN_TUESDAY)
@@ -737,7 +746,7 @@ def test_wait_at_an_answer_is_said_to_and_the_answer_stays(flow):
     assert flow.press(answer.listen, "", OPEN_TUESDAY).outcome == Outcome.ANSWER_HEARD
 
 
-@pytest.mark.parametrize("words", ["ありがとうございました", "わかりました"])
+@pytest.mark.parametrize("words", ["ありがとうございました", "わかりました", "おおきに"])
 def test_thanks_at_an_answer_says_goodbye(flow, words):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
     step = flow.hear(answer.listen, words, 0.9, OPEN_TUESDAY)
