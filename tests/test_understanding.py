@@ -960,6 +960,13 @@ def test_a_bare_word_of_the_police_beside_heavier_words_of_another_desk_is_asked
     assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "police"  # the danger is offered first
 
 
+@pytest.mark.parametrize("words", ["殺したるって書いてあんねん", "お前どついたるからな", "お金振り込んでしもたんや"])
+def test_danger_in_dialect_reaches_the_police(flow, words):
+    """Kansai 殺したる (read as the noun 殺し), どついたる; しもた for しまった."""
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] in ("abuse/4", "scam/3"))
+
+
 @pytest.mark.parametrize("words", ["警察につないでください", "お金を払ってしまいました、通販の代金です",
                                    "殺すと言われた"])
 def test_danger_alone_or_money_paid_stays_direct(routes, reader, words):
