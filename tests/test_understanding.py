@@ -83,6 +83,9 @@ HELD_OUT_18 = HERE / "callers_heldout18.tsv"
 # examples), and a twentieth held-out set written like the eighteenth, committed and scored first.
 PARAPHRASES_21 = HERE / "callers_paraphrases21.tsv"
 HELD_OUT_20 = HERE / "callers_heldout20.tsv"
+# A twenty-second dev set in regional dialects (its third column names the dialect), written after
+# round 14 and scored as written.
+PARAPHRASES_22 = HERE / "callers_paraphrases22.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1096,6 +1099,14 @@ def test_the_eighteenth_held_out_set_keeps_its_measured_floor(flow):
     round 13: the same. Right and wrong desks meet the target on this set; the police callers do
     not. The floor is that figure."""
     assert_floor(judge(flow, HELD_OUT_18), rows=320, right=308, wrong=3, danger=2)
+
+
+def test_the_dialect_paraphrases_keep_their_measured_floor(flow):
+    """The twenty-second dev set (Kansai, Hiroshima, Hakata, Nagoya, Tohoku, Tosa, Okinawa and
+    Hokkaido speech: へん, とらん, てもうた, したる, けぇ…), written after round 14 and the dialect
+    readings (へん and とらん as negations, てもうた as done, 殺したる): 299 of 300 right as written,
+    none wrong, one police caller asked about two other desks (あとつけで, read as 後 and 付け)."""
+    assert_floor(judge(flow, PARAPHRASES_22), rows=300, right=299, wrong=0, danger=1)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
