@@ -603,6 +603,7 @@ def test_words_in_a_submenu_are_understood_too(flow):
     ("もういっぺん言うてくれへん", Outcome.ANSWER_REPEAT),
     ("もっかい", Outcome.ANSWER_REPEAT),
     ("最初に戻ってください", Outcome.TOP),
+    ("他の相談もあるんですけど", Outcome.TOP),
     ("つないでください", Outcome.TRANSFER),
 ])
 def test_an_answer_hears_the_words_of_its_keys(flow, words, outcome):
@@ -749,7 +750,7 @@ def test_wait_at_an_answer_is_said_to_and_the_answer_stays(flow):
     assert flow.press(answer.listen, "", OPEN_TUESDAY).outcome == Outcome.ANSWER_HEARD
 
 
-@pytest.mark.parametrize("words", ["ありがとうございました", "わかりました", "おおきに"])
+@pytest.mark.parametrize("words", ["ありがとうございました", "わかりました", "おおきに", "もういいです"])
 def test_thanks_at_an_answer_says_goodbye(flow, words):
     answer = flow.press(Position("top"), "4", OPEN_TUESDAY)
     step = flow.hear(answer.listen, words, 0.9, OPEN_TUESDAY)
