@@ -349,9 +349,10 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
     missed rows among the examples, 295 right; after round 10, 296; after round 11, 295 right,
     9 wrong (2.8 %); after round 12, 298 right (93.1 %), 8 wrong (2.5 %), 3 police callers and
     1 advertising-email caller elsewhere; after round 13, 299 right, 2 police callers elsewhere.
-    The target (95 % right, 1 % wrong, every police and center caller) is not met on this set;
-    the floor is that figure."""
-    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=299, wrong=8, danger=2, ads=1)
+    After the changes that followed round 14, 300 right, 1 police caller elsewhere. The target (95 %
+    right, 1 % wrong, every police and center caller) is not met on this set; the floor is that
+    figure."""
+    assert_floor(judge(flow, HELD_OUT_11), rows=320, right=300, wrong=8, danger=1, ads=1)
 
 
 @pytest.mark.parametrize("words, desk", [
