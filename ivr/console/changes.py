@@ -46,11 +46,16 @@ def _working():
     return site, text, draft, version, loaded
 
 
+def _every_desk() -> str:
+    # TRANSLATORS: a choice in the closure form, and the desks it closed in the message that it was
+    # added: every desk whose hours the line works out, but one open 24 hours every day (the
+    # children's line), which `all` leaves open.
+    return tr("every desk with set hours (those open 24 hours stay open)")
+
+
 def _choices(routes, with_all: bool):
     desks = [(d.id, d.name) for d in routes.desks.values() if worked_out(d)]
-    # TRANSLATORS: a choice in the closure form: every desk whose hours the line works out, but
-    # one open 24 hours every day (the children's line), which `all` leaves open.
-    return ([(ALL, tr("every desk with set hours (those open 24 hours stay open)"))] if with_all else []) + desks
+    return ([(ALL, _every_desk())] if with_all else []) + desks
 
 
 def _save(new_text: str, what: str, draft, version) -> list:
@@ -121,8 +126,7 @@ def closure():
     except EditError as error:
         return _calendar_page({"closure": form}, [_plain_problem(error)], 400)
     index = len((loaded.flow.routes.calendar.entries if loaded.ok else ()))
-    # TRANSLATORS: the desks a closure of `all` closed, in the message that it was added.
-    names = tr("every desk with set hours (those open 24 hours stay open)") if desks == ALL else desk_names(loaded.flow.routes if loaded.ok else
+    names = _every_desk() if desks == ALL else desk_names(loaded.flow.routes if loaded.ok else
                                                           site.load(version.text).flow.routes, desks)
     problems = _save(new, f"closure {days[0]}..{days[-1]} {desks}", draft, version)
     if problems:

@@ -635,9 +635,9 @@ class Phrases:
         content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - _FILLERS
         weights: dict[str, int] = {}
         covered: dict[str, set[str]] = {}
-        if normalise(heard) in self.whole:
-            weights[self.whole[normalise(heard)]] = 1
-            covered[self.whole[normalise(heard)]] = set()
+        whole = self.whole.get(normalise(heard))
+        if whole is not None:
+            weights[whole], covered[whole] = 1, set()
         done = {lemma[:-2] for lemma in _lemmas(words, parts=False) if lemma.endswith("~た")}
         for meaning, _, phrase in self.phrases:
             if phrase <= lemmas and not (meaning in self.requests and phrase & done):
