@@ -632,13 +632,14 @@ class Phrases:
         something (パソコンが再起動を繰り返す) are not a request to hear the menu again."""
         words = self.analyse.words(heard[:MAX_HEARD])
         lemmas = _all_lemmas(words)
-        content = {lemma.split("~")[0] for lemma in _lemmas(words, parts=False)} - _FILLERS
+        read = _lemmas(words, parts=False)
+        content = {lemma.split("~")[0] for lemma in read} - _FILLERS
+        done = {lemma[:-2] for lemma in read if lemma.endswith("~た")}
         weights: dict[str, int] = {}
         covered: dict[str, set[str]] = {}
         whole = self.whole.get(normalise(heard))
         if whole is not None:
             weights[whole], covered[whole] = 1, set()
-        done = {lemma[:-2] for lemma in _lemmas(words, parts=False) if lemma.endswith("~た")}
         for meaning, _, phrase in self.phrases:
             if phrase <= lemmas and not (meaning in self.requests and phrase & done):
                 weights[meaning] = max(weights.get(meaning, 0), len(phrase))
