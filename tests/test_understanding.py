@@ -994,6 +994,28 @@ def test_telling_the_family_is_not_knowing_where_the_family_is(flow):
     assert flow.hear(Position("top"), "お前の家族を知っているぞというメール", 0.9, OPEN_TUESDAY).desk == "police"
 
 
+@pytest.mark.parametrize("words", ["口座から二十万消えてたんです", "もう五万円出しちゃったんです",
+                                   "三万ほど振り込んだんです", "父が退職金を送ってしまったんです"])
+def test_an_amount_of_money_is_money(flow, words):
+    """二十万 said with no counter, or 五千円, is お金: 二十万消えてた is お金が消えた; so is one's own
+    money by another name (退職金, 預金)."""
+    assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
+
+
+@pytest.mark.parametrize("text, done", [
+    ("もう三回も払ってるんです", True), ("何回も振り込んでて", True), ("既に送金している", True),
+    ("毎月払っている", False), ("払ってる", False), ("十万件", None)])
+def test_a_verb_in_the_teiru_form_is_done_after_mou(text, done):
+    """もう払ってる and 何回も振り込んでて are done; 毎月払っている may be a subscription's; 十万件
+    (a counter after it) is no amount of money."""
+    from ivr.core.understanding import _lemmas, analyser
+    lemmas = _lemmas(analyser().words(text))
+    if done is None:
+        assert "お金" not in lemmas
+    else:
+        assert any(lemma.endswith("~た") for lemma in lemmas) == done, sorted(lemmas)
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)

@@ -157,6 +157,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         lemma, _, pos, kind, short = words[i]
         suru = _suru(words, i) if pos == "名詞" else 0
         if not (pos == "動詞" or suru):
+            if (lemma.isdigit() and _amount(words, i)) or not _SAVINGS.isdisjoint((lemma, *short)):
+                found.add("お金")  # 五万円, 二十万消えてた, 退職金を送った: お金
             if lemma.isdigit() and i + 1 < len(words) and words[i + 1][2] == "名詞":
                 # A number with the noun after it (24時間, 110番 or 百十番) is a word of its
                 # own, besides the noun: a phrase 24時間 is not heard in 受付時間.
@@ -189,7 +191,11 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
                     found.update(p for p in short if p not in _EMPTY)
             i += 1
             continue
-        j, negations, done, wanted, passive = _tail(words, i + 1 + suru)
+        j, negations, done, wanted, passive, lasting = _tail(words, i + 1 + suru)
+        if lasting and not done and any(w[0] in _ALREADY for w in words[max(0, i - 5):i]):
+            # もう払ってる, 何回も振り込んでて: done already (払ってる alone may be 毎月払っている,
+            # and 引き落とされてる a subscription's)
+            done = True
         if lemma == "知る" and i + 1 < len(words) and words[i + 1][0] == "せる":
             lemma = "知らせる"  # 家族に知らせます (tell) is not 家族を知っている (know)
         if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
@@ -226,6 +232,21 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         if passive:
             found.add(f"{lemma}~れる")
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
+
+
+# One's own money by another name: 退職金を送ってしまった is お金を送った
+_SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金"})
+# What may follow a large number that is an amount of money (三十万以上, 十万ほど)
+_ABOUT = frozenset({"円", "以上", "近く", "程", "ほど", "位", "くらい", "ぐらい", "余り", "ちょっと"})
+
+
+def _amount(words: list[Word], i: int) -> bool:
+    """Whether the number words[i] is an amount of money: said with 円 (五千円), or ten thousand
+    or more with no counter after it (二十万消えてた; not 十万件)."""
+    after = words[i + 1] if i + 1 < len(words) else None
+    if after is not None and after[0] == "円":
+        return True
+    return words[i][0].isdecimal() and int(words[i][0]) >= 10000 and (after is None or after[2] != "名詞" or after[0] in _ABOUT)
 
 
 _SURU = frozenset({"為る", "出来る"})
@@ -352,13 +373,15 @@ def _suru(words: list[Word], i: int) -> int:
     return 0
 _DONE = frozenset({"た", "だ", "仕舞う", "ちゃう", "じゃう"})
 _ASKED = frozenset({"知る"})
+_ALREADY = frozenset({"もう", "既に", "何回", "何度"})  # before a verb in the ている form: done
 
 
-def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]:
+def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool, bool]:
     """The auxiliaries after a verb from words[j]: where they end, how many negations, whether
     the action is done (た, しまう; None for たら, which depends on what follows), whether it is
-    wanted (たい), whether it was done to the speaker (れる, られる)."""
-    negations, done, wanted, passive = 0, False, False, False
+    wanted (たい), whether it was done to the speaker (れる, られる), whether it is in the
+    ている form (払ってる, 使われている, western 払っとる)."""
+    negations, done, wanted, passive, lasting = 0, False, False, False, False
     conditional = False
     while j < len(words):
         lemma, _, pos, kind, _ = words[j]
@@ -372,12 +395,13 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
                 j + 1 < len(words) and words[j + 1][0] == "方")
             wanted |= lemma == "たい"
             passive |= lemma in ("れる", "られる")
+            lasting |= lemma == "てる"
         elif pos == "助詞" and lemma in ("て", "で"):
             pass
         elif lemma in ("へん", "ひん") and previous in ("て", "で"):
             negations += 1  # 払ってへん: Kansai for 払っていない (read as the noun へん)
         elif pos == "動詞" and lemma == "取る" and previous in ("て", "で", "れる", "られる"):
-            pass  # 請求されとらん, 払っとる: western とる (ている), read as 取る
+            lasting = True  # 請求されとらん, 払っとる: western とる (ている), read as 取る
         elif (lemma == "もう" and previous in ("て", "で") and j + 1 < len(words)
               and words[j + 1][0] == "た"):
             done = True  # 払ってもうた: Kansai for 払ってしまった (read as the adverb もう)
@@ -386,12 +410,13 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool]
         elif pos == "動詞" and kind == "非自立可能" and (previous in ("て", "で", "ば", "と", "てる")
                                                       or previous in _NEGATION):
             done |= lemma in _DONE
+            lasting |= lemma in ("居る", "いる") and previous in ("て", "で")
         elif pos == "動詞" and lemma == "為る" and (previous in _SURU or words[j - 1][2] == "動詞"):
             pass  # 振り込まされた, read as 振り込ま + さ
         else:
             break
         j += 1
-    return j, negations, (None if conditional and not done else done), wanted, passive
+    return j, negations, (None if conditional and not done else done), wanted, passive, lasting
 
 
 @dataclass(frozen=True)
