@@ -995,7 +995,8 @@ def test_telling_the_family_is_not_knowing_where_the_family_is(flow):
 
 
 @pytest.mark.parametrize("words", ["口座から二十万消えてたんです", "もう五万円出しちゃったんです",
-                                   "三万ほど振り込んだんです", "父が退職金を送ってしまったんです"])
+                                   "三万ほど振り込んだんです", "父が退職金を送ってしまったんです",
+                                   "知らない買い物で何十万も使われてた"])
 def test_an_amount_of_money_is_money(flow, words):
     """二十万 said with no counter, or 五千円, is お金: 二十万消えてた is お金が消えた; so is one's own
     money by another name (退職金, 預金)."""
@@ -1004,7 +1005,7 @@ def test_an_amount_of_money_is_money(flow, words):
 
 @pytest.mark.parametrize("text, done", [
     ("もう三回も払ってるんです", True), ("何回も振り込んでて", True), ("既に送金している", True),
-    ("毎月払っている", False), ("払ってる", False), ("十万件", None)])
+    ("毎月払っている", False), ("払ってる", False), ("十万件", None), ("何万件も", None)])
 def test_a_verb_in_the_teiru_form_is_done_after_mou(text, done):
     """もう払ってる and 何回も振り込んでて are done; 毎月払っている may be a subscription's; 十万件
     (a counter after it) is no amount of money."""

@@ -157,7 +157,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         lemma, _, pos, kind, short = words[i]
         suru = _suru(words, i) if pos == "名詞" else 0
         if not (pos == "動詞" or suru):
-            if (lemma.isdigit() and _amount(words, i)) or not _SAVINGS.isdisjoint((lemma, *short)):
+            if _amount(words, i) or not _SAVINGS.isdisjoint((lemma, *short)):
                 found.add("お金")  # 五万円, 二十万消えてた, 退職金を送った: お金
             if lemma.isdigit() and i + 1 < len(words) and words[i + 1][2] == "名詞":
                 # A number with the noun after it (24時間, 110番 or 百十番) is a word of its
@@ -241,12 +241,16 @@ _ABOUT = frozenset({"円", "以上", "近く", "程", "ほど", "位", "くら�
 
 
 def _amount(words: list[Word], i: int) -> bool:
-    """Whether the number words[i] is an amount of money: said with 円 (五千円), or ten thousand
-    or more with no counter after it (二十万消えてた; not 十万件)."""
-    after = words[i + 1] if i + 1 < len(words) else None
-    if after is not None and after[0] == "円":
+    """Whether words[i] says an amount of money: 円 (五千円, 何万円), or the end of a number of ten
+    thousand or more with no counter after it (二十万消えてた, 何十万も; not 十万件)."""
+    lemma, _, pos, kind, _ = words[i]
+    if lemma == "円" and pos == "名詞":
         return True
-    return words[i][0].isdecimal() and int(words[i][0]) >= 10000 and (after is None or after[2] != "名詞" or after[0] in _ABOUT)
+    after = words[i + 1] if i + 1 < len(words) else None
+    if kind != "数詞" or (after is not None and after[3] == "数詞"):
+        return False
+    large = lemma == "万" or (lemma.isdecimal() and int(lemma) >= 10000)
+    return large and (after is None or after[2] != "名詞" or after[0] in _ABOUT)
 
 
 _SURU = frozenset({"為る", "出来る"})
