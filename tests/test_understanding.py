@@ -1017,6 +1017,19 @@ def test_a_verb_in_the_teiru_form_is_done_after_mou(text, done):
         assert any(lemma.endswith("~た") for lemma in lemmas) == done, sorted(lemmas)
 
 
+@pytest.mark.parametrize("text, tokyo", [("世田谷の高校生です", True), ("練馬区に住んでる中学生", True),
+                                         ("町田市", True), ("国立大学の学生", False), ("大阪の中学生", False)])
+def test_a_tokyo_ward_or_city_is_tokyo(text, tokyo):
+    """こたエール is Tokyo's desk: a caller who names a ward or city of Tokyo is in 東京."""
+    from ivr.core.understanding import _lemmas, analyser
+    assert ("東京" in _lemmas(analyser().words(text))) == tokyo
+
+
+def test_a_tokyo_teenager_named_by_ward_reaches_kotaeru(flow):
+    step = flow.hear(Position("top"), "練馬の小学生の息子が ネットに住所とか書き込んじゃったみたいで", 0.9, OPEN_TUESDAY)
+    assert step.desk == "kotaeru" or (step.outcome == Outcome.ASK and "abuse/3" in step.listen.topics)
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)

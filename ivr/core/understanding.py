@@ -157,6 +157,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         lemma, _, pos, kind, short = words[i]
         suru = _suru(words, i) if pos == "名詞" else 0
         if not (pos == "動詞" or suru):
+            if kind == "固有名詞" and not _TOKYO.isdisjoint((lemma, *short)):
+                found.add("東京")  # 世田谷の中学生 is a Tokyo teenager (こたエール's)
             if _amount(words, i) or not _SAVINGS.isdisjoint((lemma, *short)):
                 found.add("お金")  # 五万円, 二十万消えてた, 退職金を送った: お金
             if lemma.isdigit() and i + 1 < len(words) and words[i + 1][2] == "名詞":
@@ -234,6 +236,12 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
 
 
+# Tokyo's wards and cities, and places callers name for them: a caller there is in 東京
+_TOKYO = frozenset("""
+    千代田 中央区 港区 新宿 文京 台東 墨田 江東 品川 目黒 大田 世田谷 渋谷 中野 杉並 豊島 北区 荒川 板橋
+    練馬 足立 葛飾 江戸川 八王子 立川 武蔵野 三鷹 青梅 府中 昭島 調布 町田 小金井 小平 日野 東村山
+    国分寺 国立 福生 狛江 東大和 清瀬 東久留米 武蔵村山 多摩 稲城 羽村 あきる野 西東京 吉祥寺 池袋
+    """.split())
 # One's own money by another name: 退職金を送ってしまった is お金を送った
 _SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金"})
 # What may follow a large number that is an amount of money (三十万以上, 十万ほど)
