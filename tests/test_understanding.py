@@ -1030,6 +1030,14 @@ def test_a_tokyo_teenager_named_by_ward_reaches_kotaeru(flow):
     assert step.desk == "kotaeru" or (step.outcome == Outcome.ASK and "abuse/3" in step.listen.topics)
 
 
+def test_a_phrase_of_a_word_said_not_to_be_so_is_not_found(flow):
+    """子供じゃないです: 子どもが勝手に課金 (a child's in-game spending, 188's) is not what the
+    caller has; the card used unseen is the police's."""
+    words = "自分のカードで勝手にスマホのゲームの課金がされてるんです子供じゃないです家族誰もゲームなんてやってないんです"
+    assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
+    assert flow.hear(Position("top"), "子どもが勝手にゲームで課金してしまって", 0.9, OPEN_TUESDAY).desk == "hotline"
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)

@@ -555,7 +555,10 @@ class Matcher:
         if not heard.strip() or (confidence is not None and confidence < self.min_confidence):
             return Understood()
         words = self.analyse.words(heard[:MAX_HEARD])
-        found = self.matches(words)
+        # 子供じゃないです, 請求はされてないです: a phrase of a word said not to be so is not found
+        denied = {w[0] for i, w in enumerate(words) if w[2] == "名詞" and _denied(words, i)}
+        found = [p for p in self.matches(words)
+                 if "ない" in p.lemmas or denied.isdisjoint(p.lemmas)]
         # A phrase found inside another desk's longer phrase says nothing of its own
         # (迷惑メール inside 迷惑メールを送っている; 110番 inside みんなの人権110番). A phrase heard by
         # its reading alone (no content word: どこに相談, いなくなった) is inside every phrase, and
