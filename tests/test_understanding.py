@@ -996,7 +996,7 @@ def test_telling_the_family_is_not_knowing_where_the_family_is(flow):
 
 @pytest.mark.parametrize("words", ["口座から二十万消えてたんです", "もう五万円出しちゃったんです",
                                    "三万ほど振り込んだんです", "父が退職金を送ってしまったんです",
-                                   "知らない買い物で何十万も使われてた"])
+                                   "知らない買い物で何十万も使われてた", "パスワード入れたら もう売上金が消えてて"])
 def test_an_amount_of_money_is_money(flow, words):
     """二十万 said with no counter, or 五千円, is お金: 二十万消えてた is お金が消えた; so is one's own
     money by another name (退職金, 預金)."""
@@ -1036,6 +1036,14 @@ def test_a_phrase_of_a_word_said_not_to_be_so_is_not_found(flow):
     words = "自分のカードで勝手にスマホのゲームの課金がされてるんです子供じゃないです家族誰もゲームなんてやってないんです"
     assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
     assert flow.hear(Position("top"), "子どもが勝手にゲームで課金してしまって", 0.9, OPEN_TUESDAY).desk == "hotline"
+
+
+@pytest.mark.parametrize("text, done", [("母が手数料を二万円払ったって", True), ("振り込んだってよ", True),
+                                        ("払ったって無駄だと思う", False)])
+def test_a_payment_told_of_with_tatte_is_done(text, done):
+    """払ったって at the end tells what someone did (they paid); 払ったって無駄 is "even if"."""
+    from ivr.core.understanding import _lemmas, analyser
+    assert any(lemma.endswith("~た") for lemma in _lemmas(analyser().words(text))) == done
 
 
 def test_money_not_taken_is_not_money_lost(routes, reader):

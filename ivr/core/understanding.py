@@ -243,7 +243,8 @@ _TOKYO = frozenset("""
     国分寺 国立 福生 狛江 東大和 清瀬 東久留米 武蔵村山 多摩 稲城 羽村 あきる野 西東京 吉祥寺 池袋
     """.split())
 # One's own money by another name: 退職金を送ってしまった is お金を送った
-_SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金"})
+_SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金",
+                      "売上金", "売り上げ"})
 # What may follow a large number that is an amount of money (三十万以上, 十万ほど)
 _ABOUT = frozenset({"円", "以上", "近く", "程", "ほど", "位", "くらい", "ぐらい", "余り", "ちょっと"})
 
@@ -410,6 +411,10 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool,
             lasting |= lemma == "てる"
         elif pos == "助詞" and lemma in ("て", "で"):
             pass
+        elif pos == "助詞" and lemma in ("たって", "だって") and (
+                j + 1 == len(words) or words[j + 1][2] in ("助詞", "助動詞")
+                or words[j + 1][0] in ("言う", "話す")):
+            done = True  # 二万円払ったって (reported: they paid); not 払ったって無駄 (even if)
         elif lemma in ("へん", "ひん") and previous in ("て", "で"):
             negations += 1  # 払ってへん: Kansai for 払っていない (read as the noun へん)
         elif pos == "動詞" and lemma == "取る" and previous in ("て", "で", "れる", "られる"):
