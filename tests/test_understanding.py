@@ -1046,6 +1046,15 @@ def test_a_payment_told_of_with_tatte_is_done(text, done):
     assert any(lemma.endswith("~た") for lemma in _lemmas(analyser().words(text))) == done
 
 
+def test_katte_is_one_word_however_the_analyser_gives_it(flow):
+    """The analyser gives 勝手に as an adverb in 勝手に買われた (a phrase) and as the noun 勝手 in
+    株が勝手に買われてた: both are 勝手, so the phrase is heard."""
+    from ivr.core.understanding import _lemmas, analyser
+    assert "勝手" in _lemmas(analyser().words("勝手に買われた"))
+    step = flow.hear(Position("top"), "知らない株が勝手に買われてたんです", 0.9, OPEN_TUESDAY)
+    assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "scam/3")
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)

@@ -188,7 +188,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             elif (lemma == "ぞ" and pos == "助詞") or lemma in _ROUGH:
                 found.add(lemma)  # 家を知ってるぞ, お前を見ている: the rough words of a threat
             elif pos in _CONTENT and lemma not in _EMPTY and not lemma.isdigit():
-                found.add(lemma)
+                found.add(_SAME.get(lemma, lemma))
                 if parts:
                     found.update(p for p in short if p not in _EMPTY)
             i += 1
@@ -236,6 +236,9 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
 
 
+# One word the analyser gives two ways, by what is around it: 勝手に (an adverb in 勝手に買われた)
+# and 勝手 (a noun in 株が勝手に買われた)
+_SAME = {"勝手に": "勝手"}
 # Tokyo's wards and cities, and places callers name for them: a caller there is in 東京
 _TOKYO = frozenset("""
     千代田 中央区 港区 新宿 文京 台東 墨田 江東 品川 目黒 大田 世田谷 渋谷 中野 杉並 豊島 北区 荒川 板橋
