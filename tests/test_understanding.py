@@ -86,6 +86,14 @@ HELD_OUT_20 = HERE / "callers_heldout20.tsv"
 # A twenty-second dev set in regional dialects (its third column names the dialect), written after
 # round 14 and scored as written.
 PARAPHRASES_22 = HERE / "callers_paraphrases22.tsv"
+# Round 15: a twenty-fourth dev set (the police's and the center's boundaries) and a twenty-fifth
+# (links, accounts and devices; insults and exposure; notices and sales mail), tuned on (their
+# rows not among the examples); a twenty-third held-out set written like the twentieth, committed
+# and scored before the round, and a twenty-sixth, committed and scored partway through it.
+PARAPHRASES_24 = HERE / "callers_paraphrases24.tsv"
+PARAPHRASES_25 = HERE / "callers_paraphrases25.tsv"
+HELD_OUT_23 = HERE / "callers_heldout23.tsv"
+HELD_OUT_26 = HERE / "callers_heldout26.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1072,8 +1080,10 @@ def test_the_tenth_paraphrases_keep_their_measured_floor(own_flow):
     police caller and 1 advertising-email caller elsewhere; round 9 was chosen on it: 381 right,
     5 wrong, 1 police caller elsewhere, with the examples less its own rows (the 19 it misses
     without them are among the examples); after round 10, 384 right, 5 wrong, every police
-    caller; after round 11, 387 right, 4 wrong."""
-    assert_floor(judge(own_flow(PARAPHRASES_10), PARAPHRASES_10), rows=400, right=387, wrong=4)
+    caller; after round 11, 387 right, 4 wrong; after round 15, 387 right, 5 wrong (LINEで勝手に
+    スタンプが買われてた, labelled the SNS's or IPA's, now reaches the police: 勝手に買われた, money
+    spent unseen)."""
+    assert_floor(judge(own_flow(PARAPHRASES_10), PARAPHRASES_10), rows=400, right=387, wrong=5)
 
 
 def test_the_twelfth_paraphrases_keep_their_measured_floor(own_flow):
@@ -1108,9 +1118,11 @@ def test_the_fifteenth_held_out_set_keeps_its_measured_floor(flow):
     the routing words nor any other set, committed alone, scored first with round 10 (299 of 320
     right, 93.4 %; 7 wrong, 2.2 %; 4 police callers elsewhere, none of the center's), then after
     round 11: 304 right (95.0 %), 7 wrong (2.2 %), 4 police callers elsewhere; after round 12,
-    305 right. Right desks meet the target on this set; wrong desks and police callers do not.
-    The floor is that figure."""
-    assert_floor(judge(flow, HELD_OUT_15), rows=320, right=305, wrong=7, danger=4)
+    305 right; after round 15, 306 right, 7 wrong, 3 police callers and one of the center's
+    elsewhere (a change of round 15 sent that caller to another desk; this test's report named
+    the row, and the line was not changed for it). Right desks meet the target on this set;
+    wrong desks, police and center callers do not. The floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_15), rows=320, right=306, wrong=7, danger=3, ads=1)
 
 
 def test_the_seventeenth_paraphrases_keep_their_measured_floor(flow):
@@ -1172,20 +1184,51 @@ def test_the_dialect_paraphrases_keep_their_measured_floor(flow):
     assert_floor(judge(flow, PARAPHRASES_22), rows=300, right=299, wrong=0, danger=1)
 
 
+def test_the_twenty_fourth_and_twenty_fifth_paraphrases_keep_their_measured_floor(flow):
+    """Round 15's dev sets. The twenty-fourth (the police's and the center's boundaries with the
+    other desks), as written: 356 of 400 right (89.0 %), 16 wrong (4.0 %), 18 police callers
+    elsewhere; after the round 382 right, none wrong, 4 police callers. The twenty-fifth (links,
+    accounts, exposure, notices, callers speaking for others), first scored partway through the
+    round: 353 right (88.3 %), 16 wrong (4.0 %), 7 police callers; after it 367 right, 7 wrong,
+    1 police caller. Their rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_24), rows=400, right=382, wrong=0, danger=4)
+    assert_floor(judge(flow, PARAPHRASES_25), rows=400, right=367, wrong=7, danger=1, ads=1)
+
+
+def test_the_twenty_third_and_twenty_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, and committed alone. The twenty-third, scored
+    before round 15: 293 of 320 right (91.6 %), 10 wrong (3.1 %), 6 police callers elsewhere;
+    after it 296 right, 9 wrong, 3 police callers. The twenty-sixth, first scored partway through
+    round 15: 299 right (93.4 %), 8 wrong (2.5 %), 4 police callers and one of the center's
+    elsewhere; after it the same but 5 police callers. The target is not met on either; the
+    floors are those figures."""
+    assert_floor(judge(flow, HELD_OUT_23), rows=320, right=296, wrong=9, danger=3)
+    assert_floor(judge(flow, HELD_OUT_26), rows=320, right=299, wrong=8, danger=5, ads=1)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out set after the last round, and every held-out
-    set's rows together (right and wrong desks, police callers elsewhere)."""
-    readme = (HERE.parent / "README.md").read_text("utf-8")
-    latest = judge(flow, HELD_OUT_20)
+    set's rows together (right and wrong desks, police callers elsewhere), and on how many sets
+    all three parts of the target are met."""
+    readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
+    latest = judge(flow, HELD_OUT_26)
     assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, "
-            f"untuned and after it, and {len(latest['danger'])} callers".replace("%", " %")
-            in " ".join(readme.split()))
+            f"before the rest of that round and after it, and {len(latest['danger'])} callers"
+            .replace("%", " %") in readme)
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
-            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20]
+            HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
+            HELD_OUT_23, HELD_OUT_26]
+    assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
     right = sum(round(r["right"] * r["rows"]) for r in results) / rows
     wrong = sum(round(r["wrong"] * r["rows"]) for r in results) / rows
     danger = sum(len(r["danger"]) for r in results)
-    assert (f"fourteen such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} "
-            "police".replace("%", " %") in " ".join(readme.split()))
+    ads = sum(len(r["ads"]) for r in results)
+    assert (f"sixteen such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} "
+            f"police callers and {ads} of the center's".replace("%", " %") in readme)
+    met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
+              for r in results)
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    assert f"meets all of it on {words.get(met, met)} of them" in readme
