@@ -196,3 +196,37 @@ def test_a_full_spool_disk_loses_nothing_uncounted(tmp_path, tiny_disk, freed_be
         assert lost == 0
     else:
         assert "records lost: a worker that is gone held them in memory only" in log
+
+
+# -- a worker replaced while the database is locked ---------------------------------------------
+
+def test_a_worker_replaced_while_the_database_is_locked_has_its_records_written_unasked(tmp_path):
+    """The image's gunicorn, its worker replaced after a call (stopped, as max-requests or a
+    reload would) while the SQLite file's write lock is held: the worker leaves its records in
+    the spool, and the worker that replaces it writes them once the lock is gone, with no call and
+    no /healthz to wake it."""
+    import sqlite3
+
+    spool = tmp_path / "spool"
+    served = Served(tmp_path, ROUTES, workers=1, image=True, IVR_RECORDS_DB=str(tmp_path / "r.sqlite3"),
+                    IVR_RECORDS_SPOOL=str(spool), IVR_CALLER_HASH_KEY=HASH_KEY)
+    sid = "CA" + "5" * 32
+    with served:
+        first = served.workers()
+        holder = sqlite3.connect(tmp_path / "r.sqlite3", isolation_level=None, timeout=30)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")  # as a long migration or a backup would
+            served_call(served.port, ["4", ""], CallSid=sid)
+            os.kill(first[0], signal.SIGTERM)  # gunicorn starts another worker in its place
+            wait_for(lambda: (now := served.workers()) and now != first, 30)
+            wait_for(lambda: "left in the spool" in served.log(), 10)
+        finally:
+            holder.rollback()
+            holder.close()
+        wait_for(lambda: ended_calls(tmp_path) == [sid], 20)
+        wait_for(lambda: not list(spool.glob("*.spool")), 10)
+        log = served.log()
+    assert "replaying 4 queued records" in log  # the new worker took the spool over
+    calls, steps = stored(database(tmp_path))
+    assert [(c["desk"], c["end_reason"]) for c in calls] == [("center", "answer_heard")]
+    assert len(steps) == 3

@@ -142,11 +142,18 @@ def pre_request(worker, req):
 
 def post_worker_init(worker):
     """A new worker (at start, after another's end, after SIGHUP) serves the last good routes, and
-    looks at routes.yaml from now on (a thread of its own: no call waits on the file)."""
-    line = _line(worker.wsgi)
-    if line is not None:
-        line.adopt_last_good()
-        line.watch()
+    looks at routes.yaml from now on (a thread of its own: no call waits on the file). Its record
+    writer starts too: records a worker that is gone left in the spool (replaced by max-requests
+    or a reload while the database was away) are written without waiting for a call or a probe."""
+    from ivr.web import wired
+
+    wiring = wired(worker.wsgi)
+    if wiring is None:
+        return
+    wiring.line.adopt_last_good()
+    wiring.line.watch()
+    if wiring.records is not None:
+        wiring.records.start()
 
 
 def child_exit(server, worker):
