@@ -423,7 +423,7 @@ def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     ("警察に言うほどじゃないと思うんですけど健康食品の宣伝メールがしつこくて", "center"),
     ("警察沙汰にするほどでもないけどウイルスに感染したかもしれない", "ipa"),
     ("これって詐欺じゃないですか、お金を振り込んでしまいました", "police"),  # じゃない alone asks
-    ("返品を送ったのにお金を返してくれないんです", "jiaa"),  # お金 and 送った in two clauses
+    ("ネットで買った服の返品を送ったのにお金を返してくれないんです", "jiaa"),  # お金 and 送った in two clauses
     ("無料期間中に解約したのに料金が引き落とされた", "jiaa"),  # a phrase of two clauses still heard
 ])
 def test_names_numbers_and_senders_are_read_as_meant(flow, words, desk):
@@ -1061,6 +1061,15 @@ def test_katte_is_one_word_however_the_analyser_gives_it(flow):
     assert "勝手" in _lemmas(analyser().words("勝手に買われた"))
     step = flow.hear(Position("top"), "知らない株が勝手に買われてたんです", 0.9, OPEN_TUESDAY)
     assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "scam/3")
+
+
+@pytest.mark.parametrize("words", ["カタログで頼んだ補聴器の返品を送ったのにお金を返してくれないんです",
+                                   "新聞の勧誘で三年も契約させられたのを途中でやめたい"])
+def test_a_contract_not_made_on_the_net_is_188s(flow, words):
+    """日本産業協会 takes the net's contracts (the guide: ネット上でのサービスや契約); a contract or a
+    return with no net named is 188's, or asked about with 188 among the choices."""
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == "hotline" or (step.outcome == Outcome.ASK and "top/6" in step.listen.topics), step
 
 
 def test_money_not_taken_is_not_money_lost(routes, reader):
