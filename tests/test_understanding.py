@@ -1072,6 +1072,16 @@ def test_a_contract_not_made_on_the_net_is_188s(flow, words):
     assert step.desk == "hotline" or (step.outcome == Outcome.ASK and "top/6" in step.listen.topics), step
 
 
+def test_a_message_that_came_is_no_one_at_the_door(flow):
+    """メールが来た is read as メールが届いた: 家 said elsewhere in the words does not make it the
+    police's 家に来る, which still hears someone coming to the house."""
+    step = flow.hear(Position("top"), "未払いのままだと信用情報に載りますよってメールが来たんです 家のローン組んだばっかりで",
+                     0.9, OPEN_TUESDAY)
+    assert step.desk != "police" and not (step.outcome == Outcome.ASK and "abuse/4" in step.listen.topics)
+    step = flow.hear(Position("top"), "別れた人がしつこく家に来るんです", 0.9, OPEN_TUESDAY)
+    assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "abuse/4")
+
+
 def test_money_not_taken_is_not_money_lost(routes, reader):
     """〜わけじゃない negates what comes before it, as 〜覚えがない does."""
     flow = flow_with(routes, reader)

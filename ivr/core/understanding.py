@@ -200,6 +200,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             done = True
         if lemma == "知る" and i + 1 < len(words) and words[i + 1][0] == "せる":
             lemma = "知らせる"  # 家族に知らせます (tell) is not 家族を知っている (know)
+        if lemma == "来る" and _message_comes(words, i):
+            lemma = "届く"  # メールが来た is メールが届いた: no one came (家に来る is someone at the door)
         if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
             done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:])
         if j < len(words) and (words[j][0] in ("覚え", "記憶", "訳", "こと") or words[j][0] == "と"
@@ -263,6 +265,24 @@ def _amount(words: list[Word], i: int) -> bool:
         return False
     large = lemma == "万" or (lemma.isdecimal() and int(lemma) >= 10000)
     return large and (after is None or after[2] != "名詞" or after[0] in _ABOUT)
+
+
+# What arrives rather than comes: メールが来た, 通知も来る
+_MESSAGES = frozenset({"メール", "メッセージ", "連絡", "手紙", "通知", "はがき", "葉書", "ハガキ", "SMS",
+                       "ショートメール", "ショートメッセージ", "ライン", "LINE", "DM", "返信", "返事", "電話",
+                       "着信"})
+
+
+def _message_comes(words: list[Word], i: int) -> bool:
+    """Whether the verb 来る at words[i] has a message as its subject: が, も, は or って between
+    (メールが来た, 請求書も来る), or the message right before it (メール来た)."""
+    k = i - 1
+    if k >= 0 and words[k][2] == "助詞" and words[k][0] in ("が", "も", "は", "って", "ばかり", "ばっかり"):
+        k -= 1
+    if k < 0 or words[k][2] != "名詞":
+        return False
+    lemma, _, _, _, short = words[k]
+    return lemma in _MESSAGES or any(part in _MESSAGES for part in short) or lemma.endswith("メール")
 
 
 _SURU = frozenset({"為る", "出来る"})
