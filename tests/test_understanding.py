@@ -967,8 +967,8 @@ def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_ano
 @pytest.mark.parametrize("words, topics", [
     ("警察に言うほどのことかわからないんですけど広告のメールが止まらなくて", ("abuse/4", "top/4")),
     ("警察に行ったら民事だと言われたんですがネットに悪口を書かれていて", ("abuse/4", "abuse/2")),
-    # the center's own work as heavy as the danger's bare words (家に来る): asked too
-    ("家のパソコンに海外から宣伝メールが来る", ("abuse/4", "top/4")),
+    # the center's own work as heavy as the danger's bare words (家の周り): asked too
+    ("家の周りのお店から宣伝メールが届く", ("abuse/4", "top/4")),
 ])
 def test_a_bare_word_of_the_police_beside_heavier_words_of_another_desk_is_asked_about(
         routes, reader, words, topics):
