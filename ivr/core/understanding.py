@@ -275,7 +275,7 @@ _MESSAGES = frozenset({"メール", "メッセージ", "連絡", "手紙", "通�
 
 def _message_comes(words: list[Word], i: int) -> bool:
     """Whether the verb 来る at words[i] has a message as its subject: が, も, は or って between
-    (メールが来た, 請求書も来る), or the message right before it (メール来た)."""
+    (メールが来た, 手紙も来る), or the message right before it (メール来た)."""
     k = i - 1
     if k >= 0 and words[k][2] == "助詞" and words[k][0] in ("が", "も", "は", "って", "ばかり", "ばっかり"):
         k -= 1
