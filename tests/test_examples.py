@@ -83,6 +83,27 @@ def test_the_nearest_desk_and_how_clear_it_is():
     assert examples.nearest("").desk is None and examples.nearest("").clear(0, 0) is None
 
 
+def test_the_likeliest_desk_weighs_every_example():
+    """Naive Bayes over the same n-grams: each desk's share of the examples, and how often each
+    n-gram is in its examples (add-one smoothing over the n-grams known)."""
+    import math
+
+    examples = Examples([Example("画面が真っ赤になった", "ipa"), Example("画面が赤く光る", "ipa"),
+                         Example("真っ赤な宣伝のはがき", "center")])
+    ranked = examples.likeliest("画面が真っ赤です")
+    assert [desk for desk, _ in ranked] == ["ipa", "center"] and ranked[0][1] > ranked[1][1]
+    # worked by hand for one n-gram known to one desk only (がは: in neither; 画面: ipa's two)
+    known = len({gram for text in ("画面が真っ赤になった", "画面が赤く光る", "真っ赤な宣伝のはがき")
+                 for gram in grams(text)})
+    ipa = len(grams("画面が真っ赤になった")) + len(grams("画面が赤く光る"))
+    center = len(grams("真っ赤な宣伝のはがき"))
+    by_hand = {"ipa": math.log(2 / 3) + math.log(3 / (ipa + known)),
+               "center": math.log(1 / 3) + math.log(1 / (center + known))}
+    assert dict(examples.likeliest("画面")) == pytest.approx(by_hand)
+    assert [desk for desk, _ in examples.likeliest("画面", desks={"center"})] == ["center"]
+    assert examples.likeliest("") == ()
+
+
 GOOD = "words\tdesk\n広告のメールが来る\tcenter\n"
 
 

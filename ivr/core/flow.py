@@ -254,12 +254,13 @@ class CallFlow:
             self.desk_topics = {desk: tuple(found) for desk, found in topics.items()}
 
     def _nearest_topic(self, words: str, nearest: Nearest, clear: tuple[float, float]) -> str | None:
-        """The topic of the nearest desk, if it is `clear` (score, margin): of a desk's topics,
-        the one whose own words (label and `says:`) share most with the caller's; on a tie, the
-        one with the most `says:` phrases."""
+        """The topic of the nearest desk, if it is `clear` (score, margin)."""
         desk = nearest.clear(*clear)
-        if desk is None:
-            return None
+        return None if desk is None else self._desk_topic(words, desk)
+
+    def _desk_topic(self, words: str, desk: str) -> str:
+        """Of a desk's topics, the one whose own words (label and `says:`) share most with the
+        caller's; on a tie, the one with the most `says:` phrases."""
         topics = self.desk_topics[desk]
         if len(topics) == 1:
             return topics[0]
@@ -279,29 +280,30 @@ class CallFlow:
         return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
 
     def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
-        """Two topics to ask between instead of answering the rules' choice, if the examples
-        nearest the words are another desk's: the rules' and the nearest desk's, where that desk
-        is clear (CLEAR for a weak choice or when the nearest desk is the center's own work, else
-        SURE; DANGER for danger, the danger asked first). Never for money paid or taken (danger
-        whose phrase says it was done), the police asked for by name, or the center's own work
-        (kept): those are answered as the rules chose."""
+        """Two topics to ask between instead of answering the rules' choice, the rules' first
+        (so danger is offered first): the nearest desk's, if the examples nearest the words are
+        another desk's and it is clear (CLEAR for a weak choice or when the nearest desk is the
+        center's own work, else SURE; DANGER for danger); else the likeliest desk's, if all the
+        examples together (naive Bayes, `Examples.likeliest`) make another desk likeliest. Never
+        for money paid or taken (danger whose phrase says it was done), a desk asked for by its
+        number (人権110番, 188) or the police by name (警察), or the center's own work (kept): those
+        are answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
-        if (target.desk is None or target.desk in self.matcher.kept
-                or (target.urgent and understood.direct)):
+        if target.desk is None or target.desk in self.matcher.kept or understood.direct:
             return None
         nearest = self.examples.nearest(words, self.desk_topics)
-        if nearest.desk is None or nearest.desk == target.desk:
-            return None
-        if target.urgent:
-            if nearest.clear(*DANGER):
+        if nearest.desk is not None and nearest.desk != target.desk:
+            weak = understood.weight <= 1 or understood.second is not None
+            # Words the examples put with the center's own work are never passed over without asking.
+            clear = DANGER if target.urgent else CLEAR if weak or nearest.desk in self.matcher.kept else SURE
+            if nearest.clear(*clear):
                 return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
-            return None
-        weak = understood.weight <= 1 or understood.second is not None
-        # Words the examples put with the center's own work are never passed over without asking.
-        if nearest.clear(*(CLEAR if weak or nearest.desk in self.matcher.kept else SURE)):
-            return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
+        # The desk all the examples make likeliest is another (of those they know): asked too.
+        likeliest = self.examples.likeliest(words, self.desk_topics)
+        if likeliest and target.desk in self.examples.desks and likeliest[0][0] != target.desk:
+            return (understood.topic, self._desk_topic(words, likeliest[0][0]))
         return None
 
     def _no_such_key(self, menu: Menu, position: Position, now: datetime, texting: bool) -> Step:

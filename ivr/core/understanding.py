@@ -503,8 +503,9 @@ class Understood:
     second: str | None = None  # the topic of the next desk's phrases found, if any (menu/key)
     unclear: bool = False  # asked because the words are about the line's subject and name no topic
     described: bool = False  # nothing chosen, but the words name something (a noun, verb or adjective)
-    # the chosen danger is money paid (払った) or the police asked for by name (警察, 110番):
-    # answered as chosen, whatever the callers' examples say (flow.py)
+    # the chosen desk is asked for by its number (人権110番, 188; the police by name too: 警察), or
+    # the chosen danger is money paid (払った): answered as chosen, whatever the callers' examples
+    # say (flow.py)
     direct: bool = False
 
     @property
@@ -622,8 +623,10 @@ class Matcher:
                 best_of[p.desk] = p
         ranked = sorted(scores, key=lambda desk: scores[desk], reverse=True)
         first = best_of[ranked[0]]
+        # the desk asked for by its number (人権110番, 188): as a caller who named the police
+        named = any(p.desk == ranked[0] and any(lemma[:1].isdigit() for lemma in p.lemmas) for p in found)
         if len(ranked) == 1:
-            return Understood(first.menu, first.key, weight=first.weight)
+            return Understood(first.menu, first.key, weight=first.weight, direct=named)
         second = best_of[ranked[1]]
         kept = [d for d in ranked[1:] if d in self.kept]
         if kept and ranked[0] not in self.kept:
@@ -632,7 +635,7 @@ class Matcher:
         elif scores[ranked[0]][0] > scores[ranked[1]][0] + (ranked[0] in self.kept):
             # The center's own words lead by two words or more (ラインのお知らせが届く, one
             # word ahead of ライン, is asked about: a notice from a service is its own matter).
-            return Understood(first.menu, first.key, weight=first.weight,
+            return Understood(first.menu, first.key, weight=first.weight, direct=named,
                               second=f"{second.menu}/{second.key}")
         return Understood(ask=(f"{first.menu}/{first.key}", f"{second.menu}/{second.key}"))
 
