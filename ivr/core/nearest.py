@@ -7,7 +7,8 @@ the text is folded to one width (NFKC), lower case and hiragana, with spaces, pu
 long marks dropped, and cut into every run of two and three characters. An n-gram found in few
 examples weighs more than one found in many (inverse document frequency), and two texts are as
 alike as the cosine of their weighted sets. A desk scores the mean of its NEIGHBOURS examples
-nearest the words.
+nearest the words. Over the same n-grams, every example also counts at once (`likeliest`: a
+naive Bayes), which tells where a few near examples cannot.
 
 This guesses; it never sends a caller anywhere. The flow only ever asks the caller whether the
 nearest desk's topic is what they mean (`flow.py`), so a wrong guess costs a "no".
