@@ -1271,17 +1271,19 @@ def test_the_twenty_seventh_paraphrases_keep_their_measured_floor(flow):
     """Round 16's dev set (a broad sample of ordinary callers, each situation told in the caller's
     own way), as written: 326 of 400 right (81.5 %), 31 wrong (7.8 %), 8 police callers and 2 of
     the center's elsewhere; after the round 344 right (86.0 %), 17 wrong (4.3 %), 6 police
-    callers. Its rows are not among the examples."""
-    assert_floor(judge(flow, PARAPHRASES_27), rows=400, right=344, wrong=17, danger=6, ads=2)
+    callers; after round 17 (all the examples' likeliest desk asked about) 348 right, 10 wrong,
+    6 police callers and one of the center's. Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_27), rows=400, right=348, wrong=10, danger=6, ads=1)
 
 
 def test_the_twenty_eighth_held_out_set_keeps_its_measured_floor(flow):
     """Totals only (docs/callers.md): written from the guide alone by someone who read neither
     the routing words nor any other set, committed alone, scored before round 16: 283 of 320
     right (88.4 %), 17 wrong (5.3 %), 7 police callers and one of the center's elsewhere; after
-    it 284 right, the rest the same. The target is not met on this set; the floor is that
-    figure."""
-    assert_floor(judge(flow, HELD_OUT_28), rows=320, right=284, wrong=17, danger=7, ads=1)
+    it 284 right, the rest the same; after round 17 (all the examples' likeliest desk asked
+    about) 287 right (89.7 %), 13 wrong (4.1 %), 7 police callers elsewhere. The target is not
+    met on this set; the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_28), rows=320, right=287, wrong=13, danger=7)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
