@@ -267,10 +267,9 @@ def _amount(words: list[Word], i: int) -> bool:
     return large and (after is None or after[2] != "名詞" or after[0] in _ABOUT)
 
 
-# What arrives rather than comes: メールが来た, 通知も来る
-_MESSAGES = frozenset({"メール", "メッセージ", "連絡", "手紙", "通知", "はがき", "葉書", "ハガキ", "SMS",
-                       "ショートメール", "ショートメッセージ", "ライン", "LINE", "DM", "返信", "返事", "電話",
-                       "着信"})
+# What arrives rather than comes: 通知も来る (and any …メール: メールが来た, ショートメール来た)
+_MESSAGES = frozenset({"メッセージ", "連絡", "手紙", "通知", "はがき", "葉書", "ハガキ", "SMS",
+                       "ショートメッセージ", "ライン", "LINE", "DM", "返信", "返事", "電話", "着信"})
 
 
 def _message_comes(words: list[Word], i: int) -> bool:
