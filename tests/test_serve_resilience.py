@@ -133,6 +133,56 @@ def test_slow_clients_do_not_starve_signed_calls(tmp_path, routes_copy):
     assert max(seconds) < 1.0, seconds
 
 
+def server_side_connections(pids: list[int], port: int) -> dict[int, int]:
+    """How many established connections to `port` each of `pids` holds (from /proc: its socket
+    descriptors, matched to the kernel's table of TCP sockets)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])
+    held = {}
+    for pid in pids:
+        inodes = set()
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        held[pid] = len(inodes & established)
+    return held
+
+
+def test_a_worker_whose_every_thread_is_held_takes_no_call(tmp_path, routes_copy):
+    """Slow clients are opened until one worker holds exactly as many as it has threads (32): a
+    call that worker accepted would wait behind them for ever, so it must accept none, and every
+    call goes to the other worker."""
+    with Served(tmp_path, routes_copy, workers=2) as served:
+        workers = served.workers()
+        held = []
+        try:
+            counts = {}
+            for _ in range(2 * 32 - 1):
+                held += hold_slow_connections(served.port, 1)
+                counts = wait_for(lambda: (lambda now: now if sum(now.values()) == len(held) else None)(
+                    server_side_connections(workers, served.port)), 5)
+                if max(counts.values()) == 32:
+                    break
+            assert max(counts.values()) == 32, counts
+            seconds = [answered(served.port, timeout=3)[0] for _ in range(10)]
+        finally:
+            for sock in held:
+                sock.close()
+    assert max(seconds) < 1.0, seconds
+
+
 def send_big_unsigned_body(port: int, size: int, results: list) -> None:
     body = b"From=%2B819011112222&Junk=" + b"x" * size
     started = time.monotonic()

@@ -507,7 +507,7 @@ def serve(host: str, port: int, workers: int, metrics_bind: str | None, dev: boo
     on (DATABASE_URL, or IVR_RECORDS_DB unless it is off), callers hear the
     routes.yaml version published in that database (`ivr routes publish`), and
     the IVR_ROUTES file becomes version 1 of an empty database. Runs gunicorn with
-    the configuration the image uses (gthread workers of 32 threads; see the
+    the configuration the image uses (gthread workers of 32 threads, ivr.operators.gunicorn_worker; see
     docs/reliability.md); SIGHUP replaces the workers, which serve the last
     good routes.yaml. GET /metrics (every worker's) is served by gunicorn's
     master on --metrics-bind, never on the webhooks' port: keep that port off

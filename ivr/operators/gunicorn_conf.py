@@ -1,9 +1,9 @@
 """gunicorn settings for the line: the one configuration `ivr serve`, the image, the load test and
 the benchmark all run with (`gunicorn -c python:ivr.operators.gunicorn_conf ivr.app:create_app()`).
 
-- gthread workers: each request is served by a thread of its own, and a worker whose threads
-  are all taken stops accepting, so a slow client holds one thread, never a worker and never a
-  queue that real calls wait in (see docs/reliability.md).
+- gthread workers (ivr.operators.gunicorn_worker): each request is served by a thread of its own,
+  and a worker whose threads are all taken stops accepting, so a slow client holds one thread,
+  never a worker and never a queue that real calls wait in (see docs/reliability.md).
 - The master alone creates and empties the shared directories (metrics, last good routes);
   a worker's end never touches them. The master serves /metrics, every worker's, on its own
   port (IVR_METRICS_BIND), never on the webhooks' port.
@@ -63,12 +63,12 @@ class JsonAccessLogger(Logger):
 wsgi_app = "ivr.app:create_app()"
 bind = [os.environ.get("IVR_BIND", "0.0.0.0:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or available_cpus() * 2 + 1
-worker_class = "gthread"
+worker_class = "ivr.operators.gunicorn_worker.LineWorker"
 threads = THREADS
-# A worker holds hardly more connections than it has threads: one with every thread busy stops
-# accepting, and the connection goes to a worker with a free thread instead of waiting. (The one
-# more lets gunicorn see room for kept-alive connections, which hold a place but no thread.)
-worker_connections = THREADS + 1
+# A worker accepts only while a thread is free: one with every thread busy stops accepting, and
+# the connection goes to a worker with a free thread instead of waiting (LineWorker). In all it
+# holds at most twice its threads: the rest are kept-alive connections, idle, holding no thread.
+worker_connections = 2 * THREADS
 # Kept-alive connections are closed after 5 s idle; keeping them halves the cost of a request.
 keepalive = 5
 # Request line and headers: Twilio's are a few hundred bytes (gunicorn's defaults are larger).
