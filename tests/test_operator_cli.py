@@ -115,7 +115,7 @@ def test_tree_shows_the_question_for_unclear_words_and_where_its_answers_lead(ru
     lines = runner.invoke(main, ["tree", str(ROUTES)]).output.splitlines()
     assert ("unclear words (メール, 変なメール, 怪しいメール, 不審なメール, おかしなメール, 知らないメール, "
             "メールが来た, メールが届いた, 見覚えのないメール, 怪しいのが来る, 怪しいのが届く, 変なのが来る, "
-            "変なのが届く): asks お金を請求されていますか。"
+            "変なのが届く, 迷惑メール): asks お金を請求されていますか。"
             "それとも、広告のメールですか。") in lines
     assert "   1 身に覚えのない請求 (billing/1) → 消費者ホットライン 188 (hours vary)" in lines
     assert any(line.startswith("   2 広告メール (top/4) → 迷惑メール相談センター 03-5974-0068") for line in lines)

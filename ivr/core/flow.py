@@ -179,8 +179,10 @@ class CallFlow:
         question gives way to such a confirmation when the nearest desk is none of its choices;
         and a choice resting on one word, or on words of two desks, is asked about beside the
         nearest desk's topic when the examples name that desk; so is danger feared (a threat,
-        someone at the door) when they name another desk clearly, the danger first. Money paid
-        or taken, the police asked for by name and the center's own work are answered as the
+        someone at the door) when they name another desk clearly, the danger first. Where all
+        the examples together make the police likeliest, a question or confirmation with no
+        danger in it offers the police first, and the center's own work is asked about beside
+        the police. Money paid or taken and the police asked for by name are answered as the
         rules chose. Anything else says so and reads the menu again. At an answer, the words of
         its keys
         (again, put through, the first menu, by text message) do what the key does; another
@@ -219,7 +221,15 @@ class CallFlow:
         command = self.commands.find(words, alone=True)
         if understood.ask and command not in (TRANSFER, TEXT):
             guess = self._guess(words, understood) if understood.unclear else None
-            return self._ask(menu, (guess,) if guess else understood.ask, position.failures)
+            if guess:
+                feared = self._danger_feared(words, (guess,))
+                return self._ask(menu, (feared, guess) if feared else (guess,), position.failures)
+            # Where all the examples make the police likeliest and no danger is asked about, the
+            # police are offered first, beside the first choice: the rules' first of two desks
+            # whose words were heard, or the unclear question's first (money asked for, 188).
+            feared = self._danger_feared(words, understood.ask[:1] if understood.unclear else understood.ask)
+            return self._ask(menu, (feared, understood.ask[0]) if feared else understood.ask,
+                             position.failures)
         if command == AGAIN:
             return Step(self.speech.menu(menu), Outcome.REPEAT, listen=position, heard=command)
         if command == FIRST_MENU:
@@ -233,7 +243,10 @@ class CallFlow:
                         wait=True)
         guess = self._guess(words, understood)
         if guess is not None:
-            return self._ask(menu, (guess,), position.failures)
+            # Confirmed as the nearest desk's, unless all the examples make the police likeliest:
+            # then asked between the police and it, the police first.
+            feared = self._danger_feared(words, (guess,))
+            return self._ask(menu, (feared, guess) if feared else (guess,), position.failures)
         return self._not_understood(menu, position)
 
     # -- words the rules do not place: the nearest examples ---------------------------
@@ -279,18 +292,49 @@ class CallFlow:
         asked = {found[1].desk for found in map(self.routes.topic, understood.ask) if found}
         return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
 
+    def _danger_feared(self, words: str, topics: tuple[str, ...]) -> str | None:
+        """The police's topic (`_likeliest_danger`) to ask about first, if none of `topics` is a
+        danger's or the center's own work (a question with the center's own work in it stays as
+        the rules put it): words of money taken or of someone feared that no phrase of the
+        police's names are not asked about without the police."""
+        found = [self.routes.topic(topic) for topic in topics]
+        if any(f is None or f[1].urgent or f[1].desk in self.matcher.kept for f in found):
+            return None
+        return self._likeliest_danger(words)
+
+    def _likeliest_danger(self, words: str) -> str | None:
+        """If all the examples make a desk of danger's topics (the police's) likeliest
+        (`Examples.likeliest`), that one of its danger's topics nearest the words."""
+        if self.examples is None:
+            return None
+        likeliest = self.examples.likeliest(words, self.desk_topics)
+        if not likeliest:
+            return None
+        urgent = [t for t in self.desk_topics.get(likeliest[0][0], ()) if self.routes.topic(t)[1].urgent]
+        if not urgent:
+            return None
+        return urgent[0] if len(urgent) == 1 else max(
+            urgent, key=lambda t: (self.examples.weight(words, self._topic_grams[t]),
+                                   len(self.routes.topic(t)[1].says)))
+
     def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
         """Two topics to ask between instead of answering the rules' choice, the rules' first
         (so danger is offered first): the nearest desk's, if the examples nearest the words are
         another desk's and it is clear (CLEAR for a weak choice or when the nearest desk is the
         center's own work, else SURE; DANGER for danger); else the likeliest desk's, if all the
-        examples together (naive Bayes, `Examples.likeliest`) make another desk likeliest. Never
-        for money paid or taken (danger whose phrase says it was done), a desk asked for by its
-        number (人権110番, 188) or the police by name (警察), or the center's own work (kept): those
-        are answered as the rules chose."""
+        examples together (naive Bayes, `Examples.likeliest`) make another desk likeliest. The
+        center's own work (kept) only beside the police, first, where all the examples make the
+        police likeliest. Never for money paid or taken (danger whose phrase says it was done) or
+        a desk asked for by its number (人権110番, 188) or the police by name (警察): those are
+        answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
+        if target.desk in self.matcher.kept and not understood.direct:
+            # The center's own work, where all the examples make the police likeliest: the
+            # police are offered first, the center beside them.
+            danger = self._likeliest_danger(words)
+            return None if danger is None else (danger, understood.topic)
         if target.desk is None or target.desk in self.matcher.kept or understood.direct:
             return None
         nearest = self.examples.nearest(words, self.desk_topics)
