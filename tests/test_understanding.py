@@ -1137,6 +1137,18 @@ def test_a_phrase_of_a_word_said_not_to_be_so_is_not_found(flow):
     assert flow.routes.topic(chosen)[1].desk == "hotline"
 
 
+@pytest.mark.parametrize("text, cannot", [("メールにログインできなくなった", True), ("解約ができません", True),
+                                          ("ログインしないとアカウントが削除される", False),
+                                          ("解約できない", True)])
+def test_a_noun_that_cannot_be_done_is_not_one_not_done(text, cannot):
+    """ログインできない (cannot log in) is not ログインしない (do not log in: 「ログインしないと削除」
+    threatens), as 送れない is not 送らない; the noun itself stays (解約 is still heard)."""
+    from ivr.core.understanding import _lemmas, analyser
+    lemmas = _lemmas(analyser().words(text))
+    noun = "ログイン" if "ログイン" in text else "解約"
+    assert noun in lemmas and (f"{noun}~える~ない" in lemmas) == cannot
+
+
 @pytest.mark.parametrize("text, done", [("母が手数料を二万円払ったって", True), ("振り込んだってよ", True),
                                         ("払ったって無駄だと思う", False)])
 def test_a_payment_told_of_with_tatte_is_done(text, done):

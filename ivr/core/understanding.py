@@ -212,6 +212,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         te = words[j - 1][0] in ("て", "で") and j < len(words) and words[j][2] == "動詞"
         able = kind == POTENTIAL or (j + 2 < len(words) and words[j][0] == "こと"
                                      and words[j + 2][0] == "出来る")  # 消すことができない
+        able |= bool(suru) and words[i + suru][0] == "出来る"  # ログインできない (cannot log in)
         if negations % 2 and able:
             lemma = f"{lemma}~える"  # 送れない (cannot send) is not 送らない (do not send)
         verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
@@ -228,7 +229,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         if negations % 2:
             # A noun with する negated is kept (解約できない is about 解約), and marked denied:
             # 請求されていません answers no to a question about 請求.
-            found.update((lemma, f"{lemma}~ない") if suru else (f"{lemma}~ない",))
+            noun = lemma.removesuffix("~える")
+            found.update((noun, f"{lemma}~ない") if suru else (f"{lemma}~ない",))
             continue
         found.add(lemma)
         if done:
@@ -398,17 +400,21 @@ _ROUGH = frozenset({"御前", "てまえ", "手前", "貴様"})  # お前, て�
 
 def _suru(words: list[Word], i: int) -> int:
     """How many words after the noun words[i] make it a verb: 1 for する or できる right after it
-    (送金した, 解約できない), 2 for を and する (支払いをした); else 0."""
+    (送金した, 解約できない), 2 for を and する (支払いをした) or が and できる (解約ができない);
+    else 0."""
     def verb(k: int) -> bool:
         return k < len(words) and words[k][0] in _SURU and words[k][2] == "動詞"
     if verb(i + 1):
         return 1
     if i + 1 < len(words) and words[i + 1][0] == "を" and words[i + 1][2] == "助詞" and verb(i + 2):
         return 2
+    if (i + 1 < len(words) and words[i + 1][0] == "が" and words[i + 1][2] == "助詞" and verb(i + 2)
+            and words[i + 2][0] == "出来る"):
+        return 2
     return 0
 _DONE = frozenset({"た", "だ", "仕舞う", "ちゃう", "じゃう"})
 _ASKED = frozenset({"知る"})
-_ALREADY = frozenset({"もう", "既に", "何回", "何度"})  # before a verb in the ている form: done
+_ALREADY = frozenset({"もう", "既に", "何回", "何度", "総額", "合計"})  # before a verb in the ている form: done
 
 
 def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool, bool]:
