@@ -99,6 +99,9 @@ HELD_OUT_26 = HERE / "callers_heldout26.tsv"
 # and scored before the round.
 PARAPHRASES_27 = HERE / "callers_paraphrases27.tsv"
 HELD_OUT_28 = HERE / "callers_heldout28.tsv"
+HELD_OUT_29 = HERE / "callers_heldout29.tsv"
+PARAPHRASES_30 = HERE / "callers_paraphrases30.tsv"
+HELD_OUT_31 = HERE / "callers_heldout31.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1350,17 +1353,32 @@ def test_the_twenty_eighth_held_out_set_keeps_its_measured_floor(flow):
     assert_floor(judge(flow, HELD_OUT_28), rows=320, right=287, wrong=13, danger=7)
 
 
+def test_the_twenty_ninth_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): written from the guide alone by someone who read neither
+    the routing words nor any other set, committed alone, scored before round 18: 310 of 320
+    right (96.9 %), 2 wrong (0.6 %), 1 police caller elsewhere; after it 311 right, 2 wrong, every
+    police caller at the police."""
+    assert_floor(judge(flow, HELD_OUT_29), rows=320, right=311, wrong=2, danger=0)
+
+
+def test_the_thirtieth_paraphrases_keep_their_measured_floor(flow):
+    """Round 18's dev set (a broad sample of ordinary callers, written from the guide alone), as
+    written: 378 of 400 right (94.5 %), 7 wrong (1.8 %), 5 police callers elsewhere; after the
+    round 392 right, 4 wrong, 1 police caller. Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_30), rows=400, right=392, wrong=4, danger=1)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
-    """README.md's figures: the latest held-out set after the last round, and every held-out
-    set's rows together (right and wrong desks, police callers elsewhere), and on how many sets
-    all three parts of the target are met."""
+    """README.md's figures: the latest held-out set, written after the last round, and every
+    held-out set's rows together (right and wrong desks, police callers elsewhere), and on how
+    many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = judge(flow, HELD_OUT_28)
-    assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one after "
-            f"it, and {len(latest['danger'])} callers".replace("%", " %") in readme)
+    latest = judge(flow, HELD_OUT_31)
+    assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, and "
+            f"{len(latest['danger'])} callers".replace("%", " %") in readme)
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
-            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28]
+            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1368,9 +1386,12 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     wrong = sum(round(r["wrong"] * r["rows"]) for r in results) / rows
     danger = sum(len(r["danger"]) for r in results)
     ads = sum(len(r["ads"]) for r in results)
-    assert (f"seventeen such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, with {danger} "
-            f"police callers and {ads} of the center's".replace("%", " %") in readme)
+    asked = sum(round(r["asked"] * r["rows"]) for r in results) / rows
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+             9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen",
+             15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty"}
+    assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
+            f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
               for r in results)
-    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
-    assert f"meets all of it on {words.get(met, met)} of them" in readme
+    assert f"meets all of it on {words.get(met, met)} of them; {asked:.0%} of the callers".replace("%", " %") in readme
