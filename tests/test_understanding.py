@@ -1131,6 +1131,15 @@ def test_a_tokyo_teenager_named_by_ward_reaches_kotaeru(flow, words):
                      OPEN_TUESDAY).desk != "kotaeru"
 
 
+@pytest.mark.parametrize("text, tokyo", [("北区の中学生の娘が", True), ("東京の港区の高校生", True),
+                                         ("府中市の中学生", True), ("名古屋の港区の高校生の息子", False),
+                                         ("広島県府中市の高校生", False), ("大阪の中央区に住む中学生", False),
+                                         ("大阪市北区の中学生の娘が", False)])
+def test_a_ward_name_other_cities_share_is_tokyo_only_when_no_other_place_is_named(text, tokyo):
+    from ivr.core.understanding import _lemmas, analyser
+    assert ("東京" in _lemmas(analyser().words(text))) == tokyo
+
+
 def test_a_phrase_of_a_word_said_not_to_be_so_is_not_found(flow):
     """子供じゃないです: 子どもが勝手に課金 (a child's in-game spending, 188's) is not what the
     caller has; the card used unseen is the police's."""

@@ -157,7 +157,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         lemma, _, pos, kind, short = words[i]
         suru = _suru(words, i) if pos == "名詞" else 0
         if not (pos == "動詞" or suru):
-            if kind == "固有名詞" and not _TOKYO.isdisjoint((lemma, *short)):
+            if kind == "固有名詞" and not _TOKYO.isdisjoint((lemma, *short)) and not _elsewhere(words, i):
                 found.add("東京")  # 世田谷の中学生 is a Tokyo teenager (こたエール's)
             if _amount(words, i) or not _SAVINGS.isdisjoint((lemma, *short)):
                 found.add("お金")  # 五万円, 二十万消えてた, 退職金を送った: お金
@@ -249,6 +249,23 @@ _TOKYO = frozenset("""
     練馬 足立 葛飾 江戸川 八王子 立川 武蔵野 三鷹 青梅 府中 昭島 調布 町田 小金井 小平 日野 東村山
     国分寺 国立 福生 狛江 東大和 清瀬 東久留米 武蔵村山 多摩 稲城 羽村 あきる野 西東京 吉祥寺 池袋
     """.split())
+# Tokyo's names that other cities have too (名古屋の港区, 広島の府中, 滋賀の日野)
+_SHARED = frozenset({"中央区", "北区", "港区", "府中", "府中市", "日野", "日野市"})
+
+
+def _elsewhere(words: list[Word], i: int) -> bool:
+    """Whether the place words[i] is one Tokyo shares, named after another place (名古屋の港区,
+    広島県府中市): then it is not Tokyo's."""
+    lemma, _, _, _, short = words[i]
+    if _SHARED.isdisjoint((lemma, *short)):
+        return False
+    if lemma not in _SHARED:  # one word with the place before it: 広島県府中市, not 東京都北区
+        return not lemma.startswith("東京") and not any(lemma.startswith(name) for name in _SHARED)
+    k = i - 2 if i >= 2 and words[i - 1][0] == "の" else i - 1
+    return k >= 0 and words[k][3] == "固有名詞" and _TOKYO.isdisjoint((words[k][0], *words[k][4])) \
+        and words[k][0] not in ("東京", "東京都")
+
+
 # One's own money by another name: 退職金を送ってしまった is お金を送った
 _SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金",
                       "売上金", "売り上げ"})
