@@ -198,6 +198,14 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             # もう払ってる, 何回も振り込んでて: done already (払ってる alone may be 毎月払っている,
             # and 引き落とされてる a subscription's)
             done = True
+        # Money taken, told as going on or left in the て form (カードが使われてて, 引き落とされてる,
+        # ポイントも全部使われとって): heard as done (a danger's 使われた is found) but marked
+        # ~てる, so that the police answer it as a danger feared, not as money paid (Understood.direct).
+        ongoing = (passive and not done and not negations % 2 and lemma in _TAKEN
+                   and (lasting or (words[j - 1][0] in ("て", "で") and (j == len(words) or words[j][2] != "動詞")))
+                   and not any(w[0] in _NEGATION or w[0] == "無い" for w in words[j:j + 3]))  # 引き出されてはない
+        if ongoing:
+            done = True
         if lemma == "知る" and i + 1 < len(words) and words[i + 1][0] == "せる":
             lemma = "知らせる"  # 家族に知らせます (tell) is not 家族を知っている (know)
         if lemma == "来る" and _message_comes(words, i):
@@ -215,13 +223,13 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         able |= bool(suru) and words[i + suru][0] == "出来る"  # ログインできない (cannot log in)
         if negations % 2 and able:
             lemma = f"{lemma}~える"  # 送れない (cannot send) is not 送らない (do not send)
-        verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
+        verbs.append([lemma, bool(suru), negations, done, wanted, passive, te, ongoing])
         i = j
     # 買って送った: an action joined by て to one done is done too.
     for k in range(len(verbs) - 2, -1, -1):
         if verbs[k][6] and verbs[k + 1][3] and not verbs[k + 1][2] % 2:
             verbs[k][3] = True
-    for lemma, suru, negations, done, wanted, passive, _ in verbs:
+    for lemma, suru, negations, done, wanted, passive, _, ongoing in verbs:
         if negations % 2:
             found.add("ない")
         if lemma in _EMPTY or lemma.isdigit() or (wanted and lemma in _ASKED):
@@ -235,6 +243,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         found.add(lemma)
         if done:
             found.add(f"{lemma}~た")
+        if ongoing:
+            found.add(f"{lemma}~てる")
         if passive:
             found.add(f"{lemma}~れる")
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
@@ -430,6 +440,8 @@ def _suru(words: list[Word], i: int) -> int:
         return 2
     return 0
 _DONE = frozenset({"た", "だ", "仕舞う", "ちゃう", "じゃう"})
+# Verbs of money taken from the speaker (in the passive: 使われて, 引き落とされてる, 買われてた)
+_TAKEN = frozenset({"使う", "引き落とす", "取る", "盗む", "引き出す", "抜く", "抜き取る", "奪う", "持つ", "買う", "送金"})
 _ASKED = frozenset({"知る"})
 _ALREADY = frozenset({"もう", "既に", "何回", "何度", "総額", "合計"})  # before a verb in the ている form: done
 
@@ -629,8 +641,11 @@ class Matcher:
                 # asked which, the danger first, never passed by unasked. Money paid or taken
                 # (払ってしまった, marked as done) stays direct.
                 return Understood(ask=(f"{best.menu}/{best.key}", f"{rival.menu}/{rival.key}"))
-            return Understood(best.menu, best.key, weight=best.weight,
-                              direct=best.done or best.named)
+            # Money paid or taken is answered as chosen; taken and told as going on (~てる) is not.
+            whole = _lemmas(words)
+            paid = best.done and not any(lemma.endswith("~た") and f"{lemma[:-2]}~てる" in whole
+                                         for lemma in best.lemmas)
+            return Understood(best.menu, best.key, weight=best.weight, direct=paid or best.named)
         if not found:
             if self.vague and self.vague_ask and self.matches(words, self.vague):
                 return Understood(ask=self.vague_ask, unclear=True)
