@@ -1162,6 +1162,16 @@ def test_money_taken_told_as_going_on_is_heard_as_taken(text, taken):
     assert any(lemma.endswith("~た") for lemma in lemmas) == taken
 
 
+def test_kureka_is_a_card(flow):
+    """クレカ is a クレジットカード: the police's カードの請求に覚えがない is heard in it (then the
+    examples, which know クレカ less, may ask, the police first)."""
+    words = "クレカの請求に全然覚えがない"
+    assert flow.routes.topic(flow.matcher.understand(words).topic)[1].desk == "police"
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "scam/3")
+    assert flow.hear(Position("top"), words.replace("クレカ", "クレジットカード"), 0.9, OPEN_TUESDAY).desk == "police"
+
+
 def test_money_taken_told_as_going_on_reaches_the_police_but_is_not_money_paid(flow):
     words = "クレジットカードが知らないうちに使われてて"
     understood = flow.matcher.understand(words)

@@ -251,8 +251,8 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
 
 
 # One word the analyser gives two ways, by what is around it: 勝手に (an adverb in 勝手に買われた)
-# and 勝手 (a noun in 株が勝手に買われた)
-_SAME = {"勝手に": "勝手"}
+# and 勝手 (a noun in 株が勝手に買われた); クレカ, short for クレジットカード (a カード, as its parts say)
+_SAME = {"勝手に": "勝手", "クレカ": "カード"}
 # Tokyo's wards and cities, and places callers name for them: a caller there is in 東京
 _TOKYO = frozenset("""
     千代田 中央区 港区 新宿 文京 台東 墨田 江東 品川 目黒 大田 世田谷 渋谷 中野 杉並 豊島 北区 荒川 板橋
