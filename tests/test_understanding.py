@@ -1093,10 +1093,11 @@ def test_telling_the_family_is_not_knowing_where_the_family_is(flow):
 
 @pytest.mark.parametrize("words", ["口座から二十万消えてたんです", "もう五万円出しちゃったんです",
                                    "三万ほど振り込んだんです", "父が退職金を送ってしまったんです",
-                                   "知らない買い物で何十万も使われてた", "パスワード入れたら もう売上金が消えてて"])
+                                   "知らない買い物で何十万も使われてた", "パスワード入れたら もう売上金が消えてて",
+                                   "電子マネーの残高が勝手に使われてたんです"])
 def test_an_amount_of_money_is_money(flow, words):
     """二十万 said with no counter, or 五千円, is お金: 二十万消えてた is お金が消えた; so is one's own
-    money by another name (退職金, 預金)."""
+    money by another name (退職金, 預金, a balance: 残高)."""
     assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
 
 

@@ -276,9 +276,9 @@ def _elsewhere(words: list[Word], i: int) -> bool:
         and words[k][0] not in ("東京", "東京都")
 
 
-# One's own money by another name: 退職金を送ってしまった is お金を送った
+# One's own money by another name: 退職金を送ってしまった is お金を送った, 残高を使われた お金を使われた
 _SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金",
-                      "売上金", "売り上げ"})
+                      "売上金", "売り上げ", "残高"})
 # What may follow a large number that is an amount of money (三十万以上, 十万ほど)
 _ABOUT = frozenset({"円", "以上", "近く", "程", "ほど", "位", "くらい", "ぐらい", "余り", "ちょっと"})
 
