@@ -102,6 +102,7 @@ HELD_OUT_28 = HERE / "callers_heldout28.tsv"
 HELD_OUT_29 = HERE / "callers_heldout29.tsv"
 PARAPHRASES_30 = HERE / "callers_paraphrases30.tsv"
 HELD_OUT_31 = HERE / "callers_heldout31.tsv"
+HELD_OUT_32 = HERE / "callers_heldout32.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1026,7 +1027,7 @@ def test_a_question_all_the_examples_put_with_the_police_offers_the_police_first
 
     known = [Example("お金を取られた", "police"), Example("アカウントのこと", "sns"),
              *(Example(text, "ipa") for text in FLICKER)]
-    words = "アマゾンのメールで アカウントの確認して その後 ギフト券の残高が勝手に使われてたんです"
+    words = "アマゾンのメールで アカウントの確認して その後 ギフト券が勝手に減ってたんです"
     rules = CallFlow(routes, reader, lambda day: False, Sns(known))
     asked = rules.matcher.understand(words).ask
     assert len(asked) == 2 and not any(rules.routes.topic(t)[1].urgent for t in asked)
@@ -1410,17 +1411,28 @@ def test_the_thirtieth_paraphrases_keep_their_measured_floor(flow):
     assert_floor(judge(flow, PARAPHRASES_30), rows=400, right=392, wrong=4, danger=1)
 
 
+def test_the_thirty_first_and_thirty_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, and committed alone. The thirty-first, written
+    after round 18 and scored then: 308 of 320 right (96.3 %), 4 wrong (1.3 %), every police and
+    center caller at their answer; after round 19, 308 right, 5 wrong. The thirty-second, written
+    after round 19 and scored then: 306 right (95.6 %), 6 wrong (1.9 %), 4 police callers
+    elsewhere. The target is not met on either; the floors are those figures."""
+    assert_floor(judge(flow, HELD_OUT_31), rows=320, right=308, wrong=5, danger=0)
+    assert_floor(judge(flow, HELD_OUT_32), rows=320, right=306, wrong=6, danger=4)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out set, written after the last round, and every
     held-out set's rows together (right and wrong desks, police callers elsewhere), and on how
     many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = judge(flow, HELD_OUT_31)
+    latest = judge(flow, HELD_OUT_32)
     assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, and "
             f"{len(latest['danger'])} callers".replace("%", " %") in readme)
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
-            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31]
+            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
