@@ -178,12 +178,12 @@ class CallFlow:
         confirmed as the nearest desk's topic when it is clear (never answered); the unclear
         question gives way to such a confirmation when the nearest desk is none of its choices;
         and a choice resting on one word, or on words of two desks, is asked about beside the
-        nearest desk's topic when the examples name that desk; so is danger feared (a threat,
-        someone at the door) when they name another desk clearly, the danger first. Where all
-        the examples together make the police likeliest, a question or confirmation with no
-        danger in it offers the police first, and the center's own work is asked about beside
-        the police. Money paid or taken and the police asked for by name are answered as the
-        rules chose. Anything else says so and reads the menu again. At an answer, the words of
+        nearest desk's topic when the examples name that desk; so is danger (a threat, someone at
+        the door, money paid or taken) when they name another desk clearly or all of them make
+        another desk likelier, the danger first. Where all the examples together make the police
+        likeliest, a question or confirmation with no danger in it offers the police first, and
+        the center's own work is asked about beside the police. The police asked for by name,
+        and any desk asked for by its number, are answered as the rules chose. Anything else says so and reads the menu again. At an answer, the words of
         its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police); thanks say goodbye. At a
@@ -324,9 +324,8 @@ class CallFlow:
         center's own work, else SURE; DANGER for danger); else the likeliest desk's, if all the
         examples together (naive Bayes, `Examples.likeliest`) make another desk likeliest. The
         center's own work (kept) only beside the police, first, where all the examples make the
-        police likeliest. Never for money paid or taken (danger whose phrase says it was done) or
-        a desk asked for by its number (人権110番, 188) or the police by name (警察): those are
-        answered as the rules chose."""
+        police likeliest. Never for a desk asked for by its number (人権110番, 188) or the police
+        by name (警察): those are answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]

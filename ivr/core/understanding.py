@@ -199,8 +199,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             # and 引き落とされてる a subscription's)
             done = True
         # Money taken, told as going on or left in the て form (カードが使われてて, 引き落とされてる,
-        # ポイントも全部使われとって): heard as done (a danger's 使われた is found) but marked
-        # ~てる, so that the police answer it as a danger feared, not as money paid (Understood.direct).
+        # ポイントも全部使われとって): heard as done (a danger's 使われた is found).
         ongoing = (passive and not done and not negations % 2 and lemma in _TAKEN
                    and (lasting or (words[j - 1][0] in ("て", "で") and (j == len(words) or words[j][2] != "動詞")))
                    and not any(w[0] in _NEGATION or w[0] == "無い" for w in words[j:j + 3]))  # 引き出されてはない
@@ -223,13 +222,13 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         able |= bool(suru) and words[i + suru][0] == "出来る"  # ログインできない (cannot log in)
         if negations % 2 and able:
             lemma = f"{lemma}~える"  # 送れない (cannot send) is not 送らない (do not send)
-        verbs.append([lemma, bool(suru), negations, done, wanted, passive, te, ongoing])
+        verbs.append([lemma, bool(suru), negations, done, wanted, passive, te])
         i = j
     # 買って送った: an action joined by て to one done is done too.
     for k in range(len(verbs) - 2, -1, -1):
         if verbs[k][6] and verbs[k + 1][3] and not verbs[k + 1][2] % 2:
             verbs[k][3] = True
-    for lemma, suru, negations, done, wanted, passive, _, ongoing in verbs:
+    for lemma, suru, negations, done, wanted, passive, _ in verbs:
         if negations % 2:
             found.add("ない")
         if lemma in _EMPTY or lemma.isdigit() or (wanted and lemma in _ASKED):
@@ -243,8 +242,6 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         found.add(lemma)
         if done:
             found.add(f"{lemma}~た")
-        if ongoing:
-            found.add(f"{lemma}~てる")
         if passive:
             found.add(f"{lemma}~れる")
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
@@ -515,11 +512,6 @@ class Phrase:
         return any("~" in lemma for lemma in self.lemmas)
 
     @property
-    def done(self) -> bool:
-        """Whether the phrase says something was done (払った, 振り込んでしまった)."""
-        return any(lemma.endswith("~た") for lemma in self.lemmas)
-
-    @property
     def weight(self) -> int:
         """How specific the phrase is: its number of content words."""
         return max(self.size, 1)
@@ -537,9 +529,8 @@ class Understood:
     second: str | None = None  # the topic of the next desk's phrases found, if any (menu/key)
     unclear: bool = False  # asked because the words are about the line's subject and name no topic
     described: bool = False  # nothing chosen, but the words name something (a noun, verb or adjective)
-    # the chosen desk is asked for by its number (人権110番, 188; the police by name too: 警察), or
-    # the chosen danger is money paid (払った): answered as chosen, whatever the callers' examples
-    # say (flow.py)
+    # the chosen desk is asked for by its number (人権110番, 188; the police by name too: 警察):
+    # answered as chosen, whatever the callers' examples say (flow.py)
     direct: bool = False
 
     @property
@@ -639,13 +630,9 @@ class Matcher:
                 # Another desk's words say more than a bare word of the danger's (警察に言うほど
                 # では…広告のメール), or as much if they are the center's own work: the caller is
                 # asked which, the danger first, never passed by unasked. Money paid or taken
-                # (払ってしまった, marked as done) stays direct.
+                # (払ってしまった, marked as done) is not asked about here.
                 return Understood(ask=(f"{best.menu}/{best.key}", f"{rival.menu}/{rival.key}"))
-            # Money paid or taken is answered as chosen; taken and told as going on (~てる) is not.
-            whole = _lemmas(words)
-            paid = best.done and not any(lemma.endswith("~た") and f"{lemma[:-2]}~てる" in whole
-                                         for lemma in best.lemmas)
-            return Understood(best.menu, best.key, weight=best.weight, direct=paid or best.named)
+            return Understood(best.menu, best.key, weight=best.weight, direct=best.named)
         if not found:
             if self.vague and self.vague_ask and self.matches(words, self.vague):
                 return Understood(ask=self.vague_ask, unclear=True)
