@@ -103,6 +103,7 @@ HELD_OUT_29 = HERE / "callers_heldout29.tsv"
 PARAPHRASES_30 = HERE / "callers_paraphrases30.tsv"
 HELD_OUT_31 = HERE / "callers_heldout31.tsv"
 HELD_OUT_32 = HERE / "callers_heldout32.tsv"
+HELD_OUT_33 = HERE / "callers_heldout33.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1429,17 +1430,25 @@ def test_the_thirty_first_and_thirty_second_held_out_sets_keep_their_measured_fl
     assert_floor(judge(flow, HELD_OUT_32), rows=320, right=306, wrong=6, danger=4)
 
 
+def test_the_thirty_third_held_out_set_keeps_its_measured_floor(flow):
+    """Totals only (docs/callers.md): written from the guide alone by someone who read neither
+    the routing words nor any other set, committed alone after round 20 and scored then: 303 of
+    320 right (94.7 %), 7 wrong (2.2 %), 2 police callers and one of the center's elsewhere. The
+    target is not met on this set; the floor is that figure."""
+    assert_floor(judge(flow, HELD_OUT_33), rows=320, right=303, wrong=7, danger=2, ads=1)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out set, written after the last round, and every
     held-out set's rows together (right and wrong desks, police callers elsewhere), and on how
     many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = judge(flow, HELD_OUT_32)
+    latest = judge(flow, HELD_OUT_33)
     assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, and "
             f"{len(latest['danger'])} callers".replace("%", " %") in readme)
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
-            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32]
+            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1450,7 +1459,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     asked = sum(round(r["asked"] * r["rows"]) for r in results) / rows
     words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
              9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen",
-             15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty"}
+             15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",
+             21: "twenty-one", 22: "twenty-two", 23: "twenty-three"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
