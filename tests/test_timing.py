@@ -140,3 +140,21 @@ def test_without_the_duration_model_speech_is_synthesised(monkeypatch):
     modelled = preview.run_seconds.__wrapped__(text, NUMBER_RATE)
     monkeypatch.setattr(preview, "duration_model", lambda: None)
     assert preview.run_seconds.__wrapped__(text, NUMBER_RATE) == modelled > 1.0
+
+
+def test_docs_give_the_longest_questions_as_timed(flow, measured):
+    """docs/callers.md's seconds for a question heard before an answer: the unclear question, the
+    longest choice between two desks' topics, the longest confirmation, each timed whole."""
+    from pathlib import Path
+
+    topics = [f"{m.id}/{o.key}" for m in flow.routes.menus.values() for o in m.options if o.desk]
+    desk = {topic: flow.routes.topic(topic)[1].desk for topic in topics}
+    unclear_topics = tuple(flow.routes.unclear.topics)  # that pair is asked with its own sentence first
+    pairs = max(speech_seconds(flow.question_speech((a, b))) for a in topics for b in topics
+                if desk[a] != desk[b] and (a, b) != unclear_topics)
+    confirmations = max(speech_seconds(flow.question_speech((topic,))) for topic in topics)
+    unclear = speech_seconds(flow.question_speech(unclear_topics))
+    docs = " ".join((Path(__file__).parent.parent / "docs" / "callers.md").read_text("utf-8").split())
+    assert (f"at most {unclear:.1f} s for the unclear question" in docs
+            and f"at most {pairs:.1f} s for a choice between two desks" in docs
+            and f"at most {confirmations:.1f} s for a confirmation" in docs), (unclear, pairs, confirmations)
