@@ -183,8 +183,8 @@ class CallFlow:
         another desk likelier, the danger first. Where all the examples together make the police
         likeliest, a question or confirmation with no danger in it offers the police first, and
         the center's own work is asked about beside the police. The police asked for by name,
-        and any desk asked for by its number, are answered as the rules chose. Anything else says so and reads the menu again. At an answer, the words of
-        its keys
+        and any desk asked for by its number, are answered as the rules chose. Anything else says
+        so and reads the menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police); thanks say goodbye. At a
         question, yes or no, or which one; words that deny a choice never choose it. Anywhere, a
@@ -271,10 +271,10 @@ class CallFlow:
         desk = nearest.clear(*clear)
         return None if desk is None else self._desk_topic(words, desk)
 
-    def _desk_topic(self, words: str, desk: str) -> str:
-        """Of a desk's topics, the one whose own words (label and `says:`) share most with the
-        caller's; on a tie, the one with the most `says:` phrases."""
-        topics = self.desk_topics[desk]
+    def _desk_topic(self, words: str, desk: str, urgent: bool = False) -> str:
+        """Of a desk's topics (its danger's only, if `urgent`), the one whose own words (label and
+        `says:`) share most with the caller's; on a tie, the one with the most `says:` phrases."""
+        topics = [t for t in self.desk_topics[desk] if not urgent or self.routes.topic(t)[1].urgent]
         if len(topics) == 1:
             return topics[0]
         return max(topics, key=lambda t: (self.examples.weight(words, self._topic_grams[t]),
@@ -308,14 +308,9 @@ class CallFlow:
         if self.examples is None:
             return None
         likeliest = self.examples.likeliest(words, self.desk_topics)
-        if not likeliest:
+        if not likeliest or not any(self.routes.topic(t)[1].urgent for t in self.desk_topics[likeliest[0][0]]):
             return None
-        urgent = [t for t in self.desk_topics.get(likeliest[0][0], ()) if self.routes.topic(t)[1].urgent]
-        if not urgent:
-            return None
-        return urgent[0] if len(urgent) == 1 else max(
-            urgent, key=lambda t: (self.examples.weight(words, self._topic_grams[t]),
-                                   len(self.routes.topic(t)[1].says)))
+        return self._desk_topic(words, likeliest[0][0], urgent=True)
 
     def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
         """Two topics to ask between instead of answering the rules' choice, the rules' first

@@ -269,11 +269,11 @@ def _elsewhere(words: list[Word], i: int) -> bool:
     if lemma not in _SHARED:  # one word with the place before it: 広島県府中市, not 東京都北区
         return not lemma.startswith("東京") and not any(lemma.startswith(name) for name in _SHARED)
     k = i - 2 if i >= 2 and words[i - 1][0] == "の" else i - 1
-    return k >= 0 and words[k][3] == "固有名詞" and _TOKYO.isdisjoint((words[k][0], *words[k][4])) \
-        and words[k][0] not in ("東京", "東京都")
+    return (k >= 0 and words[k][3] == "固有名詞" and _TOKYO.isdisjoint((words[k][0], *words[k][4]))
+            and words[k][0] not in ("東京", "東京都"))
 
 
-# One's own money by another name: 退職金を送ってしまった is お金を送った, 残高を使われた お金を使われた
+# One's own money by another name: 退職金を送ってしまった is お金を送った, 残高を使われた is お金を使われた
 _SAVINGS = frozenset({"退職金", "貯金", "預金", "貯蓄", "現金", "生活費", "財産", "老後資金", "有り金",
                       "売上金", "売り上げ", "残高"})
 # What may follow a large number that is an amount of money (三十万以上, 十万ほど)
