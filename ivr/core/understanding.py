@@ -462,7 +462,7 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool,
                 j + 1 < len(words) and words[j + 1][0] == "方")
             wanted |= lemma == "たい"
             passive |= lemma in ("れる", "られる")
-            lasting |= lemma == "てる"
+            lasting |= lemma in ("てる", "とる")  # とる: western ている as an auxiliary (引き落とされとる)
         elif pos == "助詞" and lemma in ("て", "で"):
             pass
         elif pos == "助詞" and lemma in ("たって", "だって") and (
