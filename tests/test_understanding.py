@@ -104,6 +104,12 @@ PARAPHRASES_30 = HERE / "callers_paraphrases30.tsv"
 HELD_OUT_31 = HERE / "callers_heldout31.tsv"
 HELD_OUT_32 = HERE / "callers_heldout32.tsv"
 HELD_OUT_33 = HERE / "callers_heldout33.tsv"
+# Round 21: a thirty-fourth dev set (police and the center's own work a third each), tuned on (its
+# rows not among the examples), and two held-out sets written before the round and committed
+# alone (their totals scored before and after it; their rows never read).
+PARAPHRASES_34 = HERE / "callers_paraphrases34.tsv"
+HELD_OUT_35 = HERE / "callers_heldout35.tsv"
+HELD_OUT_36 = HERE / "callers_heldout36.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1438,17 +1444,39 @@ def test_the_thirty_third_held_out_set_keeps_its_measured_floor(flow):
     assert_floor(judge(flow, HELD_OUT_33), rows=320, right=303, wrong=7, danger=2, ads=1)
 
 
+def test_the_thirty_fourth_paraphrases_keep_their_measured_floor(flow):
+    """Round 21's dev set (police callers and the center's own work a third each, written from the
+    guide alone), as written: 387 of 400 right (96.8 %), 2 wrong, 5 police callers elsewhere;
+    after the round 396 right, 1 wrong, 1 police caller. Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_34), rows=400, right=396, wrong=1, danger=1)
+
+
+def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 21 and scored
+    before and after it, never tuned on. The thirty-fifth: 303 of 320 right (94.7 %), 6 wrong
+    (1.9 %), 2 police callers elsewhere, before the round and after it. The thirty-sixth (a third
+    of it older or regional speech): 309 right, 6 wrong, 3 police callers before; 310 (96.9 %),
+    5 (1.6 %) and 2 after. The target is not met on either; the
+    floors are those figures."""
+    assert_floor(judge(flow, HELD_OUT_35), rows=320, right=303, wrong=6, danger=2)
+    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=310, wrong=5, danger=2)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
-    """README.md's figures: the latest held-out set, written after the last round, and every
-    held-out set's rows together (right and wrong desks, police callers elsewhere), and on how
-    many sets all three parts of the target are met."""
+    """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
+    elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = judge(flow, HELD_OUT_33)
-    assert (f"{latest['right']:.1%} reach a right desk and {latest['wrong']:.1%} a wrong one, and "
-            f"{len(latest['danger'])} callers".replace("%", " %") in readme)
+    latest = [judge(flow, path) for path in (HELD_OUT_35, HELD_OUT_36)]
+    size = sum(r["rows"] for r in latest)
+    assert (f"({size} rows written from the guide alone" in readme
+            and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
+            f"{sum(round(r['wrong'] * r['rows']) for r in latest) / size:.1%} a wrong one, and "
+            f"{sum(len(r['danger']) for r in latest)} callers".replace("%", " %") in readme)
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
-            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33]
+            HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33,
+            HELD_OUT_35, HELD_OUT_36]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
