@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import struct
 from pathlib import Path
 
 import pytest
 from helpers import OPEN_TUESDAY, wait_for
 from test_understanding import cases
 
-from ivr.core.nearest import Example, Examples, grams, normalise
+from ivr.core.nearest import Example, Examples, Likeliest, grams, normalise
 from ivr.core.steps import Position
 from ivr.routesfile.examples import EXAMPLES, load_examples, parse_examples
+from ivr.routesfile.likeliest import LIKELIEST, load_likeliest
 from ivr.routesfile.loader import RoutesError
 from ivr.web import served as line_module
 from ivr.web.served import Line
@@ -83,25 +87,98 @@ def test_the_nearest_desk_and_how_clear_it_is():
     assert examples.nearest("").desk is None and examples.nearest("").clear(0, 0) is None
 
 
-def test_the_likeliest_desk_weighs_every_example():
-    """Naive Bayes over the same n-grams: each desk's share of the examples, and how often each
-    n-gram is in its examples (add-one smoothing over the n-grams known)."""
+def _regression(desks, rows, bias):
+    """A Likeliest of n-gram rows {gram: (idf, (coefficient per desk…))}."""
+    from array import array
+    grams_ = tuple(rows)
+    return Likeliest(tuple(desks), "\n".join(grams_), array("f", bias), array("f", [rows[g][0] for g in grams_]),
+                     array("f", [c for g in grams_ for c in rows[g][1]]), "test")
+
+
+def test_the_likeliest_desk_is_the_regressions_over_the_words_n_grams():
+    """The words' n-grams that the examples and the regression both know, each weighted by its
+    idf and the whole scaled to length one, times each desk's coefficients, plus its bias; the
+    log of the softmax. An n-gram the examples do not have counts for nothing."""
     import math
 
-    examples = Examples([Example("画面が真っ赤になった", "ipa"), Example("画面が赤く光る", "ipa"),
-                         Example("真っ赤な宣伝のはがき", "center")])
-    ranked = examples.likeliest("画面が真っ赤です")
-    assert [desk for desk, _ in ranked] == ["ipa", "center"] and ranked[0][1] > ranked[1][1]
-    # worked by hand for one n-gram known to one desk only (がは: in neither; 画面: ipa's two)
-    known = len({gram for text in ("画面が真っ赤になった", "画面が赤く光る", "真っ赤な宣伝のはがき")
-                 for gram in grams(text)})
-    ipa = len(grams("画面が真っ赤になった")) + len(grams("画面が赤く光る"))
-    center = len(grams("真っ赤な宣伝のはがき"))
-    by_hand = {"ipa": math.log(2 / 3) + math.log(3 / (ipa + known)),
-               "center": math.log(1 / 3) + math.log(1 / (center + known))}
-    assert dict(examples.likeliest("画面")) == pytest.approx(by_hand)
-    assert [desk for desk, _ in examples.likeliest("画面", desks={"center"})] == ["center"]
-    assert examples.likeliest("") == ()
+    model = _regression(("center", "ipa"), {"画面": (2.0, (-1.0, 3.0)), "面が": (1.0, (0.5, 0.5)),
+                                            "宣伝": (1.5, (4.0, -2.0))}, (0.25, -0.25))
+    examples = Examples([Example("画面が真っ赤", "ipa"), Example("宣伝のはがき", "center")], likeliest=model)
+    ranked = examples.likeliest("画面が")  # n-grams 画面, 面が, 画面が (the last in no row)
+    length = math.sqrt(2.0 ** 2 + 1.0 ** 2)
+    center = 0.25 + (-1.0 * 2.0 + 0.5 * 1.0) / length
+    ipa = -0.25 + (3.0 * 2.0 + 0.5 * 1.0) / length
+    total = math.log(math.exp(center) + math.exp(ipa))
+    assert [desk for desk, _ in ranked] == ["ipa", "center"]
+    assert dict(ranked) == pytest.approx({"ipa": ipa - total, "center": center - total}, rel=1e-6)
+    assert [desk for desk, _ in examples.likeliest("宣伝", desks={"center"})] == ["center"]
+    assert examples.likeliest("") == () and examples.likeliest("まったく別") == ()
+    # Not among the examples' n-grams: 宣伝 is (宣伝のはがき); 画面 would not be without the first.
+    alone = Examples([Example("宣伝のはがき", "center")], likeliest=model)
+    center, ipa = 0.25 + 4.0 * 1.5 / 1.5, -0.25 - 2.0 * 1.5 / 1.5
+    total = math.log(math.exp(center) + math.exp(ipa))
+    assert dict(alone.likeliest("画面の宣伝")) == pytest.approx({"center": center - total, "ipa": ipa - total},
+                                                            rel=1e-6)
+    assert Examples([Example("画面", "ipa")]).likeliest("画面") == ()  # no regression: no opinion
+
+
+def test_the_shipped_regression_was_fitted_on_the_dev_sets_as_they_are(examples):
+    """tools/likeliest.py fits it on the shipped examples and the later dev sets (never a
+    held-out set); a change to any of them without a new fit fails here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_likeliest", HERE.parent / "tools" / "likeliest.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    rows = tool.training_rows()
+    assert examples.likeliest_weights.trained_on == tool.digest(rows)
+    assert not any("heldout" in path.name for path in tool.DEV_SETS)
+    held_out = {words for path in HERE.glob("callers_heldout*.tsv")
+                for words, *_ in list(csv.reader(path.open(encoding="utf-8"), delimiter="\t"))[1:]}
+    assert held_out and not held_out & {words for words, _ in rows}
+    # Its n-grams are the examples' own, so the examples' index finds each.
+    assert set(examples.likeliest_weights.grams.split("\n")) <= set(examples._number)
+
+
+def _weights_file(tmp_path, data: bytes):
+    path = tmp_path / "likeliest.bin"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("damage", ["magic", "header", "count", "short", "nan", "desks", "utf8"])
+def test_a_damaged_weights_file_is_refused_in_english_and_japanese(tmp_path, damage):
+    good = LIKELIEST.read_bytes()
+    first, head, rest = good.split(b"\n", 2)
+    header = json.loads(head)
+    if damage == "magic":
+        data = b"ivr-likeliest 2\n" + head + b"\n" + rest
+    elif damage == "header":
+        data = first + b"\n{not json\n" + rest
+    elif damage == "count":
+        data = first + b"\n" + json.dumps({**header, "grams": header["grams"] + 1}).encode() + b"\n" + rest
+    elif damage == "short":
+        data = good[:-4]
+    elif damage == "nan":
+        data = good[:-4] + struct.pack("<f", float("nan"))
+    elif damage == "desks":
+        data = first + b"\n" + json.dumps({**header, "desks": header["desks"][:1] * 2}).encode() + b"\n" + rest
+    else:
+        data = first + b"\n" + head + b"\n\xff\xfe" + rest[2:]
+    path = _weights_file(tmp_path, data)
+    with pytest.raises(RoutesError) as refused:
+        load_likeliest(path)
+    (problem,) = refused.value.problems
+    assert problem.file == str(path) and problem.line == 1
+    assert "tools/likeliest.py" in str(problem) and "tools/likeliest.py" in problem.text("ja")
+    assert str(problem) != problem.text("ja")
+
+
+def test_a_weights_file_that_is_not_a_regular_file_is_refused(tmp_path):
+    fifo = tmp_path / "likeliest.bin"
+    os.mkfifo(fifo)
+    with pytest.raises(RoutesError):
+        load_likeliest(fifo)
 
 
 GOOD = "words\tdesk\n広告のメールが来る\tcenter\n"
@@ -154,7 +231,7 @@ def test_a_bad_examples_file_is_refused_and_the_line_keeps_the_last_good_example
     assert refused.problems[0].text("ja").startswith(f"{examples}:{bad_line}: 'Center' は窓口のIDではありません")
     assert line.current().examples.digest == good  # the last good examples keep serving
     # Mended, with a row of its own: served without a restart.
-    examples.write_text(text + "模様がちらちらする\tipa\n", "utf-8")
+    examples.write_text(text + "ちらちらと模様が出る\tipa\n", "utf-8")
     wait_for(lambda: line.current().examples.digest != good, 5)
     assert line.last_refused is None
-    assert line.current().hear(Position("top"), "模様がちらちらする", 0.9, OPEN_TUESDAY).listen.ask == "scam/2"
+    assert line.current().hear(Position("top"), "ちらちらと模様が出る", 0.9, OPEN_TUESDAY).listen.ask == "scam/2"

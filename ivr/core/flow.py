@@ -7,6 +7,8 @@ hears is worded in speech.py, and a text message's body in texts.py.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -44,6 +46,9 @@ INSTEAD = (0.05, 0.02)
 # 刃物を持った人がいる, not 払ってしまった), when the examples put the words with another desk:
 # the caller is asked between the two, the danger first.
 DANGER = (0.03, 0.02)
+# How much likelier (the log of the ratio of their probabilities, `Examples.likeliest`) another
+# desk must be than the rules' choice for the caller to be asked between the two.
+LIKELIER = 0.0
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -317,7 +322,7 @@ class CallFlow:
         (so danger is offered first): the nearest desk's, if the examples nearest the words are
         another desk's and it is clear (CLEAR for a weak choice or when the nearest desk is the
         center's own work, else SURE; DANGER for danger); else the likeliest desk's, if all the
-        examples together (naive Bayes, `Examples.likeliest`) make another desk likeliest. The
+        examples together (the regression, `Examples.likeliest`) make another desk likeliest. The
         center's own work (kept) only beside the police, first, where all the examples make the
         police likeliest. Never for a desk asked for by its number (人権110番, 188) or the police
         by name (警察): those are answered as the rules chose."""
@@ -339,9 +344,11 @@ class CallFlow:
             if nearest.clear(*clear):
                 return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
         # The desk all the examples make likeliest is another (of those they know): asked too.
-        likeliest = self.examples.likeliest(words, self.desk_topics)
-        if likeliest and target.desk in self.examples.desks and likeliest[0][0] != target.desk:
-            return (understood.topic, self._desk_topic(words, likeliest[0][0]))
+        likeliest = dict(self.examples.likeliest(words, self.desk_topics))
+        best = max(likeliest, key=likeliest.get, default=None)
+        if (best is not None and target.desk in self.examples.desks and best != target.desk
+                and likeliest[best] - likeliest.get(target.desk, -math.inf) > LIKELIER):
+            return (understood.topic, self._desk_topic(words, best))
         return None
 
     def _no_such_key(self, menu: Menu, position: Position, now: datetime, texting: bool) -> Step:

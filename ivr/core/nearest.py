@@ -7,8 +7,9 @@ the text is folded to one width (NFKC), lower case and hiragana, with spaces, pu
 long marks dropped, and cut into every run of two and three characters. An n-gram found in few
 examples weighs more than one found in many (inverse document frequency), and two texts are as
 alike as the cosine of their weighted sets. A desk scores the mean of its NEIGHBOURS examples
-nearest the words. Over the same n-grams, every example also counts at once (`likeliest`: a
-naive Bayes), which tells where a few near examples cannot.
+nearest the words. Over the same n-grams, a logistic regression fitted on every dev set's rows
+(`Likeliest`: its weights shipped in ivr/routesfile/likeliest.bin, fitted by tools/likeliest.py)
+tells which desk all of them make likeliest, where a few near examples cannot.
 
 This guesses; it never sends a caller anywhere. The flow only ever asks the caller whether the
 nearest desk's topic is what they mean (`flow.py`), so a wrong guess costs a "no".
@@ -23,9 +24,9 @@ import math
 import re
 import unicodedata
 from array import array
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Collection, Iterable
-from itertools import chain
+from itertools import repeat
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -63,6 +64,21 @@ class Example:
     desk: str
 
 
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed as itself (its arrays cannot be)
+class Likeliest:
+    """A logistic regression over n-grams: for each n-gram (`grams`, in order, joined by line
+    breaks: one string, not one object per n-gram in every worker) its weight (inverse document
+    frequency) in `idf` and its coefficient for each desk (`desks`, in order) in `coef`, an
+    n-gram's desks side by side; each desk's `bias`. `trained_on` names the rows it was fitted on."""
+
+    desks: tuple[str, ...]
+    grams: str
+    bias: array
+    idf: array
+    coef: array
+    trained_on: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Nearest:
     """The desks nearest some words, best first, each with its score (0 to 1)."""
@@ -92,83 +108,89 @@ class Nearest:
 class Examples:
     """Example sentences, their n-grams weighted once, for finding the desks nearest some words."""
 
-    def __init__(self, examples: Iterable[Example], digest: str = ""):
+    def __init__(self, examples: Iterable[Example], digest: str = "", likeliest: Likeliest | None = None):
         self.examples = tuple(examples)
         self.digest = digest  # what the examples were read from, so a reload can tell them apart
+        self.likeliest_weights = likeliest
         self.desks = frozenset(e.desk for e in self.examples)
         # Each example's n-grams once, as numbers (one per distinct n-gram): the n-grams of
         # every example as sets of strings at once would make the peak while indexing, which
-        # stays in every worker's memory, twice as high.
-        number: dict[str, int] = {}
-        coded = [array(_NUMBER, [number.setdefault(gram, len(number)) for gram in grams(e.text)])
-                 for e in self.examples]
-        counts = Counter(chain.from_iterable(coded))
+        # stays in every worker's memory, twice as high. A new n-gram is numbered by the dict
+        # itself (its default is its own length), so the numbering runs in C, not in a Python
+        # loop per n-gram. Each example's numbers are kept in a list, as the dict's own int
+        # objects: an array would make a new int object each time a number is read below.
+        number: defaultdict[str, int] = defaultdict()
+        number.default_factory = number.__len__
+        coded = [list(map(number.__getitem__, grams(e.text))) for e in self.examples]
+        number.default_factory = None  # an n-gram looked up later is not numbered
+        known = len(number)
         size = len(self.examples)
-        weights = array("d", bytes(8 * len(number)))
-        for k, count in counts.items():
-            weights[k] = math.log((size + 1) / (count + 1)) + 1
+        # The numbers of the examples with each n-gram, in order (its postings): their lengths are
+        # the n-grams' counts. The arrays are copies of one empty array, quicker than new ones.
+        postings = list(map(array.__copy__, repeat(array(_NUMBER), known)))
+        for i, found in enumerate(coded):
+            for k in found:
+                postings[k].append(i)
+        counts = array(_NUMBER, map(len, postings))
+        # An n-gram's weight depends on its count only: worked out once per count.
+        weight_of = [math.log((size + 1) / (count + 1)) + 1 for count in range(size + 1)]
+        weights = array("d", map(weight_of.__getitem__, counts))
         self._number = number
         self._weights = weights
         self._unseen = math.log(size + 1) + 1  # an n-gram in no example weighs most
-        self._likelihoods(coded, len(number))
         # Each example's length (the norm of its weighted n-grams) is applied once per example
         # when words are compared, so an n-gram's postings need only the examples' numbers.
         squared = [w * w for w in weights]
         self._lengths = tuple(math.sqrt(sum(map(squared.__getitem__, found))) or 1.0 for found in coded)
+        del coded, squared  # before the postings are packed: the peak is lower this way
         # An n-gram in more than COMMON of the examples (ます, した) tells little and costs most:
-        # it is weighed in each text's length but not looked up.
+        # it is weighed in each text's length but not looked up. The numbers of the examples with
+        # each n-gram, packed in one bytes object per n-gram (_NUMBER): a list of int objects per
+        # n-gram would take several times the memory in every worker.
         common = max(COMMON * size, 10)
-        postings: list[list[int] | None] = [[] if counts[k] <= common else None for k in range(len(number))]
-        for i, found in enumerate(coded):
-            for k in found:
-                posting = postings[k]
-                if posting is not None:
-                    posting.append(i)
-        # The numbers of the examples with each n-gram, packed in one bytes object per n-gram
-        # (_NUMBER): a list of int objects per n-gram would take several times the memory in
-        # every worker.
-        self._postings = {gram: array(_NUMBER, postings[k]).tobytes()
-                          for gram, k in number.items() if postings[k] is not None}
+        self._postings = {gram: postings[k].tobytes() for gram, k in number.items() if counts[k] <= common}
+        del postings
+        self._weigh(likeliest)
         self._desk_of = tuple(e.desk for e in self.examples)
 
-    def _likelihoods(self, coded: list[array], grams_known: int) -> None:
-        """Each desk's share of the examples, and for each n-gram and desk log(1 + the number of
-        that desk's examples with it), in one array of floats (an n-gram's desks side by side):
-        a naive Bayes over the same n-grams, with add-one smoothing over the n-grams known."""
-        self._bayes_desks = tuple(sorted(self.desks))
-        column = {desk: d for d, desk in enumerate(self._bayes_desks)}
-        width = len(self._bayes_desks)
-        found_in = [Counter() for _ in self._bayes_desks]
-        for example, found in zip(self.examples, coded):
-            found_in[column[example.desk]].update(found)
-        table = array("f", bytes(4 * grams_known * width))
-        for d, found in enumerate(found_in):
-            for k, count in found.items():
-                table[k * width + d] = math.log(1 + count)
-        self._table = table
-        shares = Counter(example.desk for example in self.examples)
-        self._priors = tuple(math.log(shares[desk] / len(self.examples)) for desk in self._bayes_desks)
-        # log of each desk's denominator: its n-grams counted once per example, plus the n-grams known
-        self._denominators = tuple(math.log(sum(found.values()) + grams_known) for found in found_in)
+    def _weigh(self, likeliest: Likeliest | None) -> None:
+        """The regression's weights by the examples' own numbering of n-grams (an n-gram it has
+        no weight for, or one no example has, counts for nothing): for each numbered n-gram its
+        row in the regression's arrays, or -1, so that no second table of n-grams is kept."""
+        self._model = likeliest
+        if likeliest is None:
+            self._rows = array(_NUMBER)
+            return
+        row = {gram: r for r, gram in enumerate(likeliest.grams.split("\n"))}
+        # The examples' n-grams in the order they were numbered (0, 1, …): each one's row, in C.
+        self._rows = array("i", map(row.get, self._number, repeat(-1)))
 
     def __len__(self) -> int:
         return len(self.examples)
 
     def likeliest(self, heard: str, desks: Collection[str] | None = None) -> tuple[tuple[str, float], ...]:
-        """The desks (of `desks`, by default all), likeliest first, each with the log of how
-        likely the words' n-grams are among its examples (naive Bayes): where the nearest
-        examples look at a few sentences, this weighs every example of every desk."""
+        """The desks (of `desks`, by default all), likeliest first, each with the log of its
+        probability by the regression (`Likeliest`) over the words' n-grams: where the nearest
+        examples look at a few sentences, this weighs what every dev set's row taught. Nothing
+        without the regression's weights, or for words with none of its n-grams."""
+        model = self._model
         found = grams(heard)
-        if not found:
+        if model is None or not found:
             return ()
-        width, table, number = len(self._bayes_desks), self._table, self._number
-        known = [number[gram] * width for gram in found if gram in number]
-        scores = []
-        for d, desk in enumerate(self._bayes_desks):
-            if desks is None or desk in desks:
-                score = self._priors[d] - len(found) * self._denominators[d]
-                scores.append((desk, score + sum(table[k + d] for k in known)))
-        return tuple(sorted(scores, key=lambda item: (-item[1], item[0])))
+        number, rows, idf, coef = self._number, self._rows, model.idf, model.coef
+        width = len(model.desks)
+        known = [r for r in (rows[k] for k in map(number.get, found) if k is not None) if r >= 0]
+        if not known:
+            return ()
+        # The words' n-grams weighted by idf and scaled to length one, as in the fit.
+        length = math.sqrt(sum(idf[r] * idf[r] for r in known))
+        scores = [model.bias[d] + sum(coef[r * width + d] * idf[r] for r in known) / length
+                  for d in range(width)]
+        top = max(scores)
+        total = top + math.log(sum(math.exp(score - top) for score in scores))
+        ranked = [(desk, score - total) for desk, score in zip(model.desks, scores)
+                  if desks is None or desk in desks]
+        return tuple(sorted(ranked, key=lambda item: (-item[1], item[0])))
 
     def nearest(self, heard: str, desks: Collection[str] | None = None) -> Nearest:
         """The desks (of `desks`, by default all) whose examples are nearest the words, best

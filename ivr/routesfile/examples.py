@@ -19,9 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.caches import EXAMPLE_SETS
-from ..core.nearest import MAX_HEARD, Example, Examples
+from ..core.nearest import MAX_HEARD, Example, Examples, Likeliest
 from ..core.notices import notice
 from .file import read_routes_text
+from .likeliest import LIKELIEST, load_likeliest
 from .reader import Problem, RoutesError
 
 EXAMPLES = Path(__file__).with_name("examples.tsv")
@@ -30,21 +31,23 @@ _DESK = re.compile(r"[a-z][a-z0-9_]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def load_examples(path: str | Path = EXAMPLES) -> Examples:
-    """The examples in a file, their n-grams worked out; RoutesError naming every bad row."""
-    return parse_examples(read_routes_text(path), str(path))
+def load_examples(path: str | Path = EXAMPLES, weights: str | Path | None = LIKELIEST) -> Examples:
+    """The examples in a file, their n-grams worked out, with the regression in `weights`
+    (likeliest.py; none if None); RoutesError naming every bad row, or the weights file."""
+    text = read_routes_text(path)
+    return parse_examples(text, str(path), None if weights is None else load_likeliest(weights))
 
 
-def parse_examples(text: str, file: str = "examples.tsv") -> Examples:
-    """The examples in text already read (named `file` in problems)."""
-    examples, problems = _parsed(text)
+def parse_examples(text: str, file: str = "examples.tsv", likeliest: Likeliest | None = None) -> Examples:
+    """The examples in text already read (named `file` in problems), with the regression."""
+    examples, problems = _parsed(text, likeliest)
     if problems:
         raise RoutesError([Problem(file, line, (), message) for line, message in problems])
     return examples
 
 
 @lru_cache(maxsize=EXAMPLE_SETS)
-def _parsed(text: str) -> tuple[Examples, tuple[tuple[int, str], ...]]:
+def _parsed(text: str, likeliest: Likeliest | None) -> tuple[Examples, tuple[tuple[int, str], ...]]:
     """The examples in a text, indexed, and each bad row's line and problem; kept for the next
     load of the same text (caches.py says why)."""
     problems: list[tuple[int, str]] = []
@@ -76,7 +79,10 @@ def _parsed(text: str) -> tuple[Examples, tuple[tuple[int, str], ...]]:
             problems.append((number, problem))
     if problems:
         return Examples(()), tuple(problems)
-    return Examples(examples, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]), ()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    if likeliest is not None:
+        digest += f"+{likeliest.trained_on}"
+    return Examples(examples, digest, likeliest), ()
 
 
 def _row_problem(fields: list[str]) -> str | None:

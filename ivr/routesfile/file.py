@@ -26,6 +26,19 @@ def read_routes_text(path: str | Path, limit: float = READ_LIMIT) -> str:
     swapped in between), and it is opened without blocking. At most MAX_BYTES are read, and the
     whole read may take at most `limit` seconds.
     """
+    data = read_routes_bytes(path, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        # TRANSLATORS: the file was saved in another encoding (e.g. Shift_JIS); reason is the decoder's.
+        raise RoutesError([Problem(str(path), line, (), notice("cannot be read: not UTF-8 text (%(reason)s)",
+                                                               reason=exc.reason))]) from None
+
+
+def read_routes_bytes(path: str | Path, limit: float = READ_LIMIT) -> bytes:
+    """A file's bytes, read as `read_routes_text` reads them (a regular file, at most MAX_BYTES,
+    within `limit` seconds); RoutesError if not."""
     path = Path(path)
     deadline = time.monotonic() + limit
     try:
@@ -54,13 +67,7 @@ def read_routes_text(path: str | Path, limit: float = READ_LIMIT) -> str:
     data = b"".join(chunks)
     if len(data) > MAX_BYTES:
         raise RoutesError([Problem(str(path), 1, (), too_large(max(info.st_size, len(data))))])
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        # TRANSLATORS: the file was saved in another encoding (e.g. Shift_JIS); reason is the decoder's.
-        raise RoutesError([Problem(str(path), line, (), notice("cannot be read: not UTF-8 text (%(reason)s)",
-                                                               reason=exc.reason))]) from None
+    return data
 
 
 _KINDS = (

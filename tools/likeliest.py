@@ -1,0 +1,150 @@
+"""Train the weights behind `Examples.likeliest` and write ivr/routesfile/likeliest.bin.
+
+Usage: python tools/likeliest.py [--check]
+
+The flow asks which desk all the callers' examples make likeliest (`ivr/core/nearest.py`), to
+offer the police where words of money taken or of someone feared name no phrase, and to ask
+where the rules' choice is another desk's. That opinion is a logistic regression over the same
+character n-grams the nearest examples are compared by (each weighted by its inverse document
+frequency, the vector scaled to length one), fitted here with scikit-learn (the `train` extra:
+pip install -e '.[train]') and shipped as numbers the line reads without it.
+
+It is fitted on the dev sets' rows: the shipped examples (ivr/routesfile/examples.tsv) and the
+later dev sets in tests/ (DEV_SETS below; each row's first desk), and routes.yaml's `says:`
+phrases with their desks; never a held-out set, nor a row that is word for word a held-out
+set's. Fit again after changing any of them. Its
+n-grams are those of the shipped examples found in at least MIN_DF training rows, so the line
+looks them up in the examples' own index. The file records a digest of the rows it was fitted
+on; `tests/test_examples.py` checks it against the rows as they are, so a changed dev set or
+example without a new fit is caught. `--check` says whether the shipped file is current.
+
+The file: a first line `ivr-likeliest 1`, a second line of JSON (desks, n-gram count, the gram
+block's length in bytes, the digest, the fit's settings), the n-grams as UTF-8 joined by line
+breaks, then little-endian 32-bit floats: each desk's bias, each n-gram's weight (its inverse
+document frequency), and each n-gram's coefficient for each desk, an n-gram's desks side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from array import array
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ivr.core.nearest import grams  # noqa: E402
+from ivr.routesfile.examples import EXAMPLES  # noqa: E402
+from ivr.routesfile.likeliest import LIKELIEST, MAGIC  # noqa: E402
+from ivr.routesfile.loader import load_routes  # noqa: E402
+
+TESTS = ROOT / "tests"
+ROUTES = ROOT / "routes.yaml"
+# The dev sets whose rows are not among the shipped examples (held-out sets never are).
+DEV_SETS = tuple(TESTS / name for name in (
+    "callers_paraphrases8.tsv", "callers_validation9.tsv", "callers_paraphrases10.tsv",
+    "callers_paraphrases12.tsv", "callers_paraphrases14.tsv", "callers_paraphrases17.tsv",
+    "callers_paraphrases19.tsv", "callers_paraphrases21.tsv", "callers_paraphrases22.tsv",
+    "callers_paraphrases24.tsv", "callers_paraphrases25.tsv", "callers_paraphrases27.tsv",
+    "callers_paraphrases30.tsv", "callers_paraphrases34.tsv"))
+# The sets' labels (the guide's desks) as routes.yaml's desk ids.
+DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
+         "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
+         "jinken": "jinken", "kotoel": "kotaeru"}
+C = 30.0  # the inverse of the fit's L2 penalty: measured over the later dev sets at 3, 10 and 30
+# (each set scored by a fit without its own rows; docs/callers.md, round 22)
+MIN_DF = 2  # an n-gram in fewer training rows than this has no weight
+
+
+def held_out_words() -> set[str]:
+    """Every held-out set's words: a dev row that is word for word one of them (a short, common
+    sentence two writers both wrote) is not fitted on, so no held-out row is scored by its own
+    words."""
+    words: set[str] = set()
+    for path in TESTS.glob("callers_heldout*.tsv"):
+        with path.open(encoding="utf-8") as handle:
+            words.update(row[0] for row in list(csv.reader(handle, delimiter="\t"))[1:] if row)
+    return words
+
+
+def training_rows() -> list[tuple[str, str]]:
+    """(words, desk) for every row fitted on, sorted: the shipped examples, then the later dev
+    sets' rows not among them (a row's first desk), then routes.yaml's `says:` phrases, each
+    with its option's desk (so a phrase said alone is its own desk's); none that a held-out set
+    has too."""
+    rows: dict[str, str] = {}
+    with EXAMPLES.open(encoding="utf-8") as handle:
+        for words, desk in list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]:
+            rows.setdefault(words, desk)
+    for path in DEV_SETS:
+        with path.open(encoding="utf-8") as handle:  # read as tests/test_understanding.py reads them
+            for row in list(csv.reader(handle, delimiter="\t"))[1:]:
+                if row:
+                    rows.setdefault(row[0], DESKS[row[1].split("|")[0]])
+    for menu in load_routes(ROUTES).menus.values():
+        for option in menu.options:
+            if option.desk is not None:
+                for phrase in option.says:
+                    rows.setdefault(phrase, option.desk)
+    held_out = held_out_words()
+    return sorted(item for item in rows.items() if item[0] not in held_out)
+
+
+def digest(rows: list[tuple[str, str]]) -> str:
+    """What the rows were, as the file records it."""
+    text = "".join(f"{words}\t{desk}\n" for words, desk in rows)
+    return hashlib.sha256(f"C={C} min_df={MIN_DF}\n{text}".encode("utf-8")).hexdigest()[:16]
+
+
+def fit(rows: list[tuple[str, str]]) -> bytes:
+    """The file's bytes for a fit on `rows`."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    with EXAMPLES.open(encoding="utf-8") as handle:
+        shipped = [row[0] for row in list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]]
+    found_in: dict[str, int] = {}
+    for words, _ in rows:
+        for gram in grams(words):
+            found_in[gram] = found_in.get(gram, 0) + 1
+    vocabulary = sorted(g for g in set().union(*map(grams, shipped)) if found_in.get(g, 0) >= MIN_DF)
+    vectoriser = TfidfVectorizer(analyzer=lambda text: list(grams(text)), sublinear_tf=True,
+                                 vocabulary=vocabulary)
+    matrix = vectoriser.fit_transform([words for words, _ in rows])
+    model = LogisticRegression(C=C, max_iter=5000)
+    model.fit(matrix, [desk for _, desk in rows])
+    desks = [str(desk) for desk in model.classes_]
+    block = "\n".join(vocabulary).encode("utf-8")
+    header = {"desks": desks, "grams": len(vocabulary), "gram_bytes": len(block),
+              "trained_on": digest(rows), "rows": len(rows), "C": C, "min_df": MIN_DF}
+    numbers = array("f", [float(b) for b in model.intercept_])
+    numbers.extend(float(w) for w in vectoriser.idf_)
+    numbers.extend(float(w) for w in model.coef_.T.ravel())  # an n-gram's desks side by side
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return (f"{MAGIC}\n{json.dumps(header, ensure_ascii=False)}\n".encode("utf-8") + block
+            + numbers.tobytes())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="only say whether the shipped file was fitted on the rows as they are now")
+    args = parser.parse_args(argv)
+    rows = training_rows()
+    if args.check:
+        from ivr.routesfile.likeliest import load_likeliest
+        current = load_likeliest().trained_on == digest(rows)
+        print("current" if current else f"out of date: run python {Path(__file__).relative_to(ROOT)}")
+        return 0 if current else 1
+    LIKELIEST.write_bytes(fit(rows))
+    print(f"{LIKELIEST.relative_to(ROOT)}: fitted on {len(rows)} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
