@@ -110,6 +110,10 @@ HELD_OUT_33 = HERE / "callers_heldout33.tsv"
 PARAPHRASES_34 = HERE / "callers_paraphrases34.tsv"
 HELD_OUT_35 = HERE / "callers_heldout35.tsv"
 HELD_OUT_36 = HERE / "callers_heldout36.tsv"
+# Round 22: two held-out sets written while the regression (Examples.likeliest) was chosen on
+# the dev sets, committed alone before it landed, scored once after.
+HELD_OUT_37 = HERE / "callers_heldout37.tsv"
+HELD_OUT_38 = HERE / "callers_heldout38.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -130,13 +134,16 @@ def cases(path: Path) -> list[tuple[str, list[str]]]:
 @pytest.fixture(scope="module")
 def own_flow(routes, reader, examples):
     """A dev set's flow: the line's, with the shipped examples less that set's own rows, so that
-    no set is judged by the sentences it gave (examples.tsv holds the dev sets' rows)."""
+    no set is judged by the sentences it gave (examples.tsv holds the dev sets' rows). The
+    regression (`Examples.likeliest`) is the shipped one, fitted on every dev set's rows: a dev
+    set's figures since round 22 are not words it has not seen (docs/callers.md)."""
     made = {}
 
     def without(path: Path) -> CallFlow:
         if path not in made:
             own = {words for words, _ in cases(path)}
-            kept = Examples(e for e in examples.examples if e.text not in own)
+            kept = Examples((e for e in examples.examples if e.text not in own),
+                            likeliest=examples.likeliest_weights)
             made[path] = CallFlow(routes, reader, holidays.country_holidays("JP").__contains__, kept)
         return made[path]
     return without
@@ -389,7 +396,13 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
     ("身に覚えの無い請求", "hotline"),        # ない / 無い
 ])
 def test_width_kana_and_kanji_variants_are_one(flow, words, desk):
-    assert routed(flow, words) == desk
+    """The rules read each as its plain form; where the examples then ask (身に覚えの無い請求: 188
+    or the police, the regression near even), the rules' desk is the first choice."""
+    understood = flow.matcher.understand(words)
+    assert understood.menu is not None and flow.routes.topic(understood.topic)[1].desk == desk
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == desk or (step.outcome == Outcome.ASK
+                                 and flow.routes.topic(step.listen.topics[0])[1].desk == desk)
 
 
 @pytest.mark.parametrize("words", [
@@ -997,7 +1010,7 @@ def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_ano
 
 def test_a_choice_all_the_examples_make_unlikely_is_asked_about(routes, reader):
     """The rules choose ネットショップ (日本産業協会) and the nearest examples agree; all the
-    examples together (naive Bayes, `Examples.likeliest`) make the phishing council likeliest:
+    examples together (`Examples.likeliest`, here stubbed) make the phishing council likeliest:
     asked between the two, the rules' choice first. Not when the rules' desk is one the examples
     do not know, nor for a desk asked for by its number."""
 
@@ -1457,17 +1470,28 @@ def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_flo
     before and after it, never tuned on. The thirty-fifth: 303 of 320 right (94.7 %), 6 wrong
     (1.9 %), 2 police callers elsewhere, before the round and after it. The thirty-sixth (a third
     of it older or regional speech): 309 right, 6 wrong, 3 police callers before; 310 (96.9 %),
-    5 (1.6 %) and 2 after. The target is not met on either; the
+    5 (1.6 %) and 2 after. After round 22 (the regression), never tuned on either: 307 right
+    (95.9 %), 4 wrong (1.2 %), 1 police caller; and 311 (97.2 %), 4 (1.2 %), 2. The target is not met on either; the
     floors are those figures."""
-    assert_floor(judge(flow, HELD_OUT_35), rows=320, right=303, wrong=6, danger=2)
-    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=310, wrong=5, danger=2)
+    assert_floor(judge(flow, HELD_OUT_35), rows=320, right=307, wrong=4, danger=1)
+    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=311, wrong=4, danger=2)
+
+
+def test_the_thirty_seventh_and_thirty_eighth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 22's regression
+    landed and scored once after it: 310 of 320 right (96.9 %), 2 wrong (0.6 %), 2 police callers
+    elsewhere; and 306 (95.6 %), 4 (1.2 %), 1. (With round 21's naive Bayes, for comparison:
+    306, 2, 3 and 306, 5, 2.) The target is not met on either; the floors are those figures."""
+    assert_floor(judge(flow, HELD_OUT_37), rows=320, right=310, wrong=2, danger=2)
+    assert_floor(judge(flow, HELD_OUT_38), rows=320, right=306, wrong=4, danger=1)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_35, HELD_OUT_36)]
+    latest = [judge(flow, path) for path in (HELD_OUT_37, HELD_OUT_38)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -1476,7 +1500,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
             HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33,
-            HELD_OUT_35, HELD_OUT_36]
+            HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1488,7 +1512,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
              9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen",
              15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",
-             21: "twenty-one", 22: "twenty-two", 23: "twenty-three"}
+             21: "twenty-one", 22: "twenty-two", 23: "twenty-three", 24: "twenty-four", 25: "twenty-five"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
