@@ -1,6 +1,6 @@
 """Train the weights behind `Examples.likeliest` and write ivr/routesfile/likeliest.bin.
 
-Usage: python tools/likeliest.py [--check]
+Usage: python tools/likeliest.py [--check | --cross]
 
 The flow asks which desk all the callers' examples make likeliest (`ivr/core/nearest.py`), to
 offer the police where words of money taken or of someone feared name no phrase, and to ask
@@ -16,7 +16,8 @@ set's. Fit again after changing any of them. Its
 n-grams are those of the shipped examples found in at least MIN_DF training rows, so the line
 looks them up in the examples' own index. The file records a digest of the rows it was fitted
 on; `tests/test_examples.py` checks it against the rows as they are, so a changed dev set or
-example without a new fit is caught. `--check` says whether the shipped file is current.
+example without a new fit is caught. `--check` says whether the shipped file is current;
+`--cross` judges each later dev set by a fit without its own rows (docs/callers.md, round 22).
 
 The file: a first line `ivr-likeliest 1`, a second line of JSON (desks, n-gram count, the gram
 block's length in bytes, the digest, the fit's settings), the n-grams as UTF-8 joined by line
@@ -130,12 +131,49 @@ def fit(rows: list[tuple[str, str]]) -> bytes:
             + numbers.tobytes())
 
 
+def cross(rows: list[tuple[str, str]]) -> None:
+    """Each later dev set judged as tests/test_understanding.py judges a set, by a fit without
+    its rows and the shipped examples less its rows: how the fit's settings were chosen."""
+    import holidays
+
+    sys.path.insert(0, str(TESTS))
+    import test_understanding as judged  # noqa: PLC0415 (the tests' judge, only here)
+
+    from ivr.core.flow import CallFlow
+    from ivr.core.nearest import Examples
+    from ivr.core.readings import Reader
+    from ivr.core.wording import load_translations
+    from ivr.routesfile.examples import load_examples
+    from ivr.routesfile.likeliest import parse_likeliest
+
+    routes, reader, shipped = load_routes(ROUTES), Reader(load_translations()), load_examples(weights=None)
+    is_holiday = holidays.country_holidays("JP").__contains__
+    total = [0, 0, 0, 0, 0]
+    for path in DEV_SETS:
+        own = {words for words, _ in judged.cases(path)}
+        model = parse_likeliest(fit([row for row in rows if row[0] not in own]))
+        examples = Examples((e for e in shipped.examples if e.text not in own), likeliest=model)
+        found = judged.judge(CallFlow(routes, reader, is_holiday, examples), path)
+        n = found["rows"]
+        figures = [n, round(found["right"] * n), round(found["wrong"] * n), len(found["danger"]),
+                   round(found["asked"] * n)]
+        total = [a + b for a, b in zip(total, figures)]
+        print(f"{path.name}: rows, right, wrong, police callers elsewhere, asked: {figures}", flush=True)
+    print(f"all: {total}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="only say whether the shipped file was fitted on the rows as they are now")
+    parser.add_argument("--cross", action="store_true",
+                        help="write nothing: judge each later dev set by a fit without its own rows "
+                             "(a few minutes; needs the test extra too)")
     args = parser.parse_args(argv)
     rows = training_rows()
+    if args.cross:
+        cross(rows)
+        return 0
     if args.check:
         from ivr.routesfile.likeliest import load_likeliest
         current = load_likeliest().trained_on == digest(rows)
