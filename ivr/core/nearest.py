@@ -157,9 +157,8 @@ class Examples:
         """The regression's weights by the examples' own numbering of n-grams (an n-gram it has
         no weight for, or one no example has, counts for nothing): for each numbered n-gram its
         row in the regression's arrays, or -1, so that no second table of n-grams is kept."""
-        self._model = likeliest
         if likeliest is None:
-            self._rows = array(_NUMBER)
+            self._rows = array("i")
             return
         row = {gram: r for r, gram in enumerate(likeliest.grams.split("\n"))}
         # The examples' n-grams in the order they were numbered (0, 1, …): each one's row, in C.
@@ -173,7 +172,7 @@ class Examples:
         probability by the regression (`Likeliest`) over the words' n-grams: where the nearest
         examples look at a few sentences, this weighs what every dev set's row taught. Nothing
         without the regression's weights, or for words with none of its n-grams."""
-        model = self._model
+        model = self.likeliest_weights
         found = grams(heard)
         if model is None or not found:
             return ()
