@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ivr.core.nearest import grams  # noqa: E402
-from ivr.routesfile.examples import EXAMPLES  # noqa: E402
+from ivr.routesfile.examples import load_examples  # noqa: E402
 from ivr.routesfile.likeliest import LIKELIEST, MAGIC  # noqa: E402
 from ivr.routesfile.loader import load_routes  # noqa: E402
 
@@ -61,15 +61,17 @@ C = 30.0  # the inverse of the fit's L2 penalty: measured over the later dev set
 MIN_DF = 2  # an n-gram in fewer training rows than this has no weight
 
 
+def _rows(path: Path) -> list[list[str]]:
+    """A set's rows (words, answers, kind), read as tests/test_understanding.py reads them."""
+    with path.open(encoding="utf-8") as handle:
+        return [row for row in list(csv.reader(handle, delimiter="\t"))[1:] if row]
+
+
 def held_out_words() -> set[str]:
     """Every held-out set's words: a dev row that is word for word one of them (a short, common
     sentence two writers both wrote) is not fitted on, so no held-out row is scored by its own
     words."""
-    words: set[str] = set()
-    for path in TESTS.glob("callers_heldout*.tsv"):
-        with path.open(encoding="utf-8") as handle:
-            words.update(row[0] for row in list(csv.reader(handle, delimiter="\t"))[1:] if row)
-    return words
+    return {row[0] for path in TESTS.glob("callers_heldout*.tsv") for row in _rows(path)}
 
 
 def training_rows() -> list[tuple[str, str]]:
@@ -77,15 +79,10 @@ def training_rows() -> list[tuple[str, str]]:
     sets' rows not among them (a row's first desk), then routes.yaml's `says:` phrases, each
     with its option's desk (so a phrase said alone is its own desk's); none that a held-out set
     has too."""
-    rows: dict[str, str] = {}
-    with EXAMPLES.open(encoding="utf-8") as handle:
-        for words, desk in list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]:
-            rows.setdefault(words, desk)
+    rows = {example.text: example.desk for example in load_examples(weights=None).examples}
     for path in DEV_SETS:
-        with path.open(encoding="utf-8") as handle:  # read as tests/test_understanding.py reads them
-            for row in list(csv.reader(handle, delimiter="\t"))[1:]:
-                if row:
-                    rows.setdefault(row[0], DESKS[row[1].split("|")[0]])
+        for row in _rows(path):
+            rows.setdefault(row[0], DESKS[row[1].split("|")[0]])
     for menu in load_routes(ROUTES).menus.values():
         for option in menu.options:
             if option.desk is not None:
@@ -106,8 +103,7 @@ def fit(rows: list[tuple[str, str]]) -> bytes:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    with EXAMPLES.open(encoding="utf-8") as handle:
-        shipped = [row[0] for row in list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]]
+    shipped = [example.text for example in load_examples(weights=None).examples]
     found_in: dict[str, int] = {}
     for words, _ in rows:
         for gram in grams(words):

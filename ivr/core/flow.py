@@ -8,7 +8,6 @@ hears is worded in speech.py, and a text message's body in texts.py.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -46,9 +45,6 @@ INSTEAD = (0.05, 0.02)
 # 刃物を持った人がいる, not 払ってしまった), when the examples put the words with another desk:
 # the caller is asked between the two, the danger first.
 DANGER = (0.03, 0.02)
-# How much likelier (the log of the ratio of their probabilities, `Examples.likeliest`) another
-# desk must be than the rules' choice for the caller to be asked between the two.
-LIKELIER = 0.0
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -347,7 +343,7 @@ class CallFlow:
         likeliest = dict(self.examples.likeliest(words, self.desk_topics))
         best = max(likeliest, key=likeliest.get, default=None)
         if (best is not None and target.desk in self.examples.desks and best != target.desk
-                and likeliest[best] - likeliest.get(target.desk, -math.inf) > LIKELIER):
+                and likeliest[best] > likeliest.get(target.desk, -math.inf)):
             return (understood.topic, self._desk_topic(words, best))
         return None
 

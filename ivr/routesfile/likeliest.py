@@ -40,22 +40,19 @@ def parse_likeliest(data: bytes, file: str = "likeliest.bin") -> Likeliest:
     return found
 
 
+_READ: dict[str, Likeliest | str] = {}  # by the bytes' digest, the oldest first
+
+
 def _parsed(data: bytes) -> Likeliest | str:
     """The regression, or what is wrong with the bytes; the one read before for the same bytes
     (as the examples are kept: caches.py), so that the examples' memo finds the same one. Kept by
     the bytes' digest, not the bytes themselves."""
-    return _by_digest(hashlib.sha256(data).hexdigest(), data)
-
-
-_READ: dict[str, Likeliest | str] = {}
-
-
-def _by_digest(digest: str, data: bytes) -> Likeliest | str:
+    digest = hashlib.sha256(data).hexdigest()
     found = _READ.get(digest)
     if found is None:
         found = _read(data)
         while len(_READ) >= EXAMPLE_SETS:
-            del _READ[next(iter(_READ))]  # the oldest
+            del _READ[next(iter(_READ))]
         _READ[digest] = found
     return found
 
@@ -83,10 +80,9 @@ def _read(data: bytes) -> Likeliest | str:
     except UnicodeDecodeError:
         return damaged
     width = len(desks)
-    numbers = array("f")
     if block.count("\n") + 1 != count or len(body) - size != 4 * (width + count + count * width):
         return damaged
-    numbers.frombytes(body[size:])
+    numbers = array("f", body[size:])
     if sys.byteorder != "little":
         numbers.byteswap()
     if not all(map(math.isfinite, numbers)):
