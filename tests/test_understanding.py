@@ -114,6 +114,10 @@ HELD_OUT_36 = HERE / "callers_heldout36.tsv"
 # the dev sets, committed alone before it landed, scored once after.
 HELD_OUT_37 = HERE / "callers_heldout37.tsv"
 HELD_OUT_38 = HERE / "callers_heldout38.tsv"
+# Round 23: two held-out sets written before it and committed alone: the thirty-ninth with the
+# usual mix, the fortieth with the police 40 % and their near neighbours the rest.
+HELD_OUT_39 = HERE / "callers_heldout39.tsv"
+HELD_OUT_40 = HERE / "callers_heldout40.tsv"
 # A ninth set, written after round 8 to compare the line with and without it (its third column
 # names the case); its wrong rows have been read, so it is a check, not a held-out set.
 VALIDATION_9 = HERE / "callers_validation9.tsv"
@@ -1471,10 +1475,11 @@ def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_flo
     (1.9 %), 2 police callers elsewhere, before the round and after it. The thirty-sixth (a third
     of it older or regional speech): 309 right, 6 wrong, 3 police callers before; 310 (96.9 %),
     5 (1.6 %) and 2 after. After round 22 (the regression), never tuned on either: 307 right
-    (95.9 %), 4 wrong (1.2 %), 1 police caller; and 311 (97.2 %), 4 (1.2 %), 2. The target is not met on either; the
-    floors are those figures."""
+    (95.9 %), 4 wrong (1.2 %), 1 police caller; and 311 (97.2 %), 4 (1.2 %), 2. The target is not
+    met on either; the floors are those figures, less one right row of the thirty-sixth: the fit
+    then left out a dev row that a later held-out set has word for word, and 310 and 5 remain."""
     assert_floor(judge(flow, HELD_OUT_35), rows=320, right=307, wrong=4, danger=1)
-    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=311, wrong=4, danger=2)
+    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=310, wrong=5, danger=2)
 
 
 def test_the_thirty_seventh_and_thirty_eighth_held_out_sets_keep_their_measured_floor(flow):
@@ -1487,11 +1492,21 @@ def test_the_thirty_seventh_and_thirty_eighth_held_out_sets_keep_their_measured_
     assert_floor(judge(flow, HELD_OUT_38), rows=320, right=306, wrong=4, danger=1)
 
 
+def test_the_thirty_ninth_and_fortieth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 23 and scored
+    before it: the thirty-ninth (the usual mix) 313 of 320 right (97.8 %), 2 wrong (0.6 %), no
+    police caller elsewhere, the whole target met; the fortieth (128 police callers, the rest
+    their near neighbours) 304 right (95.0 %), 2 wrong (0.6 %), 6 police callers elsewhere."""
+    assert_floor(judge(flow, HELD_OUT_39), rows=320, right=313, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_40), rows=320, right=304, wrong=2, danger=6)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_37, HELD_OUT_38)]
+    latest = [judge(flow, path) for path in (HELD_OUT_39, HELD_OUT_40)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -1500,7 +1515,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     sets = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7,
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
             HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33,
-            HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38]
+            HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38, HELD_OUT_39, HELD_OUT_40]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1512,7 +1527,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
              9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen",
              15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",
-             21: "twenty-one", 22: "twenty-two", 23: "twenty-three", 24: "twenty-four", 25: "twenty-five"}
+             21: "twenty-one", 22: "twenty-two", 23: "twenty-three", 24: "twenty-four", 25: "twenty-five",
+             26: "twenty-six", 27: "twenty-seven", 28: "twenty-eight", 29: "twenty-nine"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
