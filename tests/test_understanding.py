@@ -1114,6 +1114,21 @@ def test_danger_alone_or_money_paid_stays_direct(routes, reader, words):
     assert flow_with(routes, reader).hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
 
 
+def test_a_number_that_only_counts_does_not_ask_for_a_desk(routes, reader):
+    """A phrase with a number asks for its desk by it only when the number is the desk's own
+    (110番 for the police's #9110 and 人権110番, 24 of 24時間子供SOSダイヤル): 二段階認証 and 二重に
+    引き落とされた only say how many, and are weighed against the examples like any other words."""
+    matcher = flow_with(routes, reader).matcher
+    assert matcher.understand("人権110番に相談したい").direct
+    assert matcher.understand("110番したほうがいいですか").direct
+    assert not matcher.understand("二段階認証を設定してたのに入られた").direct
+    assert not matcher.understand("二重に引き落とされた").direct
+    words = "二段階認証を設定してたのに入られた"
+    elsewhere = flow_with(routes, reader, (words, "sns"), (words + "よ", "sns"), (words + "ね", "sns"))
+    step = elsewhere.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and "top/5" in step.listen.topics
+
+
 def test_a_danger_heard_by_its_reading_alone_is_not_dropped_beside_another_desks_word(flow):
     """いなくなった has no content word (居る, 成る): it is heard by its reading. Beside 息子 (the
     children's desk) it was dropped as if inside that phrase; a missing child is the police's."""

@@ -105,7 +105,8 @@ class CallFlow:
                 spoken, analyser(), routes.input.min_confidence,
                 vague=unclear.says if unclear else (), vague_ask=unclear.topics if unclear else (),
                 kept=frozenset(d.id for d in routes.desks.values() if d.in_scope),
-                names={d.id: d.name for d in routes.desks.values()},
+                names={d.id: d.name if d.phone is None else f"{d.name} {d.phone.written}"
+                       for d in routes.desks.values()},
             )
             # Fixed phrases, from the catalog: what a caller may say instead of a key.
             self.commands = Phrases(command_words(self.t), analyser(), requests=frozenset({TRANSFER, TEXT}))

@@ -503,7 +503,7 @@ class Phrase:
     reading: str
     size: int = 1  # its number of content words (払った: one), a compound noun's parts not counted
     across: bool = False  # it is itself more than one clause (解約したのに引き落とされた)
-    named: bool = False  # it names the desk, or holds a number (警察, 110番; read for urgent ones)
+    named: bool = False  # it names the desk, or holds its number (警察, 110番; read for urgent ones)
 
     @property
     def marked(self) -> bool:
@@ -554,10 +554,14 @@ class Matcher:
         `vague`: phrases about the line's subject that name no topic (変なメール); heard with no
         topic, the caller is asked between the topics `vague_ask`. `kept`: desks whose words are
         never passed over for another desk's without asking (the center's own work). `names`:
-        each desk's name (警察相談専用電話), so that a phrase naming the desk is known (`Phrase.named`).
+        each desk's name and phone as written (警察相談専用電話 #9110), so that a phrase naming
+        the desk or holding its number is known (`Phrase.named`).
         """
         self.analyse = analyse
         self._names = {desk: _lemmas(analyse.words(name)) for desk, name in (names or {}).items()}
+        # the numbers in each desk's name and phone (110 of 人権110番, 9110, 188, 24 of 24時間)
+        self._numbers = {desk: tuple(re.findall(r"[0-9]+", unicodedata.normalize("NFKC", name)))
+                         for desk, name in (names or {}).items()}
         self.min_confidence = min_confidence
         self.kept = kept
         phrases = []
@@ -575,9 +579,17 @@ class Matcher:
                     if not lemma[:1].isdigit()})  # 24時間 weighs as 時間
         lemmas = _lemmas(words)
         named = bool(lemmas) and (lemmas <= self._names.get(desk, frozenset())
-                                  or any(lemma[:1].isdigit() for lemma in lemmas))
+                                  or self._numbered(lemmas, desk))
         return Phrase(menu, key, desk, urgent, text, lemmas, _reading(words), size,
                       len(_clauses(words)) > 1, named)
+
+    def _numbered(self, lemmas: frozenset[str], desk: str) -> bool:
+        """Whether a phrase holds a number of its desk's own (110番 for the police's #9110, 188):
+        asked for by it. A number of two digits at least; 二段階認証 or 二重に引き落とされた only
+        say how many."""
+        numbers = self._numbers.get(desk, ())
+        return any(len(digits) >= 2 and any(digits in number for number in numbers)
+                   for digits in (re.match(r"[0-9]*", lemma)[0] for lemma in lemmas))
 
     def hints(self) -> tuple[str, ...]:
         """Every phrase once, for Twilio's recogniser to expect: the urgent options' all first,
@@ -648,7 +660,7 @@ class Matcher:
         ranked = sorted(scores, key=lambda desk: scores[desk], reverse=True)
         first = best_of[ranked[0]]
         # the desk asked for by its number (人権110番, 188): as a caller who named the police
-        named = any(p.desk == ranked[0] and any(lemma[:1].isdigit() for lemma in p.lemmas) for p in found)
+        named = any(p.desk == ranked[0] and self._numbered(p.lemmas, p.desk) for p in found)
         if len(ranked) == 1:
             return Understood(first.menu, first.key, weight=first.weight, direct=named)
         second = best_of[ranked[1]]
