@@ -118,6 +118,9 @@ HELD_OUT_38 = HERE / "callers_heldout38.tsv"
 # usual mix, the fortieth with the police 40 % and their near neighbours the rest.
 HELD_OUT_39 = HERE / "callers_heldout39.tsv"
 HELD_OUT_40 = HERE / "callers_heldout40.tsv"
+# Round 23's dev set: the police 45 %, the rest their near neighbours; tuned on, and fitted on
+# by the regression (its rows not among the examples).
+PARAPHRASES_41 = HERE / "callers_paraphrases41.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -1051,9 +1054,9 @@ def test_a_choice_all_the_examples_make_unlikely_is_asked_about(routes, reader):
 def test_a_question_all_the_examples_put_with_the_police_offers_the_police_first(routes, reader):
     """Words the rules ask two desks about, or the nearest examples confirm as one, and no danger's
     among them: where all the examples together make the police likeliest (money taken, someone
-    feared, in words no police phrase has), the police are offered first, beside the rules' (or
-    the nearest examples') first choice. Not where the examples make another desk likeliest, nor
-    where the question has the center's own work in it."""
+    feared, in words no police phrase has), the police are offered first, beside the one of the
+    two the examples make likelier (the first on a tie), the center's own work as any other. Not
+    where the examples make another desk likeliest."""
 
     class Police(Examples):
         def likeliest(self, heard, desks=None):
@@ -1082,9 +1085,19 @@ def test_a_question_all_the_examples_put_with_the_police_offers_the_police_first
     step = feared.hear(Position("top"), flicker, 0.9, OPEN_TUESDAY)
     assert step.outcome == Outcome.ASK and step.listen.topics[1] == "scam/2"
     assert feared.routes.topic(step.listen.topics[0])[1].desk == "police"
-    # The center's own work in the rules' question: asked as the rules put it.
+    # The center's own work in the rules' question: kept beside the police where the examples
+    # make it the likelier of the two, else the other.
     tie = "ラインのお知らせが毎日届く"
-    assert set(feared.hear(Position("top"), tie, 0.9, OPEN_TUESDAY).listen.topics) == {"top/4", "top/5"}
+    assert set(rules.hear(Position("top"), tie, 0.9, OPEN_TUESDAY).listen.topics) == {"top/4", "top/5"}
+    assert feared.hear(Position("top"), tie, 0.9, OPEN_TUESDAY).listen.topics == ("abuse/4", "top/5")
+
+    class PoliceThenCenter(Examples):
+        def likeliest(self, heard, desks=None):
+            return (("police", -1.0), ("center", -2.0), ("sns", -3.0))
+
+    step = CallFlow(routes, reader, lambda day: False, PoliceThenCenter(known)).hear(
+        Position("top"), tie, 0.9, OPEN_TUESDAY)
+    assert step.listen.topics == ("abuse/4", "top/4")
 
 
 @pytest.mark.parametrize("words, topics", [
@@ -1112,6 +1125,16 @@ def test_danger_in_dialect_reaches_the_police(flow, words):
                                    "殺すと言われた"])
 def test_danger_alone_or_money_paid_stays_direct(routes, reader, words):
     assert flow_with(routes, reader).hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "police"
+
+
+@pytest.mark.parametrize("words", ["娘の部屋に遺書みたいな手紙があって", "友達が監禁されてるってメッセージが来た",
+                                   "うちの人が未払いのメール信じて金を送ったみたいで",
+                                   "通販のアカウントで勝手に注文されてて", "乗っ取られて家電を買われているんです"])
+def test_a_note_left_someone_shut_in_or_money_sent_reaches_the_police(flow, words):
+    """Round 23's phrases (遺書, 監禁, 閉じ込められている; 金を送った, 勝手に注文, 買われている):
+    danger and money taken in words the police's phrases did not have."""
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] in ("abuse/4", "scam/3"))
 
 
 def test_a_number_that_only_counts_does_not_ask_for_a_desk(routes, reader):
@@ -1487,6 +1510,14 @@ def test_the_thirty_fourth_paraphrases_keep_their_measured_floor(flow):
     assert_floor(judge(flow, PARAPHRASES_34), rows=400, right=396, wrong=1, danger=1)
 
 
+def test_the_forty_first_paraphrases_keep_their_measured_floor(flow):
+    """Round 23's dev set (the police 45 %, the rest their near neighbours, written from the
+    guide alone), as written: 374 of 400 right (93.5 %), 6 wrong, 14 police callers elsewhere;
+    by a fit without its rows after the round 387, 4 and 1; as shipped (the fit has its rows, so
+    these are not unseen words) 392, 0 and 0. Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_41), rows=400, right=392, wrong=0, danger=0)
+
+
 def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_floor(flow):
     """Totals only (docs/callers.md): each written from the guide alone by someone who read
     neither the routing words nor any other set, committed alone before round 21 and scored
@@ -1496,8 +1527,10 @@ def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_flo
     5 (1.6 %) and 2 after. After round 22 (the regression), never tuned on either: 307 right
     (95.9 %), 4 wrong (1.2 %), 1 police caller; and 311 (97.2 %), 4 (1.2 %), 2. The target is not
     met on either; the floors are those figures, less one right row of the thirty-sixth: the fit
-    then left out a dev row that a later held-out set has word for word, and 310 and 5 remain."""
-    assert_floor(judge(flow, HELD_OUT_35), rows=320, right=307, wrong=4, danger=1)
+    then left out a dev row that a later held-out set has word for word, and 310 and 5 remain.
+    After round 23 (the police beside any question the examples make theirs): 308 right, 4
+    wrong, no police caller elsewhere; and 310, 5, 2."""
+    assert_floor(judge(flow, HELD_OUT_35), rows=320, right=308, wrong=4, danger=0)
     assert_floor(judge(flow, HELD_OUT_36), rows=320, right=310, wrong=5, danger=2)
 
 
@@ -1506,8 +1539,9 @@ def test_the_thirty_seventh_and_thirty_eighth_held_out_sets_keep_their_measured_
     neither the routing words nor any other set, committed alone before round 22's regression
     landed and scored once after it: 310 of 320 right (96.9 %), 2 wrong (0.6 %), 2 police callers
     elsewhere; and 306 (95.6 %), 4 (1.2 %), 1. (With round 21's naive Bayes, for comparison:
-    306, 2, 3 and 306, 5, 2.) The target is not met on either; the floors are those figures."""
-    assert_floor(judge(flow, HELD_OUT_37), rows=320, right=310, wrong=2, danger=2)
+    306, 2, 3 and 306, 5, 2.) After round 23: 311, 2, 1 and 306, 4, 1. The target is not met on
+    either; the floors are those figures."""
+    assert_floor(judge(flow, HELD_OUT_37), rows=320, right=311, wrong=2, danger=1)
     assert_floor(judge(flow, HELD_OUT_38), rows=320, right=306, wrong=4, danger=1)
 
 
@@ -1516,9 +1550,11 @@ def test_the_thirty_ninth_and_fortieth_held_out_sets_keep_their_measured_floor(f
     neither the routing words nor any other set, committed alone before round 23 and scored
     before it: the thirty-ninth (the usual mix) 313 of 320 right (97.8 %), 2 wrong (0.6 %), no
     police caller elsewhere, the whole target met; the fortieth (128 police callers, the rest
-    their near neighbours) 304 right (95.0 %), 2 wrong (0.6 %), 6 police callers elsewhere."""
+    their near neighbours) 304 right (95.0 %), 2 wrong (0.6 %), 6 police callers elsewhere. After
+    it, never tuned on: the thirty-ninth as before; the fortieth 310 right (96.9 %), 2 wrong, 1
+    police caller elsewhere."""
     assert_floor(judge(flow, HELD_OUT_39), rows=320, right=313, wrong=2, danger=0)
-    assert_floor(judge(flow, HELD_OUT_40), rows=320, right=304, wrong=2, danger=6)
+    assert_floor(judge(flow, HELD_OUT_40), rows=320, right=310, wrong=2, danger=1)
 
 
 def test_the_forty_second_and_forty_third_held_out_sets_keep_their_measured_floor(flow):
@@ -1526,9 +1562,11 @@ def test_the_forty_second_and_forty_third_held_out_sets_keep_their_measured_floo
     neither the routing words nor any other set, committed alone before round 23 landed and
     scored before it: the forty-second (the usual mix) 311 of 320 right (97.2 %), 3 wrong
     (0.9 %), no police caller elsewhere; the forty-third (128 police callers, the rest their near
-    neighbours) 304 right (95.0 %), no wrong desk, 10 police callers elsewhere."""
+    neighbours) 304 right (95.0 %), no wrong desk, 10 police callers elsewhere. Scored once after
+    it: the forty-second as before; the forty-third 310 right (96.9 %), no wrong desk, 4 police
+    callers elsewhere."""
     assert_floor(judge(flow, HELD_OUT_42), rows=320, right=311, wrong=3, danger=0)
-    assert_floor(judge(flow, HELD_OUT_43), rows=320, right=304, wrong=0, danger=10)
+    assert_floor(judge(flow, HELD_OUT_43), rows=320, right=310, wrong=0, danger=4)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):

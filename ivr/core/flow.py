@@ -183,8 +183,8 @@ class CallFlow:
         nearest desk's topic when the examples name that desk; so is danger (a threat, someone at
         the door, money paid or taken) when they name another desk clearly or all of them make
         another desk likelier, the danger first. Where all the examples together make the police
-        likeliest, a question or confirmation with no danger in it offers the police first, and
-        the center's own work is asked about beside the police. The police asked for by name,
+        likeliest, a question or confirmation with no danger in it offers the police first,
+        beside the likelier of its two, and the center's own work is asked about beside the police. The police asked for by name,
         and any desk asked for by its number, are answered as the rules chose. Anything else says
         so and reads the menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
@@ -218,19 +218,12 @@ class CallFlow:
         if understood.menu is not None:
             doubt = self._doubt(words, understood)
             if doubt is not None:
-                return self._ask(menu, doubt, position.failures)
+                return self._ask(menu, self._offer_danger(words, doubt), position.failures)
             return self._go(understood.topic, now, texting, heard=understood.topic)
         command = self.commands.find(words, alone=True)
         if understood.ask and command not in (TRANSFER, TEXT):
             guess = self._guess(words, understood) if understood.unclear else None
-            if guess:
-                feared = self._danger_feared(words, (guess,))
-                return self._ask(menu, (feared, guess) if feared else (guess,), position.failures)
-            # Where all the examples make the police likeliest and no danger is asked about, the
-            # police are offered first, beside the first choice: the rules' first of two desks
-            # whose words were heard, or the unclear question's first (money asked for, 188).
-            feared = self._danger_feared(words, understood.ask[:1] if understood.unclear else understood.ask)
-            return self._ask(menu, (feared, understood.ask[0]) if feared else understood.ask,
+            return self._ask(menu, self._offer_danger(words, (guess,) if guess else understood.ask),
                              position.failures)
         if command == AGAIN:
             return Step(self.speech.menu(menu), Outcome.REPEAT, listen=position, heard=command)
@@ -245,10 +238,8 @@ class CallFlow:
                         wait=True)
         guess = self._guess(words, understood)
         if guess is not None:
-            # Confirmed as the nearest desk's, unless all the examples make the police likeliest:
-            # then asked between the police and it, the police first.
-            feared = self._danger_feared(words, (guess,))
-            return self._ask(menu, (feared, guess) if feared else (guess,), position.failures)
+            # Confirmed as the nearest desk's (or asked beside the police: _offer_danger).
+            return self._ask(menu, self._offer_danger(words, (guess,)), position.failures)
         return self._not_understood(menu, position)
 
     # -- words the rules do not place: the nearest examples ---------------------------
@@ -294,15 +285,22 @@ class CallFlow:
         asked = {found[1].desk for found in map(self.routes.topic, understood.ask) if found}
         return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
 
-    def _danger_feared(self, words: str, topics: tuple[str, ...]) -> str | None:
-        """The police's topic (`_likeliest_danger`) to ask about first, if none of `topics` is a
-        danger's or the center's own work (a question with the center's own work in it stays as
-        the rules put it): words of money taken or of someone feared that no phrase of the
-        police's names are not asked about without the police."""
+    def _offer_danger(self, words: str, topics: tuple[str, ...]) -> tuple[str, ...]:
+        """The topics a question at a menu asks between: `topics`, unless none of them is a
+        danger's and all the examples make the police likeliest (`_likeliest_danger`); then the
+        police's topic first, beside the one of `topics` the examples make likelier (the first
+        on a tie). Money taken or someone feared, in words no phrase of the police's names, is
+        never asked about without the police; a caller whose trouble is the other one says so,
+        and one whose trouble was the one left out names it (いいえ、広告です) or has the menu."""
         found = [self.routes.topic(topic) for topic in topics]
-        if any(f is None or f[1].urgent or f[1].desk in self.matcher.kept for f in found):
-            return None
-        return self._likeliest_danger(words)
+        if any(f is None or f[1].urgent for f in found):
+            return topics
+        danger = self._likeliest_danger(words)
+        if danger is None:
+            return topics
+        likeliest = dict(self.examples.likeliest(words, self.desk_topics))
+        kept = max(topics, key=lambda topic: likeliest.get(self.routes.topic(topic)[1].desk, -math.inf))
+        return (danger, kept)
 
     def _likeliest_danger(self, words: str) -> str | None:
         """If all the examples make a desk of danger's topics (the police's) likeliest
