@@ -121,6 +121,10 @@ HELD_OUT_40 = HERE / "callers_heldout40.tsv"
 # Round 23's dev set: the police 45 %, the rest their near neighbours; tuned on, and fitted on
 # by the regression (its rows not among the examples).
 PARAPHRASES_41 = HERE / "callers_paraphrases41.tsv"
+# Round 24: two held-out sets written before it and committed alone: the forty-fifth with the
+# usual mix, the forty-sixth with the police 40 %.
+HELD_OUT_45 = HERE / "callers_heldout45.tsv"
+HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -1569,11 +1573,21 @@ def test_the_forty_second_and_forty_third_held_out_sets_keep_their_measured_floo
     assert_floor(judge(flow, HELD_OUT_43), rows=320, right=310, wrong=0, danger=4)
 
 
+def test_the_forty_fifth_and_forty_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 24 and scored
+    before it: the forty-fifth (the usual mix) 303 of 320 right (94.7 %), 3 wrong (0.9 %), 1
+    police caller elsewhere; the forty-sixth (128 police callers, the rest their near
+    neighbours) 305 right (95.3 %), 2 wrong (0.6 %), 2 police callers elsewhere."""
+    assert_floor(judge(flow, HELD_OUT_45), rows=320, right=303, wrong=3, danger=1)
+    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=305, wrong=2, danger=2)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_42, HELD_OUT_43)]
+    latest = [judge(flow, path) for path in (HELD_OUT_45, HELD_OUT_46)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -1583,7 +1597,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
             HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33,
             HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38, HELD_OUT_39, HELD_OUT_40,
-            HELD_OUT_42, HELD_OUT_43]
+            HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1596,7 +1610,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen",
              15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",
              21: "twenty-one", 22: "twenty-two", 23: "twenty-three", 24: "twenty-four", 25: "twenty-five",
-             26: "twenty-six", 27: "twenty-seven", 28: "twenty-eight", 29: "twenty-nine"}
+             26: "twenty-six", 27: "twenty-seven", 28: "twenty-eight", 29: "twenty-nine",
+             30: "thirty", 31: "thirty-one", 32: "thirty-two", 33: "thirty-three"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
