@@ -125,6 +125,10 @@ PARAPHRASES_41 = HERE / "callers_paraphrases41.tsv"
 # usual mix, the forty-sixth with the police 40 %.
 HELD_OUT_45 = HERE / "callers_heldout45.tsv"
 HELD_OUT_46 = HERE / "callers_heldout46.tsv"
+# Two more written while round 24 was chosen on the dev sets, committed alone before it landed:
+# the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
+HELD_OUT_47 = HERE / "callers_heldout47.tsv"
+HELD_OUT_48 = HERE / "callers_heldout48.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -1583,11 +1587,21 @@ def test_the_forty_fifth_and_forty_sixth_held_out_sets_keep_their_measured_floor
     assert_floor(judge(flow, HELD_OUT_46), rows=320, right=305, wrong=2, danger=2)
 
 
+def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 24 landed and
+    scored before it: the forty-seventh (the usual mix) 308 of 320 right (96.3 %), 1 wrong
+    (0.3 %), no police caller elsewhere; the forty-eighth (128 police callers, the rest their
+    near neighbours) 305 right (95.3 %), 4 wrong (1.3 %), 2 police callers elsewhere."""
+    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=308, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=305, wrong=4, danger=2)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_45, HELD_OUT_46)]
+    latest = [judge(flow, path) for path in (HELD_OUT_47, HELD_OUT_48)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -1597,7 +1611,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
             HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33,
             HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38, HELD_OUT_39, HELD_OUT_40,
-            HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46]
+            HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46, HELD_OUT_47, HELD_OUT_48]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
