@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import holidays
 import pytest
 from helpers import OPEN_TUESDAY
 
-from ivr.core.flow import CLEAR, CallFlow
+from ivr.core.flow import CLEAR, DANGER_CHANCE, CallFlow
 from ivr.core.nearest import Example, Examples
 from ivr.core.steps import Position
 from ivr.core.outcomes import ANSWERS, Outcome
@@ -124,6 +125,8 @@ PARAPHRASES_41 = HERE / "callers_paraphrases41.tsv"
 # Round 24: two held-out sets written before it and committed alone: the forty-fifth with the
 # usual mix, the forty-sixth with the police 40 %.
 HELD_OUT_45 = HERE / "callers_heldout45.tsv"
+# Round 24's dev set: like the forty-first; tuned on, and fitted on by the regression.
+PARAPHRASES_44 = HERE / "callers_paraphrases44.tsv"
 HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # Two more written while round 24 was chosen on the dev sets, committed alone before it landed:
 # the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
@@ -416,12 +419,16 @@ def test_the_eleventh_held_out_set_keeps_its_measured_floor(flow):
 ])
 def test_width_kana_and_kanji_variants_are_one(flow, words, desk):
     """The rules read each as its plain form; where the examples then ask (身に覚えの無い請求: 188
-    or the police, the regression near even), the rules' desk is the first choice."""
+    or the police, the regression near even), the rules' desk is a choice, the first but for the
+    police."""
     understood = flow.matcher.understand(words)
     assert understood.menu is not None and flow.routes.topic(understood.topic)[1].desk == desk
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
-    assert step.desk == desk or (step.outcome == Outcome.ASK
-                                 and flow.routes.topic(step.listen.topics[0])[1].desk == desk)
+    if step.outcome == Outcome.ASK:
+        desks = [flow.routes.topic(t)[1].desk for t in step.listen.topics]
+        assert desks[0] == desk or desks == ["police", desk]
+    else:
+        assert step.desk == desk
 
 
 @pytest.mark.parametrize("words", [
@@ -460,7 +467,6 @@ def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
     ("１１０番に電話したい", "police"),               # full-width digits
     ("百十番にかけたほうがいいですか", "police"),
     ("人権110番の番号を教えて", "jinken"),            # 110番 inside another desk's name
-    ("警察を名乗るメールが届いた", "antiphishing"),  # a name the sender poses as
     ("信用金庫の名前でお客様情報の再登録ってメールが来た", "antiphishing"),  # …の名前で: the same
     ("ＤＭのメールが毎日届く", "center"),            # DM as mail, not an SNS message
     ("インスタのDMで変なメッセージが来る", "sns"),
@@ -476,6 +482,19 @@ def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
 ])
 def test_names_numbers_and_senders_are_read_as_meant(flow, words, desk):
     assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == desk
+
+
+def test_a_sender_posing_as_the_police_is_the_phishing_councils(flow):
+    """警察を名乗る: a name the sender poses as. The rules choose the phishing council; all the
+    examples give the police one chance in five or more (the word 警察), so the caller is asked,
+    the police first, and the council is the other choice."""
+    words = "警察を名乗るメールが届いた"
+    understood = flow.matcher.understand(words)
+    assert flow.routes.topic(understood.topic)[1].desk == "antiphishing"
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.desk == "antiphishing" or (
+        step.outcome == Outcome.ASK and step.listen.topics[1] == understood.topic
+        and flow.press(step.listen, "2", OPEN_TUESDAY).desk == "antiphishing")
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -1027,6 +1046,35 @@ def test_a_choice_resting_on_one_word_is_asked_about_where_the_examples_name_ano
     assert far.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == "jiaa"
 
 
+@pytest.mark.parametrize("police, asked", [(DANGER_CHANCE, True), (DANGER_CHANCE * 0.9, False)])
+def test_a_choice_the_examples_give_the_police_one_chance_in_five_is_asked_about(routes, reader, police, asked):
+    """The rules and the nearest examples choose 日本産業協会, and all the examples together make
+    it likeliest too; where they give the police at least DANGER_CHANCE (money taken, in words no
+    police phrase has), the caller is asked, the police first; below it, answered. A question
+    the line puts anyway offers the police the same way."""
+
+    class Likeliest(Examples):
+        def likeliest(self, heard, desks=None):
+            return (("jiaa", math.log(1 - police)), ("police", math.log(police)))
+
+    words = "ネットショップから確認のメールが来た"
+    shops = [Example(words, "jiaa"), Example("お金を取られた", "police")]
+    flow = CallFlow(routes, reader, lambda day: False, Likeliest(shops))
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    if not asked:
+        assert step.outcome == Outcome.ANSWER and step.desk == "jiaa"
+        return
+    assert step.outcome == Outcome.ASK and step.listen.topics[1] == "billing/3"
+    assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "police"
+    assert flow.press(step.listen, "2", OPEN_TUESDAY).desk == "jiaa"
+    # the rules' own question (two desks' words heard, no danger's): the police first
+    two = "アカウントのことで広告のメールが来る"
+    rules = flow.matcher.understand(two).ask
+    assert len(rules) == 2 and not any(flow.routes.topic(t)[1].urgent for t in rules)
+    topics = flow.hear(Position("top"), two, 0.9, OPEN_TUESDAY).listen.topics
+    assert flow.routes.topic(topics[0])[1].desk == "police" and topics[1] in rules
+
+
 def test_a_choice_all_the_examples_make_unlikely_is_asked_about(routes, reader):
     """The rules choose ネットショップ (日本産業協会) and the nearest examples agree; all the
     examples together (`Examples.likeliest`, here stubbed) make the phishing council likeliest:
@@ -1137,10 +1185,13 @@ def test_danger_alone_or_money_paid_stays_direct(routes, reader, words):
 
 @pytest.mark.parametrize("words", ["娘の部屋に遺書みたいな手紙があって", "友達が監禁されてるってメッセージが来た",
                                    "うちの人が未払いのメール信じて金を送ったみたいで",
-                                   "通販のアカウントで勝手に注文されてて", "乗っ取られて家電を買われているんです"])
+                                   "通販のアカウントで勝手に注文されてて", "乗っ取られて家電を買われているんです",
+                                   "練炭を用意したって書き込みがあって", "自転車にエアタグが付けられてた",
+                                   "示談金として三十万円送金済みです", "貯めてたポイントを移されてしもた"])
 def test_a_note_left_someone_shut_in_or_money_sent_reaches_the_police(flow, words):
-    """Round 23's phrases (遺書, 監禁, 閉じ込められている; 金を送った, 勝手に注文, 買われている):
-    danger and money taken in words the police's phrases did not have."""
+    """Round 23's phrases (遺書, 監禁, 閉じ込められている; 金を送った, 勝手に注文, 買われている) and
+    round 24's (練炭, エアタグ, 発信機; 送金済み, 振込済み, ポイントを移される): danger and money
+    taken in words the police's phrases did not have."""
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] in ("abuse/4", "scam/3"))
 
@@ -1526,6 +1577,14 @@ def test_the_forty_first_paraphrases_keep_their_measured_floor(flow):
     assert_floor(judge(flow, PARAPHRASES_41), rows=400, right=392, wrong=0, danger=0)
 
 
+def test_the_forty_fourth_paraphrases_keep_their_measured_floor(flow):
+    """Round 24's dev set (the police 45 %, the rest their near neighbours, written from the
+    guide alone), as written: 387 of 400 right (96.8 %), 4 wrong, 5 police callers elsewhere;
+    by a fit without its rows after the round 392, 0 and 0, and as shipped the same (the fit has
+    its rows). Its rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_44), rows=400, right=392, wrong=0, danger=0)
+
+
 def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_floor(flow):
     """Totals only (docs/callers.md): each written from the guide alone by someone who read
     neither the routing words nor any other set, committed alone before round 21 and scored
@@ -1537,9 +1596,9 @@ def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_flo
     met on either; the floors are those figures, less one right row of the thirty-sixth: the fit
     then left out a dev row that a later held-out set has word for word, and 310 and 5 remain.
     After round 23 (the police beside any question the examples make theirs): 308 right, 4
-    wrong, no police caller elsewhere; and 310, 5, 2."""
+    wrong, no police caller elsewhere; and 310, 5, 2. After round 24: 308, 4, 0 and 311, 4, 2."""
     assert_floor(judge(flow, HELD_OUT_35), rows=320, right=308, wrong=4, danger=0)
-    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=310, wrong=5, danger=2)
+    assert_floor(judge(flow, HELD_OUT_36), rows=320, right=311, wrong=4, danger=2)
 
 
 def test_the_thirty_seventh_and_thirty_eighth_held_out_sets_keep_their_measured_floor(flow):
@@ -1547,10 +1606,10 @@ def test_the_thirty_seventh_and_thirty_eighth_held_out_sets_keep_their_measured_
     neither the routing words nor any other set, committed alone before round 22's regression
     landed and scored once after it: 310 of 320 right (96.9 %), 2 wrong (0.6 %), 2 police callers
     elsewhere; and 306 (95.6 %), 4 (1.2 %), 1. (With round 21's naive Bayes, for comparison:
-    306, 2, 3 and 306, 5, 2.) After round 23: 311, 2, 1 and 306, 4, 1. The target is not met on
-    either; the floors are those figures."""
-    assert_floor(judge(flow, HELD_OUT_37), rows=320, right=311, wrong=2, danger=1)
-    assert_floor(judge(flow, HELD_OUT_38), rows=320, right=306, wrong=4, danger=1)
+    306, 2, 3 and 306, 5, 2.) After round 23: 311, 2, 1 and 306, 4, 1; after round 24: 311, 1, 1
+    and 308, 4, 1. The target is not met on either; the floors are those figures."""
+    assert_floor(judge(flow, HELD_OUT_37), rows=320, right=311, wrong=1, danger=1)
+    assert_floor(judge(flow, HELD_OUT_38), rows=320, right=308, wrong=4, danger=1)
 
 
 def test_the_thirty_ninth_and_fortieth_held_out_sets_keep_their_measured_floor(flow):
@@ -1560,9 +1619,10 @@ def test_the_thirty_ninth_and_fortieth_held_out_sets_keep_their_measured_floor(f
     police caller elsewhere, the whole target met; the fortieth (128 police callers, the rest
     their near neighbours) 304 right (95.0 %), 2 wrong (0.6 %), 6 police callers elsewhere. After
     it, never tuned on: the thirty-ninth as before; the fortieth 310 right (96.9 %), 2 wrong, 1
-    police caller elsewhere."""
+    police caller elsewhere. After round 24: the thirty-ninth as before; the fortieth 311, 1 and
+    none, the whole target met."""
     assert_floor(judge(flow, HELD_OUT_39), rows=320, right=313, wrong=2, danger=0)
-    assert_floor(judge(flow, HELD_OUT_40), rows=320, right=310, wrong=2, danger=1)
+    assert_floor(judge(flow, HELD_OUT_40), rows=320, right=311, wrong=1, danger=0)
 
 
 def test_the_forty_second_and_forty_third_held_out_sets_keep_their_measured_floor(flow):
@@ -1572,9 +1632,10 @@ def test_the_forty_second_and_forty_third_held_out_sets_keep_their_measured_floo
     (0.9 %), no police caller elsewhere; the forty-third (128 police callers, the rest their near
     neighbours) 304 right (95.0 %), no wrong desk, 10 police callers elsewhere. Scored once after
     it: the forty-second as before; the forty-third 310 right (96.9 %), no wrong desk, 4 police
-    callers elsewhere."""
+    callers elsewhere. After round 24: the forty-second as before; the forty-third 313, none and
+    none, the whole target met."""
     assert_floor(judge(flow, HELD_OUT_42), rows=320, right=311, wrong=3, danger=0)
-    assert_floor(judge(flow, HELD_OUT_43), rows=320, right=310, wrong=0, danger=4)
+    assert_floor(judge(flow, HELD_OUT_43), rows=320, right=313, wrong=0, danger=0)
 
 
 def test_the_forty_fifth_and_forty_sixth_held_out_sets_keep_their_measured_floor(flow):
@@ -1582,9 +1643,11 @@ def test_the_forty_fifth_and_forty_sixth_held_out_sets_keep_their_measured_floor
     neither the routing words nor any other set, committed alone before round 24 and scored
     before it: the forty-fifth (the usual mix) 303 of 320 right (94.7 %), 3 wrong (0.9 %), 1
     police caller elsewhere; the forty-sixth (128 police callers, the rest their near
-    neighbours) 305 right (95.3 %), 2 wrong (0.6 %), 2 police callers elsewhere."""
-    assert_floor(judge(flow, HELD_OUT_45), rows=320, right=303, wrong=3, danger=1)
-    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=305, wrong=2, danger=2)
+    neighbours) 305 right (95.3 %), 2 wrong (0.6 %), 2 police callers elsewhere. After it, never
+    tuned on: 304 (95.0 %), 2 (0.6 %) and none; 307 (95.9 %), 1 (0.3 %) and none: the whole
+    target met on both."""
+    assert_floor(judge(flow, HELD_OUT_45), rows=320, right=304, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=307, wrong=1, danger=0)
 
 
 def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_floor(flow):
@@ -1592,9 +1655,11 @@ def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_fl
     neither the routing words nor any other set, committed alone before round 24 landed and
     scored before it: the forty-seventh (the usual mix) 308 of 320 right (96.3 %), 1 wrong
     (0.3 %), no police caller elsewhere; the forty-eighth (128 police callers, the rest their
-    near neighbours) 305 right (95.3 %), 4 wrong (1.3 %), 2 police callers elsewhere."""
-    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=308, wrong=1, danger=0)
-    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=305, wrong=4, danger=2)
+    near neighbours) 305 right (95.3 %), 4 wrong (1.3 %), 2 police callers elsewhere. Scored
+    once after it: 309 (96.6 %), 1 (0.3 %) and none; 306 (95.6 %), 2 (0.6 %) and none: the whole
+    target met on both."""
+    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=309, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=306, wrong=2, danger=0)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):

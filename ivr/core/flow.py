@@ -45,6 +45,10 @@ INSTEAD = (0.05, 0.02)
 # 刃物を持った人がいる, not 払ってしまった), when the examples put the words with another desk:
 # the caller is asked between the two, the danger first.
 DANGER = (0.03, 0.02)
+# DANGER_CHANCE: the probability all the examples (Examples.likeliest) must give the police,
+# when another desk is likelier, for the police to be offered beside the line's choice: money
+# taken or someone in danger is asked about at one chance in five (docs/callers.md, round 24).
+DANGER_CHANCE = 0.2
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -183,8 +187,9 @@ class CallFlow:
         nearest desk's topic when the examples name that desk; so is danger (a threat, someone at
         the door, money paid or taken) when they name another desk clearly or all of them make
         another desk likelier, the danger first. Where all the examples together make the police
-        likeliest, a question or confirmation with no danger in it offers the police first,
-        beside the likelier of its two, and the center's own work is asked about beside the police. The police asked for by name,
+        likeliest or give them one chance in five (DANGER_CHANCE), a question or confirmation with
+        no danger in it offers the police first, beside the likelier of its two, and an answer of
+        another desk (the center's own work too) is asked about beside the police. The police asked for by name,
         and any desk asked for by its number, are answered as the rules chose. Anything else says
         so and reads the menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
@@ -303,23 +308,27 @@ class CallFlow:
         return (danger, kept)
 
     def _likeliest_danger(self, words: str) -> str | None:
-        """If all the examples make a desk of danger's topics (the police's) likeliest
-        (`Examples.likeliest`), that one of its danger's topics nearest the words."""
+        """If all the examples (`Examples.likeliest`) make a desk of danger's topics (the
+        police's) likeliest, or give it at least DANGER_CHANCE, that one of its danger's topics
+        nearest the words."""
         if self.examples is None:
             return None
-        likeliest = self.examples.likeliest(words, self.desk_topics)
-        if not likeliest or not any(self.routes.topic(t)[1].urgent for t in self.desk_topics[likeliest[0][0]]):
-            return None
-        return self._desk_topic(words, likeliest[0][0], urgent=True)
+        for rank, (desk, chance) in enumerate(self.examples.likeliest(words, self.desk_topics)):
+            if any(self.routes.topic(t)[1].urgent for t in self.desk_topics.get(desk, ())):
+                if rank == 0 or chance >= math.log(DANGER_CHANCE):
+                    return self._desk_topic(words, desk, urgent=True)
+                return None
+        return None
 
     def _doubt(self, words: str, understood: Understood) -> tuple[str, str] | None:
         """Two topics to ask between instead of answering the rules' choice, the rules' first
         (so danger is offered first): the nearest desk's, if the examples nearest the words are
         another desk's and it is clear (CLEAR for a weak choice or when the nearest desk is the
         center's own work, else SURE; DANGER for danger); else the likeliest desk's, if all the
-        examples together (the regression, `Examples.likeliest`) make another desk likeliest. The
-        center's own work (kept) only beside the police, first, where all the examples make the
-        police likeliest. Never for a desk asked for by its number (人権110番, 188) or the police
+        examples together (the regression, `Examples.likeliest`) make another desk likeliest; else
+        the police's, first, if they give the police at least DANGER_CHANCE. The center's own work
+        (kept) only beside the police, first, where all the examples make the police likeliest or
+        give them DANGER_CHANCE. Never for a desk asked for by its number (人権110番, 188) or the police
         by name (警察): those are answered as the rules chose."""
         if self.examples is None:
             return None
@@ -344,7 +353,10 @@ class CallFlow:
         if (best is not None and target.desk in self.examples.desks and best != target.desk
                 and likeliest[best] > likeliest.get(target.desk, -math.inf)):
             return (understood.topic, self._desk_topic(words, best))
-        return None
+        # Money taken or someone in danger, at one chance in five: the police are asked about
+        # first, beside the rules' choice.
+        danger = None if target.urgent else self._likeliest_danger(words)
+        return None if danger is None else (danger, understood.topic)
 
     def _no_such_key(self, menu: Menu, position: Position, now: datetime, texting: bool) -> Step:
         """What a key that does nothing at `position` gets: said so, and what was said there
