@@ -189,9 +189,9 @@ class CallFlow:
         another desk likelier, the danger first. Where all the examples together make the police
         likeliest or give them one chance in five (DANGER_CHANCE), a question or confirmation with
         no danger in it offers the police first, beside the likelier of its two, and an answer of
-        another desk (the center's own work too) is asked about beside the police. The police asked for by name,
-        and any desk asked for by its number, are answered as the rules chose. Anything else says
-        so and reads the menu again. At an answer, the words of its keys
+        another desk (the center's own work too) is asked about beside the police. The police
+        asked for by name, and any desk asked for by its number, are answered as the rules chose.
+        Anything else says so and reads the menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
         topic is confirmed first (danger goes straight to the police); thanks say goodbye. At a
         question, yes or no, or which one; words that deny a choice never choose it. Anywhere, a
@@ -292,8 +292,8 @@ class CallFlow:
 
     def _offer_danger(self, words: str, topics: tuple[str, ...]) -> tuple[str, ...]:
         """The topics a question at a menu asks between: `topics`, unless none of them is a
-        danger's and all the examples make the police likeliest (`_likeliest_danger`); then the
-        police's topic first, beside the one of `topics` the examples make likelier (the first
+        danger's and all the examples make the police likeliest or give them DANGER_CHANCE
+        (`_likeliest_danger`); then the police's topic first, beside the one of `topics` the examples make likelier (the first
         on a tie). Money taken or someone feared, in words no phrase of the police's names, is
         never asked about without the police; a caller whose trouble is the other one says so,
         and one whose trouble was the one left out names it (いいえ、広告です) or has the menu."""
@@ -304,7 +304,8 @@ class CallFlow:
         if danger is None:
             return topics
         likeliest = dict(self.examples.likeliest(words, self.desk_topics))
-        kept = max(topics, key=lambda topic: likeliest.get(self.routes.topic(topic)[1].desk, -math.inf))
+        kept = max(topics, key=lambda topic: likeliest.get(self.routes.topic(topic)[1].desk,
+                                                           -math.inf))
         return (danger, kept)
 
     def _likeliest_danger(self, words: str) -> str | None:
@@ -328,8 +329,8 @@ class CallFlow:
         examples together (the regression, `Examples.likeliest`) make another desk likeliest; else
         the police's, first, if they give the police at least DANGER_CHANCE. The center's own work
         (kept) only beside the police, first, where all the examples make the police likeliest or
-        give them DANGER_CHANCE. Never for a desk asked for by its number (人権110番, 188) or the police
-        by name (警察): those are answered as the rules chose."""
+        give them DANGER_CHANCE. Never for a desk asked for by its number (人権110番, 188) or the
+        police by name (警察): those are answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
