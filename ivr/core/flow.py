@@ -298,23 +298,27 @@ class CallFlow:
         never asked about without the police; a caller whose trouble is the other one says so,
         and one whose trouble was the one left out names it (いいえ、広告です) or has the menu."""
         found = [self.routes.topic(topic) for topic in topics]
-        if any(f is None or f[1].urgent for f in found):
+        if self.examples is None or any(f is None or f[1].urgent for f in found):
             return topics
-        danger = self._likeliest_danger(words)
+        ranked = self.examples.likeliest(words, self.desk_topics)
+        danger = self._likeliest_danger(words, ranked)
         if danger is None:
             return topics
-        likeliest = dict(self.examples.likeliest(words, self.desk_topics))
+        likeliest = dict(ranked)
         kept = max(topics, key=lambda topic: likeliest.get(self.routes.topic(topic)[1].desk,
                                                            -math.inf))
         return (danger, kept)
 
-    def _likeliest_danger(self, words: str) -> str | None:
-        """If all the examples (`Examples.likeliest`) make a desk of danger's topics (the
-        police's) likeliest, or give it at least DANGER_CHANCE, that one of its danger's topics
-        nearest the words."""
+    def _likeliest_danger(self, words: str,
+                          ranked: tuple[tuple[str, float], ...] | None = None) -> str | None:
+        """If all the examples (`Examples.likeliest`, or its `ranked` desks already worked out
+        for these words) make a desk of danger's topics (the police's) likeliest, or give it at
+        least DANGER_CHANCE, that one of its danger's topics nearest the words."""
         if self.examples is None:
             return None
-        for rank, (desk, chance) in enumerate(self.examples.likeliest(words, self.desk_topics)):
+        if ranked is None:
+            ranked = self.examples.likeliest(words, self.desk_topics)
+        for rank, (desk, chance) in enumerate(ranked):
             if any(self.routes.topic(t)[1].urgent for t in self.desk_topics.get(desk, ())):
                 if rank == 0 or chance >= math.log(DANGER_CHANCE):
                     return self._desk_topic(words, desk, urgent=True)
@@ -349,14 +353,15 @@ class CallFlow:
             if nearest.clear(*clear):
                 return (understood.topic, self._nearest_topic(words, nearest, (0.0, 0.0)))
         # The desk all the examples make likeliest is another (of those they know): asked too.
-        likeliest = dict(self.examples.likeliest(words, self.desk_topics))
+        ranked = self.examples.likeliest(words, self.desk_topics)
+        likeliest = dict(ranked)
         best = max(likeliest, key=likeliest.get, default=None)
         if (best is not None and target.desk in self.examples.desks and best != target.desk
                 and likeliest[best] > likeliest.get(target.desk, -math.inf)):
             return (understood.topic, self._desk_topic(words, best))
         # Money taken or someone in danger, at one chance in five: the police are asked about
         # first, beside the rules' choice.
-        danger = None if target.urgent else self._likeliest_danger(words)
+        danger = None if target.urgent else self._likeliest_danger(words, ranked)
         return None if danger is None else (danger, understood.topic)
 
     def _no_such_key(self, menu: Menu, position: Position, now: datetime, texting: bool) -> Step:

@@ -504,6 +504,7 @@ class Phrase:
     size: int = 1  # its number of content words (払った: one), a compound noun's parts not counted
     across: bool = False  # it is itself more than one clause (解約したのに引き落とされた)
     named: bool = False  # it names the desk, or holds its number (警察, 110番; read for urgent ones)
+    numbered: bool = False  # it holds its desk's number (110番, 188): the desk asked for by it
 
     @property
     def marked(self) -> bool:
@@ -578,10 +579,10 @@ class Matcher:
         size = len({lemma.split("~")[0] for lemma in _lemmas(words, parts=False)
                     if not lemma[:1].isdigit()})  # 24時間 weighs as 時間
         lemmas = _lemmas(words)
-        named = bool(lemmas) and (lemmas <= self._names.get(desk, frozenset())
-                                  or self._numbered(lemmas, desk))
+        numbered = self._numbered(lemmas, desk)
+        named = bool(lemmas) and (lemmas <= self._names.get(desk, frozenset()) or numbered)
         return Phrase(menu, key, desk, urgent, text, lemmas, _reading(words), size,
-                      len(_clauses(words)) > 1, named)
+                      len(_clauses(words)) > 1, named, numbered)
 
     def _numbered(self, lemmas: frozenset[str], desk: str) -> bool:
         """Whether a phrase holds a number of its desk's own (110番 for the police's #9110, 188):
@@ -660,7 +661,7 @@ class Matcher:
         ranked = sorted(scores, key=lambda desk: scores[desk], reverse=True)
         first = best_of[ranked[0]]
         # the desk asked for by its number (人権110番, 188): as a caller who named the police
-        named = any(p.desk == ranked[0] and self._numbered(p.lemmas, p.desk) for p in found)
+        named = any(p.desk == ranked[0] and p.numbered for p in found)
         if len(ranked) == 1:
             return Understood(first.menu, first.key, weight=first.weight, direct=named)
         second = best_of[ranked[1]]
