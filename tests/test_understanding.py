@@ -132,6 +132,10 @@ HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
 HELD_OUT_47 = HERE / "callers_heldout47.tsv"
 HELD_OUT_48 = HERE / "callers_heldout48.tsv"
+# Round 25: two held-out sets written before it and committed alone: the forty-ninth with the
+# usual mix, the fiftieth with the police 40 %.
+HELD_OUT_49 = HERE / "callers_heldout49.tsv"
+HELD_OUT_50 = HERE / "callers_heldout50.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -1662,11 +1666,21 @@ def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_fl
     assert_floor(judge(flow, HELD_OUT_48), rows=320, right=306, wrong=2, danger=0)
 
 
+def test_the_forty_ninth_and_fiftieth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 25 and scored
+    before it: the forty-ninth (the usual mix) 314 of 320 right (98.1 %), 1 wrong (0.3 %), no
+    police caller elsewhere; the fiftieth (128 police callers, the rest their near neighbours)
+    310 right (96.9 %), 2 wrong (0.6 %), no police caller elsewhere."""
+    assert_floor(judge(flow, HELD_OUT_49), rows=320, right=314, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_50), rows=320, right=310, wrong=2, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_47, HELD_OUT_48)]
+    latest = [judge(flow, path) for path in (HELD_OUT_49, HELD_OUT_50)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -1676,7 +1690,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_8, HELD_OUT_11, HELD_OUT_13, HELD_OUT_15, HELD_OUT_16, HELD_OUT_18, HELD_OUT_20,
             HELD_OUT_23, HELD_OUT_26, HELD_OUT_28, HELD_OUT_29, HELD_OUT_31, HELD_OUT_32, HELD_OUT_33,
             HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38, HELD_OUT_39, HELD_OUT_40,
-            HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46, HELD_OUT_47, HELD_OUT_48]
+            HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46, HELD_OUT_47, HELD_OUT_48,
+            HELD_OUT_49, HELD_OUT_50]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1690,7 +1705,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",
              21: "twenty-one", 22: "twenty-two", 23: "twenty-three", 24: "twenty-four", 25: "twenty-five",
              26: "twenty-six", 27: "twenty-seven", 28: "twenty-eight", 29: "twenty-nine",
-             30: "thirty", 31: "thirty-one", 32: "thirty-two", 33: "thirty-three"}
+             30: "thirty", 31: "thirty-one", 32: "thirty-two", 33: "thirty-three", 34: "thirty-four",
+             35: "thirty-five", 36: "thirty-six", 37: "thirty-seven", 38: "thirty-eight", 39: "thirty-nine"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
