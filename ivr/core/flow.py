@@ -47,8 +47,9 @@ INSTEAD = (0.05, 0.02)
 DANGER = (0.03, 0.02)
 # DANGER_CHANCE: the probability all the examples (Examples.likeliest) must give the police,
 # when another desk is likelier, for the police to be offered beside the line's choice: money
-# taken or someone in danger is asked about at one chance in five (docs/callers.md, round 24).
-DANGER_CHANCE = 0.2
+# taken or someone in danger is asked about at a chance of 15 % (docs/callers.md, rounds 24
+# and 25: 0.2 then 0.15, each chosen on the dev sets).
+DANGER_CHANCE = 0.15
 
 
 def by_minute(moment: datetime) -> datetime:
@@ -187,9 +188,11 @@ class CallFlow:
         nearest desk's topic when the examples name that desk; so is danger (a threat, someone at
         the door, money paid or taken) when they name another desk clearly or all of them make
         another desk likelier, the danger first. Where all the examples together make the police
-        likeliest or give them one chance in five (DANGER_CHANCE), a question or confirmation with
+        likeliest or give them a chance of 15 % (DANGER_CHANCE), a question or confirmation with
         no danger in it offers the police first, beside the likelier of its two, and an answer of
-        another desk (the center's own work too) is asked about beside the police. The police
+        another desk (the center's own work too) is asked about beside the police. An answer of
+        the center's own work is asked about beside the desk all the examples make likeliest,
+        where that is another, the center first. The police
         asked for by name, and any desk asked for by its number, are answered as the rules chose.
         Anything else says so and reads the menu again. At an answer, the words of its keys
         (again, put through, the first menu, by text message) do what the key does; another
@@ -332,17 +335,23 @@ class CallFlow:
         center's own work, else SURE; DANGER for danger); else the likeliest desk's, if all the
         examples together (the regression, `Examples.likeliest`) make another desk likeliest; else
         the police's, first, if they give the police at least DANGER_CHANCE. The center's own work
-        (kept) only beside the police, first, where all the examples make the police likeliest or
-        give them DANGER_CHANCE. Never for a desk asked for by its number (人権110番, 188) or the
-        police by name (警察): those are answered as the rules chose."""
+        (kept) is never passed over unasked: beside the police, first, where all the examples make
+        the police likeliest or give them DANGER_CHANCE; else beside the desk they make likeliest,
+        the center first, where that is another. Never for a desk asked for by its number
+        (人権110番, 188) or the police by name (警察): those are answered as the rules chose."""
         if self.examples is None:
             return None
         target = self.routes.topic(understood.topic)[1]
         if target.desk in self.matcher.kept and not understood.direct:
-            # The center's own work, where all the examples make the police likeliest: the
-            # police are offered first, the center beside them.
-            danger = self._likeliest_danger(words)
-            return None if danger is None else (danger, understood.topic)
+            # The center's own work, where all the examples make the police likeliest or give
+            # them DANGER_CHANCE: the police are offered first, the center beside them.
+            ranked = self.examples.likeliest(words, self.desk_topics)
+            danger = self._likeliest_danger(words, ranked)
+            if danger is not None:
+                return (danger, understood.topic)
+            # Where they make another desk likeliest, that desk is offered beside the center.
+            best = ranked[0][0] if ranked else target.desk
+            return None if best == target.desk else (understood.topic, self._desk_topic(words, best))
         if target.desk is None or target.desk in self.matcher.kept or understood.direct:
             return None
         nearest = self.examples.nearest(words, self.desk_topics)
@@ -359,7 +368,7 @@ class CallFlow:
         if (best is not None and target.desk in self.examples.desks and best != target.desk
                 and likeliest[best] > likeliest.get(target.desk, -math.inf)):
             return (understood.topic, self._desk_topic(words, best))
-        # Money taken or someone in danger, at one chance in five: the police are asked about
+        # Money taken or someone in danger, at a chance of 15 %: the police are asked about
         # first, beside the rules' choice.
         danger = None if target.urgent else self._likeliest_danger(words, ranked)
         return None if danger is None else (danger, understood.topic)
