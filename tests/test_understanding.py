@@ -132,6 +132,10 @@ PARAPHRASES_44 = HERE / "callers_paraphrases44.tsv"
 # fitted on by the regression.
 PARAPHRASES_51 = HERE / "callers_paraphrases51.tsv"
 PARAPHRASES_52 = HERE / "callers_paraphrases52.tsv"
+# Round 26's dev sets: the fifty-fifth with the center's own work 40 % and its near neighbours,
+# the fifty-sixth with the police 45 %; tuned on, and fitted on by the regression.
+PARAPHRASES_55 = HERE / "callers_paraphrases55.tsv"
+PARAPHRASES_56 = HERE / "callers_paraphrases56.tsv"
 HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # Two more written while round 24 was chosen on the dev sets, committed alone before it landed:
 # the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
@@ -781,6 +785,28 @@ def test_an_answer_that_denies_a_choice_never_chooses_it(flow, answer, desk):
         assert plain(step.speech).startswith("では、メニューからお選びください。")
 
 
+@pytest.mark.parametrize("words, denied", [
+    ("迷惑メールで困ってて 広告とかじゃなくて なんか怖い感じの", True),
+    ("広告などではありません", True),
+    ("これって広告とかじゃないですか", False),  # asked, not denied
+])
+def test_a_word_denied_after_toka_or_nado_is_not_heard(flow, words, denied):
+    """広告とかじゃなくて, 広告などではありません: the word is said not to be so, as 広告じゃない;
+    なんか after the negation is not a question's か. The denied word names no topic: no answer
+    of the center's own work."""
+    understood = flow.matcher.understand(words)
+    assert (understood.topic == "top/4") is not denied
+
+
+def test_mail_returned_as_undeliverable_is_ipas_beside_the_centers_words(flow):
+    """宛先不明で戻ってきた: mail sent in the caller's name (IPA), not only many mails (the
+    center's 大量のメール): asked between the two, never answered as the center's."""
+    words = "宛先不明で戻ってきたメールが大量に 送ってもないのに"
+    assert set(flow.matcher.understand(words).ask) == {"top/4", "scam/2"}
+    step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and "scam/2" in step.listen.topics
+
+
 def test_no_with_another_trouble_named_goes_to_that_trouble(flow):
     asked = flow.hear(Position("top"), "年金の手続きについて聞きたいんですが", 0.9, OPEN_TUESDAY)
     assert asked.outcome == Outcome.ASK and "top/4" not in asked.listen.topics
@@ -1085,12 +1111,13 @@ def test_a_choice_the_examples_give_the_police_danger_chance_is_asked_about(rout
     assert step.outcome == Outcome.ASK and step.listen.topics[1] == "billing/3"
     assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "police"
     assert flow.press(step.listen, "2", OPEN_TUESDAY).desk == "jiaa"
-    # the rules' own question (two desks' words heard, no danger's): the police first
+    # the rules' own question (two desks' words heard, no danger's): the police first, beside
+    # the desk all the examples make likeliest (日本産業協会, none of the rules' two)
     two = "アカウントのことで広告のメールが来る"
     rules = flow.matcher.understand(two).ask
     assert len(rules) == 2 and not any(flow.routes.topic(t)[1].urgent for t in rules)
     topics = flow.hear(Position("top"), two, 0.9, OPEN_TUESDAY).listen.topics
-    assert flow.routes.topic(topics[0])[1].desk == "police" and topics[1] in rules
+    assert flow.routes.topic(topics[0])[1].desk == "police" and topics[1] == "billing/3"
 
 
 def test_the_centers_own_work_all_the_examples_put_with_another_desk_is_asked_about(routes, reader):
@@ -1169,6 +1196,10 @@ def test_a_question_all_the_examples_put_with_the_police_offers_the_police_first
         def likeliest(self, heard, desks=None):
             return (("sns", -1.0), ("police", -2.0))
 
+    class Ipa(Examples):
+        def likeliest(self, heard, desks=None):
+            return (("ipa", -1.0), ("police", -2.0))
+
     known = [Example("お金を取られた", "police"), Example("アカウントのこと", "sns"),
              *(Example(text, "ipa") for text in FLICKER)]
     words = "アマゾンのメールで アカウントの確認して その後 ギフト券が勝手に減ってたんです"
@@ -1183,7 +1214,7 @@ def test_a_question_all_the_examples_put_with_the_police_offers_the_police_first
     assert feared.press(step.listen, "2", OPEN_TUESDAY).desk == feared.routes.topic(asked[0])[1].desk
     # A confirmation of the nearest desk becomes a question between the police and it.
     flicker = "おかしな模様がちらちらする"
-    assert CallFlow(routes, reader, lambda day: False, Sns(known)).hear(
+    assert CallFlow(routes, reader, lambda day: False, Ipa(known)).hear(
         Position("top"), flicker, 0.9, OPEN_TUESDAY).listen.topics == ("scam/2",)
     step = feared.hear(Position("top"), flicker, 0.9, OPEN_TUESDAY)
     assert step.outcome == Outcome.ASK and step.listen.topics[1] == "scam/2"
@@ -1201,6 +1232,40 @@ def test_a_question_all_the_examples_put_with_the_police_offers_the_police_first
     step = CallFlow(routes, reader, lambda day: False, PoliceThenCenter(known)).hear(
         Position("top"), tie, 0.9, OPEN_TUESDAY)
     assert step.listen.topics == ("abuse/4", "top/4")
+
+
+def test_a_question_offers_the_desk_all_the_examples_make_likeliest(routes, reader):
+    """A question or confirmation at a menu where all the examples (here stubbed) make likeliest
+    a desk none of its topics is: that desk is offered first, beside the likelier of the two, or
+    beside the one confirmed; a danger's topic among them is never the one dropped. Where the
+    likeliest desk is among them, the question is as the rules or the examples put it."""
+
+    class Likeliest(Examples):
+        ranked = (("sns", -1.0), ("ipa", -2.0), ("center", -3.0))
+
+        def likeliest(self, heard, desks=None):
+            return self.ranked
+
+    class Ipa(Likeliest):
+        ranked = (("ipa", -1.0), ("sns", -2.0))
+
+    known = [Example("アカウントのこと", "sns"), *(Example(text, "ipa") for text in FLICKER)]
+    flow = CallFlow(routes, reader, lambda day: False, Likeliest(known))
+    flicker = "おかしな模様がちらちらする"  # no rule's phrase: confirmed as the nearest desk's
+    assert CallFlow(routes, reader, lambda day: False, Ipa(known)).hear(
+        Position("top"), flicker, 0.9, OPEN_TUESDAY).listen.topics == ("scam/2",)
+    step = flow.hear(Position("top"), flicker, 0.9, OPEN_TUESDAY)
+    assert step.outcome == Outcome.ASK and step.listen.topics == ("top/5", "scam/2")
+    assert flow.press(step.listen, "1", OPEN_TUESDAY).desk == "sns"
+    assert flow.press(step.listen, "2", OPEN_TUESDAY).desk == "ipa"
+    # the rules' question between two desks, neither the likeliest: it, beside the likelier
+    words = "パソコンの広告のメールが来る"
+    assert set(flow.matcher.understand(words).ask) == {"top/4", "scam/2"}
+    assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).listen.topics == ("top/5", "scam/2")
+    # a danger's topic among them is kept, first
+    danger = "警察に言うほどのことかわからないんですけど広告のメールが止まらなくて"
+    assert flow.matcher.understand(danger).ask == ("abuse/4", "top/4")
+    assert flow.hear(Position("top"), danger, 0.9, OPEN_TUESDAY).listen.topics == ("abuse/4", "top/5")
 
 
 @pytest.mark.parametrize("words, topics", [
@@ -1658,6 +1723,16 @@ def test_the_fifty_first_and_fifty_second_paraphrases_keep_their_measured_floor(
     assert_floor(judge(flow, PARAPHRASES_52), rows=400, right=394, wrong=0, danger=0)
 
 
+def test_the_fifty_fifth_and_fifty_sixth_paraphrases_keep_their_measured_floor(flow):
+    """Round 26's dev sets (written from the guide alone): the fifty-fifth (the center's own work
+    40 %, the rest its near neighbours) and the fifty-sixth (the police 45 %), as written 378 and
+    389 of 400 right, 1 wrong each, no police caller elsewhere; by a fit without their rows after
+    the round 397 and 396, none wrong; as shipped (the fit has their rows) 400 and 400. Their
+    rows are not among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_55), rows=400, right=400, wrong=0, danger=0)
+    assert_floor(judge(flow, PARAPHRASES_56), rows=400, right=400, wrong=0, danger=0)
+
+
 def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_floor(flow):
     """Totals only (docs/callers.md): each written from the guide alone by someone who read
     neither the routing words nor any other set, committed alone before round 21 and scored
@@ -1719,9 +1794,10 @@ def test_the_forty_fifth_and_forty_sixth_held_out_sets_keep_their_measured_floor
     neighbours) 305 right (95.3 %), 2 wrong (0.6 %), 2 police callers elsewhere. After it, never
     tuned on: 304 (95.0 %), 2 (0.6 %) and none; 307 (95.9 %), 1 (0.3 %) and none: the whole
     target met on both. After round 25: 304, 2 and none; 305 (95.3 %), 1 and none; 304 and 1 for
-    the forty-sixth once the fit left out the dev rows the fifty-seventh to fifty-ninth have."""
-    assert_floor(judge(flow, HELD_OUT_45), rows=320, right=304, wrong=2, danger=0)
-    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=304, wrong=1, danger=0)
+    the forty-sixth once the fit left out the dev rows the fifty-seventh to fifty-ninth have.
+    After round 26: 312 (97.5 %), 2 and none; 316 (98.8 %), 1 and none."""
+    assert_floor(judge(flow, HELD_OUT_45), rows=320, right=312, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=316, wrong=1, danger=0)
 
 
 def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_floor(flow):
@@ -1732,9 +1808,9 @@ def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_fl
     near neighbours) 305 right (95.3 %), 4 wrong (1.3 %), 2 police callers elsewhere. Scored
     once after it: 309 (96.6 %), 1 (0.3 %) and none; 306 (95.6 %), 2 (0.6 %) and none: the whole
     target met on both. After round 25: 308 (96.3 %), 2 (0.6 %) and none; 305 (95.3 %), 2 and
-    none."""
-    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=308, wrong=2, danger=0)
-    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=305, wrong=2, danger=0)
+    none. After round 26: 318 (99.4 %), 1 and none; 312 (97.5 %), 2 and none."""
+    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=318, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=312, wrong=2, danger=0)
 
 
 def test_the_forty_ninth_and_fiftieth_held_out_sets_keep_their_measured_floor(flow):
@@ -1745,9 +1821,10 @@ def test_the_forty_ninth_and_fiftieth_held_out_sets_keep_their_measured_floor(fl
     310 right (96.9 %), 2 wrong (0.6 %), no police caller elsewhere. After round 25, never tuned
     on: 313 (97.8 %), 1 and none, but one caller of the center's own work elsewhere; 310, 2 and
     none. Once the fit left out the dev rows the fifty-seventh to fifty-ninth have: 312 and 2 for
-    the forty-ninth."""
-    assert_floor(judge(flow, HELD_OUT_49), rows=320, right=312, wrong=2, danger=0, ads=1)
-    assert_floor(judge(flow, HELD_OUT_50), rows=320, right=310, wrong=2, danger=0)
+    the forty-ninth. After round 26: 317 (99.1 %), 2 and none, the one of the center's still
+    elsewhere; 315 (98.4 %), 1 and none."""
+    assert_floor(judge(flow, HELD_OUT_49), rows=320, right=317, wrong=2, danger=0, ads=1)
+    assert_floor(judge(flow, HELD_OUT_50), rows=320, right=315, wrong=1, danger=0)
 
 
 def test_the_fifty_third_and_fifty_fourth_held_out_sets_keep_their_measured_floor(flow):
@@ -1757,9 +1834,10 @@ def test_the_fifty_third_and_fifty_fourth_held_out_sets_keep_their_measured_floo
     police caller elsewhere; the fifty-fourth (128 police callers, the rest their near
     neighbours) 311 right (97.2 %), 3 wrong (0.9 %), 1 police caller elsewhere. After round 25,
     never tuned on: 310 (96.9 %), 4 (1.3 %) and none; 311, 3 and 1. Once the fit left out the dev
-    rows the fifty-seventh to fifty-ninth have: 309 and 5 (1.6 %) for the fifty-third."""
-    assert_floor(judge(flow, HELD_OUT_53), rows=320, right=309, wrong=5, danger=0)
-    assert_floor(judge(flow, HELD_OUT_54), rows=320, right=311, wrong=3, danger=1)
+    rows the fifty-seventh to fifty-ninth have: 309 and 5 (1.6 %) for the fifty-third. After round
+    26: 311 (97.2 %), 5 and none; 317 (99.1 %), 3 and 1."""
+    assert_floor(judge(flow, HELD_OUT_53), rows=320, right=311, wrong=5, danger=0)
+    assert_floor(judge(flow, HELD_OUT_54), rows=320, right=317, wrong=3, danger=1)
 
 
 def test_the_fifty_seventh_to_fifty_ninth_held_out_sets_keep_their_measured_floor(flow):
@@ -1769,10 +1847,11 @@ def test_the_fifty_seventh_to_fifty_ninth_held_out_sets_keep_their_measured_floo
     right (98.1 %), 1 wrong (0.3 %), no police caller elsewhere; the fifty-eighth (128 callers of
     the center's own work, the rest their near neighbours) 300 right (93.8 %), none wrong, every
     police and center caller at their desk; the fifty-ninth (the usual mix) 314 right, none
-    wrong, none elsewhere."""
-    assert_floor(judge(flow, HELD_OUT_57), rows=320, right=314, wrong=1, danger=0)
-    assert_floor(judge(flow, HELD_OUT_58), rows=320, right=300, wrong=0, danger=0)
-    assert_floor(judge(flow, HELD_OUT_59), rows=320, right=314, wrong=0, danger=0)
+    wrong, none elsewhere. After round 26, never tuned on: 319 (99.7 %), 1 and none; 314
+    (98.1 %), none and none; 317 (99.1 %), none and none: the whole target met on all three."""
+    assert_floor(judge(flow, HELD_OUT_57), rows=320, right=319, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_58), rows=320, right=314, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_59), rows=320, right=317, wrong=0, danger=0)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):

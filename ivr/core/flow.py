@@ -179,26 +179,27 @@ class CallFlow:
              texting: bool = False) -> Step:
         """The caller said `words` (Twilio's transcript, with its confidence) at `position`.
 
-        At a menu, a clear topic goes straight to its answer (or its menu); words about the
-        line's subject that name no topic, or that two desks share, get one short question.
-        Where callers' examples (nearest.py) are given: words the rules place nowhere are
-        confirmed as the nearest desk's topic when it is clear (never answered); the unclear
-        question gives way to such a confirmation when the nearest desk is none of its choices;
-        and a choice resting on one word, or on words of two desks, is asked about beside the
-        nearest desk's topic when the examples name that desk; so is danger (a threat, someone at
-        the door, money paid or taken) when they name another desk clearly or all of them make
-        another desk likelier, the danger first. Where all the examples together make the police
-        likeliest or give them a chance of 15 % (DANGER_CHANCE), a question or confirmation with
-        no danger in it offers the police first, beside the likelier of its two, and an answer of
-        another desk (the center's own work too) is asked about beside the police. An answer of
-        the center's own work is asked about beside the desk all the examples make likeliest,
-        where that is another, the center first. The police
-        asked for by name, and any desk asked for by its number, are answered as the rules chose.
-        Anything else says so and reads the menu again. At an answer, the words of its keys
-        (again, put through, the first menu, by text message) do what the key does; another
-        topic is confirmed first (danger goes straight to the police); thanks say goodbye. At a
-        question, yes or no, or which one; words that deny a choice never choose it. Anywhere, a
-        key said aloud (いち, 4番にします) is pressed, and 待って makes the line wait longer. The
+        At a menu, a clear topic goes straight to its answer (or its menu); words about the line's
+        subject that name no topic, or that two desks share, get one short question. Where callers'
+        examples (nearest.py) are given: words the rules place nowhere are confirmed as the nearest
+        desk's topic when it is clear (never answered); the unclear question gives way to such a
+        confirmation when the nearest desk is none of its choices; and a choice resting on one word,
+        or on words of two desks, is asked about beside the nearest desk's topic when the examples
+        name that desk; so is danger (a threat, someone at the door, money paid or taken) when they
+        name another desk clearly or all of them make another desk likelier, the danger first. A
+        question or confirmation none of whose desks is the one all the examples together make
+        likeliest offers that desk first, beside the likelier of its two (or the one confirmed; a
+        danger's is never dropped). Where all the examples together make the police likeliest or
+        give them a chance of 15 % (DANGER_CHANCE), a question or confirmation with no danger in it
+        offers the police first, beside the likelier of its two, and an answer of another desk (the
+        center's own work too) is asked about beside the police. An answer of the center's own work
+        is asked about beside the desk all the examples make likeliest, where that is another, the
+        center first. The police asked for by name, and any desk asked for by its number, are
+        answered as the rules chose. Anything else says so and reads the menu again. At an answer,
+        the words of its keys (again, put through, the first menu, by text message) do what the key
+        does; another topic is confirmed first (danger goes straight to the police); thanks say
+        goodbye. At a question, yes or no, or which one; words that deny a choice never choose it.
+        Anywhere, a key said aloud (いち, 4番にします) is pressed, and 待って makes the line wait longer. The
         words themselves go no further than this call.
         """
         menu = self.routes.menus.get(position.menu)
@@ -226,12 +227,12 @@ class CallFlow:
         if understood.menu is not None:
             doubt = self._doubt(words, understood)
             if doubt is not None:
-                return self._ask(menu, self._offer_danger(words, doubt), position.failures)
+                return self._ask(menu, self._offer(words, doubt), position.failures)
             return self._go(understood.topic, now, texting, heard=understood.topic)
         command = self.commands.find(words, alone=True)
         if understood.ask and command not in (TRANSFER, TEXT):
             guess = self._guess(words, understood) if understood.unclear else None
-            return self._ask(menu, self._offer_danger(words, (guess,) if guess else understood.ask),
+            return self._ask(menu, self._offer(words, (guess,) if guess else understood.ask),
                              position.failures)
         if command == AGAIN:
             return Step(self.speech.menu(menu), Outcome.REPEAT, listen=position, heard=command)
@@ -246,8 +247,9 @@ class CallFlow:
                         wait=True)
         guess = self._guess(words, understood)
         if guess is not None:
-            # Confirmed as the nearest desk's (or asked beside the police: _offer_danger).
-            return self._ask(menu, self._offer_danger(words, (guess,)), position.failures)
+            # Confirmed as the nearest desk's (or asked beside the likeliest desk, or the
+            # police: _offer).
+            return self._ask(menu, self._offer(words, (guess,)), position.failures)
         return self._not_understood(menu, position)
 
     # -- words the rules do not place: the nearest examples ---------------------------
@@ -293,17 +295,50 @@ class CallFlow:
         asked = {found[1].desk for found in map(self.routes.topic, understood.ask) if found}
         return None if topic is None or self.routes.topic(topic)[1].desk in asked else topic
 
-    def _offer_danger(self, words: str, topics: tuple[str, ...]) -> tuple[str, ...]:
-        """The topics a question at a menu asks between: `topics`, unless none of them is a
-        danger's and all the examples make the police likeliest or give them DANGER_CHANCE
-        (`_likeliest_danger`); then the police's topic first, beside the one of `topics` the examples make likelier (the first
-        on a tie). Money taken or someone feared, in words no phrase of the police's names, is
-        never asked about without the police; a caller whose trouble is the other one says so,
-        and one whose trouble was the one left out names it (いいえ、広告です) or has the menu."""
+    def _offer(self, words: str, topics: tuple[str, ...]) -> tuple[str, ...]:
+        """The topics a question at a menu asks between, given the ones the rules or the examples
+        chose (`topics`: two to ask between, or one to confirm): where all the examples
+        (`Examples.likeliest`, worked out once here) make a desk likeliest that none of them is,
+        that desk's topic is offered first (`_offer_likeliest`); then, where none is a danger's,
+        the police as `_offer_danger` says."""
         found = [self.routes.topic(topic) for topic in topics]
-        if self.examples is None or any(f is None or f[1].urgent for f in found):
+        if self.examples is None or any(f is None for f in found):
             return topics
         ranked = self.examples.likeliest(words, self.desk_topics)
+        return self._offer_danger(words, self._offer_likeliest(words, topics, ranked), ranked)
+
+    def _offer_likeliest(self, words: str, topics: tuple[str, ...],
+                         ranked: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+        """`topics`, unless all the examples (their `ranked` desks) make another desk likeliest
+        than any of theirs: then that desk's topic first, beside a danger's topic of them if
+        there is one (never dropped), else beside the one of them the examples make likelier
+        (the first on a tie). A confirmation of one desk becomes a question between two."""
+        if not ranked:
+            return topics
+        best = ranked[0][0]
+        found = [self.routes.topic(topic)[1] for topic in topics]
+        if best in {option.desk for option in found}:
+            return topics
+        danger = [topic for topic, option in zip(topics, found) if option.urgent]
+        if danger:
+            return (danger[0], self._desk_topic(words, best))
+        likeliest = dict(ranked)
+        kept = max(topics, key=lambda topic: likeliest.get(self.routes.topic(topic)[1].desk,
+                                                           -math.inf))
+        return (self._desk_topic(words, best), kept)
+
+    def _offer_danger(self, words: str, topics: tuple[str, ...],
+                      ranked: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+        """`topics`, unless none of them is a danger's and all the examples (their `ranked`
+        desks) make the police likeliest or give them DANGER_CHANCE (`_likeliest_danger`); then
+        the police's topic first, beside the one of `topics` the examples make likelier (the
+        first on a tie). Money taken or someone feared, in words no phrase of the police's
+        names, is never asked about without the police; a caller whose trouble is the other one
+        says so, and one whose trouble was the one left out names it (いいえ、広告です) or has
+        the menu."""
+        found = [self.routes.topic(topic) for topic in topics]
+        if any(f is None or f[1].urgent for f in found):
+            return topics
         danger = self._likeliest_danger(words, ranked)
         if danger is None:
             return topics

@@ -354,8 +354,13 @@ def _posing(words: list[Word], i: int) -> bool:
 
 def _denied(words: list[Word], i: int) -> bool:
     """Whether the noun words[i] is said not to be so: じゃない, ではない, ではありません after it,
-    or はされていない (広告じゃないです, 請求はされてないです); not asked (詐欺じゃないですか)."""
+    or はされていない (広告じゃないです, 請求はされてないです), also after とか or など (広告とか
+    じゃなくて); not asked (詐欺じゃないですか)."""
     k = i + 1
+    if k + 1 < len(words) and (words[k][0], words[k + 1][0]) == ("と", "か"):
+        k += 2  # とか: read as と, か
+    elif k < len(words) and words[k][0] == "など" and words[k][2] == "助詞":
+        k += 1
     if (k + 1 < len(words) and words[k][0] in ("は", "も") and words[k][2] == "助詞"
             and words[k + 1][0] == "為る"):
         for lemma, _, pos, _, _ in words[k + 2:k + 7]:  # される, されて(い)ない, されていません
@@ -377,7 +382,9 @@ def _denied(words: list[Word], i: int) -> bool:
         k += 3
     else:
         return False
-    return not any(w[0] == "か" and w[2] == "助詞" for w in words[k:k + 3])
+    while k < len(words) and words[k][2] == "助動詞":  # です, ます
+        k += 1
+    return not (k < len(words) and words[k][0] == "か" and words[k][2] == "助詞")
 
 
 def _set_aside(words: list[Word], i: int) -> bool:
