@@ -154,6 +154,11 @@ HELD_OUT_54 = HERE / "callers_heldout54.tsv"
 HELD_OUT_57 = HERE / "callers_heldout57.tsv"
 HELD_OUT_58 = HERE / "callers_heldout58.tsv"
 HELD_OUT_59 = HERE / "callers_heldout59.tsv"
+# Round 27: three held-out sets written before it and committed alone: the sixtieth the usual
+# mix, the sixty-first with the police 40 %, the sixty-second with the center's own work 40 %.
+HELD_OUT_60 = HERE / "callers_heldout60.tsv"
+HELD_OUT_61 = HERE / "callers_heldout61.tsv"
+HELD_OUT_62 = HERE / "callers_heldout62.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -1795,9 +1800,10 @@ def test_the_forty_fifth_and_forty_sixth_held_out_sets_keep_their_measured_floor
     tuned on: 304 (95.0 %), 2 (0.6 %) and none; 307 (95.9 %), 1 (0.3 %) and none: the whole
     target met on both. After round 25: 304, 2 and none; 305 (95.3 %), 1 and none; 304 and 1 for
     the forty-sixth once the fit left out the dev rows the fifty-seventh to fifty-ninth have.
-    After round 26: 312 (97.5 %), 2 and none; 316 (98.8 %), 1 and none."""
+    After round 26: 312 (97.5 %), 2 and none; 316 (98.8 %), 1 and none; 315 for the forty-sixth
+    once the fit left out the dev rows the sixtieth to sixty-second have."""
     assert_floor(judge(flow, HELD_OUT_45), rows=320, right=312, wrong=2, danger=0)
-    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=316, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_46), rows=320, right=315, wrong=1, danger=0)
 
 
 def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_floor(flow):
@@ -1808,9 +1814,10 @@ def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_fl
     near neighbours) 305 right (95.3 %), 4 wrong (1.3 %), 2 police callers elsewhere. Scored
     once after it: 309 (96.6 %), 1 (0.3 %) and none; 306 (95.6 %), 2 (0.6 %) and none: the whole
     target met on both. After round 25: 308 (96.3 %), 2 (0.6 %) and none; 305 (95.3 %), 2 and
-    none. After round 26: 318 (99.4 %), 1 and none; 312 (97.5 %), 2 and none."""
+    none. After round 26: 318 (99.4 %), 1 and none; 312 (97.5 %), 2 and none; 311 for the
+    forty-eighth once the fit left out the dev rows the sixtieth to sixty-second have."""
     assert_floor(judge(flow, HELD_OUT_47), rows=320, right=318, wrong=1, danger=0)
-    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=312, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_48), rows=320, right=311, wrong=2, danger=0)
 
 
 def test_the_forty_ninth_and_fiftieth_held_out_sets_keep_their_measured_floor(flow):
@@ -1854,11 +1861,24 @@ def test_the_fifty_seventh_to_fifty_ninth_held_out_sets_keep_their_measured_floo
     assert_floor(judge(flow, HELD_OUT_59), rows=320, right=317, wrong=0, danger=0)
 
 
+def test_the_sixtieth_to_sixty_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 27 and scored
+    before it: the sixtieth (the usual mix) 316 of 320 right (98.8 %), 1 wrong (0.3 %); the
+    sixty-first (128 police callers, the rest their near neighbours) 320 right, none wrong; the
+    sixty-second (128 callers of the center's own work, the rest their near neighbours) 318 right
+    (99.4 %), 1 wrong; every police and center caller at their desk: the whole target on all
+    three."""
+    assert_floor(judge(flow, HELD_OUT_60), rows=320, right=316, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_61), rows=320, right=320, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_62), rows=320, right=318, wrong=1, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_57, HELD_OUT_58, HELD_OUT_59)]
+    latest = [judge(flow, path) for path in (HELD_OUT_60, HELD_OUT_61, HELD_OUT_62)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -1870,7 +1890,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_35, HELD_OUT_36, HELD_OUT_37, HELD_OUT_38, HELD_OUT_39, HELD_OUT_40,
             HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46, HELD_OUT_47, HELD_OUT_48,
             HELD_OUT_49, HELD_OUT_50, HELD_OUT_53, HELD_OUT_54, HELD_OUT_57, HELD_OUT_58,
-            HELD_OUT_59]
+            HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -1886,7 +1906,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              26: "twenty-six", 27: "twenty-seven", 28: "twenty-eight", 29: "twenty-nine",
              30: "thirty", 31: "thirty-one", 32: "thirty-two", 33: "thirty-three", 34: "thirty-four",
              35: "thirty-five", 36: "thirty-six", 37: "thirty-seven", 38: "thirty-eight", 39: "thirty-nine",
-             40: "forty", 41: "forty-one", 42: "forty-two", 43: "forty-three", 44: "forty-four"}
+             40: "forty", 41: "forty-one", 42: "forty-two", 43: "forty-three", 44: "forty-four",
+             45: "forty-five", 46: "forty-six", 47: "forty-seven", 48: "forty-eight", 49: "forty-nine"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
