@@ -147,7 +147,7 @@ def cross(rows: list[tuple[str, str]]) -> None:
 
     routes, reader, shipped = load_routes(ROUTES), Reader(load_translations()), load_examples(weights=None)
     is_holiday = holidays.country_holidays("JP").__contains__
-    total = [0, 0, 0, 0, 0]
+    total = [0, 0, 0, 0, 0, 0]
     for path in DEV_SETS:
         own = {words for words, _ in judged.cases(path)}
         model = parse_likeliest(fit([row for row in rows if row[0] not in own]))
@@ -155,9 +155,10 @@ def cross(rows: list[tuple[str, str]]) -> None:
         found = judged.judge(CallFlow(routes, reader, is_holiday, examples), path)
         n = found["rows"]
         figures = [n, round(found["right"] * n), round(found["wrong"] * n), len(found["danger"]),
-                   round(found["asked"] * n)]
+                   len(found["ads"]), round(found["asked"] * n)]
         total = [a + b for a, b in zip(total, figures)]
-        print(f"{path.name}: rows, right, wrong, police callers elsewhere, asked: {figures}", flush=True)
+        print(f"{path.name}: rows, right, wrong, police and center callers elsewhere, asked: {figures}",
+              flush=True)
     print(f"all: {total}")
 
 
