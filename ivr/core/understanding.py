@@ -749,7 +749,7 @@ class Phrases:
         lemmas = _all_lemmas(words)
         read = _lemmas(words, parts=False)
         content = {lemma.split("~")[0] for lemma in read} - _FILLERS
-        done = {lemma[:-2] for lemma in read if lemma.endswith("~た")}
+        done = {lemma[:-2] for lemma in read if lemma.endswith("~た")} | _supposed(words)
         weights: dict[str, int] = {}
         covered: dict[str, set[str]] = {}
         whole = self.whole.get(normalise(heard))
@@ -811,6 +811,20 @@ def _describes(words: list[Word]) -> bool:
     えーと, すみません or 聞こえますか, which only fill the silence)."""
     return any(pos in _NAMING and lemma not in _EMPTY and lemma not in _FILLERS
                and not lemma.isdigit() for lemma, _, pos, _, _ in words)
+
+
+def _supposed(words: list[Word]) -> set[str]:
+    """The verbs said as a supposition (転送したら, つないだら, 送れば: if …), with a noun before
+    する: a request's phrase said so asks for nothing (このメール転送したら調べてもらえますか)."""
+    found: set[str] = set()
+    for i, (lemma, reading, pos, _, _) in enumerate(words[1:], start=1):
+        if (pos == "助動詞" and lemma == "た" and reading in ("タラ", "ダラ")) or (pos == "助詞" and lemma == "ば"):
+            verb = words[i - 1]
+            if verb[2] == "動詞":
+                found.add(verb[0])
+                if i >= 2 and words[i - 2][2] == "名詞":
+                    found.add(words[i - 2][0])
+    return found
 
 
 def _all_lemmas(words: list[Word]) -> frozenset[str]:
