@@ -175,6 +175,12 @@ HELD_OUT_62 = HERE / "callers_heldout62.tsv"
 HELD_OUT_65 = HERE / "callers_heldout65.tsv"
 HELD_OUT_66 = HERE / "callers_heldout66.tsv"
 HELD_OUT_67 = HERE / "callers_heldout67.tsv"
+# Round 29: three held-out sets written before it and committed alone: the seventieth the usual
+# mix said by older callers, the seventy-first with the police 40 %, the seventy-second with the
+# center's own work 40 %.
+HELD_OUT_70 = HERE / "callers_heldout70.tsv"
+HELD_OUT_71 = HERE / "callers_heldout71.tsv"
+HELD_OUT_72 = HERE / "callers_heldout72.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -1986,11 +1992,24 @@ def test_the_sixty_fifth_to_sixty_seventh_held_out_sets_keep_their_measured_floo
     assert_floor(judge(flow, HELD_OUT_67), rows=320, right=316, wrong=2, danger=0)
 
 
+def test_the_seventieth_to_seventy_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 29 and scored
+    before it: the seventieth (the usual mix, said mostly by callers over 65) 312 of 320 right
+    (97.5 %), 3 wrong (0.9 %); the seventy-first (128 police callers, the rest their near
+    neighbours) 317 right (99.1 %), none wrong, one police caller elsewhere; the seventy-second
+    (128 callers of the center's own work, the rest their near neighbours) 317 right (99.1 %),
+    none wrong; every center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_70), rows=320, right=312, wrong=3, danger=0)
+    assert_floor(judge(flow, HELD_OUT_71), rows=320, right=317, wrong=0, danger=1)
+    assert_floor(judge(flow, HELD_OUT_72), rows=320, right=317, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_65, HELD_OUT_66, HELD_OUT_67)]
+    latest = [judge(flow, path) for path in (HELD_OUT_70, HELD_OUT_71, HELD_OUT_72)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2003,7 +2022,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46, HELD_OUT_47, HELD_OUT_48,
             HELD_OUT_49, HELD_OUT_50, HELD_OUT_53, HELD_OUT_54, HELD_OUT_57, HELD_OUT_58,
             HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62, HELD_OUT_65, HELD_OUT_66,
-            HELD_OUT_67]
+            HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
