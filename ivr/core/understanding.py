@@ -210,7 +210,7 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         if lemma == "来る" and _message_comes(words, i):
             lemma = "届く"  # メールが来た is メールが届いた: no one came (家に来る is someone at the door)
         if done is None:  # 振り込んだら連絡が取れなくなった: done; 払ったらどうなる: not
-            done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:])
+            done = any(w[2] == "助動詞" and w[0] == "た" for w in words[j:]) or _told_on(words[j:])
         if j < len(words) and (words[j][0] in ("覚え", "記憶", "訳", "こと") or words[j][0] == "と"
                                and j + 1 < len(words) and words[j + 1][0] == "か") and any(
                 w[0] in _NEGATION for w in words[j + 1:j + 5]):
@@ -245,6 +245,17 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
         if passive:
             found.add(f"{lemma}~れる")
     return frozenset(found) if found - {"ない"} else frozenset()  # a negation alone says nothing
+
+
+def _told_on(words: list[Word]) -> bool:
+    """Whether words after a verb said with たら tell what happened next and leave off in the て
+    form, as a story does (振り込んだら 今度は延長料金まで請求されて): the verb was done, as when a
+    later verb is in the past. A question (払ったらどうなりますか) is not, nor words quoted
+    (払ったら止まるって言われて: what someone said would happen)."""
+    said = [w for w in words if w[2] not in ("補助記号", "空白")]
+    quoted = any(w[0] in ("って", "と", "とか") and w[2] == "助詞" for w in said)  # 払ったら止まるって言われて
+    return (not quoted and len(said) >= 2 and said[-1][0] in ("て", "で") and said[-1][2] == "助詞"
+            and said[-2][2] in ("動詞", "助動詞"))
 
 
 # One word the analyser gives two ways, by what is around it: 勝手に (an adverb in 勝手に買われた)
