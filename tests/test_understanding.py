@@ -17,7 +17,7 @@ from ivr.core.steps import Position
 from ivr.core.outcomes import ANSWERS, Outcome
 from ivr.core.readings import plain
 from ivr.core.speech import TRANSFER, command_words
-from ivr.core.understanding import NOT_UNDERSTOOD, Phrases, analyser
+from ivr.core.understanding import NOT_UNDERSTOOD, Phrases, _lemmas, analyser
 from ivr.core.wording import load_translations
 
 HERE = Path(__file__).parent
@@ -1355,7 +1355,6 @@ def test_round_25s_phrases_reach_their_desk_or_ask_about_it(flow, words, desk):
         assert flow.routes.topic(topics[0])[1].desk == "police"
 
 
-
 @pytest.mark.parametrize("words, desk", [
     ("電力会社からのメールで口座の情報を入力したら 逆にお金を抜かれまして", "police"),
     ("カードの明細に海外の利用がいくつもあって", "police"),
@@ -1368,7 +1367,6 @@ def test_round_27s_phrases_reach_their_desk(flow, words, desk):
     (the center's own work: advertising sent after the caller said no)."""
     step = flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY)
     assert step.outcome in ANSWERS and step.desk == desk, step
-
 
 
 @pytest.mark.parametrize("words, desk", [
@@ -1413,9 +1411,9 @@ def test_money_paid_with_tara_then_a_story_told_on_is_paid(words, police):
     """Round 29: a money verb said with たら (振り込んだら) is done when the words after it go on
     with what happened and leave off in the て form, as a story does; not in a question, nor in
     words quoted (what someone said would happen if the caller paid)."""
-    from ivr.core.understanding import _lemmas
     lemmas = _lemmas(analyser().words(words))
     assert bool({"振り込む~た", "払う~た"} & lemmas) is police, sorted(lemmas)
+
 
 def test_money_found_missing_after_a_fake_page_is_asked_about_the_police_first(flow):
     """Round 27's 残高が足りない: a balance short after details were typed into a bank's look-alike
@@ -1424,6 +1422,7 @@ def test_money_found_missing_after_a_fake_page_is_asked_about_the_police_first(f
                      OPEN_TUESDAY)
     desks = [flow.routes.topic(t)[1].desk for t in step.listen.topics] if step.outcome == Outcome.ASK else []
     assert step.desk == "police" or desks[:1] == ["police"], step
+
 
 def test_a_number_that_only_counts_does_not_ask_for_a_desk(routes, reader):
     """A phrase with a number asks for its desk by it only when the number is the desk's own
@@ -1472,7 +1471,6 @@ def test_an_amount_of_money_is_money(flow, words):
 def test_a_verb_in_the_teiru_form_is_done_after_mou(text, done):
     """もう払ってる and 何回も振り込んでて are done; 毎月払っている may be a subscription's; 十万件
     (a counter after it) is no amount of money."""
-    from ivr.core.understanding import _lemmas, analyser
     lemmas = _lemmas(analyser().words(text))
     if done is None:
         assert "お金" not in lemmas
@@ -1484,7 +1482,6 @@ def test_a_verb_in_the_teiru_form_is_done_after_mou(text, done):
                                          ("町田市", True), ("国立大学の学生", False), ("大阪の中学生", False)])
 def test_a_tokyo_ward_or_city_is_tokyo(text, tokyo):
     """こたエール is Tokyo's desk: a caller who names a ward or city of Tokyo is in 東京."""
-    from ivr.core.understanding import _lemmas, analyser
     assert ("東京" in _lemmas(analyser().words(text))) == tokyo
 
 
@@ -1502,7 +1499,6 @@ def test_a_tokyo_teenager_named_by_ward_reaches_kotaeru(flow, words):
                                          ("広島県府中市の高校生", False), ("大阪の中央区に住む中学生", False),
                                          ("大阪市北区の中学生の娘が", False)])
 def test_a_ward_name_other_cities_share_is_tokyo_only_when_no_other_place_is_named(text, tokyo):
-    from ivr.core.understanding import _lemmas, analyser
     assert ("東京" in _lemmas(analyser().words(text))) == tokyo
 
 
@@ -1522,7 +1518,6 @@ def test_money_taken_told_as_going_on_is_heard_as_taken(text, taken):
     """A verb of money taken, passive, in the ている or て form (使われてて, 引き落とされてる) is
     heard as done (the police's 使われた is found); not when denied, not for other verbs
     (送られてくる) or when the speaker did it (使ってて)."""
-    from ivr.core.understanding import _lemmas, analyser
     lemmas = _lemmas(analyser().words(text))
     assert any(lemma.endswith("~た") for lemma in lemmas) == taken
 
@@ -1549,7 +1544,6 @@ def test_money_taken_told_as_going_on_reaches_the_police(flow):
 def test_a_noun_that_cannot_be_done_is_not_one_not_done(text, cannot):
     """ログインできない (cannot log in) is not ログインしない (do not log in: 「ログインしないと削除」
     threatens), as 送れない is not 送らない; the noun itself stays (解約 is still heard)."""
-    from ivr.core.understanding import _lemmas, analyser
     lemmas = _lemmas(analyser().words(text))
     noun = "ログイン" if "ログイン" in text else "解約"
     assert noun in lemmas and (f"{noun}~える~ない" in lemmas) == cannot
@@ -1559,14 +1553,12 @@ def test_a_noun_that_cannot_be_done_is_not_one_not_done(text, cannot):
                                         ("払ったって無駄だと思う", False)])
 def test_a_payment_told_of_with_tatte_is_done(text, done):
     """払ったって at the end tells what someone did (they paid); 払ったって無駄 is "even if"."""
-    from ivr.core.understanding import _lemmas, analyser
     assert any(lemma.endswith("~た") for lemma in _lemmas(analyser().words(text))) == done
 
 
 def test_katte_is_one_word_however_the_analyser_gives_it(flow):
     """The analyser gives 勝手に as an adverb in 勝手に買われた (a phrase) and as the noun 勝手 in
     株が勝手に買われてた: both are 勝手, so the phrase is heard."""
-    from ivr.core.understanding import _lemmas, analyser
     assert "勝手" in _lemmas(analyser().words("勝手に買われた"))
     step = flow.hear(Position("top"), "知らない株が勝手に買われてたんです", 0.9, OPEN_TUESDAY)
     assert step.desk == "police" or (step.outcome == Outcome.ASK and step.listen.topics[0] == "scam/3")
