@@ -184,6 +184,12 @@ HELD_OUT_67 = HERE / "callers_heldout67.tsv"
 HELD_OUT_70 = HERE / "callers_heldout70.tsv"
 HELD_OUT_71 = HERE / "callers_heldout71.tsv"
 HELD_OUT_72 = HERE / "callers_heldout72.tsv"
+# Round 30: three held-out sets written before it and committed alone: the seventy-fourth the
+# usual mix said by busy callers in fragments and dialects, the seventy-fifth with the police 40 %,
+# the seventy-sixth with the center's own work 40 %.
+HELD_OUT_74 = HERE / "callers_heldout74.tsv"
+HELD_OUT_75 = HERE / "callers_heldout75.tsv"
+HELD_OUT_76 = HERE / "callers_heldout76.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2020,17 +2026,31 @@ def test_the_seventieth_to_seventy_second_held_out_sets_keep_their_measured_floo
     (97.5 %), 3 wrong (0.9 %); the seventy-first (128 police callers, the rest their near
     neighbours) 317 right (99.1 %), none wrong, one police caller elsewhere; the seventy-second
     (128 callers of the center's own work, the rest their near neighbours) 317 right (99.1 %),
-    none wrong; every center caller at their desk."""
-    assert_floor(judge(flow, HELD_OUT_70), rows=320, right=312, wrong=3, danger=0)
+    none wrong; every center caller at their desk. The fit left out the nine dev rows the
+    seventy-fourth to seventy-sixth have word for word, which moved the seventieth to 311 right."""
+    assert_floor(judge(flow, HELD_OUT_70), rows=320, right=311, wrong=3, danger=0)
     assert_floor(judge(flow, HELD_OUT_71), rows=320, right=317, wrong=0, danger=1)
     assert_floor(judge(flow, HELD_OUT_72), rows=320, right=317, wrong=0, danger=0)
+
+
+def test_the_seventy_fourth_to_seventy_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 30 and scored
+    before it: the seventy-fourth (the usual mix, said by busy callers in fragments, many in
+    dialect) 314 of 320 right (98.1 %), 5 wrong (1.6 %), one police caller elsewhere; the
+    seventy-fifth (128 police callers, the rest their near neighbours) 316 right (98.8 %), none
+    wrong; the seventy-sixth (128 callers of the center's own work, the rest their near
+    neighbours) 316 right (98.8 %), 2 wrong (0.6 %); every center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_74), rows=320, right=314, wrong=5, danger=1)
+    assert_floor(judge(flow, HELD_OUT_75), rows=320, right=316, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_76), rows=320, right=316, wrong=2, danger=0)
 
 
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_70, HELD_OUT_71, HELD_OUT_72)]
+    latest = [judge(flow, path) for path in (HELD_OUT_74, HELD_OUT_75, HELD_OUT_76)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2043,7 +2063,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_42, HELD_OUT_43, HELD_OUT_45, HELD_OUT_46, HELD_OUT_47, HELD_OUT_48,
             HELD_OUT_49, HELD_OUT_50, HELD_OUT_53, HELD_OUT_54, HELD_OUT_57, HELD_OUT_58,
             HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62, HELD_OUT_65, HELD_OUT_66,
-            HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72]
+            HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72, HELD_OUT_74, HELD_OUT_75,
+            HELD_OUT_76]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2060,7 +2081,9 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              30: "thirty", 31: "thirty-one", 32: "thirty-two", 33: "thirty-three", 34: "thirty-four",
              35: "thirty-five", 36: "thirty-six", 37: "thirty-seven", 38: "thirty-eight", 39: "thirty-nine",
              40: "forty", 41: "forty-one", 42: "forty-two", 43: "forty-three", 44: "forty-four",
-             45: "forty-five", 46: "forty-six", 47: "forty-seven", 48: "forty-eight", 49: "forty-nine"}
+             45: "forty-five", 46: "forty-six", 47: "forty-seven", 48: "forty-eight", 49: "forty-nine",
+             50: "fifty", 51: "fifty-one", 52: "fifty-two", 53: "fifty-three", 54: "fifty-four",
+             55: "fifty-five"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
