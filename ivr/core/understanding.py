@@ -253,9 +253,26 @@ def _told_on(words: list[Word]) -> bool:
     later verb is in the past. A question (払ったらどうなりますか) is not, nor words quoted
     (払ったら止まるって言われて: what someone said would happen)."""
     said = [w for w in words if w[2] not in ("補助記号", "空白")]
-    quoted = any(w[0] in ("って", "と", "とか") and w[2] == "助詞" for w in said)  # 払ったら止まるって言われて
+    quoted = any(_quoting(said, k) for k in range(len(said)))  # 払ったら止まるって言われて
     return (not quoted and len(said) >= 2 and said[-1][0] in ("て", "で") and said[-1][2] == "助詞"
             and said[-2][2] in ("動詞", "助動詞"))
+
+
+# Verbs a quotation with と goes with: 延長料金と言われて, 払えと書いてあって
+_SAYING = frozenset({"言う", "思う", "書く", "聞く", "話す", "脅す", "伝える", "来る", "送る"})
+
+
+def _quoting(said: list[Word], k: int) -> bool:
+    """Whether said[k] closes a quotation: って always; と or とか after a clause (止まると,
+    払えとか) or before a verb of saying (延長料金と言われて), not と joining two nouns
+    (電話とメールで請求されて)."""
+    lemma, _, pos, _, _ = said[k]
+    if pos != "助詞" or lemma not in ("って", "と", "とか"):
+        return False
+    if lemma == "って":
+        return True
+    after = said[k + 1][0] if k + 1 < len(said) else ""
+    return k == 0 or said[k - 1][2] not in ("名詞", "代名詞", "接尾辞") or after in _SAYING
 
 
 # One word the analyser gives two ways, by what is around it: 勝手に (an adverb in 勝手に買われた)
@@ -401,9 +418,29 @@ def _denied(words: list[Word], i: int) -> bool:
 def _set_aside(words: list[Word], i: int) -> bool:
     """Whether the noun words[i] is set aside for another: じゃなくて or ではなく after it (警察
     じゃなくてLINEの会社に), or said not to be worth it (警察に言うほどじゃない, 警察沙汰にするほど
-    でもない). じゃない alone is not: 詐欺じゃないですか asks whether it is; nor is a doubt
-    (警察に言うほどのことかわからない)."""
-    return _instead(words, i) or _not_worth(words, i)
+    でもない), or what the caller took the email for at first (宣伝のメールかと思ったら請求書で).
+    じゃない alone is not: 詐欺じゃないですか asks whether it is; nor is a doubt (警察に言うほどの
+    ことかわからない), nor a suspicion (詐欺かと思って電話しました)."""
+    return _instead(words, i) or _not_worth(words, i) or _mistaken(words, i)
+
+
+def _mistaken(words: list[Word], i: int) -> bool:
+    """Whether the noun words[i] is in what the caller first took something for and then found
+    otherwise: a noun phrase (お得なメルマガ, セールのお知らせ) with かと思ったら or だと思ったら
+    after it, or かと思って開いたら (opened it, and it was something else)."""
+    k = i + 1
+    while k < len(words) and (words[k][2] in ("名詞", "接尾辞", "接頭辞", "形状詞")
+                              or (words[k][2] == "助詞" and words[k][0] in ("の", "って"))
+                              or (words[k][0] == "だ" and words[k][3].startswith("連体形"))):
+        k += 1  # the rest of the noun phrase: の, な, って join it
+    if k < len(words) and words[k][0] in ("か", "だ") and words[k][2] in ("助詞", "助動詞"):
+        k += 1
+    if not (k + 1 < len(words) and words[k][0] == "と" and words[k + 1][0] == "思う"):
+        return False
+    k += 2
+    if k + 2 < len(words) and words[k][0] == "て" and words[k + 1][2] == "動詞":
+        k += 2  # 思って開いたら, 思って見たら
+    return k < len(words) and words[k][0] == "た" and words[k][3].startswith("仮定形")
 
 
 def _not_worth(words: list[Word], i: int) -> bool:
