@@ -195,6 +195,12 @@ HELD_OUT_72 = HERE / "callers_heldout72.tsv"
 HELD_OUT_74 = HERE / "callers_heldout74.tsv"
 HELD_OUT_75 = HERE / "callers_heldout75.tsv"
 HELD_OUT_76 = HERE / "callers_heldout76.tsv"
+# Round 31: three held-out sets written before it and committed alone: the seventy-ninth the
+# usual mix said by people calling for someone else, the eightieth with the police 40 % (half
+# of them threats and danger), the eighty-first with the center's own work 40 %.
+HELD_OUT_79 = HERE / "callers_heldout79.tsv"
+HELD_OUT_80 = HERE / "callers_heldout80.tsv"
+HELD_OUT_81 = HERE / "callers_heldout81.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2109,11 +2115,24 @@ def test_the_seventy_fourth_to_seventy_sixth_held_out_sets_keep_their_measured_f
     assert_floor(judge(flow, HELD_OUT_76), rows=320, right=317, wrong=2, danger=0)
 
 
+def test_the_seventy_ninth_to_eighty_first_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 31 and scored
+    before it: the seventy-ninth (the usual mix, said by people calling for someone else) 318 of
+    320 right (99.4 %), none wrong; the eightieth (128 police callers, half of them threats and
+    danger, the rest their near neighbours) 314 right (98.1 %), 2 wrong (0.6 %), every police
+    caller at the police; the eighty-first (128 callers of the center's own work, the rest their
+    near neighbours) 315 right (98.4 %), 3 wrong (0.9 %), one center caller elsewhere."""
+    assert_floor(judge(flow, HELD_OUT_79), rows=320, right=318, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_80), rows=320, right=314, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_81), rows=320, right=315, wrong=3, danger=0, ads=1)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_74, HELD_OUT_75, HELD_OUT_76)]
+    latest = [judge(flow, path) for path in (HELD_OUT_79, HELD_OUT_80, HELD_OUT_81)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2127,7 +2146,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_49, HELD_OUT_50, HELD_OUT_53, HELD_OUT_54, HELD_OUT_57, HELD_OUT_58,
             HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62, HELD_OUT_65, HELD_OUT_66,
             HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72, HELD_OUT_74, HELD_OUT_75,
-            HELD_OUT_76]
+            HELD_OUT_76, HELD_OUT_79, HELD_OUT_80, HELD_OUT_81]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
