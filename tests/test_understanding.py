@@ -204,6 +204,12 @@ HELD_OUT_76 = HERE / "callers_heldout76.tsv"
 HELD_OUT_79 = HERE / "callers_heldout79.tsv"
 HELD_OUT_80 = HERE / "callers_heldout80.tsv"
 HELD_OUT_81 = HERE / "callers_heldout81.tsv"
+# Round 32: three held-out sets written before it and committed alone: the eighty-fourth the
+# usual mix said very short or very long, the eighty-fifth with the police 40 % in the callers'
+# own words for money gone, the eighty-sixth with the center's own work 40 %, products named.
+HELD_OUT_84 = HERE / "callers_heldout84.tsv"
+HELD_OUT_85 = HERE / "callers_heldout85.tsv"
+HELD_OUT_86 = HERE / "callers_heldout86.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2154,11 +2160,24 @@ def test_the_seventy_ninth_to_eighty_first_held_out_sets_keep_their_measured_flo
     assert_floor(judge(flow, HELD_OUT_81), rows=320, right=314, wrong=4, danger=0, ads=1)
 
 
+def test_the_eighty_fourth_to_eighty_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 32 and scored
+    before it: the eighty-fourth (the usual mix, half said in a few characters, half at length)
+    314 of 320 right (98.1 %), 1 wrong (0.3 %); the eighty-fifth (128 police callers in their
+    own words for money gone, the rest their near neighbours) 318 right (99.4 %), 1 wrong; the
+    eighty-sixth (128 callers of the center's own work, products named, the rest their near
+    neighbours) 316 right (98.8 %), 1 wrong; every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_84), rows=320, right=314, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_85), rows=320, right=318, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_86), rows=320, right=316, wrong=1, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_79, HELD_OUT_80, HELD_OUT_81)]
+    latest = [judge(flow, path) for path in (HELD_OUT_84, HELD_OUT_85, HELD_OUT_86)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2172,7 +2191,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_49, HELD_OUT_50, HELD_OUT_53, HELD_OUT_54, HELD_OUT_57, HELD_OUT_58,
             HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62, HELD_OUT_65, HELD_OUT_66,
             HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72, HELD_OUT_74, HELD_OUT_75,
-            HELD_OUT_76, HELD_OUT_79, HELD_OUT_80, HELD_OUT_81]
+            HELD_OUT_76, HELD_OUT_79, HELD_OUT_80, HELD_OUT_81, HELD_OUT_84, HELD_OUT_85,
+            HELD_OUT_86]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2191,7 +2211,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              40: "forty", 41: "forty-one", 42: "forty-two", 43: "forty-three", 44: "forty-four",
              45: "forty-five", 46: "forty-six", 47: "forty-seven", 48: "forty-eight", 49: "forty-nine",
              50: "fifty", 51: "fifty-one", 52: "fifty-two", 53: "fifty-three", 54: "fifty-four",
-             55: "fifty-five"}
+             55: "fifty-five", 56: "fifty-six", 57: "fifty-seven", 58: "fifty-eight",
+             59: "fifty-nine", 60: "sixty"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
