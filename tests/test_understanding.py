@@ -158,6 +158,9 @@ PARAPHRASES_78 = HERE / "callers_paraphrases78.tsv"
 # Round 31's dev set: hard borders, the police 40 % and the center's own work 25 %, each told
 # close to another desk; tuned on, and fitted on by the regression.
 PARAPHRASES_82 = HERE / "callers_paraphrases82.tsv"
+# Round 32's dev set: the police 35 % (money gone in the callers' own words), the center's own
+# work 30 % (products named); tuned on, and fitted on by the regression.
+PARAPHRASES_87 = HERE / "callers_paraphrases87.tsv"
 HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # Two more written while round 24 was chosen on the dev sets, committed alone before it landed:
 # the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
@@ -1460,6 +1463,13 @@ def test_round_31s_phrases_reach_their_desk_or_ask_it_first(flow, words, desk):
     assert (step.outcome in ANSWERS and step.desk == desk) or first == desk, step
 
 
+def test_round_32s_phrase_reaches_the_police(flow):
+    """Round 32's phrase: 口座が空っぽ (an account emptied after details were typed into a
+    look-alike page: money taken, the police)."""
+    step = flow.hear(Position("top"), "銀行のメールに暗証番号を入れたら 口座が空っぽになってた", 0.9, OPEN_TUESDAY)
+    assert step.outcome in ANSWERS and step.desk == "police", step
+
+
 def test_a_request_said_as_if_is_no_request():
     """「このメール転送したら調べてもらえますか」 asks what forwarding an email would do: 転送 said as a
     supposition (したら, すれば) asks for no transfer, so the words are weighed as the trouble
@@ -1955,6 +1965,15 @@ def test_the_eighty_second_paraphrases_keep_their_measured_floor(flow):
     its rows after the round 400; as shipped (the fit has its rows) 400. Its rows are not among
     the examples."""
     assert_floor(judge(flow, PARAPHRASES_82), rows=400, right=400, wrong=0, danger=0)
+
+
+def test_the_eighty_seventh_paraphrases_keep_their_measured_floor(flow):
+    """Round 32's dev set (written from the guide alone; the police 35 % in the callers' own
+    words for money gone, the center's own work 30 % with products named): as written 400 of
+    400 right; by a fit without its rows before the round 399, 1 wrong, 1 police caller
+    elsewhere, after it 400; as shipped (the fit has its rows) 400. Its rows are not among the
+    examples."""
+    assert_floor(judge(flow, PARAPHRASES_87), rows=400, right=400, wrong=0, danger=0)
 
 
 def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_floor(flow):
