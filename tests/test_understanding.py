@@ -213,6 +213,13 @@ HELD_OUT_81 = HERE / "callers_heldout81.tsv"
 HELD_OUT_84 = HERE / "callers_heldout84.tsv"
 HELD_OUT_85 = HERE / "callers_heldout85.tsv"
 HELD_OUT_86 = HERE / "callers_heldout86.tsv"
+# Round 33: three held-out sets written before it and committed alone: the eighty-eighth the
+# usual mix said by elderly callers the long way round, the eighty-ninth with the police 40 %
+# told as a story (the harm last), the ninetieth with the center's own work 40 %, described by
+# how the email comes rather than called advertising.
+HELD_OUT_88 = HERE / "callers_heldout88.tsv"
+HELD_OUT_89 = HERE / "callers_heldout89.tsv"
+HELD_OUT_90 = HERE / "callers_heldout90.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2192,11 +2199,25 @@ def test_the_eighty_fourth_to_eighty_sixth_held_out_sets_keep_their_measured_flo
     assert_floor(judge(flow, HELD_OUT_86), rows=320, right=316, wrong=1, danger=0)
 
 
+def test_the_eighty_eighth_to_ninetieth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 33 and scored
+    before it: the eighty-eighth (the usual mix, elderly callers the long way round) 313 of 320
+    right (97.8 %), 1 wrong (0.3 %); the eighty-ninth (128 police callers telling the story
+    before the harm, the rest their near neighbours) 319 right (99.7 %), none wrong; the
+    ninetieth (128 callers of the center's own work describing how the email comes, the rest
+    their near neighbours) 315 right (98.4 %), none wrong; every police and center caller at
+    their desk."""
+    assert_floor(judge(flow, HELD_OUT_88), rows=320, right=313, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_89), rows=320, right=319, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_90), rows=320, right=315, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_84, HELD_OUT_85, HELD_OUT_86)]
+    latest = [judge(flow, path) for path in (HELD_OUT_88, HELD_OUT_89, HELD_OUT_90)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2211,7 +2232,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62, HELD_OUT_65, HELD_OUT_66,
             HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72, HELD_OUT_74, HELD_OUT_75,
             HELD_OUT_76, HELD_OUT_79, HELD_OUT_80, HELD_OUT_81, HELD_OUT_84, HELD_OUT_85,
-            HELD_OUT_86]
+            HELD_OUT_86, HELD_OUT_88, HELD_OUT_89, HELD_OUT_90]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2231,7 +2252,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              45: "forty-five", 46: "forty-six", 47: "forty-seven", 48: "forty-eight", 49: "forty-nine",
              50: "fifty", 51: "fifty-one", 52: "fifty-two", 53: "fifty-three", 54: "fifty-four",
              55: "fifty-five", 56: "fifty-six", 57: "fifty-seven", 58: "fifty-eight",
-             59: "fifty-nine", 60: "sixty"}
+             59: "fifty-nine", 60: "sixty", 61: "sixty-one", 62: "sixty-two", 63: "sixty-three",
+             64: "sixty-four"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
