@@ -223,6 +223,13 @@ HELD_OUT_86 = HERE / "callers_heldout86.tsv"
 HELD_OUT_88 = HERE / "callers_heldout88.tsv"
 HELD_OUT_89 = HERE / "callers_heldout89.tsv"
 HELD_OUT_90 = HERE / "callers_heldout90.tsv"
+# Round 34: three held-out sets written before it and committed alone: the ninety-second the
+# usual mix put as anxious questions, with a recogniser's slips; the ninety-third with the
+# police 40 %, the harm said in passing; the ninety-fourth with the center's own work 40 %,
+# callers asking what the rules are.
+HELD_OUT_92 = HERE / "callers_heldout92.tsv"
+HELD_OUT_93 = HERE / "callers_heldout93.tsv"
+HELD_OUT_94 = HERE / "callers_heldout94.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2254,11 +2261,25 @@ def test_the_eighty_eighth_to_ninetieth_held_out_sets_keep_their_measured_floor(
     assert_floor(judge(flow, HELD_OUT_90), rows=320, right=314, wrong=0, danger=0)
 
 
+def test_the_ninety_second_to_ninety_fourth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone before round 34 and scored
+    before it: the ninety-second (the usual mix, anxious questions, a recogniser's slips) 317
+    of 320 right (99.1 %), 1 wrong (0.3 %); the ninety-third (128 police callers whose harm is
+    said in passing, the rest their near neighbours) 310 right (96.9 %), 4 wrong (1.3 %), 5
+    police callers elsewhere; the ninety-fourth (128 callers of the center's own work asking
+    what the rules are, the rest their near neighbours) 320 right, none wrong; every center
+    caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_92), rows=320, right=317, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_93), rows=320, right=310, wrong=4, danger=5)
+    assert_floor(judge(flow, HELD_OUT_94), rows=320, right=320, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_88, HELD_OUT_89, HELD_OUT_90)]
+    latest = [judge(flow, path) for path in (HELD_OUT_92, HELD_OUT_93, HELD_OUT_94)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2273,7 +2294,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_59, HELD_OUT_60, HELD_OUT_61, HELD_OUT_62, HELD_OUT_65, HELD_OUT_66,
             HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72, HELD_OUT_74, HELD_OUT_75,
             HELD_OUT_76, HELD_OUT_79, HELD_OUT_80, HELD_OUT_81, HELD_OUT_84, HELD_OUT_85,
-            HELD_OUT_86, HELD_OUT_88, HELD_OUT_89, HELD_OUT_90]
+            HELD_OUT_86, HELD_OUT_88, HELD_OUT_89, HELD_OUT_90, HELD_OUT_92, HELD_OUT_93,
+            HELD_OUT_94]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
