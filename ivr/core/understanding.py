@@ -531,6 +531,10 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool,
         elif (lemma == "もう" and previous in ("て", "で") and j + 1 < len(words)
               and words[j + 1][0] == "た"):
             done = True  # 払ってもうた: Kansai for 払ってしまった (read as the adverb もう)
+        elif (lemma == "こと" and j + 3 < len(words) and words[j + 1][0] == "に"
+              and words[j + 2][0] == "成る" and words[j + 3][0] in ("た", "て")):
+            done = True  # 振り込むことになった, 払うことになって: it came to that (払うことになる: not yet)
+            j += 3
         elif pos == "助詞" and lemma in ("ば", "と") and previous in _NEGATION:
             pass  # 払わなければならない, 払わないといけない: must pay
         elif pos == "動詞" and kind == "非自立可能" and (previous in ("て", "で", "ば", "と", "てる")
