@@ -244,6 +244,13 @@ HELD_OUT_94 = HERE / "callers_heldout94.tsv"
 HELD_OUT_96 = HERE / "callers_heldout96.tsv"
 HELD_OUT_97 = HERE / "callers_heldout97.tsv"
 HELD_OUT_98 = HERE / "callers_heldout98.tsv"
+# Three more written after round 35 and committed alone: the hundredth the usual mix said by
+# people calling for someone else or about a workplace; the hundred-and-first with the police
+# 40 %, told concretely without the obvious words; the hundred-and-second with the center's own
+# work 40 %, said in a fragment.
+HELD_OUT_100 = HERE / "callers_heldout100.tsv"
+HELD_OUT_101 = HERE / "callers_heldout101.tsv"
+HELD_OUT_102 = HERE / "callers_heldout102.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2346,8 +2353,10 @@ def test_the_ninety_second_to_ninety_fourth_held_out_sets_keep_their_measured_fl
     what the rules are, the rest their near neighbours) 320 right, none wrong; every center
     caller at their desk. After round 34, never tuned on: the ninety-second 316, 1 wrong and a
     police caller elsewhere (the refit with the ninety-fifth dev set's rows moved it); the
-    ninety-third 311, 4 wrong, 5 police callers elsewhere; the ninety-fourth as before."""
-    assert_floor(judge(flow, HELD_OUT_92), rows=320, right=316, wrong=1, danger=1)
+    ninety-third 311, 4 wrong, 5 police callers elsewhere; the ninety-fourth as before. With
+    the hundredth to hundred-and-second sets (the fit leaving out the rows they have word for
+    word: 15,782 rows) the ninety-second 316 and 2 (0.6 %), every police caller at the police."""
+    assert_floor(judge(flow, HELD_OUT_92), rows=320, right=316, wrong=2, danger=1)
     assert_floor(judge(flow, HELD_OUT_93), rows=320, right=310, wrong=4, danger=5)
     assert_floor(judge(flow, HELD_OUT_94), rows=320, right=320, wrong=0, danger=0)
 
@@ -2368,11 +2377,25 @@ def test_the_ninety_sixth_to_ninety_eighth_held_out_sets_keep_their_measured_flo
     assert_floor(judge(flow, HELD_OUT_98), rows=320, right=318, wrong=0, danger=0)
 
 
+def test_the_hundredth_to_hundred_and_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 35 and scored as
+    the line was: the hundredth (the usual mix, said for someone else or about a workplace)
+    320 of 320 right, none wrong; the hundred-and-first (128 police callers telling what
+    happened without the obvious words, the rest their near neighbours) 316 right (98.8 %),
+    none wrong, 1 police caller elsewhere; the hundred-and-second (128 callers of the center's
+    own work in a fragment, the rest their near neighbours) 317 right (99.1 %), 2 wrong
+    (0.6 %); every center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_100), rows=320, right=320, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_101), rows=320, right=316, wrong=0, danger=1)
+    assert_floor(judge(flow, HELD_OUT_102), rows=320, right=317, wrong=2, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_96, HELD_OUT_97, HELD_OUT_98)]
+    latest = [judge(flow, path) for path in (HELD_OUT_100, HELD_OUT_101, HELD_OUT_102)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2388,7 +2411,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_67, HELD_OUT_70, HELD_OUT_71, HELD_OUT_72, HELD_OUT_74, HELD_OUT_75,
             HELD_OUT_76, HELD_OUT_79, HELD_OUT_80, HELD_OUT_81, HELD_OUT_84, HELD_OUT_85,
             HELD_OUT_86, HELD_OUT_88, HELD_OUT_89, HELD_OUT_90, HELD_OUT_92, HELD_OUT_93,
-            HELD_OUT_94, HELD_OUT_96, HELD_OUT_97, HELD_OUT_98]
+            HELD_OUT_94, HELD_OUT_96, HELD_OUT_97, HELD_OUT_98,
+            HELD_OUT_100, HELD_OUT_101, HELD_OUT_102]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
