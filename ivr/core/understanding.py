@@ -96,6 +96,12 @@ class Analyser:
                                       if len(p.normalized_form()) > 1)
                 elif pos[0] == "動詞" and pos[1] == "一般" and _potential(m.dictionary_form(), lemma):
                     kind = POTENTIAL
+                if (lemma == "成る" and words and words[-1][0] == "無い" and words[-1][2] == "形容詞"
+                        and words[-1][1].endswith("ウ")):
+                    # 無うなった, 無うなっとる: western for 無くなった (gone), one verb as なくなる is
+                    previous = words.pop()
+                    words.append(("なくなる", previous[1] + m.reading_form(), "動詞", pos[1], ()))
+                    continue
                 words.append((lemma.lower(), m.reading_form(), pos[0], kind, parts))
             return words
 
@@ -531,6 +537,12 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool,
         elif (lemma == "もう" and previous in ("て", "で") and j + 1 < len(words)
               and words[j + 1][0] == "た"):
             done = True  # 払ってもうた: Kansai for 払ってしまった (read as the adverb もう)
+        elif (lemma == "しも" and previous in ("て", "で") and j + 1 < len(words)
+              and words[j + 1][0] == "取る"):
+            done = lasting = True  # 払うてしもとる: western for 払ってしまっている (read as しも + 取る)
+            j += 1
+        elif lemma == "笞" and previous in ("て", "で"):
+            done = True  # 払ってしもとって: the same, read as the noun 笞 (しもと)
         elif (lemma == "こと" and j + 3 < len(words) and words[j + 1][0] == "に"
               and words[j + 2][0] == "成る" and words[j + 3][0] in ("た", "て")):
             done = True  # 振り込むことになった, 払うことになって: it came to that (払うことになる: not yet)
