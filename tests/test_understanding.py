@@ -263,6 +263,13 @@ HELD_OUT_102 = HERE / "callers_heldout102.tsv"
 HELD_OUT_104 = HERE / "callers_heldout104.tsv"
 HELD_OUT_105 = HERE / "callers_heldout105.tsv"
 HELD_OUT_106 = HERE / "callers_heldout106.tsv"
+# Three more written after round 36 and committed alone: the hundred-and-eighth the usual mix
+# said by callers who read out the email they got; the hundred-and-ninth with the police 40 %,
+# told by a family member about an elderly person; the hundred-and-tenth with the center's own
+# work 40 %, told by elderly callers, many in dialect, in their own words.
+HELD_OUT_108 = HERE / "callers_heldout108.tsv"
+HELD_OUT_109 = HERE / "callers_heldout109.tsv"
+HELD_OUT_110 = HERE / "callers_heldout110.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2484,11 +2491,26 @@ def test_the_hundred_and_fourth_to_hundred_and_sixth_held_out_sets_keep_their_me
     assert_floor(judge(flow, HELD_OUT_106), rows=320, right=319, wrong=1, danger=0)
 
 
+def test_the_hundred_and_eighth_to_hundred_and_tenth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 36 and scored as
+    the line was: the hundred-and-eighth (the usual mix, callers reading out the email they
+    got) 309 of 320 right (96.6 %), 4 wrong (1.3 %); the hundred-and-ninth (128 police callers,
+    a family member telling what happened to an elderly person, the rest their near
+    neighbours) 320 right, none wrong; the hundred-and-tenth (128 callers of the center's own
+    work, elderly and often in dialect, in their own words, the rest their near neighbours)
+    312 right (97.5 %), 5 wrong (1.6 %), one center caller elsewhere; every police caller at
+    the police."""
+    assert_floor(judge(flow, HELD_OUT_108), rows=320, right=309, wrong=4, danger=0)
+    assert_floor(judge(flow, HELD_OUT_109), rows=320, right=320, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_110), rows=320, right=312, wrong=5, danger=0, ads=1)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_104, HELD_OUT_105, HELD_OUT_106)]
+    latest = [judge(flow, path) for path in (HELD_OUT_108, HELD_OUT_109, HELD_OUT_110)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2506,7 +2528,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_86, HELD_OUT_88, HELD_OUT_89, HELD_OUT_90, HELD_OUT_92, HELD_OUT_93,
             HELD_OUT_94, HELD_OUT_96, HELD_OUT_97, HELD_OUT_98,
             HELD_OUT_100, HELD_OUT_101, HELD_OUT_102, HELD_OUT_104, HELD_OUT_105,
-            HELD_OUT_106]
+            HELD_OUT_106, HELD_OUT_108, HELD_OUT_109, HELD_OUT_110]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2529,7 +2551,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              59: "fifty-nine", 60: "sixty", 61: "sixty-one", 62: "sixty-two", 63: "sixty-three",
              64: "sixty-four", 65: "sixty-five", 66: "sixty-six", 67: "sixty-seven",
              68: "sixty-eight", 69: "sixty-nine", 70: "seventy",
-             71: "seventy-one", 72: "seventy-two", 73: "seventy-three"}
+             71: "seventy-one", 72: "seventy-two", 73: "seventy-three", 74: "seventy-four",
+             75: "seventy-five", 76: "seventy-six"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
