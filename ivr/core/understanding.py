@@ -100,7 +100,7 @@ class Analyser:
                         and words[-1][1].endswith("ウ")):
                     # 無うなった, 無うなっとる: western for 無くなった (gone), one verb as なくなる is
                     previous = words.pop()
-                    words.append(("なくなる", previous[1] + m.reading_form(), "動詞", pos[1], ()))
+                    words.append(("なくなる", previous[1] + m.reading_form(), "動詞", "一般", ()))
                     continue
                 words.append((lemma.lower(), m.reading_form(), pos[0], kind, parts))
             return words
