@@ -293,6 +293,14 @@ HELD_OUT_114 = HERE / "callers_heldout114.tsv"
 HELD_OUT_116 = HERE / "callers_heldout116.tsv"
 HELD_OUT_117 = HERE / "callers_heldout117.tsv"
 HELD_OUT_118 = HERE / "callers_heldout118.tsv"
+# Three more written after round 38 and committed alone: the hundred-and-twentieth the usual
+# mix, each caller first telling what they have already done or who sent them to the line; the
+# hundred-and-twenty-first with the police 40 %, young callers speaking casually; the
+# hundred-and-twenty-second with the center's own work 40 %, each unsure whether they ever
+# agreed to the mail (bought once, a campaign, a point card, a box ticked long ago).
+HELD_OUT_120 = HERE / "callers_heldout120.tsv"
+HELD_OUT_121 = HERE / "callers_heldout121.tsv"
+HELD_OUT_122 = HERE / "callers_heldout122.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2618,11 +2626,26 @@ def test_the_hundred_and_sixteenth_to_hundred_and_eighteenth_held_out_sets_keep_
     assert_floor(judge(flow, HELD_OUT_118), rows=320, right=319, wrong=1, danger=0)
 
 
+def test_the_hundred_and_twentieth_to_hundred_and_twenty_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 38 and scored as
+    the line was: the hundred-and-twentieth (the usual mix, each caller first telling what they
+    have already done or who sent them) 312 of 320 right (97.5 %), 2 wrong (0.6 %); the
+    hundred-and-twenty-first (128 police callers, young and speaking casually, the rest their
+    near neighbours) 308 right (96.3 %), 1 wrong (0.3 %), one police caller elsewhere; the
+    hundred-and-twenty-second (128 callers of the center's own work unsure whether they ever
+    agreed to the mail, the rest their near neighbours) 317 right (99.1 %), none wrong; every
+    center caller at the center."""
+    assert_floor(judge(flow, HELD_OUT_120), rows=320, right=312, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_121), rows=320, right=308, wrong=1, danger=1)
+    assert_floor(judge(flow, HELD_OUT_122), rows=320, right=317, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_116, HELD_OUT_117, HELD_OUT_118)]
+    latest = [judge(flow, path) for path in (HELD_OUT_120, HELD_OUT_121, HELD_OUT_122)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2641,7 +2664,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_94, HELD_OUT_96, HELD_OUT_97, HELD_OUT_98,
             HELD_OUT_100, HELD_OUT_101, HELD_OUT_102, HELD_OUT_104, HELD_OUT_105,
             HELD_OUT_106, HELD_OUT_108, HELD_OUT_109, HELD_OUT_110, HELD_OUT_112,
-            HELD_OUT_113, HELD_OUT_114, HELD_OUT_116, HELD_OUT_117, HELD_OUT_118]
+            HELD_OUT_113, HELD_OUT_114, HELD_OUT_116, HELD_OUT_117, HELD_OUT_118,
+            HELD_OUT_120, HELD_OUT_121, HELD_OUT_122]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2666,7 +2690,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              68: "sixty-eight", 69: "sixty-nine", 70: "seventy",
              71: "seventy-one", 72: "seventy-two", 73: "seventy-three", 74: "seventy-four",
              75: "seventy-five", 76: "seventy-six", 77: "seventy-seven", 78: "seventy-eight",
-             79: "seventy-nine", 80: "eighty", 81: "eighty-one", 82: "eighty-two"}
+             79: "seventy-nine", 80: "eighty", 81: "eighty-one", 82: "eighty-two",
+             83: "eighty-three", 84: "eighty-four", 85: "eighty-five"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
