@@ -200,9 +200,10 @@ def _lemmas(words: list[Word], parts: bool = True) -> frozenset[str]:
             i += 1
             continue
         j, negations, done, wanted, passive, lasting = _tail(words, i + 1 + suru)
-        if lasting and not done and any(w[0] in _ALREADY for w in words[max(0, i - 5):i]):
-            # もう払ってる, 何回も振り込んでて: done already (払ってる alone may be 毎月払っている,
-            # and 引き落とされてる a subscription's)
+        if lasting and not done and (any(w[0] in _ALREADY for w in words[max(0, i - 5):i])
+                                     or _sum_paid(words, i)):
+            # もう払ってる, 何回も振り込んでて, 三十万払っとる: done already (払ってる alone may be
+            # 毎月払っている, and 引き落とされてる a subscription's)
             done = True
         # Money taken, told as going on or left in the て form (カードが使われてて, 引き落とされてる,
         # ポイントも全部使われとって): heard as done (a danger's 使われた is found).
@@ -325,6 +326,19 @@ def _amount(words: list[Word], i: int) -> bool:
         return False
     large = lemma == "万" or (lemma.isdecimal() and int(lemma) >= 10000)
     return large and (after is None or after[2] != "名詞" or after[0] in _ABOUT)
+
+
+# Verbs of paying, and words that make a sum paid a regular one (毎月五千円払ってる)
+_PAYING = frozenset({"払う", "支払う", "振り込む", "送金"})
+_REGULAR = frozenset({"毎月", "月額", "毎年", "年額", "年会費", "月会費", "会費", "定期", "毎回", "月々"})
+
+
+def _sum_paid(words: list[Word], i: int) -> bool:
+    """Whether the paying verb words[i], in the ている form, follows a sum of money said just
+    before it and no word of a regular payment: 三十万払っとる, 十万円振り込んでる (paid), not
+    毎月五千円払ってる."""
+    return (words[i][0] in _PAYING and any(_amount(words, k) for k in range(max(0, i - 3), i))
+            and not any(w[0] in _REGULAR for w in words))
 
 
 # What arrives rather than comes: 通知も来る (and any …メール: メールが来た, ショートメール来た)
