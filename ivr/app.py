@@ -95,7 +95,7 @@ def _record_refusals(settings: Settings, bus, line):
 def _line(settings: Settings, bus):
     """The routes served: the file, or with call records the version published in the records
     database (ivr routes); its reloads told on the bus."""
-    from .clock import japan_holidays
+    from .clock import is_japan_holiday
     from .core.readings import Reader
     from .core.wording import load_translations
     from .web.served import Line
@@ -105,5 +105,5 @@ def _line(settings: Settings, bus):
         from .web.published import PublishedRoutes
 
         published = PublishedRoutes(settings.records_url, settings.records_timeout)
-    return Line(settings.routes, Reader(load_translations()), japan_holidays().__contains__,
+    return Line(settings.routes, Reader(load_translations()), is_japan_holiday,
                 _version(), published, bus)

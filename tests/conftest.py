@@ -20,13 +20,13 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import holidays
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from helpers import OPEN_TUESDAY, ROOT, ROUTES, line_app
 
+from ivr.clock import is_japan_holiday
 from ivr.core.flow import CallFlow
 from ivr.core.readings import Reader
 from ivr.core.wording import load_translations
@@ -159,4 +159,4 @@ def examples():
 @pytest.fixture(scope="session")
 def flow(routes, reader, examples):
     """The call flow as the line serves it: the shipped routes and examples."""
-    return CallFlow(routes, reader, holidays.country_holidays("JP").__contains__, examples)
+    return CallFlow(routes, reader, is_japan_holiday, examples)

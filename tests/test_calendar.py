@@ -6,10 +6,10 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-import holidays
 import pytest
 from helpers import ROUTES, post_signed, spoken, twiml
 
+from ivr.clock import is_japan_holiday
 from ivr.core.flow import CallFlow
 from ivr.core.steps import Position
 from ivr.core.hours import JAPAN
@@ -58,7 +58,7 @@ def dated_text() -> str:
 @pytest.fixture(scope="module")
 def dated(dated_text, reader) -> CallFlow:
     return CallFlow(parse_routes(dated_text, "routes.yaml"), reader,
-                    holidays.country_holidays("JP").__contains__)
+                    is_japan_holiday)
 
 
 def center_answer(flow: CallFlow, now: datetime):
@@ -135,7 +135,7 @@ def test_special_hours_later_today_are_the_next_opening(dated):
 def test_special_hours_can_open_a_day_the_desk_is_usually_closed(reader, dated_text):
     text = dated_text + '  # (test)\n'
     text = text.replace('  - date: "2026-12-03"', '  - date: "2026-12-05"', 1)  # a Saturday
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     assert flow.desk_open(flow.routes.desks["center"], jst(2026, 12, 5, 10, 30))
     said = plain(center_answer(flow, jst(2026, 12, 4, 17, 30)).speech)
     assert "次の受付は、12月5日土曜日の午前10時からです。" in said
@@ -248,7 +248,7 @@ def uncommented(text: str, section: str) -> str:
 
 def test_the_examples_in_routes_yaml_comments_load_and_work(reader):
     text = uncommented(uncommented(ROUTES.read_text("utf-8"), "calendar"), "announcements")
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     calendar = flow.routes.calendar
     assert len(calendar.entries) == 2 and len(calendar.announcements) == 1
     assert calendar.day("center", datetime(2026, 12, 28).date()).closed
@@ -279,7 +279,7 @@ def test_wording_too_long_for_twilio_on_a_coming_dated_day_is_refused(reader, da
     from ivr.routesfile.loader import RoutesError
     from ivr.routesfile.flows import checked_flow
 
-    is_holiday = holidays.country_holidays("JP").__contains__
+    is_holiday = is_japan_holiday
     before = jst(2026, 11, 28, 10, 0)
     checked_flow(parse_routes(dated_text), reader, is_holiday, before)
     long_say = (CLOSURE * 50)[:990]  # each text is at most 1,000 characters
@@ -316,7 +316,7 @@ def test_the_operators_guide_example_loads_and_does_what_it_says(reader):
     lines = [line for line in ROUTES.read_text("utf-8").splitlines()
              if line not in ("calendar: []", "announcements: []")]
     flow = CallFlow(parse_routes("\n".join(lines) + "\n" + example), reader,
-                    holidays.country_holidays("JP").__contains__)
+                    is_japan_holiday)
     closed = plain(center_answer(flow, jst(2026, 12, 8, 10, 30)).speech)
     assert "本日は臨時休業とさせていただいております。" in closed and OFFER not in closed
     assert OFFER in plain(center_answer(flow, jst(2026, 12, 24, 10, 30)).speech)
@@ -404,7 +404,7 @@ def test_texts_on_dated_days_stay_within_three_segments(reader, dated_text):
 
     text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-28"\n    closed: all\n'
                               '  - date: "2026-09-30"\n    closed: all\n', 1)
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     moments = [jst(2026, 12, 28, 10, 30), jst(2026, 9, 30, 23, 0), jst(2026, 12, 3, 11, 30)]
     checked = 0
     for path in walk(flow, moments[0]):
@@ -453,7 +453,7 @@ SATURDAY_CLOSURE = """
 @pytest.fixture(scope="module")
 def saturday(dated_text, reader) -> CallFlow:
     text = dated_text.replace("calendar:\n", "calendar:" + SATURDAY_CLOSURE, 1)
-    return CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    return CallFlow(parse_routes(text), reader, is_japan_holiday)
 
 
 def test_a_closure_on_a_day_the_desk_is_closed_anyway_is_not_said(saturday, flow):
@@ -487,7 +487,7 @@ def test_all_does_not_close_a_desk_open_around_the_clock_every_day(dated_text, r
     次の受付は…午前0時から」 right after it."""
     text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-09"\n    closed: all\n'
                               f"    say: {CLOSURE}\n", 1)
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     moment = jst(2026, 12, 9, 10, 30)
     child = plain(flow.press(Position("abuse"), "1", moment).speech)
     assert "24時間、年中無休で受け付けています。" in child
@@ -502,7 +502,7 @@ def test_check_warns_when_a_closure_names_a_desk_open_around_the_clock(dated_tex
 
     text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-09"\n'
                               "    closed: [center, child_sos]\n", 1)
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     warnings = [p for p in lint(flow, jst(2026, 12, 1, 10, 0)) if p.path[0] == "calendar"]
     assert [p.path for p in warnings] == [("calendar", 0, "closed", 1)]
     assert warnings[0].line == text.splitlines().index("    closed: [center, child_sos]") + 1
@@ -522,7 +522,7 @@ def test_a_day_of_its_own_for_a_desk_open_around_the_clock_is_not_said_beside_24
     """Closed, or given special hours, that day: its answer says so instead of 「24時間、年中無休」,
     which it would contradict; the day after, 年中無休 again."""
     text = dated_text.replace("calendar:\n", f'calendar:\n  - date: "2026-12-09"\n{entry}', 1)
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     child = plain(flow.press(Position("abuse"), "1", jst(2026, 12, 9, 10, 30)).speech)
     assert said in child and "年中無休" not in child
     assert "24時間、年中無休で受け付けています。" in plain(
@@ -535,7 +535,7 @@ def test_a_closure_closed_anyway_is_said_with_japanese_day_words(dated_text, rea
     text = dated_text.replace("calendar:\n", 'calendar:\n  - date: "2026-12-12"\n    closed: [center]\n'
                               '  - date: "2026-11-23"\n    closed: [center]\n'  # 勤労感謝の日
                               '  - date: "2026-12-29"\n    closed: [center]\n', 1)
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     said = [p.message_in("ja") for p in lint(flow, jst(2026, 11, 1, 10, 0)) if p.path[0] == "calendar"]
     assert len(said) == 3
     for message, why in zip(said, ("（土曜日）", "（祝日）", "（年末年始）"), strict=True):
@@ -551,7 +551,7 @@ def test_a_closure_of_a_desk_closed_anyway_beside_one_open_that_day_advises_remo
 
     entry = '  - date: "2026-12-12"\n    closed: [center, kotaeru]\n'
     text = dated_text.replace("calendar:\n", "calendar:\n" + entry, 1)
-    flow = CallFlow(parse_routes(text), reader, holidays.country_holidays("JP").__contains__)
+    flow = CallFlow(parse_routes(text), reader, is_japan_holiday)
     warnings = [p for p in lint(flow, jst(2026, 12, 1, 10, 0)) if p.path[0] == "calendar"]
     assert [p.path for p in warnings] == [("calendar", 0, "closed", 0)]
     assert warnings[0].message == (

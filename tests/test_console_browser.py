@@ -18,11 +18,12 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import holidays
 import pytest
 import requests
 from console_helpers import PASSWORD, SECRET
 from helpers import ROOT, ROUTES, free_port, wait_for
+
+from ivr.clock import is_japan_holiday
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +43,8 @@ def _need_chromium() -> None:
 
 def a_working_day(start: date) -> date:
     """A weekday at least a week ahead that is no holiday and not in the year-end break."""
-    japan = holidays.country_holidays("JP")
     day = start + timedelta(days=7)
-    while day.weekday() >= 5 or day in japan or (day.month, day.day) in ((12, 29), (12, 30), (12, 31),
+    while day.weekday() >= 5 or is_japan_holiday(day) or (day.month, day.day) in ((12, 29), (12, 30), (12, 31),
                                                                           (1, 1), (1, 2), (1, 3)):
         day += timedelta(days=1)
     return day

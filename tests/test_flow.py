@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError, replace
 from datetime import datetime
 
-import holidays
 import pytest
 import yaml
 from helpers import OPEN_TUESDAY, ROUTES, YEAR_END
 
+from ivr.clock import is_japan_holiday
 from ivr.core.flow import CallFlow
 from ivr.core.steps import Position
 from ivr.core.hours import JAPAN
@@ -379,7 +379,7 @@ def keys_only(reader) -> CallFlow:
         for option in menu["options"].values():
             option.pop("says", None)
     routes = parse_routes(yaml.safe_dump(data, allow_unicode=True), "routes.yaml")
-    return CallFlow(routes, reader, holidays.country_holidays("JP").__contains__)
+    return CallFlow(routes, reader, is_japan_holiday)
 
 
 @pytest.mark.parametrize("position", [Position("top"), Position("abuse", "4"), Position("top", "4"),

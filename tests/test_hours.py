@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 
-import holidays
 import pytest
 
-from ivr.clock import japan_now
+from ivr.clock import is_japan_holiday, japan_now
 from ivr.core.hours import JAPAN, is_open, next_opening
 
-JP = holidays.country_holidays("JP").__contains__
+JP = is_japan_holiday
 
 
 def jst(*args) -> datetime:

@@ -7,10 +7,10 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-import holidays
 import pytest
 from helpers import OPEN_TUESDAY
 
+from ivr.clock import is_japan_holiday
 from ivr.core.flow import CLEAR, DANGER_CHANCE, CallFlow
 from ivr.core.nearest import Example, Examples
 from ivr.core.steps import Position
@@ -347,7 +347,7 @@ def own_flow(routes, reader, examples):
             own = {words for words, _ in cases(path)}
             kept = Examples((e for e in examples.examples if e.text not in own),
                             likeliest=examples.likeliest_weights)
-            made[path] = CallFlow(routes, reader, holidays.country_holidays("JP").__contains__, kept)
+            made[path] = CallFlow(routes, reader, is_japan_holiday, kept)
         return made[path]
     return without
 

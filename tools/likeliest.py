@@ -138,7 +138,7 @@ def fit(rows: list[tuple[str, str]]) -> bytes:
 def cross(rows: list[tuple[str, str]]) -> None:
     """Each later dev set judged as tests/test_understanding.py judges a set, by a fit without
     its rows and the shipped examples less its rows: how the fit's settings were chosen."""
-    import holidays
+    from ivr.clock import is_japan_holiday
 
     sys.path.insert(0, str(TESTS))
     import test_understanding as judged  # noqa: PLC0415 (the tests' judge, only here)
@@ -151,13 +151,12 @@ def cross(rows: list[tuple[str, str]]) -> None:
     from ivr.routesfile.likeliest import parse_likeliest
 
     routes, reader, shipped = load_routes(ROUTES), Reader(load_translations()), load_examples(weights=None)
-    is_holiday = holidays.country_holidays("JP").__contains__
     total = [0, 0, 0, 0, 0, 0]
     for path in DEV_SETS:
         own = {words for words, _ in judged.cases(path)}
         model = parse_likeliest(fit([row for row in rows if row[0] not in own]))
         examples = Examples((e for e in shipped.examples if e.text not in own), likeliest=model)
-        found = judged.judge(CallFlow(routes, reader, is_holiday, examples), path)
+        found = judged.judge(CallFlow(routes, reader, is_japan_holiday, examples), path)
         n = found["rows"]
         figures = [n, round(found["right"] * n), round(found["wrong"] * n), len(found["danger"]),
                    len(found["ads"]), round(found["asked"] * n)]

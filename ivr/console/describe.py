@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
+from ..clock import japan_holiday_name
 from ..core.flow import CallFlow
 from ..core.hours import JAPAN, Span, in_japan, is_year_end, next_opening, opens_on, spans_on
 from ..core.readings import plain
@@ -16,16 +16,6 @@ from ..operators.tree import words
 from .i18n import ptr, tr
 
 LOCALE = "ja"
-
-
-@cache
-def holiday_names():
-    import holidays
-
-    try:
-        return holidays.country_holidays("JP", language="ja")
-    except (TypeError, NotImplementedError):  # an older holidays without translations
-        return holidays.country_holidays("JP")
 
 
 def clock(minute: int) -> str:
@@ -155,11 +145,10 @@ class CalendarDay:
 def calendar_days(flow: CallFlow, start: date, count: int = 30) -> tuple[list[Desk], list[CalendarDay]]:
     """The effective hours of every desk whose hours are worked out, day by day."""
     desks = [d for d in flow.routes.desks.values() if worked_out(d)]
-    names = holiday_names()
     days = []
     for offset in range(count):
         day = start + timedelta(days=offset)
-        holiday = names.get(day) if flow.is_holiday(day) else None
+        holiday = japan_holiday_name(day) if flow.is_holiday(day) else None
         days.append(CalendarDay(day, day_text(day), holiday, [day_cell(d, day, flow) for d in desks]))
     return desks, days
 

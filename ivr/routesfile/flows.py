@@ -42,10 +42,8 @@ def offline_flow(path: str | Path) -> CallFlow:
 def offline_flow_of(text: str, file: str = "routes.yaml") -> CallFlow:
     """The call flow for routes text (named `file` in problems), loaded and checked as the server
     does, with the shipped examples."""
-    import holidays
-
+    from ..clock import is_japan_holiday
     from ..core.wording import load_translations
 
-    calendar = holidays.country_holidays("JP")
-    return checked_flow(parse_routes(text, file), Reader(load_translations()), calendar.__contains__,
+    return checked_flow(parse_routes(text, file), Reader(load_translations()), is_japan_holiday,
                         datetime.now(JAPAN), load_examples())
