@@ -313,6 +313,13 @@ HELD_OUT_122 = HERE / "callers_heldout122.tsv"
 HELD_OUT_124 = HERE / "callers_heldout124.tsv"
 HELD_OUT_125 = HERE / "callers_heldout125.tsv"
 HELD_OUT_126 = HERE / "callers_heldout126.tsv"
+# Three more written after round 39 and committed alone: the hundred-and-twenty-eighth the usual
+# mix, each caller speaking very formal, indirect keigo; the hundred-and-twenty-ninth with the
+# police 40 %, small businesses and workplaces harmed; the hundred-and-thirtieth with the
+# center's own work 40 %, advertising arriving on a child's or teenager's phone.
+HELD_OUT_128 = HERE / "callers_heldout128.tsv"
+HELD_OUT_129 = HERE / "callers_heldout129.tsv"
+HELD_OUT_130 = HERE / "callers_heldout130.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2712,11 +2719,25 @@ def test_the_hundred_and_twenty_fourth_to_hundred_and_twenty_sixth_held_out_sets
     assert_floor(judge(flow, HELD_OUT_126), rows=320, right=318, wrong=0, danger=0)
 
 
+def test_the_hundred_and_twenty_eighth_to_hundred_and_thirtieth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 39 and scored as
+    the line was: the hundred-and-twenty-eighth (the usual mix in very formal, indirect keigo)
+    311 of 320 right (97.2 %), 2 wrong (0.6 %); the hundred-and-twenty-ninth (128 police callers
+    from small businesses and workplaces, the rest their near neighbours) 317 right (99.1 %), 1
+    wrong (0.3 %); the hundred-and-thirtieth (128 callers of the center's own work whose
+    advertising arrives on a child's phone, the rest their neighbours about children) 315 right
+    (98.4 %), none wrong; every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_128), rows=320, right=311, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_129), rows=320, right=317, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_130), rows=320, right=315, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_124, HELD_OUT_125, HELD_OUT_126)]
+    latest = [judge(flow, path) for path in (HELD_OUT_128, HELD_OUT_129, HELD_OUT_130)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2736,7 +2757,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_100, HELD_OUT_101, HELD_OUT_102, HELD_OUT_104, HELD_OUT_105,
             HELD_OUT_106, HELD_OUT_108, HELD_OUT_109, HELD_OUT_110, HELD_OUT_112,
             HELD_OUT_113, HELD_OUT_114, HELD_OUT_116, HELD_OUT_117, HELD_OUT_118,
-            HELD_OUT_120, HELD_OUT_121, HELD_OUT_122, HELD_OUT_124, HELD_OUT_125, HELD_OUT_126]
+            HELD_OUT_120, HELD_OUT_121, HELD_OUT_122, HELD_OUT_124, HELD_OUT_125, HELD_OUT_126,
+            HELD_OUT_128, HELD_OUT_129, HELD_OUT_130]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2763,7 +2785,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              75: "seventy-five", 76: "seventy-six", 77: "seventy-seven", 78: "seventy-eight",
              79: "seventy-nine", 80: "eighty", 81: "eighty-one", 82: "eighty-two",
              83: "eighty-three", 84: "eighty-four", 85: "eighty-five",
-             86: "eighty-six", 87: "eighty-seven", 88: "eighty-eight"}
+             86: "eighty-six", 87: "eighty-seven", 88: "eighty-eight",
+             89: "eighty-nine", 90: "ninety", 91: "ninety-one"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
