@@ -320,6 +320,14 @@ HELD_OUT_126 = HERE / "callers_heldout126.tsv"
 HELD_OUT_128 = HERE / "callers_heldout128.tsv"
 HELD_OUT_129 = HERE / "callers_heldout129.tsv"
 HELD_OUT_130 = HERE / "callers_heldout130.tsv"
+# Three more written after round 39 and committed alone: the hundred-and-thirty-second the usual
+# mix, each caller first asking whether this line is the right place; the hundred-and-thirty-third
+# with the police 40 %, harmed through prepaid or gift cards, electronic money, payment apps,
+# points or crypto; the hundred-and-thirty-fourth with the center's own work 40 %, advertising
+# from a company the caller knows and once used.
+HELD_OUT_132 = HERE / "callers_heldout132.tsv"
+HELD_OUT_133 = HERE / "callers_heldout133.tsv"
+HELD_OUT_134 = HERE / "callers_heldout134.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2733,11 +2741,26 @@ def test_the_hundred_and_twenty_eighth_to_hundred_and_thirtieth_held_out_sets_ke
     assert_floor(judge(flow, HELD_OUT_130), rows=320, right=315, wrong=0, danger=0)
 
 
+def test_the_hundred_and_thirty_second_to_hundred_and_thirty_fourth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 39 and scored as
+    the line was: the hundred-and-thirty-second (the usual mix, each caller first asking whether
+    this is the right place) 317 of 320 right (99.1 %), none wrong; the hundred-and-thirty-third
+    (128 police callers harmed through prepaid cards, electronic money, payment apps, points or
+    crypto, the rest their near neighbours) 316 right (98.8 %), 1 wrong (0.3 %), 1 police caller
+    elsewhere; the hundred-and-thirty-fourth (128 callers of the center's own work about a company
+    they once used, the rest their neighbours) 316 right (98.8 %), 1 wrong (0.3 %); every center
+    caller at the center."""
+    assert_floor(judge(flow, HELD_OUT_132), rows=320, right=317, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_133), rows=320, right=316, wrong=1, danger=1)
+    assert_floor(judge(flow, HELD_OUT_134), rows=320, right=316, wrong=1, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_128, HELD_OUT_129, HELD_OUT_130)]
+    latest = [judge(flow, path) for path in (HELD_OUT_132, HELD_OUT_133, HELD_OUT_134)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2758,7 +2781,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_106, HELD_OUT_108, HELD_OUT_109, HELD_OUT_110, HELD_OUT_112,
             HELD_OUT_113, HELD_OUT_114, HELD_OUT_116, HELD_OUT_117, HELD_OUT_118,
             HELD_OUT_120, HELD_OUT_121, HELD_OUT_122, HELD_OUT_124, HELD_OUT_125, HELD_OUT_126,
-            HELD_OUT_128, HELD_OUT_129, HELD_OUT_130]
+            HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2786,7 +2809,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              79: "seventy-nine", 80: "eighty", 81: "eighty-one", 82: "eighty-two",
              83: "eighty-three", 84: "eighty-four", 85: "eighty-five",
              86: "eighty-six", 87: "eighty-seven", 88: "eighty-eight",
-             89: "eighty-nine", 90: "ninety", 91: "ninety-one"}
+             89: "eighty-nine", 90: "ninety", 91: "ninety-one",
+             92: "ninety-two", 93: "ninety-three", 94: "ninety-four"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
