@@ -332,6 +332,14 @@ HELD_OUT_130 = HERE / "callers_heldout130.tsv"
 HELD_OUT_132 = HERE / "callers_heldout132.tsv"
 HELD_OUT_133 = HERE / "callers_heldout133.tsv"
 HELD_OUT_134 = HERE / "callers_heldout134.tsv"
+# Three more written after round 40 and committed alone: the hundred-and-thirty-sixth the usual
+# mix, each caller tired, flustered or upset, in broken sentences; the hundred-and-thirty-seventh
+# with the police 40 %, all threats and danger with no money involved; the
+# hundred-and-thirty-eighth with the center's own work 40 %, advertising arriving at a work or
+# shared address.
+HELD_OUT_136 = HERE / "callers_heldout136.tsv"
+HELD_OUT_137 = HERE / "callers_heldout137.tsv"
+HELD_OUT_138 = HERE / "callers_heldout138.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2772,11 +2780,26 @@ def test_the_hundred_and_thirty_second_to_hundred_and_thirty_fourth_held_out_set
     assert_floor(judge(flow, HELD_OUT_134), rows=320, right=315, wrong=1, danger=0)
 
 
+def test_the_hundred_and_thirty_sixth_to_hundred_and_thirty_eighth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 40 and scored as
+    the line was: the hundred-and-thirty-sixth (the usual mix, each caller tired, flustered or
+    upset, in broken sentences) 316 of 320 right (98.8 %), 1 wrong (0.3 %), one center caller
+    elsewhere; the hundred-and-thirty-seventh (128 police callers, all threats and danger with no
+    money involved, the rest their near neighbours, some upset with nothing to fear) 317 right
+    (99.1 %), none wrong, one police caller elsewhere; the hundred-and-thirty-eighth (128 callers
+    of the center's own work at a work or shared address, the rest their neighbours, many at work
+    too) 317 right (99.1 %), none wrong, every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_136), rows=320, right=316, wrong=1, danger=0, ads=1)
+    assert_floor(judge(flow, HELD_OUT_137), rows=320, right=317, wrong=0, danger=1)
+    assert_floor(judge(flow, HELD_OUT_138), rows=320, right=317, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_132, HELD_OUT_133, HELD_OUT_134)]
+    latest = [judge(flow, path) for path in (HELD_OUT_136, HELD_OUT_137, HELD_OUT_138)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2797,7 +2820,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_106, HELD_OUT_108, HELD_OUT_109, HELD_OUT_110, HELD_OUT_112,
             HELD_OUT_113, HELD_OUT_114, HELD_OUT_116, HELD_OUT_117, HELD_OUT_118,
             HELD_OUT_120, HELD_OUT_121, HELD_OUT_122, HELD_OUT_124, HELD_OUT_125, HELD_OUT_126,
-            HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134]
+            HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134,
+            HELD_OUT_136, HELD_OUT_137, HELD_OUT_138]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2826,7 +2850,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              83: "eighty-three", 84: "eighty-four", 85: "eighty-five",
              86: "eighty-six", 87: "eighty-seven", 88: "eighty-eight",
              89: "eighty-nine", 90: "ninety", 91: "ninety-one",
-             92: "ninety-two", 93: "ninety-three", 94: "ninety-four"}
+             92: "ninety-two", 93: "ninety-three", 94: "ninety-four",
+             95: "ninety-five", 96: "ninety-six", 97: "ninety-seven"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
