@@ -345,6 +345,14 @@ HELD_OUT_134 = HERE / "callers_heldout134.tsv"
 HELD_OUT_136 = HERE / "callers_heldout136.tsv"
 HELD_OUT_137 = HERE / "callers_heldout137.tsv"
 HELD_OUT_138 = HERE / "callers_heldout138.tsv"
+# Three more written after round 41 and committed alone: the hundred-and-fortieth the usual mix,
+# each caller first telling when and where it happened; the hundred-and-forty-first with the
+# police 40 %, each harm beginning as another desk's trouble and told in the order it happened;
+# the hundred-and-forty-second with the center's own work 40 %, told by how much, how often or
+# how long the advertising comes and what was tried.
+HELD_OUT_140 = HERE / "callers_heldout140.tsv"
+HELD_OUT_141 = HERE / "callers_heldout141.tsv"
+HELD_OUT_142 = HERE / "callers_heldout142.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2825,11 +2833,26 @@ def test_the_hundred_and_thirty_sixth_to_hundred_and_thirty_eighth_held_out_sets
     assert_floor(judge(flow, HELD_OUT_138), rows=320, right=317, wrong=0, danger=0)
 
 
+def test_the_hundred_and_fortieth_to_hundred_and_forty_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 41 and scored as
+    the line was: the hundred-and-fortieth (the usual mix, each caller first telling when and
+    where it happened) 315 of 320 right (98.4 %), 1 wrong (0.3 %); the hundred-and-forty-first
+    (128 police callers whose harm began as another desk's trouble, told in the order it
+    happened, the rest the same beginnings with nothing lost) 317 right (99.1 %), none wrong, two
+    police callers elsewhere; the hundred-and-forty-second (128 callers of the center's own work
+    told by how much, how often or how long it comes, the rest their neighbours) 319 right
+    (99.7 %), none wrong; every center caller at the center."""
+    assert_floor(judge(flow, HELD_OUT_140), rows=320, right=315, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_141), rows=320, right=317, wrong=0, danger=2)
+    assert_floor(judge(flow, HELD_OUT_142), rows=320, right=319, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_136, HELD_OUT_137, HELD_OUT_138)]
+    latest = [judge(flow, path) for path in (HELD_OUT_140, HELD_OUT_141, HELD_OUT_142)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2851,7 +2874,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_113, HELD_OUT_114, HELD_OUT_116, HELD_OUT_117, HELD_OUT_118,
             HELD_OUT_120, HELD_OUT_121, HELD_OUT_122, HELD_OUT_124, HELD_OUT_125, HELD_OUT_126,
             HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134,
-            HELD_OUT_136, HELD_OUT_137, HELD_OUT_138]
+            HELD_OUT_136, HELD_OUT_137, HELD_OUT_138, HELD_OUT_140, HELD_OUT_141, HELD_OUT_142]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2881,7 +2904,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              86: "eighty-six", 87: "eighty-seven", 88: "eighty-eight",
              89: "eighty-nine", 90: "ninety", 91: "ninety-one",
              92: "ninety-two", 93: "ninety-three", 94: "ninety-four",
-             95: "ninety-five", 96: "ninety-six", 97: "ninety-seven"}
+             95: "ninety-five", 96: "ninety-six", 97: "ninety-seven",
+             98: "ninety-eight", 99: "ninety-nine", 100: "one hundred"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
