@@ -17,7 +17,7 @@ def japan_now() -> datetime:
 def is_japan_holiday(day: date) -> bool:
     """Whether a day is one of Japan's national holidays, substitute holidays (振替休日) and
     国民の休日 included, as jpholiday works them out. jpholiday knows Japan alone: python-holidays,
-    which gives the same days, imports every country's rules with Japan's, some 10 MB more in
+    which gives the same days, imports every country's rules with Japan's, about 11 MB more in
     each worker (docs/benchmark.md)."""
     return jpholiday.is_holiday(day)
 
