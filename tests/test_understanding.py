@@ -368,6 +368,13 @@ HELD_OUT_146 = HERE / "callers_heldout146.tsv"
 HELD_OUT_148 = HERE / "callers_heldout148.tsv"
 HELD_OUT_149 = HERE / "callers_heldout149.tsv"
 HELD_OUT_150 = HERE / "callers_heldout150.tsv"
+# Three more written after round 41 and committed alone: the hundred-and-fifty-second with the
+# usual mix, callers talking in loose katakana and tech words; the hundred-and-fifty-third with the
+# police 40 %, the harm still going on as the caller speaks; the hundred-and-fifty-fourth with the
+# center's own work 40 %, each caller first saying what they already tried that did not help.
+HELD_OUT_152 = HERE / "callers_heldout152.tsv"
+HELD_OUT_153 = HERE / "callers_heldout153.tsv"
+HELD_OUT_154 = HERE / "callers_heldout154.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2892,11 +2899,27 @@ def test_the_hundred_and_forty_eighth_to_hundred_and_fiftieth_held_out_sets_keep
     assert_floor(judge(flow, HELD_OUT_150), rows=320, right=319, wrong=0, danger=0)
 
 
+def test_the_hundred_and_fifty_second_to_hundred_and_fifty_fourth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 41 and scored as
+    the line was: the hundred-and-fifty-second (the usual mix, callers talking in katakana and
+    tech words picked up from television or their children, often loosely) 316 of 320 right
+    (98.8 %), 1 wrong (0.3 %); the hundred-and-fifty-third (128 police callers whose harm is
+    still going on as they speak: at an ATM or a till now, money still leaving, a computer under
+    someone's remote control, threats still arriving) 315 right (98.4 %), 2 wrong (0.6 %), four
+    police callers elsewhere; the hundred-and-fifty-fourth (128 callers of the center's own work,
+    each first saying what they already tried that did not help, the rest their neighbours)
+    316 right (98.8 %), none wrong; every center caller at the center."""
+    assert_floor(judge(flow, HELD_OUT_152), rows=320, right=316, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_153), rows=320, right=315, wrong=2, danger=4)
+    assert_floor(judge(flow, HELD_OUT_154), rows=320, right=316, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_148, HELD_OUT_149, HELD_OUT_150)]
+    latest = [judge(flow, path) for path in (HELD_OUT_152, HELD_OUT_153, HELD_OUT_154)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2919,7 +2942,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_120, HELD_OUT_121, HELD_OUT_122, HELD_OUT_124, HELD_OUT_125, HELD_OUT_126,
             HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134,
             HELD_OUT_136, HELD_OUT_137, HELD_OUT_138, HELD_OUT_140, HELD_OUT_141, HELD_OUT_142,
-            HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150]
+            HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150,
+            HELD_OUT_152, HELD_OUT_153, HELD_OUT_154]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2952,7 +2976,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              95: "ninety-five", 96: "ninety-six", 97: "ninety-seven",
              98: "ninety-eight", 99: "ninety-nine", 100: "one hundred",
              101: "one hundred and one", 102: "one hundred and two", 103: "one hundred and three",
-             104: "one hundred and four", 105: "one hundred and five", 106: "one hundred and six"}
+             104: "one hundred and four", 105: "one hundred and five", 106: "one hundred and six",
+             107: "one hundred and seven", 108: "one hundred and eight", 109: "one hundred and nine"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
