@@ -375,6 +375,13 @@ HELD_OUT_150 = HERE / "callers_heldout150.tsv"
 HELD_OUT_152 = HERE / "callers_heldout152.tsv"
 HELD_OUT_153 = HERE / "callers_heldout153.tsv"
 HELD_OUT_154 = HERE / "callers_heldout154.tsv"
+# Three more written after round 41 and committed alone: the hundred-and-fifty-sixth with the
+# usual mix, callers uneasy with an automated line; the hundred-and-fifty-seventh with the police
+# 40 %, each caller having learned of the harm from someone else; the hundred-and-fifty-eighth
+# with the center's own work 40 %, each caller worried how the sender got their address.
+HELD_OUT_156 = HERE / "callers_heldout156.tsv"
+HELD_OUT_157 = HERE / "callers_heldout157.tsv"
+HELD_OUT_158 = HERE / "callers_heldout158.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2915,11 +2922,27 @@ def test_the_hundred_and_fifty_second_to_hundred_and_fifty_fourth_held_out_sets_
     assert_floor(judge(flow, HELD_OUT_154), rows=320, right=316, wrong=0, danger=0)
 
 
+def test_the_hundred_and_fifty_sixth_to_hundred_and_fifty_eighth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 41 and scored as
+    the line was: the hundred-and-fifty-sixth (the usual mix, callers uneasy with an automated
+    line, who first say they are bad with machines or would rather talk to a person) 317 of 320
+    right (99.1 %), 2 wrong (0.6 %); the hundred-and-fifty-seventh (128 police callers who
+    learned of the harm from someone else: the bank, the card company, a clerk, a neighbour, a
+    child, a letter) 317 right (99.1 %), 2 wrong (0.6 %), one police caller elsewhere; the
+    hundred-and-fifty-eighth (128 callers of the center's own work, each worried how the sender
+    got their address, the rest their neighbours) 318 right (99.4 %), 1 wrong (0.3 %); every
+    center caller at the center."""
+    assert_floor(judge(flow, HELD_OUT_156), rows=320, right=317, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_157), rows=320, right=317, wrong=2, danger=1)
+    assert_floor(judge(flow, HELD_OUT_158), rows=320, right=318, wrong=1, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_152, HELD_OUT_153, HELD_OUT_154)]
+    latest = [judge(flow, path) for path in (HELD_OUT_156, HELD_OUT_157, HELD_OUT_158)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -2943,7 +2966,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134,
             HELD_OUT_136, HELD_OUT_137, HELD_OUT_138, HELD_OUT_140, HELD_OUT_141, HELD_OUT_142,
             HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150,
-            HELD_OUT_152, HELD_OUT_153, HELD_OUT_154]
+            HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -2977,7 +3000,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              98: "ninety-eight", 99: "ninety-nine", 100: "one hundred",
              101: "one hundred and one", 102: "one hundred and two", 103: "one hundred and three",
              104: "one hundred and four", 105: "one hundred and five", 106: "one hundred and six",
-             107: "one hundred and seven", 108: "one hundred and eight", 109: "one hundred and nine"}
+             107: "one hundred and seven", 108: "one hundred and eight", 109: "one hundred and nine",
+             110: "one hundred and ten", 111: "one hundred and eleven", 112: "one hundred and twelve"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
