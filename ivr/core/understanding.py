@@ -551,6 +551,10 @@ def _tail(words: list[Word], j: int) -> tuple[int, int, bool | None, bool, bool,
         elif (lemma == "もう" and previous in ("て", "で") and j + 1 < len(words)
               and words[j + 1][0] == "た"):
             done = True  # 払ってもうた: Kansai for 払ってしまった (read as the adverb もう)
+        elif previous in ("て", "で") and ((pos == "動詞" and lemma == "持つ" and words[j][1] == "モタ") or (
+                lemma == "も" and pos == "助詞" and j + 1 < len(words) and words[j + 1][0] == "た"
+                and words[j + 1][2] == "助動詞")):
+            done = True  # 振り込んでもた, 払ってもたんです: Kansai for てしまった (read as 持つ, or も + た)
         elif (lemma == "しも" and previous in ("て", "で") and j + 1 < len(words)
               and words[j + 1][0] == "取る"):
             done = lasting = True  # 払うてしもとる: western for 払ってしまっている (read as しも + 取る)
