@@ -388,6 +388,14 @@ HELD_OUT_154 = HERE / "callers_heldout154.tsv"
 HELD_OUT_156 = HERE / "callers_heldout156.tsv"
 HELD_OUT_157 = HERE / "callers_heldout157.tsv"
 HELD_OUT_158 = HERE / "callers_heldout158.tsv"
+# Three more written after round 42 and committed alone: the hundred-and-sixtieth with the usual
+# mix, each caller comparing the trouble to something seen on television, heard of or gone
+# through before; the hundred-and-sixty-first with the police 40 %, callers ashamed or
+# embarrassed; the hundred-and-sixty-second with the center's own work 40 %, at an address the
+# caller looks after for someone else.
+HELD_OUT_160 = HERE / "callers_heldout160.tsv"
+HELD_OUT_161 = HERE / "callers_heldout161.tsv"
+HELD_OUT_162 = HERE / "callers_heldout162.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -2986,11 +2994,28 @@ def test_the_hundred_and_fifty_sixth_to_hundred_and_fifty_eighth_held_out_sets_k
     assert_floor(judge(flow, HELD_OUT_158), rows=320, right=318, wrong=1, danger=0)
 
 
+def test_the_hundred_and_sixtieth_to_hundred_and_sixty_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 42 and scored as
+    the line was: the hundred-and-sixtieth (the usual mix, each caller comparing the trouble to
+    something seen on television or in the news, heard from a friend or gone through before) 317
+    of 320 right (99.1 %), 3 wrong (0.9 %); the hundred-and-sixty-first (128 police callers
+    ashamed or embarrassed, telling it haltingly: romance and marriage-site scams, adult sites,
+    intimate images used for blackmail, money lent to someone met online, an investment a friend
+    recommended) 319 right (99.7 %), 1 wrong (0.3 %); the hundred-and-sixty-second (128 callers
+    of the center's own work at an address they look after for someone else: a late parent's,
+    an elderly parent's phone, a grandchild's tablet, a family shop's) 317 right (99.1 %), 2
+    wrong (0.6 %); every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_160), rows=320, right=317, wrong=3, danger=0)
+    assert_floor(judge(flow, HELD_OUT_161), rows=320, right=319, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_162), rows=320, right=317, wrong=2, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_156, HELD_OUT_157, HELD_OUT_158)]
+    latest = [judge(flow, path) for path in (HELD_OUT_160, HELD_OUT_161, HELD_OUT_162)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3014,7 +3039,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_128, HELD_OUT_129, HELD_OUT_130, HELD_OUT_132, HELD_OUT_133, HELD_OUT_134,
             HELD_OUT_136, HELD_OUT_137, HELD_OUT_138, HELD_OUT_140, HELD_OUT_141, HELD_OUT_142,
             HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150,
-            HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158]
+            HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158,
+            HELD_OUT_160, HELD_OUT_161, HELD_OUT_162]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3049,7 +3075,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              101: "one hundred and one", 102: "one hundred and two", 103: "one hundred and three",
              104: "one hundred and four", 105: "one hundred and five", 106: "one hundred and six",
              107: "one hundred and seven", 108: "one hundred and eight", 109: "one hundred and nine",
-             110: "one hundred and ten", 111: "one hundred and eleven", 112: "one hundred and twelve"}
+             110: "one hundred and ten", 111: "one hundred and eleven", 112: "one hundred and twelve",
+             113: "one hundred and thirteen", 114: "one hundred and fourteen", 115: "one hundred and fifteen"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
