@@ -396,6 +396,13 @@ HELD_OUT_158 = HERE / "callers_heldout158.tsv"
 HELD_OUT_160 = HERE / "callers_heldout160.tsv"
 HELD_OUT_161 = HERE / "callers_heldout161.tsv"
 HELD_OUT_162 = HERE / "callers_heldout162.tsv"
+# Three more written after round 42 and committed alone: the hundred-and-sixty-fourth with the
+# usual mix, callers phoning late at night, early or on a holiday; the hundred-and-sixty-fifth
+# with the police 40 %, callers whose identity was misused; the hundred-and-sixty-sixth with the
+# center's own work 40 %, every caller very brief.
+HELD_OUT_164 = HERE / "callers_heldout164.tsv"
+HELD_OUT_165 = HERE / "callers_heldout165.tsv"
+HELD_OUT_166 = HERE / "callers_heldout166.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -3011,11 +3018,27 @@ def test_the_hundred_and_sixtieth_to_hundred_and_sixty_second_held_out_sets_keep
     assert_floor(judge(flow, HELD_OUT_162), rows=320, right=317, wrong=2, danger=0)
 
 
+def test_the_hundred_and_sixty_fourth_to_hundred_and_sixty_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 42 and scored as
+    the line was: the hundred-and-sixty-fourth (the usual mix, callers phoning late at night,
+    early in the morning, at the weekend or on a holiday who say so) 313 of 320 right (97.8 %), 1
+    wrong (0.3 %), one police caller elsewhere; the hundred-and-sixty-fifth (128 police callers
+    whose identity was misused: an account, a phone contract or a loan in their name, their ID
+    card or photos used, someone posing as them to take money from friends) 309 right (96.6 %), 4
+    wrong (1.3 %), seven police callers elsewhere; the hundred-and-sixty-sixth (128 callers of
+    the center's own work, every caller very brief, three to ten words) 318 right (99.4 %), none
+    wrong; every center caller at the center."""
+    assert_floor(judge(flow, HELD_OUT_164), rows=320, right=313, wrong=1, danger=1)
+    assert_floor(judge(flow, HELD_OUT_165), rows=320, right=309, wrong=4, danger=7)
+    assert_floor(judge(flow, HELD_OUT_166), rows=320, right=318, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_160, HELD_OUT_161, HELD_OUT_162)]
+    latest = [judge(flow, path) for path in (HELD_OUT_164, HELD_OUT_165, HELD_OUT_166)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3040,7 +3063,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_136, HELD_OUT_137, HELD_OUT_138, HELD_OUT_140, HELD_OUT_141, HELD_OUT_142,
             HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150,
             HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158,
-            HELD_OUT_160, HELD_OUT_161, HELD_OUT_162]
+            HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3076,7 +3099,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              104: "one hundred and four", 105: "one hundred and five", 106: "one hundred and six",
              107: "one hundred and seven", 108: "one hundred and eight", 109: "one hundred and nine",
              110: "one hundred and ten", 111: "one hundred and eleven", 112: "one hundred and twelve",
-             113: "one hundred and thirteen", 114: "one hundred and fourteen", 115: "one hundred and fifteen"}
+             113: "one hundred and thirteen", 114: "one hundred and fourteen", 115: "one hundred and fifteen",
+             116: "one hundred and sixteen", 117: "one hundred and seventeen", 118: "one hundred and eighteen"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
