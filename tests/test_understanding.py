@@ -202,6 +202,12 @@ PARAPHRASES_135 = HERE / "callers_paraphrases135.tsv"
 # that sound like fraud (the hundred-and-forty-third); tuned on, and fitted on by the regression.
 PARAPHRASES_139 = HERE / "callers_paraphrases139.tsv"
 PARAPHRASES_143 = HERE / "callers_paraphrases143.tsv"
+# Round 43's dev sets: the police 40 % telling the money lost in noun phrases and fragments, the
+# center's own work 25 % afraid of the unsubscribe link (the hundred-and-forty-seventh), and the
+# police 40 % whose name or identity was misused (the hundred-and-fifty-first); fitted on by the
+# regression.
+PARAPHRASES_147 = HERE / "callers_paraphrases147.tsv"
+PARAPHRASES_151 = HERE / "callers_paraphrases151.tsv"
 HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # Two more written while round 24 was chosen on the dev sets, committed alone before it landed:
 # the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
@@ -1712,6 +1718,14 @@ def test_round_36s_phrases_are_the_polices_own_words(flow, words):
     assert "police" in {p.desk for p in flow.matcher.matches(words)}, words
 
 
+@pytest.mark.parametrize("words", ["僕の名前で勝手に回線を作った人がいるみたいなんです",
+                                   "誰かが父の名前で携帯の回線を作って 料金の督促が父に来てるんです"])
+def test_round_43s_phrase_is_the_polices_own_words(flow, words):
+    """Round 43's phrase: 名前で回線 (a phone line opened in the caller's name by someone else):
+    the police's own words, where no phrase of theirs was found before."""
+    assert "police" in {p.desk for p in flow.matcher.matches(words)}, words
+
+
 @pytest.mark.parametrize("words", ["ネットバンクを開いたら 知らない送金の履歴が三件あったんです",
                                    "注文した品物が届かないまま 振込はもう済んでるんです"])
 def test_round_42s_phrases_are_the_polices_own_words(flow, words):
@@ -2479,6 +2493,21 @@ def test_the_hundred_and_thirty_ninth_and_hundred_and_forty_third_paraphrases_ke
     assert_floor(judge(flow, PARAPHRASES_143), rows=400, right=400, wrong=0, danger=0)
 
 
+def test_the_hundred_and_forty_seventh_and_hundred_and_fifty_first_paraphrases_keep_their_measured_floor(flow):
+    """Round 43's dev sets (written from the guide alone). The hundred-and-forty-seventh (the
+    police 40 % telling the money lost in noun phrases and fragments, カードで二十万, beside
+    neighbours naming sums with nothing lost; the center's own work 25 % afraid of the
+    unsubscribe link or page): as written 383 of 400 right, 5 wrong, 6 police callers and 1 of
+    the center's elsewhere; by a fit without its rows after the round 384, 4, 5 and 1. The
+    hundred-and-fifty-first (the police 40 % whose name or identity was misused: a line, card,
+    loan or account opened in their name, someone posing as them): as written 388, 7 and 9
+    police callers elsewhere; by a fit without its rows before the round's phrase 386, 8 and 10,
+    after it 388, 7 and 8. As shipped (the fit has their rows) 400 each. Their rows are not
+    among the examples."""
+    assert_floor(judge(flow, PARAPHRASES_147), rows=400, right=400, wrong=0, danger=0)
+    assert_floor(judge(flow, PARAPHRASES_151), rows=400, right=400, wrong=0, danger=0)
+
+
 def test_the_thirty_fifth_and_thirty_sixth_held_out_sets_keep_their_measured_floor(flow):
     """Totals only (docs/callers.md): each written from the guide alone by someone who read
     neither the routing words nor any other set, committed alone before round 21 and scored
@@ -2561,8 +2590,9 @@ def test_the_forty_seventh_and_forty_eighth_held_out_sets_keep_their_measured_fl
     target met on both. After round 25: 308 (96.3 %), 2 (0.6 %) and none; 305 (95.3 %), 2 and
     none. After round 26: 318 (99.4 %), 1 and none; 312 (97.5 %), 2 and none; 311 for the
     forty-eighth once the fit left out the dev rows the sixtieth to sixty-second have. After
-    round 27: 317 and 1; 312 and 2."""
-    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=317, wrong=1, danger=0)
+    round 27: 317 and 1; 312 and 2. After round 43 (the hundred-and-forty-seventh and
+    hundred-and-fifty-first dev sets fitted) the forty-seventh 316 and 1."""
+    assert_floor(judge(flow, HELD_OUT_47), rows=320, right=316, wrong=1, danger=0)
     assert_floor(judge(flow, HELD_OUT_48), rows=320, right=311, wrong=2, danger=0)
 
 
@@ -2913,8 +2943,10 @@ def test_the_hundred_and_thirty_sixth_to_hundred_and_thirty_eighth_held_out_sets
     money involved, the rest their near neighbours, some upset with nothing to fear) 317 right
     (99.1 %), none wrong, one police caller elsewhere; the hundred-and-thirty-eighth (128 callers
     of the center's own work at a work or shared address, the rest their neighbours, many at work
-    too) 317 right (99.1 %), none wrong, every police and center caller at their desk."""
-    assert_floor(judge(flow, HELD_OUT_136), rows=320, right=316, wrong=1, danger=0, ads=1)
+    too) 317 right (99.1 %), none wrong, every police and center caller at their desk. After
+    round 43 (the hundred-and-forty-seventh and hundred-and-fifty-first dev sets fitted) the
+    hundred-and-thirty-sixth 315 and 1, its center caller still elsewhere."""
+    assert_floor(judge(flow, HELD_OUT_136), rows=320, right=315, wrong=1, danger=0, ads=1)
     assert_floor(judge(flow, HELD_OUT_137), rows=320, right=317, wrong=0, danger=1)
     assert_floor(judge(flow, HELD_OUT_138), rows=320, right=317, wrong=0, danger=0)
 
@@ -3012,9 +3044,11 @@ def test_the_hundred_and_sixtieth_to_hundred_and_sixty_second_held_out_sets_keep
     recommended) 319 right (99.7 %), 1 wrong (0.3 %); the hundred-and-sixty-second (128 callers
     of the center's own work at an address they look after for someone else: a late parent's,
     an elderly parent's phone, a grandchild's tablet, a family shop's) 317 right (99.1 %), 2
-    wrong (0.6 %); every police and center caller at their desk."""
+    wrong (0.6 %); every police and center caller at their desk. After round 43 (the
+    hundred-and-forty-seventh and hundred-and-fifty-first dev sets fitted) the
+    hundred-and-sixty-first 318 and 1."""
     assert_floor(judge(flow, HELD_OUT_160), rows=320, right=317, wrong=3, danger=0)
-    assert_floor(judge(flow, HELD_OUT_161), rows=320, right=319, wrong=1, danger=0)
+    assert_floor(judge(flow, HELD_OUT_161), rows=320, right=318, wrong=1, danger=0)
     assert_floor(judge(flow, HELD_OUT_162), rows=320, right=317, wrong=2, danger=0)
 
 
