@@ -409,6 +409,13 @@ HELD_OUT_162 = HERE / "callers_heldout162.tsv"
 HELD_OUT_164 = HERE / "callers_heldout164.tsv"
 HELD_OUT_165 = HERE / "callers_heldout165.tsv"
 HELD_OUT_166 = HERE / "callers_heldout166.tsv"
+# Three more written after round 43 and committed alone: the hundred-and-sixty-eighth with the
+# usual mix, callers first asking about the call itself; the hundred-and-sixty-ninth with the
+# police 40 %, harmed through a job offer or side job; the hundred-and-seventieth with the
+# center's own work 40 %, younger adults in casual speech.
+HELD_OUT_168 = HERE / "callers_heldout168.tsv"
+HELD_OUT_169 = HERE / "callers_heldout169.tsv"
+HELD_OUT_170 = HERE / "callers_heldout170.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -3068,11 +3075,27 @@ def test_the_hundred_and_sixty_fourth_to_hundred_and_sixty_sixth_held_out_sets_k
     assert_floor(judge(flow, HELD_OUT_166), rows=320, right=318, wrong=0, danger=0)
 
 
+def test_the_hundred_and_sixty_eighth_to_hundred_and_seventieth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 43 and scored as
+    the line was: the hundred-and-sixty-eighth (the usual mix, callers who first ask about the
+    call itself: is it free, how long, is it recorded, can they stay anonymous) 312 of 320 right
+    (97.5 %), 2 wrong (0.6 %); the hundred-and-sixty-ninth (128 police callers harmed through a
+    job offer, side job or easy-money scheme: a fee paid, an account or phone handed over,
+    parcels or cash received for someone) 318 right (99.4 %), none wrong; the
+    hundred-and-seventieth (128 callers of the center's own work, younger adults in casual
+    speech and slang, the rest their neighbours talking the same way) 319 right (99.7 %), none
+    wrong; every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_168), rows=320, right=312, wrong=2, danger=0)
+    assert_floor(judge(flow, HELD_OUT_169), rows=320, right=318, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_170), rows=320, right=319, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_164, HELD_OUT_165, HELD_OUT_166)]
+    latest = [judge(flow, path) for path in (HELD_OUT_168, HELD_OUT_169, HELD_OUT_170)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3097,7 +3120,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_136, HELD_OUT_137, HELD_OUT_138, HELD_OUT_140, HELD_OUT_141, HELD_OUT_142,
             HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150,
             HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158,
-            HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166]
+            HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166,
+            HELD_OUT_168, HELD_OUT_169, HELD_OUT_170]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3134,7 +3158,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              107: "one hundred and seven", 108: "one hundred and eight", 109: "one hundred and nine",
              110: "one hundred and ten", 111: "one hundred and eleven", 112: "one hundred and twelve",
              113: "one hundred and thirteen", 114: "one hundred and fourteen", 115: "one hundred and fifteen",
-             116: "one hundred and sixteen", 117: "one hundred and seventeen", 118: "one hundred and eighteen"}
+             116: "one hundred and sixteen", 117: "one hundred and seventeen", 118: "one hundred and eighteen",
+             119: "one hundred and nineteen", 120: "one hundred and twenty", 121: "one hundred and twenty-one"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
