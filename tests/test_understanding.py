@@ -423,6 +423,13 @@ HELD_OUT_170 = HERE / "callers_heldout170.tsv"
 HELD_OUT_172 = HERE / "callers_heldout172.tsv"
 HELD_OUT_173 = HERE / "callers_heldout173.tsv"
 HELD_OUT_174 = HERE / "callers_heldout174.tsv"
+# Written after round 43 and committed alone: the hundred-and-seventy-sixth the usual mix, every
+# caller telling what they saw on the screen; the hundred-and-seventy-seventh with the police
+# 40 %, money paid to a fake shop or seller; the hundred-and-seventy-eighth with the center's
+# own work 40 %, advertising from abroad or in another language.
+HELD_OUT_176 = HERE / "callers_heldout176.tsv"
+HELD_OUT_177 = HERE / "callers_heldout177.tsv"
+HELD_OUT_178 = HERE / "callers_heldout178.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -3113,11 +3120,27 @@ def test_the_hundred_and_seventy_second_to_hundred_and_seventy_fourth_held_out_s
     assert_floor(judge(flow, HELD_OUT_174), rows=320, right=319, wrong=0, danger=0)
 
 
+def test_the_hundred_and_seventy_sixth_to_hundred_and_seventy_eighth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 43 and scored as
+    the line was: the hundred-and-seventy-sixth (the usual mix, every caller telling mostly what
+    they saw on the screen: a pop-up, a notification, a red warning, a logo, a countdown) 307 of
+    320 right (95.9 %), 3 wrong (0.9 %), 1 police caller elsewhere; the hundred-and-seventy-
+    seventh (128 police callers who paid a fake shop, auction or flea-market seller, ticket
+    reseller or rental listing and got nothing) 317 right (99.1 %), none wrong, 1 police caller
+    elsewhere; the hundred-and-seventy-eighth (128 callers of the center's own work whose
+    advertising comes from abroad or in another language) 318 right (99.4 %), none wrong, every
+    police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_176), rows=320, right=307, wrong=3, danger=1)
+    assert_floor(judge(flow, HELD_OUT_177), rows=320, right=317, wrong=0, danger=1)
+    assert_floor(judge(flow, HELD_OUT_178), rows=320, right=318, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_172, HELD_OUT_173, HELD_OUT_174)]
+    latest = [judge(flow, path) for path in (HELD_OUT_176, HELD_OUT_177, HELD_OUT_178)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3143,7 +3166,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_144, HELD_OUT_145, HELD_OUT_146, HELD_OUT_148, HELD_OUT_149, HELD_OUT_150,
             HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158,
             HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166,
-            HELD_OUT_168, HELD_OUT_169, HELD_OUT_170, HELD_OUT_172, HELD_OUT_173, HELD_OUT_174]
+            HELD_OUT_168, HELD_OUT_169, HELD_OUT_170, HELD_OUT_172, HELD_OUT_173, HELD_OUT_174,
+            HELD_OUT_176, HELD_OUT_177, HELD_OUT_178]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3183,7 +3207,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              116: "one hundred and sixteen", 117: "one hundred and seventeen", 118: "one hundred and eighteen",
              119: "one hundred and nineteen", 120: "one hundred and twenty", 121: "one hundred and twenty-one",
              122: "one hundred and twenty-two", 123: "one hundred and twenty-three",
-             124: "one hundred and twenty-four"}
+             124: "one hundred and twenty-four", 125: "one hundred and twenty-five",
+             126: "one hundred and twenty-six", 127: "one hundred and twenty-seven"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
