@@ -61,7 +61,8 @@ DEV_SETS = tuple(TESTS / name for name in (
     "callers_paraphrases103.tsv", "callers_paraphrases107.tsv", "callers_paraphrases111.tsv",
     "callers_paraphrases119.tsv", "callers_paraphrases131.tsv", "callers_paraphrases135.tsv",
     "callers_paraphrases139.tsv", "callers_paraphrases143.tsv", "callers_paraphrases147.tsv",
-    "callers_paraphrases151.tsv"))
+    "callers_paraphrases151.tsv", "callers_paraphrases155.tsv",
+    "callers_paraphrases159.tsv"))
 # The sets' labels (the guide's desks) as routes.yaml's desk ids.
 DESKS = {"center": "center", "info": "center", "hotline": "hotline", "sangyo": "jiaa", "ipa": "ipa",
          "phishing": "antiphishing", "police": "police", "sns": "sns", "sos": "child_sos",
