@@ -436,6 +436,13 @@ HELD_OUT_174 = HERE / "callers_heldout174.tsv"
 HELD_OUT_176 = HERE / "callers_heldout176.tsv"
 HELD_OUT_177 = HERE / "callers_heldout177.tsv"
 HELD_OUT_178 = HERE / "callers_heldout178.tsv"
+# Written after round 44 and committed alone: the hundred-and-eightieth the usual mix, every
+# caller in formal business speech for an organisation; the hundred-and-eighty-first with the
+# police 40 %, threatening email demanding money; the hundred-and-eighty-second with the
+# center's own work 40 %, callers asking whether the sender's ways are legal.
+HELD_OUT_180 = HERE / "callers_heldout180.tsv"
+HELD_OUT_181 = HERE / "callers_heldout181.tsv"
+HELD_OUT_182 = HERE / "callers_heldout182.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -3185,11 +3192,27 @@ def test_the_hundred_and_seventy_sixth_to_hundred_and_seventy_eighth_held_out_se
     assert_floor(judge(flow, HELD_OUT_178), rows=320, right=317, wrong=0, danger=0)
 
 
+def test_the_hundred_and_eightieth_to_hundred_and_eighty_second_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 44 and scored as
+    the line was: the hundred-and-eightieth (the usual mix, every caller speaking formal
+    business Japanese for a company, shop, school, clinic, town office or residents'
+    association) 310 of 320 right (96.9 %), 4 wrong (1.3 %); the hundred-and-eighty-first (128
+    police callers sent threatening email demanding money: a hacked camera, an old password,
+    videos to be sent to contacts; some paid, some not) 312 right (97.5 %), 4 wrong (1.3 %), 1
+    police caller elsewhere; the hundred-and-eighty-second (128 callers of the center's own work
+    asking whether the sender's ways are legal: no name, no address to refuse, sent after a
+    refusal) 316 right (98.8 %), 1 wrong (0.3 %), every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_180), rows=320, right=310, wrong=4, danger=0)
+    assert_floor(judge(flow, HELD_OUT_181), rows=320, right=312, wrong=4, danger=1)
+    assert_floor(judge(flow, HELD_OUT_182), rows=320, right=316, wrong=1, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_176, HELD_OUT_177, HELD_OUT_178)]
+    latest = [judge(flow, path) for path in (HELD_OUT_180, HELD_OUT_181, HELD_OUT_182)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3216,7 +3239,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158,
             HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166,
             HELD_OUT_168, HELD_OUT_169, HELD_OUT_170, HELD_OUT_172, HELD_OUT_173, HELD_OUT_174,
-            HELD_OUT_176, HELD_OUT_177, HELD_OUT_178]
+            HELD_OUT_176, HELD_OUT_177, HELD_OUT_178, HELD_OUT_180, HELD_OUT_181, HELD_OUT_182]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3257,7 +3280,9 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              119: "one hundred and nineteen", 120: "one hundred and twenty", 121: "one hundred and twenty-one",
              122: "one hundred and twenty-two", 123: "one hundred and twenty-three",
              124: "one hundred and twenty-four", 125: "one hundred and twenty-five",
-             126: "one hundred and twenty-six", 127: "one hundred and twenty-seven"}
+             126: "one hundred and twenty-six", 127: "one hundred and twenty-seven",
+             128: "one hundred and twenty-eight", 129: "one hundred and twenty-nine",
+             130: "one hundred and thirty"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
