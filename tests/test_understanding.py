@@ -443,6 +443,13 @@ HELD_OUT_178 = HERE / "callers_heldout178.tsv"
 HELD_OUT_180 = HERE / "callers_heldout180.tsv"
 HELD_OUT_181 = HERE / "callers_heldout181.tsv"
 HELD_OUT_182 = HERE / "callers_heldout182.tsv"
+# Written after round 44 and committed alone: the hundred-and-eighty-fourth the usual mix, every
+# caller first asking for an office by a half-remembered or wrong name; the hundred-and-eighty-
+# fifth with the police 40 %, money lost to a notice posing as an official body; the
+# hundred-and-eighty-sixth with the center's own work 40 %, advertising by text message.
+HELD_OUT_184 = HERE / "callers_heldout184.tsv"
+HELD_OUT_185 = HERE / "callers_heldout185.tsv"
+HELD_OUT_186 = HERE / "callers_heldout186.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -3208,11 +3215,27 @@ def test_the_hundred_and_eightieth_to_hundred_and_eighty_second_held_out_sets_ke
     assert_floor(judge(flow, HELD_OUT_182), rows=320, right=316, wrong=1, danger=0)
 
 
+def test_the_hundred_and_eighty_fourth_to_hundred_and_eighty_sixth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 44 and scored as
+    the line was: the hundred-and-eighty-fourth (the usual mix, every caller first asking for an
+    office by a half-remembered or wrong name, 消費者センター, 警察のサイバーの所, 総務省, then
+    telling the trouble, the desk following the trouble) 307 of 320 right (95.9 %), 11 wrong
+    (3.4 %), 1 police caller elsewhere; the hundred-and-eighty-fifth (128 police callers who lost
+    money to an email posing as a tax office, pension office, city hall, court or the police)
+    320 right, none wrong; the hundred-and-eighty-sixth (128 callers of the center's own work
+    whose advertising comes by text message on a mobile phone) 318 right (99.4 %), none wrong;
+    every police and center caller of the last two at their desk."""
+    assert_floor(judge(flow, HELD_OUT_184), rows=320, right=307, wrong=11, danger=1)
+    assert_floor(judge(flow, HELD_OUT_185), rows=320, right=320, wrong=0, danger=0)
+    assert_floor(judge(flow, HELD_OUT_186), rows=320, right=318, wrong=0, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_180, HELD_OUT_181, HELD_OUT_182)]
+    latest = [judge(flow, path) for path in (HELD_OUT_184, HELD_OUT_185, HELD_OUT_186)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3239,7 +3262,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_152, HELD_OUT_153, HELD_OUT_154, HELD_OUT_156, HELD_OUT_157, HELD_OUT_158,
             HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166,
             HELD_OUT_168, HELD_OUT_169, HELD_OUT_170, HELD_OUT_172, HELD_OUT_173, HELD_OUT_174,
-            HELD_OUT_176, HELD_OUT_177, HELD_OUT_178, HELD_OUT_180, HELD_OUT_181, HELD_OUT_182]
+            HELD_OUT_176, HELD_OUT_177, HELD_OUT_178, HELD_OUT_180, HELD_OUT_181, HELD_OUT_182,
+            HELD_OUT_184, HELD_OUT_185, HELD_OUT_186]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3282,7 +3306,8 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              124: "one hundred and twenty-four", 125: "one hundred and twenty-five",
              126: "one hundred and twenty-six", 127: "one hundred and twenty-seven",
              128: "one hundred and twenty-eight", 129: "one hundred and twenty-nine",
-             130: "one hundred and thirty"}
+             130: "one hundred and thirty", 131: "one hundred and thirty-one",
+             132: "one hundred and thirty-two", 133: "one hundred and thirty-three"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
