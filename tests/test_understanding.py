@@ -214,6 +214,11 @@ PARAPHRASES_151 = HERE / "callers_paraphrases151.tsv"
 # regression.
 PARAPHRASES_155 = HERE / "callers_paraphrases155.tsv"
 PARAPHRASES_159 = HERE / "callers_paraphrases159.tsv"
+# Two dev sets written for a round 45 that was not landed (docs/callers.md): the police 40 %
+# talked into paying on the phone (the hundred-and-sixty-third), and the center's own work 40 %
+# whose advertising is full of money words (the hundred-and-sixty-seventh). Not fitted on.
+PARAPHRASES_163 = HERE / "callers_paraphrases163.tsv"
+PARAPHRASES_167 = HERE / "callers_paraphrases167.tsv"
 HELD_OUT_46 = HERE / "callers_heldout46.tsv"
 # Two more written while round 24 was chosen on the dev sets, committed alone before it landed:
 # the forty-seventh with the usual mix, the forty-eighth with the police 40 %.
@@ -2550,6 +2555,18 @@ def test_the_hundred_and_thirty_ninth_and_hundred_and_forty_third_paraphrases_ke
     shipped (the fit has their rows) 400 each. Their rows are not among the examples."""
     assert_floor(judge(flow, PARAPHRASES_139), rows=400, right=400, wrong=0, danger=0)
     assert_floor(judge(flow, PARAPHRASES_143), rows=400, right=400, wrong=0, danger=0)
+
+
+def test_the_hundred_and_sixty_third_and_hundred_and_sixty_seventh_paraphrases_keep_their_measured_floor(flow):
+    """Two dev sets written from the guide alone for a round 45 that was not landed, so scored
+    as written, the fit without their rows. The hundred-and-sixty-third (the police 40 % who
+    phoned a number in an email, text or pop-up and were talked into paying: a fake support
+    desk, lawyer, bank or police officer, remote-access software installed on the call): 396 of
+    400 right, 2 wrong, 1 police caller elsewhere. The hundred-and-sixty-seventh (the center's
+    own work 40 % whose advertising is full of money words, loans, prizes, casino, guaranteed
+    profit, with nothing paid): 391 right, 3 wrong, 2 of the center's callers elsewhere."""
+    assert_floor(judge(flow, PARAPHRASES_163), rows=400, right=396, wrong=2, danger=1)
+    assert_floor(judge(flow, PARAPHRASES_167), rows=400, right=391, wrong=3, danger=0, ads=2)
 
 
 def test_the_hundred_and_fifty_fifth_and_hundred_and_fifty_ninth_paraphrases_keep_their_measured_floor(flow):
