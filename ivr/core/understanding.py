@@ -15,7 +15,8 @@ over every other. A phrase found inside another desk's longer phrase counts for 
 desk scores the longest of its phrases found, then the number of its phrases' words found; the
 best desk must have a longer phrase than the next (the center's own words, kept desks, by two
 words), and the center's own words are never passed over for another desk's: otherwise the
-caller is asked between the two. Words that
+caller is asked between the two. An urgent option's bare word is asked about beside another
+desk's longer phrase too, or one as long where the police's name (警察) is their only word. Words that
 name no topic but are about the line's subject (`unclear:`) are asked about too; anything else is
 "not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
 replies (はい).
@@ -728,7 +729,13 @@ class Matcher:
                 return p.weight + (p.desk in self.kept), p.desk in self.kept
 
             rival = max((p for p in found if p.desk != best.desk), key=heft, default=None)
-            if rival is not None and heft(rival)[0] > best.weight and not best.marked:
+            # The police named and nothing of their danger told (警察ですか…アカウントに誰かが
+            # 入った): the office a caller asks for is often not the one for the trouble told
+            # after it, so another desk's words count as much as the name.
+            only_named = all(p.named and not p.numbered for p in urgent)
+            if (rival is not None and not best.marked
+                    and (heft(rival)[0] > best.weight
+                         or (only_named and heft(rival)[0] >= best.weight))):
                 # Another desk's words say more than a bare word of the danger's (警察に言うほど
                 # では…広告のメール), or as much if they are the center's own work: the caller is
                 # asked which, the danger first, never passed by unasked. Money paid or taken
