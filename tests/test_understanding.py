@@ -459,6 +459,13 @@ HELD_OUT_182 = HERE / "callers_heldout182.tsv"
 HELD_OUT_184 = HERE / "callers_heldout184.tsv"
 HELD_OUT_185 = HERE / "callers_heldout185.tsv"
 HELD_OUT_186 = HERE / "callers_heldout186.tsv"
+# Written after round 46 and committed alone: the hundred-and-eighty-eighth the usual mix, every
+# caller telling many numbers; the hundred-and-eighty-ninth with the police 40 %, harm to a
+# child or teenager in the family; the hundred-and-ninetieth with the center's own work 40 %,
+# embarrassed callers with adult or dating advertising.
+HELD_OUT_188 = HERE / "callers_heldout188.tsv"
+HELD_OUT_189 = HERE / "callers_heldout189.tsv"
+HELD_OUT_190 = HERE / "callers_heldout190.tsv"
 # Two more written while round 23 was chosen on the dev sets, committed alone before it landed:
 # the forty-second with the usual mix, the forty-third with the police 40 %.
 HELD_OUT_42 = HERE / "callers_heldout42.tsv"
@@ -3285,11 +3292,26 @@ def test_the_hundred_and_eighty_fourth_to_hundred_and_eighty_sixth_held_out_sets
     assert_floor(judge(flow, HELD_OUT_186), rows=320, right=318, wrong=0, danger=0)
 
 
+def test_the_hundred_and_eighty_eighth_to_hundred_and_ninetieth_held_out_sets_keep_their_measured_floor(flow):
+    """Totals only (docs/callers.md): each written from the guide alone by someone who read
+    neither the routing words nor any other set, committed alone after round 46 and scored as
+    the line was: the hundred-and-eighty-eighth (the usual mix, every caller telling many
+    numbers: sums paid or only demanded, dates, how many mails a day) 311 of 320 right (97.2 %),
+    1 wrong (0.3 %), 1 police caller elsewhere; the hundred-and-eighty-ninth (128 police callers
+    whose harm falls on a child or teenager in the family) 316 right (98.8 %), none wrong, 1
+    police caller elsewhere; the hundred-and-ninetieth (128 callers of the center's own work,
+    embarrassed, with adult or dating-site advertising and nothing paid) 315 right (98.4 %), 2
+    wrong (0.6 %), every police and center caller at their desk."""
+    assert_floor(judge(flow, HELD_OUT_188), rows=320, right=311, wrong=1, danger=1)
+    assert_floor(judge(flow, HELD_OUT_189), rows=320, right=316, wrong=0, danger=1)
+    assert_floor(judge(flow, HELD_OUT_190), rows=320, right=315, wrong=2, danger=0)
+
+
 def test_the_readme_gives_the_held_out_figures_as_measured(flow):
     """README.md's figures: the latest held-out sets, written before the last round, and every held-out set's rows together (right and wrong desks, police callers
     elsewhere), and on how many sets all three parts of the target are met."""
     readme = " ".join((HERE.parent / "README.md").read_text("utf-8").split())
-    latest = [judge(flow, path) for path in (HELD_OUT_184, HELD_OUT_185, HELD_OUT_186)]
+    latest = [judge(flow, path) for path in (HELD_OUT_188, HELD_OUT_189, HELD_OUT_190)]
     size = sum(r["rows"] for r in latest)
     assert (f"({size} rows written from the guide alone" in readme
             and f"{sum(round(r['right'] * r['rows']) for r in latest) / size:.1%} reach a right desk and "
@@ -3317,7 +3339,7 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
             HELD_OUT_160, HELD_OUT_161, HELD_OUT_162, HELD_OUT_164, HELD_OUT_165, HELD_OUT_166,
             HELD_OUT_168, HELD_OUT_169, HELD_OUT_170, HELD_OUT_172, HELD_OUT_173, HELD_OUT_174,
             HELD_OUT_176, HELD_OUT_177, HELD_OUT_178, HELD_OUT_180, HELD_OUT_181, HELD_OUT_182,
-            HELD_OUT_184, HELD_OUT_185, HELD_OUT_186]
+            HELD_OUT_184, HELD_OUT_185, HELD_OUT_186, HELD_OUT_188, HELD_OUT_189, HELD_OUT_190]
     assert sorted(p.name for p in sets) == sorted(p.name for p in HERE.glob("callers_heldout*.tsv"))
     results = [judge(flow, path) for path in sets]
     rows = sum(r["rows"] for r in results)
@@ -3361,7 +3383,9 @@ def test_the_readme_gives_the_held_out_figures_as_measured(flow):
              126: "one hundred and twenty-six", 127: "one hundred and twenty-seven",
              128: "one hundred and twenty-eight", 129: "one hundred and twenty-nine",
              130: "one hundred and thirty", 131: "one hundred and thirty-one",
-             132: "one hundred and thirty-two", 133: "one hundred and thirty-three"}
+             132: "one hundred and thirty-two", 133: "one hundred and thirty-three",
+             134: "one hundred and thirty-four", 135: "one hundred and thirty-five",
+             136: "one hundred and thirty-six"}
     assert (f"On all {words[len(sets)]} such sets together ({rows:,} rows) it is {right:.1%} and {wrong:.1%}, "
             f"with {danger} police callers and {ads} of the center's".replace("%", " %") in readme)
     met = sum(r["right"] >= 0.95 and r["wrong"] <= 0.01 and not r["danger"] and not r["ads"]
