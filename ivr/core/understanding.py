@@ -16,9 +16,9 @@ desk scores the longest of its phrases found, then the number of its phrases' wo
 best desk must have a longer phrase than the next (the center's own words, kept desks, by two
 words), and the center's own words are never passed over for another desk's: otherwise the
 caller is asked between the two. An urgent option's bare word is asked about beside another
-desk's longer phrase too, or one as long where the police's name (警察) is their only word. Words that
-name no topic but are about the line's subject (`unclear:`) are asked about too; anything else is
-"not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
+desk's longer phrase too, or one as long where the police's name (警察) is their only word.
+Words that name no topic but are about the line's subject (`unclear:`) are asked about too;
+anything else is "not understood". Fixed phrases (again, yes, no, …) are found by `Phrases`, which keeps short
 replies (はい).
 
 What the rules leave unplaced, or choose on little evidence, the flow compares with callers'
